@@ -1,0 +1,89 @@
+import { isAbsolute, resolve } from 'node:path';
+
+export type ProcessRole = 'api' | 'worker' | 'trainer';
+export type LogLevel = 'error' | 'warn' | 'log' | 'debug' | 'verbose';
+
+export interface TribunalConfig {
+  /** PostgreSQL connection string; absent means the embedded database in `dataDir`. */
+  databaseUrl: string | undefined;
+  /** Where the embedded database lives (ignored with `databaseUrl`). */
+  dataDir: string;
+  host: string;
+  port: number;
+  logLevel: LogLevel;
+  /** Jobs each worker process runs at once. */
+  workerConcurrency: number;
+  /** Load a built-in world dataset and start debates on a fresh database, so a newcomer sees the loop run. */
+  demo: boolean;
+  /** Seed of the demo world. */
+  demoSeed: number;
+  /** Rooms in the demo world. */
+  demoSize: number;
+  /** Debates the demo starts. */
+  demoDebates: number;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const LOG_LEVELS: readonly LogLevel[] = ['error', 'warn', 'log', 'debug', 'verbose'];
+
+function integer(env: Env, key: string, fallback: number, min: number, max: number): number {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`${key} must be an integer between ${min} and ${max}, got "${raw}"`);
+  }
+  return value;
+}
+
+function boolean(env: Env, key: string, fallback: boolean): boolean {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(`${key} must be true or false, got "${raw}"`);
+}
+
+function databaseUrl(env: Env): string | undefined {
+  const raw = env.DATABASE_URL;
+  if (raw === undefined || raw === '') return undefined;
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(`DATABASE_URL is not a valid URL: "${raw}"`);
+  }
+  if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+    throw new ConfigError(`DATABASE_URL must start with postgres:// or postgresql://, got "${url.protocol}//"`);
+  }
+  return raw;
+}
+
+/**
+ * Reads and validates the whole configuration once, at start-up. Nothing else in the code base reads
+ * `process.env`: a bad value stops the process here with a message naming the setting.
+ */
+export function loadConfig(env: Env, cwd = process.cwd()): TribunalConfig {
+  const logLevel = (env.LOG_LEVEL ?? 'log') as LogLevel;
+  if (!LOG_LEVELS.includes(logLevel)) {
+    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
+  }
+  const dataDir = env.TRIBUNAL_DATA_DIR || '.tribunal';
+  return {
+    databaseUrl: databaseUrl(env),
+    dataDir: isAbsolute(dataDir) ? dataDir : resolve(cwd, dataDir),
+    host: env.HOST || '127.0.0.1',
+    port: integer(env, 'PORT', 3000, 0, 65535),
+    logLevel,
+    workerConcurrency: integer(env, 'TRIBUNAL_WORKER_CONCURRENCY', 4, 1, 256),
+    demo: boolean(env, 'TRIBUNAL_DEMO', true),
+    demoSeed: integer(env, 'TRIBUNAL_DEMO_SEED', 1, 0, 2 ** 31 - 1),
+    demoSize: integer(env, 'TRIBUNAL_DEMO_SIZE', 200, 1, 1_000_000),
+    demoDebates: integer(env, 'TRIBUNAL_DEMO_DEBATES', 3, 0, 10_000),
+  };
+}

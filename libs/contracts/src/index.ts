@@ -1,0 +1,4 @@
+export * from './domain.js';
+export * from './protocol.js';
+export * from './validation.js';
+export * from './jobs.js';

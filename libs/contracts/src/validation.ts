@@ -1,0 +1,32 @@
+import { plainToInstance, type ClassConstructor } from 'class-transformer';
+import { validateSync, type ValidationError } from 'class-validator';
+
+/** Flattens class-validator's error tree into messages that name the offending field by its path. */
+export function describeValidationErrors(errors: ValidationError[], prefix = ''): string[] {
+  return errors.flatMap((error) => {
+    const path = prefix ? `${prefix}.${error.property}` : error.property;
+    const own = Object.values(error.constraints ?? {}).map((message) =>
+      // class-validator starts each message with the bare property name; replace it by the full path.
+      message.startsWith(`${error.property} `) ? `${path}${message.slice(error.property.length)}` : `${path}: ${message}`,
+    );
+    return [...own, ...describeValidationErrors(error.children ?? [], path)];
+  });
+}
+
+export class ContractViolation extends Error {
+  override readonly name = 'ContractViolation';
+  constructor(readonly problems: string[]) {
+    super(problems.join('; '));
+  }
+}
+
+/** Validates plain JSON against a contract class: unknown fields and wrong types are refused. */
+export function parseContract<T extends object>(cls: ClassConstructor<T>, value: unknown, prefix = ''): T {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    throw new ContractViolation([`${prefix || 'value'} must be an object`]);
+  }
+  const instance = plainToInstance(cls, value);
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
+  if (errors.length > 0) throw new ContractViolation(describeValidationErrors(errors, prefix));
+  return instance;
+}

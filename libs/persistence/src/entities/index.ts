@@ -1,0 +1,31 @@
+import { DatasetEntity, ItemEntity } from './dataset.entity.js';
+import { CitationEntity, DebateEntity, DisputeEntity, ProtocolEntity, TurnEntity } from './debate.entity.js';
+import { JudgeAssignmentEntity, VerdictEntity } from './judging.entity.js';
+import { LabelEntity } from './label.entity.js';
+import { ModelVersionEntity, PredictionEntity, TrainingJobEntity } from './model.entity.js';
+import { ApiKeyEntity, UserEntity } from './user.entity.js';
+
+export * from './dataset.entity.js';
+export * from './debate.entity.js';
+export * from './judging.entity.js';
+export * from './label.entity.js';
+export * from './model.entity.js';
+export * from './user.entity.js';
+
+export const ENTITIES = [
+  UserEntity,
+  ApiKeyEntity,
+  DatasetEntity,
+  ItemEntity,
+  ModelVersionEntity,
+  PredictionEntity,
+  TrainingJobEntity,
+  DisputeEntity,
+  ProtocolEntity,
+  DebateEntity,
+  TurnEntity,
+  CitationEntity,
+  JudgeAssignmentEntity,
+  VerdictEntity,
+  LabelEntity,
+];

@@ -1,0 +1,5 @@
+export * from './database.js';
+export * from './embedded/data-dir-lock.js';
+export * from './embedded/pglite-session.js';
+export * from './entities/index.js';
+export * from './migration-writer.js';

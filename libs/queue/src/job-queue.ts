@@ -1,0 +1,76 @@
+import { PgBoss, fromPglite, type Db as IDatabase } from 'pg-boss';
+import type { EntityManager } from 'typeorm';
+import { JOB_NAMES, type JobName, type JobPayloads } from '../../contracts/src/index.js';
+import type { Database } from '../../persistence/src/index.js';
+
+export interface SendOptions {
+  /** At most one queued or running job with this key: a retried step cannot enqueue its successor twice. */
+  singletonKey?: string;
+  startAfterSeconds?: number;
+}
+
+export type JobHandler<N extends JobName> = (payload: JobPayloads[N], meta: { id: string; attempt: number }) => Promise<void>;
+
+/** pg-boss's view of a TypeORM transaction, so a job is queued atomically with the rows it concerns. */
+function inTransaction(manager: EntityManager): IDatabase {
+  return { executeSql: async (text, values) => ({ rows: await manager.query(text, values as unknown[]) }) };
+}
+
+/**
+ * The PostgreSQL-backed job queue the domain uses: pg-boss on the same database as everything else
+ * (PostgreSQL, or the embedded session, whose lock it shares).
+ */
+export class JobQueue {
+  private constructor(private readonly boss: PgBoss) {}
+
+  static async start(database: Database, options: { schema?: string } = {}): Promise<JobQueue> {
+    const schema = options.schema ?? 'pgboss';
+    let boss: PgBoss;
+    if (database.session) {
+      const session = database.session;
+      const direct = fromPglite(session.db);
+      const db: IDatabase = {
+        executeSql: (text, values) => session.run(text, values),
+        listen: direct.listen
+          ? async (channel, onNotification, onReconnect) => {
+              const release = await session.acquire();
+              try {
+                return await direct.listen!(channel, onNotification, onReconnect);
+              } finally {
+                release();
+              }
+            }
+          : undefined,
+      };
+      boss = new PgBoss({ db, backend: 'pglite', schema, useListenNotify: true });
+    } else if (database.target.kind === 'postgres') {
+      boss = new PgBoss({ connectionString: database.target.url, schema, max: 4, useListenNotify: true });
+    } else {
+      throw new Error('unreachable: embedded database without a session');
+    }
+    boss.on('error', (error: Error) => console.error(`[queue] ${error.message}`));
+    await boss.start();
+    for (const name of JOB_NAMES) {
+      await boss.createQueue(name, { retryLimit: 5, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 600, notify: true });
+    }
+    return new JobQueue(boss);
+  }
+
+  async send<N extends JobName>(name: N, payload: JobPayloads[N], options: SendOptions = {}, manager?: EntityManager): Promise<void> {
+    await this.boss.send(name, payload, {
+      singletonKey: options.singletonKey,
+      startAfter: options.startAfterSeconds,
+      db: manager ? inTransaction(manager) : undefined,
+    });
+  }
+
+  async work<N extends JobName>(name: N, concurrency: number, handler: JobHandler<N>): Promise<void> {
+    await this.boss.work<JobPayloads[N]>(name, { localConcurrency: concurrency, pollingIntervalSeconds: 0.5 }, async (jobs) => {
+      for (const job of jobs) await handler(job.data, { id: job.id, attempt: job.retryCount });
+    });
+  }
+
+  async stop(): Promise<void> {
+    await this.boss.stop({ graceful: true, timeout: 10_000, close: true });
+  }
+}
