@@ -54,13 +54,13 @@ describe('embedded database (PGlite)', () => {
           if (seen.length === 2) resolve();
         });
       });
-      await queue.send('debate.advance', { debateId: 'plain' });
+      await queue.send('debate.advance', { debateId: 'plain' }, { singletonKey: 'plain' });
       await database.transaction(async (manager) => {
         await manager.getRepository(DatasetEntity).insert({ name: 'with-job', source: 'test' });
-        await queue.send('debate.advance', { debateId: 'transactional' }, {}, manager);
+        await queue.send('debate.advance', { debateId: 'transactional' }, { singletonKey: 'transactional' }, manager);
       });
       await database.transaction(async (manager) => {
-        await queue.send('debate.advance', { debateId: 'rolled-back' }, {}, manager);
+        await queue.send('debate.advance', { debateId: 'rolled-back' }, { singletonKey: 'rolled-back' }, manager);
         throw new Error('abandon');
       }).catch(() => undefined);
       await done;

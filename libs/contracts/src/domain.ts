@@ -27,6 +27,8 @@ export type DisputeReasonKind = (typeof DISPUTE_REASON_KINDS)[number];
 export interface DisputeReason {
   kind: DisputeReasonKind;
   detail: string;
+  /** The answer the rule proposes to argue against the simple label, if it has one. */
+  suggestedAnswer?: number;
 }
 
 export const PROTOCOL_KINDS = ['debate', 'consultancy', 'interactive', 'direct'] as const;

@@ -3,3 +3,4 @@ export * from './embedded/data-dir-lock.js';
 export * from './embedded/pglite-session.js';
 export * from './entities/index.js';
 export * from './migration-writer.js';
+export * from './repositories/index.js';

@@ -4,8 +4,11 @@ import { JOB_NAMES, type JobName, type JobPayloads } from '../../contracts/src/i
 import type { Database } from '../../persistence/src/index.js';
 
 export interface SendOptions {
-  /** At most one queued or running job with this key: a retried step cannot enqueue its successor twice. */
-  singletonKey?: string;
+  /**
+   * At most one queued or running job per name and key. Keys name the state a job reacts to, so the
+   * same state is never worked twice at once while a new state always gets its job.
+   */
+  singletonKey: string;
   startAfterSeconds?: number;
 }
 
@@ -51,12 +54,12 @@ export class JobQueue {
     boss.on('error', (error: Error) => console.error(`[queue] ${error.message}`));
     await boss.start();
     for (const name of JOB_NAMES) {
-      await boss.createQueue(name, { retryLimit: 5, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 600, notify: true });
+      await boss.createQueue(name, { retryLimit: 5, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 600, notify: true, policy: 'exclusive' });
     }
     return new JobQueue(boss);
   }
 
-  async send<N extends JobName>(name: N, payload: JobPayloads[N], options: SendOptions = {}, manager?: EntityManager): Promise<void> {
+  async send<N extends JobName>(name: N, payload: JobPayloads[N], options: SendOptions, manager?: EntityManager): Promise<void> {
     await this.boss.send(name, payload, {
       singletonKey: options.singletonKey,
       startAfter: options.startAfterSeconds,

@@ -23,8 +23,11 @@ export interface JudgeEvidence {
  */
 const TARGETS_PER_ROOM = 1.8;
 const BLIND_CELLS_PER_ROOM = 6;
-/** Kept below 1 so the belief always peaks on what has been proven. */
-const MAX_EXPECTED_UNSEEN = 0.9;
+/**
+ * Kept below ln 2, so the proven count outweighs all higher counts together: the belief peaks on
+ * what has been proven even when those higher counts fold into "4+".
+ */
+const MAX_EXPECTED_UNSEEN = 0.69;
 
 export function judgeEvidence(view: JudgeView, revealed: readonly EvidenceUnit[]): JudgeEvidence {
   const { camera } = view.context;

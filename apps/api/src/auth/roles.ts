@@ -1,0 +1,32 @@
+import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
+import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Role } from '../../../../libs/contracts/src/index.js';
+import type { Principal } from '../../../../libs/core/src/index.js';
+
+export const ROLES_KEY = 'tribunal:roles';
+export const PUBLIC_KEY = 'tribunal:public';
+
+/**
+ * The roles allowed to call a route. Every route declares them (or is `@Public()`): the guard refuses
+ * a route that declares neither, and the OpenAPI document lists them as `x-roles`.
+ */
+export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
+  applyDecorators(
+    SetMetadata(ROLES_KEY, roles),
+    ApiBearerAuth(),
+    ApiExtension('x-roles', roles),
+    ApiUnauthorizedResponse({ description: 'missing or invalid API key' }),
+    ApiForbiddenResponse({ description: `allowed roles: ${roles.join(', ')}` }),
+  );
+
+export const Public = (): MethodDecorator & ClassDecorator => applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiExtension('x-roles', []));
+
+/** The authenticated caller, set by the guard. */
+export const CurrentPrincipal = createParamDecorator(
+  (_: unknown, context: ExecutionContext): Principal => context.switchToHttp().getRequest<{ principal: Principal }>().principal,
+);
+
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+  return match?.[1];
+}

@@ -1,0 +1,172 @@
+import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import type { DebateStatus } from '../../../../libs/contracts/src/index.js';
+import {
+  AuthService,
+  DatasetsService,
+  DebatesService,
+  DisputesService,
+  JudgingService,
+  LabelsService,
+  ProtocolsService,
+  type Principal,
+} from '../../../../libs/core/src/index.js';
+import { CurrentPrincipal, Public, Roles } from '../auth/roles.js';
+import {
+  CreateProtocolDto,
+  CreateUserDto,
+  DebatesQuery,
+  LabelsQuery,
+  LoadWorldDto,
+  PageQuery,
+  SelectDisputesDto,
+  SpeechDto,
+  StartDebateDto,
+  VerdictDto,
+} from './dto.js';
+
+const Uuid = new ParseUUIDPipe({ version: '4' });
+
+@ApiTags('health')
+@Controller()
+export class HealthController {
+  @Get('health') @Public() @ApiOperation({ summary: 'Liveness' })
+  health(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+}
+
+@ApiTags('users')
+@Controller()
+export class UsersController {
+  constructor(private readonly auth: AuthService) {}
+
+  @Post('users') @Roles('admin') @ApiOperation({ summary: 'Create a user; the response holds its API key, shown this once' })
+  create(@Body() body: CreateUserDto) {
+    return this.auth.createUser(body.name, body.role);
+  }
+
+  @Get('users') @Roles('admin')
+  list() {
+    return this.auth.listUsers();
+  }
+
+  @Get('me') @Roles('admin', 'researcher', 'judge', 'pipeline') @ApiOperation({ summary: 'Who the key belongs to' })
+  me(@CurrentPrincipal() principal: Principal): Principal {
+    return principal;
+  }
+}
+
+@ApiTags('datasets')
+@Controller('datasets')
+export class DatasetsController {
+  constructor(
+    private readonly datasets: DatasetsService,
+    private readonly disputes: DisputesService,
+  ) {}
+
+  @Post('world') @Roles('admin', 'researcher') @ApiOperation({ summary: 'Generate and load a dataset of the built-in world' })
+  loadWorld(@Body() body: LoadWorldDto) {
+    return this.datasets.loadWorld(body);
+  }
+
+  @Get() @Roles('admin', 'researcher')
+  list() {
+    return this.datasets.list();
+  }
+
+  @Get(':id/items') @Roles('admin', 'researcher') @ApiOperation({ summary: 'Items with simple labels and, where known, ground truth' })
+  items(@Param('id', Uuid) id: string, @Query() page: PageQuery) {
+    return this.datasets.items(id, { limit: page.limit ?? 100, offset: page.offset ?? 0 });
+  }
+
+  @Post(':id/disputes') @Roles('admin', 'researcher') @ApiOperation({ summary: 'Select disputes: an audit sample plus rule-flagged items' })
+  select(@Param('id', Uuid) id: string, @Body() body: SelectDisputesDto) {
+    return this.disputes.select(id, { auditFraction: body.auditFraction ?? 0.05, minBlindCells: body.minBlindCells ?? 4, seed: body.seed ?? 1 });
+  }
+
+  @Get(':id/disputes') @Roles('admin', 'researcher')
+  listDisputes(@Param('id', Uuid) id: string) {
+    return this.disputes.list(id);
+  }
+}
+
+@ApiTags('protocols')
+@Controller('protocols')
+export class ProtocolsController {
+  constructor(private readonly protocols: ProtocolsService) {}
+
+  @Post() @Roles('admin', 'researcher') @ApiOperation({ summary: 'Add a protocol, or the next version of one' })
+  create(@Body() body: CreateProtocolDto, @CurrentPrincipal() principal: Principal) {
+    return this.protocols.create(body.name, body.spec, principal.id);
+  }
+
+  @Get() @Roles('admin', 'researcher')
+  list() {
+    return this.protocols.list();
+  }
+
+  @Get(':id') @Roles('admin', 'researcher')
+  get(@Param('id', Uuid) id: string) {
+    return this.protocols.get(id);
+  }
+}
+
+@ApiTags('debates')
+@Controller()
+export class DebatesController {
+  constructor(
+    private readonly debates: DebatesService,
+    private readonly judging: JudgingService,
+  ) {}
+
+  @Post('debates') @Roles('admin', 'researcher') @ApiOperation({ summary: 'Start a debate over a dispute under a protocol' })
+  start(@Body() body: StartDebateDto) {
+    return this.debates.start(body);
+  }
+
+  @Get('debates') @Roles('admin', 'researcher')
+  list(@Query() query: DebatesQuery) {
+    return this.debates.list({ status: query.status as DebateStatus | undefined, limit: query.limit ?? 100 });
+  }
+
+  @Get('debates/:id') @Roles('admin', 'researcher', 'judge') @ApiOperation({ summary: 'The debate so far, as the caller may see it' })
+  get(@Param('id', Uuid) id: string, @CurrentPrincipal() principal: Principal) {
+    return this.debates.view(principal, id);
+  }
+
+  @Post('debates/:id/speeches') @Roles('admin', 'researcher') @HttpCode(201) @ApiOperation({ summary: 'Speak for a manual debater seat' })
+  speak(@Param('id', Uuid) id: string, @Body() body: SpeechDto) {
+    return this.debates.submitSpeech(id, body.seat, body.text);
+  }
+
+  @Post('debates/:id/verdicts') @Roles('judge') @HttpCode(200) @ApiOperation({ summary: "Give the judge's probabilities at a stage" })
+  verdict(@Param('id', Uuid) id: string, @Body() body: VerdictDto, @CurrentPrincipal() principal: Principal) {
+    return this.judging.submit(principal, id, body);
+  }
+
+  @Get('assignments') @Roles('judge') @ApiOperation({ summary: "The calling judge's debates" })
+  assignments(@CurrentPrincipal() principal: Principal) {
+    return this.debates.assignments(principal);
+  }
+}
+
+@ApiTags('labels')
+@Controller('labels')
+export class LabelsController {
+  constructor(private readonly labels: LabelsService) {}
+
+  @Get()
+  @Roles('admin', 'researcher', 'pipeline')
+  @Header('Content-Type', 'application/x-ndjson')
+  @ApiProduces('application/x-ndjson')
+  @ApiOperation({ summary: 'Complex-process labels after a sequence number, one JSON object per line' })
+  @ApiOkResponse({ description: 'NDJSON: one label per line, ordered by seq; pass the last seq as `after` to continue' })
+  async pull(@Query() query: LabelsQuery, @Res() response: Response): Promise<void> {
+    const labels = await this.labels.after(query.after ?? '0', { limit: query.limit ?? 1000, datasetId: query.datasetId });
+    response.end(labels.map((label) => JSON.stringify(label) + '\n').join(''));
+  }
+}
+
+export const CONTROLLERS = [HealthController, UsersController, DatasetsController, ProtocolsController, DebatesController, LabelsController];

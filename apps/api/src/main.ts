@@ -1,0 +1,3 @@
+import { runProcess } from '../../cli/src/run-process.js';
+
+await runProcess(['api']);

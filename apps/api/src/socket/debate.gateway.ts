@@ -1,0 +1,100 @@
+import { ForbiddenException, HttpException, Logger } from '@nestjs/common';
+import { MessageBody, ConnectedSocket, SubscribeMessage, WebSocketGateway, WebSocketServer, type OnGatewayInit } from '@nestjs/websockets';
+import { IsUUID } from 'class-validator';
+import type { Server, Socket } from 'socket.io';
+import { ContractViolation, debateRoom, parseContract, type ClientEvents, type ServerEvents } from '../../../../libs/contracts/src/index.js';
+import { AuthService, DebateEvents, DebatesService, JudgingService, type Principal } from '../../../../libs/core/src/index.js';
+import { bearerToken } from '../auth/roles.js';
+import { VerdictDto } from '../http/dto.js';
+
+class JoinPayload {
+  @IsUUID() debateId!: string;
+}
+class VerdictPayload extends VerdictDto {
+  @IsUUID() debateId!: string;
+}
+
+type Reply = Parameters<Parameters<ClientEvents['debate.join']>[1]>[0];
+type TribunalSocket = Socket<Record<string, never>, ServerEvents, Record<string, never>, { principal: Principal }>;
+
+/** Turns a service's outcome into an acknowledgement, errors included, so a client always hears back. */
+async function reply<T>(work: () => Promise<T>): Promise<Reply | { ok: true; data: T }> {
+  try {
+    return { ok: true, data: await work() };
+  } catch (error) {
+    if (error instanceof ContractViolation) return { ok: false, status: 400, error: error.message };
+    if (error instanceof HttpException) {
+      const body = error.getResponse();
+      const message = typeof body === 'object' && body && 'message' in body ? (body as { message: unknown }).message : error.message;
+      return { ok: false, status: error.getStatus(), error: Array.isArray(message) ? message.join('; ') : String(message) };
+    }
+    new Logger('DebateGateway').error(error);
+    return { ok: false, status: 500, error: 'internal error' };
+  }
+}
+
+/**
+ * Judges and observers follow debates here. The key is checked when the socket connects; a judge may
+ * join only the debates they are assigned to. Joining answers with the state so far, and live events
+ * follow in the debate's room.
+ */
+@WebSocketGateway({ cors: { origin: true } })
+export class DebateGateway implements OnGatewayInit {
+  @WebSocketServer() server!: Server;
+
+  constructor(
+    private readonly auth: AuthService,
+    private readonly debates: DebatesService,
+    private readonly judging: JudgingService,
+    private readonly events: DebateEvents,
+  ) {}
+
+  afterInit(server: Server): void {
+    server.use((socket, next) => {
+      const token = (socket.handshake.auth as { token?: unknown }).token;
+      const key = typeof token === 'string' ? token : bearerToken(socket.handshake.headers.authorization);
+      this.auth.authenticate(key).then(
+        (principal) => {
+          if (!principal) return next(new Error('unauthorized: missing, invalid or revoked API key'));
+          (socket as TribunalSocket).data.principal = principal;
+          next();
+        },
+        () => next(new Error('authentication failed')),
+      );
+    });
+    this.events.attach(server);
+  }
+
+  @SubscribeMessage('debate.join')
+  async join(@ConnectedSocket() socket: TribunalSocket, @MessageBody() body: unknown) {
+    return reply(async () => {
+      const { debateId } = parseContract(JoinPayload, body);
+      // Join first, then read: an event between the two reaches the client twice rather than never.
+      await socket.join(debateRoom(debateId));
+      try {
+        return await this.debates.view(socket.data.principal, debateId);
+      } catch (error) {
+        await socket.leave(debateRoom(debateId));
+        throw error;
+      }
+    });
+  }
+
+  @SubscribeMessage('debate.leave')
+  async leave(@ConnectedSocket() socket: TribunalSocket, @MessageBody() body: unknown) {
+    return reply(async () => {
+      const { debateId } = parseContract(JoinPayload, body);
+      await socket.leave(debateRoom(debateId));
+      return null;
+    });
+  }
+
+  @SubscribeMessage('verdict.submit')
+  async verdict(@ConnectedSocket() socket: TribunalSocket, @MessageBody() body: unknown) {
+    return reply(async () => {
+      const { debateId, ...submission } = parseContract(VerdictPayload, body);
+      if (socket.data.principal.role !== 'judge') throw new ForbiddenException('only judges give verdicts');
+      return this.judging.submit(socket.data.principal, debateId, submission);
+    });
+  }
+}

@@ -1,0 +1,127 @@
+#!/usr/bin/env node
+import 'reflect-metadata';
+import { parseArgs } from 'node:util';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { SingleBar, Presets } from 'cli-progress';
+import { ConfigError, loadConfig, type ProcessRole, type TribunalConfig } from '../../../libs/config/src/index.js';
+import { ROLES, type Role } from '../../../libs/contracts/src/index.js';
+import { AuthService, DatasetsService } from '../../../libs/core/src/index.js';
+import { DataDirInUseError, Database, DatasetRepository, IdentityRepository, writeMigration } from '../../../libs/persistence/src/index.js';
+import { runProcess } from './run-process.js';
+
+const USAGE = `tribunal <command>
+
+  start [--roles api,worker,trainer]   run the platform (all roles in one process by default)
+  migrate                               apply pending database migrations
+  world load --name N [--seed S] [--size K] [--params JSON]
+                                        generate and load a dataset of the built-in world
+  users create NAME ROLE                create a user (${ROLES.join(', ')}) and print its API key
+  migration:generate NAME               write a migration for entity changes (needs DATABASE_URL)
+
+Settings come from the environment: DATABASE_URL, TRIBUNAL_DATA_DIR, PORT, HOST, LOG_LEVEL,
+TRIBUNAL_WORKER_CONCURRENCY, TRIBUNAL_DEMO, TRIBUNAL_DEMO_SEED, TRIBUNAL_DEMO_SIZE, TRIBUNAL_DEMO_DEBATES.`;
+
+class UsageError extends Error {}
+
+async function withDatabase<T>(config: TribunalConfig, work: (database: Database) => Promise<T>): Promise<T> {
+  const database = await Database.open(
+    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'embedded', dataDir: config.dataDir },
+  );
+  try {
+    await database.migrate();
+    return await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'start': {
+      const { values } = parseArgs({ args: rest, options: { roles: { type: 'string', default: 'api,worker,trainer' } } });
+      const roles = values.roles.split(',').map((r) => r.trim());
+      const unknown = roles.find((r) => !['api', 'worker', 'trainer'].includes(r));
+      if (unknown) throw new UsageError(`--roles: unknown role "${unknown}"; choose from api, worker, trainer`);
+      await runProcess(roles as ProcessRole[]);
+      return;
+    }
+    case 'migrate': {
+      const config = loadConfig(process.env);
+      const database = await Database.open(
+        config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'embedded', dataDir: config.dataDir },
+      );
+      try {
+        const applied = await database.migrate();
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the schema is up to date');
+      } finally {
+        await database.close();
+      }
+      return;
+    }
+    case 'world': {
+      const [sub, ...args] = rest;
+      if (sub !== 'load') throw new UsageError('usage: tribunal world load --name N [--seed S] [--size K] [--params JSON]');
+      const { values } = parseArgs({
+        args,
+        options: { name: { type: 'string' }, seed: { type: 'string', default: '1' }, size: { type: 'string', default: '200' }, params: { type: 'string' } },
+      });
+      if (!values.name) throw new UsageError('world load: --name is required');
+      const seed = Number(values.seed);
+      const size = Number(values.size);
+      if (!Number.isInteger(seed) || seed < 0) throw new UsageError(`--seed must be a non-negative integer, got "${values.seed}"`);
+      if (!Number.isInteger(size) || size < 1) throw new UsageError(`--size must be a positive integer, got "${values.size}"`);
+      let params: Record<string, unknown> | undefined;
+      try {
+        params = values.params ? (JSON.parse(values.params) as Record<string, unknown>) : undefined;
+      } catch {
+        throw new UsageError(`--params must be JSON, got ${values.params}`);
+      }
+      await withDatabase(loadConfig(process.env), async (database) => {
+        const bar = new SingleBar({ format: 'loading rooms [{bar}] {value}/{total}', hideCursor: true }, Presets.shades_classic);
+        bar.start(size, 0);
+        const dataset = await new DatasetsService(new DatasetRepository(database.dataSource)).loadWorld(
+          { name: values.name!, seed, size, params },
+          (done) => bar.update(done),
+        );
+        bar.stop();
+        console.log(`loaded dataset "${dataset.name}" (${dataset.id}) with ${dataset.items} items`);
+      });
+      return;
+    }
+    case 'users': {
+      const [sub, name, role] = rest;
+      if (sub !== 'create' || !name || !role) throw new UsageError('usage: tribunal users create NAME ROLE');
+      if (!ROLES.includes(role as Role)) throw new UsageError(`ROLE must be one of ${ROLES.join(', ')}, got "${role}"`);
+      await withDatabase(loadConfig(process.env), async (database) => {
+        const { user, key } = await new AuthService(new IdentityRepository(database.dataSource)).createUser(name, role as Role);
+        console.log(`created ${user.role} "${user.name}" (${user.id}); API key, shown this once:\n${key}`);
+      });
+      return;
+    }
+    case 'migration:generate': {
+      const [name] = rest;
+      if (!name) throw new UsageError('usage: tribunal migration:generate NAME');
+      const config = loadConfig(process.env);
+      if (!config.databaseUrl) throw new UsageError('migration:generate compares against a PostgreSQL database: set DATABASE_URL');
+      const here = dirname(fileURLToPath(import.meta.url));
+      const file = await withDatabase(config, (database) => writeMigration(database, join(here, '../../../../migrations'), name));
+      console.log(file ? `wrote ${file}` : 'entities and migrations agree; nothing to write');
+      return;
+    }
+    default:
+      console.log(USAGE);
+      if (command && command !== 'help' && command !== '--help') process.exitCode = 2;
+  }
+}
+
+try {
+  await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof UsageError || error instanceof ConfigError || error instanceof DataDirInUseError) {
+    process.stderr.write(`tribunal: ${error.message}\n`);
+    process.exit(2);
+  }
+  throw error;
+}

@@ -1,0 +1,94 @@
+import 'reflect-metadata';
+import { Logger, Module, type DynamicModule, type INestApplicationContext, type LogLevel } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { ConfigError, loadConfig, type ProcessRole, type TribunalConfig } from '../../../libs/config/src/index.js';
+import { AuthService, CoreModule, DemoService } from '../../../libs/core/src/index.js';
+import { ApiModule } from '../../api/src/api.module.js';
+import { TrainerModule } from '../../trainer/src/trainer.module.js';
+import { WorkerModule } from '../../worker/src/worker.module.js';
+import { SocketAdapter } from './socket-adapter.js';
+
+const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
+
+@Module({})
+class RootModule {
+  static forRoles(config: TribunalConfig, roles: readonly ProcessRole[]): DynamicModule {
+    const modules = { api: ApiModule, worker: WorkerModule, trainer: TrainerModule };
+    return { module: RootModule, imports: [CoreModule.forRoot(config), ...roles.map((role) => modules[role])] };
+  }
+}
+
+export interface RunningProcess {
+  app: INestApplicationContext;
+  config: TribunalConfig;
+  /** The HTTP address, when the process serves the API. */
+  url: string | undefined;
+  /** The admin key, when this start created the first admin. */
+  adminKey: string | null;
+}
+
+/** The OpenAPI document, served at /docs (and /docs-json). */
+function serveOpenApi(app: NestExpressApplication): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Tribunal')
+      .setDescription('Debates between copies of a model, judged by people; their verdicts become labels.')
+      .setVersion('0.1.0')
+      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API key' })
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
+}
+
+/**
+ * Starts a process with the given roles: `api` (HTTP and sockets), `worker` (debate jobs),
+ * `trainer`. All three in one process is the embedded default.
+ */
+export async function startProcess(
+  roles: readonly ProcessRole[],
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<RunningProcess> {
+  const config = loadConfig(env);
+  const logger = LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
+  const root = RootModule.forRoles(config, roles);
+  if (!roles.includes('api')) {
+    const app = await NestFactory.createApplicationContext(root, { logger });
+    app.enableShutdownHooks();
+    return { app, config, url: undefined, adminKey: null };
+  }
+  const app = await NestFactory.create<NestExpressApplication>(root, { logger });
+  app.useWebSocketAdapter(new SocketAdapter(app, config));
+  app.enableShutdownHooks();
+  serveOpenApi(app);
+  await app.listen(config.port, config.host);
+  const address = app.getHttpServer().address() as { port: number };
+  const url = `http://${config.host}:${address.port}`;
+  const adminKey = await app.get(AuthService).bootstrapAdmin();
+  if (adminKey && config.demo) await app.get(DemoService).seed();
+  return { app, config, url, adminKey };
+}
+
+/** The entry point of every app: starts, prints where to look, and exits with a message on a bad setting. */
+export async function runProcess(roles: readonly ProcessRole[]): Promise<void> {
+  try {
+    const running = await startProcess(roles, process.env);
+    const logger = new Logger('Tribunal');
+    logger.log(`roles: ${roles.join(', ')}`);
+    if (running.url) logger.log(`API on ${running.url} (OpenAPI docs at ${running.url}/docs)`);
+    if (running.adminKey) {
+      process.stdout.write(
+        `\n  First start: an admin was created. Its API key, shown this once:\n\n    ${running.adminKey}\n\n` +
+          `  Try: curl -H "Authorization: Bearer ${running.adminKey}" ${running.url}/debates\n\n`,
+      );
+    }
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`tribunal: configuration error: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+}

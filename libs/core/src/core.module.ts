@@ -1,0 +1,40 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import type { TribunalConfig } from '../../config/src/index.js';
+import { AdjudicationService } from './adjudication.service.js';
+import { AuthService } from './auth.service.js';
+import { DatasetsService } from './datasets.service.js';
+import { DebateEvents } from './debate-events.js';
+import { DebatesService } from './debates.service.js';
+import { DemoService } from './demo.service.js';
+import { DisputesService } from './disputes.service.js';
+import { JudgingService } from './judging.service.js';
+import { LabelsService } from './labels.service.js';
+import { ProtocolsService } from './protocols.service.js';
+import { runtimeProviders } from './runtime.js';
+
+const SERVICES = [
+  AuthService,
+  DatasetsService,
+  DisputesService,
+  ProtocolsService,
+  DebatesService,
+  JudgingService,
+  AdjudicationService,
+  LabelsService,
+  DebateEvents,
+  DemoService,
+];
+
+/** The application layer every process shares: database, queue, repositories and domain services. */
+@Module({})
+export class CoreModule {
+  static forRoot(config: TribunalConfig): DynamicModule {
+    const runtime = runtimeProviders(config);
+    return {
+      module: CoreModule,
+      global: true,
+      providers: [...runtime, ...SERVICES],
+      exports: [...runtime, ...SERVICES],
+    };
+  }
+}

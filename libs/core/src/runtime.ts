@@ -1,0 +1,51 @@
+import { Inject, Injectable, Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
+import type { TribunalConfig } from '../../config/src/index.js';
+import { Database, DatasetRepository, DebateRepository, IdentityRepository, LabelRepository } from '../../persistence/src/index.js';
+import { JobQueue } from '../../queue/src/index.js';
+
+export const CONFIG = Symbol('TribunalConfig');
+
+/** Closes the queue before the database it runs on, whatever order Nest tears providers down in. */
+@Injectable()
+export class RuntimeLifecycle implements OnApplicationShutdown {
+  constructor(
+    private readonly database: Database,
+    private readonly queue: JobQueue,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.stop();
+    await this.database.close();
+  }
+}
+
+export function runtimeProviders(config: TribunalConfig): Provider[] {
+  const logger = new Logger('Database');
+  return [
+    { provide: CONFIG, useValue: config },
+    {
+      provide: Database,
+      useFactory: async () => {
+        const database = await Database.open(
+          config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'embedded', dataDir: config.dataDir },
+        );
+        logger.log(config.databaseUrl ? `PostgreSQL at ${new URL(config.databaseUrl).host}` : `embedded database in ${config.dataDir}`);
+        const applied = await database.migrate();
+        if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);
+        return database;
+      },
+    },
+    { provide: JobQueue, useFactory: (database: Database) => JobQueue.start(database), inject: [Database] },
+    { provide: IdentityRepository, useFactory: (d: Database) => new IdentityRepository(d.dataSource), inject: [Database] },
+    { provide: DatasetRepository, useFactory: (d: Database) => new DatasetRepository(d.dataSource), inject: [Database] },
+    { provide: DebateRepository, useFactory: (d: Database) => new DebateRepository(d.dataSource), inject: [Database] },
+    {
+      provide: LabelRepository,
+      useFactory: (d: Database, debates: DebateRepository) => new LabelRepository(d.dataSource, debates),
+      inject: [Database, DebateRepository],
+    },
+    RuntimeLifecycle,
+  ];
+}
+
+export const InjectConfig = (): ParameterDecorator => Inject(CONFIG);

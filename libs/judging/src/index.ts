@@ -1,0 +1,3 @@
+export * from './aggregate.js';
+export * from './probabilities.js';
+export * from './simulated-judge.js';

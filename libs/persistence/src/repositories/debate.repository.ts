@@ -1,0 +1,237 @@
+import { In, type DataSource, type EntityManager } from 'typeorm';
+import type { DebaterSeat, DebateStatus, DisputeReason, JudgeKind } from '../../../contracts/src/index.js';
+import {
+  CitationEntity,
+  DebateEntity,
+  DisputeEntity,
+  ItemEntity,
+  JudgeAssignmentEntity,
+  ProtocolEntity,
+  TurnEntity,
+  VerdictEntity,
+} from '../entities/index.js';
+
+/** Work done inside the same transaction as a write, such as queueing the job that follows it. */
+export type InTransaction = (manager: EntityManager) => Promise<void>;
+
+export interface DebateRecord {
+  debate: DebateEntity;
+  protocol: ProtocolEntity;
+  item: ItemEntity;
+  turns: TurnEntity[];
+  citations: CitationEntity[];
+  assignments: JudgeAssignmentEntity[];
+  verdicts: VerdictEntity[];
+}
+
+export interface NewDebate {
+  dispute: DisputeEntity;
+  protocol: ProtocolEntity;
+  seats: DebaterSeat[];
+  judges: { kind: JudgeKind; judgeId: string | null }[];
+}
+
+const ENDED: DebateStatus[] = ['completed', 'failed'];
+
+export class DebateRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  // ---- disputes ----------------------------------------------------------------------------------
+
+  async createDisputes(disputes: { itemId: string; reasons: DisputeReason[] }[]): Promise<DisputeEntity[]> {
+    if (disputes.length === 0) return [];
+    return this.dataSource.transaction((manager) => manager.getRepository(DisputeEntity).save(disputes));
+  }
+
+  dispute(id: string): Promise<DisputeEntity | null> {
+    return this.dataSource.getRepository(DisputeEntity).findOne({ where: { id }, relations: { item: true } });
+  }
+
+  disputesOfDataset(datasetId: string): Promise<DisputeEntity[]> {
+    return this.dataSource
+      .getRepository(DisputeEntity)
+      .createQueryBuilder('d')
+      .innerJoin('d.item', 'i')
+      .where('i.dataset_id = :datasetId', { datasetId })
+      .orderBy('d.created_at', 'ASC')
+      .getMany();
+  }
+
+  // ---- protocols ---------------------------------------------------------------------------------
+
+  protocol(id: string): Promise<ProtocolEntity | null> {
+    return this.dataSource.getRepository(ProtocolEntity).findOneBy({ id });
+  }
+
+  latestProtocol(name: string): Promise<ProtocolEntity | null> {
+    return this.dataSource.getRepository(ProtocolEntity).findOne({ where: { name }, order: { version: 'DESC' } });
+  }
+
+  listProtocols(): Promise<ProtocolEntity[]> {
+    return this.dataSource.getRepository(ProtocolEntity).find({ order: { name: 'ASC', version: 'ASC' } });
+  }
+
+  /** Adds the next version of a protocol; versions are never edited. */
+  async addProtocolVersion(input: Pick<ProtocolEntity, 'name' | 'kind' | 'spec' | 'createdBy'>): Promise<ProtocolEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      // Serialises version numbering per name without a table lock.
+      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`protocol:${input.name}`]);
+      const [{ max }] = (await manager.query('SELECT max(version) AS max FROM protocols WHERE name = $1', [input.name])) as { max: number | null }[];
+      return manager.getRepository(ProtocolEntity).save({ ...input, version: (max ?? 0) + 1, lockedAt: null });
+    });
+  }
+
+  // ---- debates -----------------------------------------------------------------------------------
+
+  /** Creates a debate, its judge assignments, and (through `then`) its first job, all at once. */
+  async createDebate(input: NewDebate, then: (debate: DebateEntity, manager: EntityManager) => Promise<void>): Promise<DebateEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      await manager.query('UPDATE protocols SET locked_at = now() WHERE id = $1 AND locked_at IS NULL', [input.protocol.id]);
+      const debate = await manager.getRepository(DebateEntity).save({
+        disputeId: input.dispute.id,
+        itemId: input.dispute.itemId,
+        protocolId: input.protocol.id,
+        seats: input.seats,
+        status: 'pending' as const,
+        failureReason: null,
+        endedAt: null,
+      });
+      await manager
+        .getRepository(JudgeAssignmentEntity)
+        .insert(input.judges.map((judge, slot) => ({ debateId: debate.id, slot, kind: judge.kind, judgeId: judge.judgeId })));
+      await manager.getRepository(DisputeEntity).update({ id: input.dispute.id }, { status: 'debating' });
+      await then(debate, manager);
+      return debate;
+    });
+  }
+
+  async record(debateId: string): Promise<DebateRecord | null> {
+    const debate = await this.dataSource.getRepository(DebateEntity).findOne({
+      where: { id: debateId },
+      relations: { protocol: true, item: true },
+    });
+    if (!debate) return null;
+    const [turns, assignments, verdicts] = await Promise.all([
+      this.dataSource.getRepository(TurnEntity).find({ where: { debateId }, order: { index: 'ASC' } }),
+      this.dataSource.getRepository(JudgeAssignmentEntity).find({ where: { debateId }, order: { slot: 'ASC' } }),
+      this.dataSource.getRepository(VerdictEntity).find({ where: { debateId }, order: { createdAt: 'ASC' } }),
+    ]);
+    const citations = turns.length
+      ? await this.dataSource.getRepository(CitationEntity).find({ where: { turnId: In(turns.map((t) => t.id)) } })
+      : [];
+    return { debate, protocol: debate.protocol, item: debate.item, turns, citations, assignments, verdicts };
+  }
+
+  listDebates(filter: { status?: DebateStatus; limit: number }): Promise<DebateEntity[]> {
+    return this.dataSource.getRepository(DebateEntity).find({
+      where: filter.status ? { status: filter.status } : {},
+      order: { createdAt: 'DESC' },
+      take: filter.limit,
+    });
+  }
+
+  /** A judge's assignments with the state of each debate. */
+  assignmentsOf(judgeId: string): Promise<JudgeAssignmentEntity[]> {
+    return this.dataSource.getRepository(JudgeAssignmentEntity).find({
+      where: { judgeId },
+      relations: { debate: { item: true } },
+      order: { createdAt: 'DESC' },
+    });
+  }
+
+  /** How many debates each judge has not finished, to spread new assignments evenly. */
+  async openAssignmentCounts(judgeIds: string[]): Promise<Map<string, number>> {
+    if (judgeIds.length === 0) return new Map();
+    const rows: { judge_id: string; open: string }[] = await this.dataSource.query(
+      `SELECT a.judge_id, count(*) AS open FROM judge_assignments a JOIN debates d ON d.id = a.debate_id
+       WHERE a.judge_id = ANY($1) AND d.status NOT IN ('completed', 'failed') GROUP BY a.judge_id`,
+      [judgeIds],
+    );
+    return new Map(rows.map((r) => [r.judge_id, Number(r.open)]));
+  }
+
+  /**
+   * Appends a turn with its verified citations. The turn's index is unique per debate, so a step
+   * retried after a crash finds its turn already there and appends nothing. Returns null then.
+   */
+  async appendTurn(
+    turn: Pick<TurnEntity, 'debateId' | 'index' | 'round' | 'seat' | 'text'>,
+    citations: Pick<CitationEntity, 'evidenceId' | 'verified' | 'excerpt'>[],
+    then: InTransaction,
+  ): Promise<{ turn: TurnEntity; citations: CitationEntity[] } | null> {
+    return this.dataSource.transaction(async (manager) => {
+      const debate = await this.lock(manager, turn.debateId);
+      if (!debate || ENDED.includes(debate.status)) return null;
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(TurnEntity)
+        .values(turn)
+        .orIgnore()
+        .returning('*')
+        .execute();
+      const row = inserted.raw[0] as { id: string; created_at: Date } | undefined;
+      if (!row) return null;
+      const saved = await manager
+        .getRepository(CitationEntity)
+        .save(citations.map((c) => ({ ...c, turnId: row.id })));
+      if (debate.status === 'pending') await manager.update(DebateEntity, { id: debate.id }, { status: 'running' });
+      await then(manager);
+      return { turn: { ...turn, id: row.id, createdAt: row.created_at } as TurnEntity, citations: saved };
+    });
+  }
+
+  /** Moves a debate to a status unless it already ended; returns whether anything changed. */
+  async setStatus(debateId: string, status: DebateStatus, then?: InTransaction, failureReason?: string): Promise<boolean> {
+    return this.dataSource.transaction(async (manager) => {
+      const debate = await this.lock(manager, debateId);
+      if (!debate || ENDED.includes(debate.status) || debate.status === status) return false;
+      await manager.update(
+        DebateEntity,
+        { id: debateId },
+        { status, failureReason: failureReason ?? null, endedAt: ENDED.includes(status) ? new Date() : null },
+      );
+      await then?.(manager);
+      return true;
+    });
+  }
+
+  /**
+   * Records a judge's probabilities at a stage, once: a second submission for the same stage changes
+   * nothing and reports the first.
+   */
+  async recordVerdict(
+    verdict: Pick<VerdictEntity, 'assignmentId' | 'debateId' | 'stage' | 'probabilities' | 'note'>,
+    then: InTransaction,
+  ): Promise<{ verdict: VerdictEntity; duplicate: boolean }> {
+    return this.dataSource.transaction(async (manager) => {
+      const inserted = await manager
+        .createQueryBuilder()
+        .insert()
+        .into(VerdictEntity)
+        .values(verdict)
+        .orIgnore()
+        .returning('*')
+        .execute();
+      if (inserted.raw.length === 0) {
+        const existing = await manager
+          .getRepository(VerdictEntity)
+          .findOneByOrFail({ assignmentId: verdict.assignmentId, stage: verdict.stage });
+        return { verdict: existing, duplicate: true };
+      }
+      await then(manager);
+      const saved = await manager.getRepository(VerdictEntity).findOneByOrFail({ assignmentId: verdict.assignmentId, stage: verdict.stage });
+      return { verdict: saved, duplicate: false };
+    });
+  }
+
+  async debateOfAssignment(assignmentId: string): Promise<string | null> {
+    const assignment = await this.dataSource.getRepository(JudgeAssignmentEntity).findOneBy({ id: assignmentId });
+    return assignment?.debateId ?? null;
+  }
+
+  /** Locks a debate's row for the rest of the transaction. */
+  lock(manager: EntityManager, debateId: string): Promise<DebateEntity | null> {
+    return manager.getRepository(DebateEntity).findOne({ where: { id: debateId }, lock: { mode: 'pessimistic_write' } });
+  }
+}

@@ -1,0 +1,61 @@
+import { IsNull, type DataSource } from 'typeorm';
+import type { Role } from '../../../contracts/src/index.js';
+import { ApiKeyEntity, UserEntity } from '../entities/index.js';
+
+export interface KeyRecord {
+  hash: string;
+  prefix: string;
+}
+
+export class IdentityRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  countUsers(): Promise<number> {
+    return this.dataSource.getRepository(UserEntity).count();
+  }
+
+  findUserByName(name: string): Promise<UserEntity | null> {
+    return this.dataSource.getRepository(UserEntity).findOneBy({ name });
+  }
+
+  listUsers(): Promise<UserEntity[]> {
+    return this.dataSource.getRepository(UserEntity).find({ order: { createdAt: 'ASC' } });
+  }
+
+  usersWithRole(role: Role): Promise<UserEntity[]> {
+    return this.dataSource.getRepository(UserEntity).find({ where: { role }, order: { createdAt: 'ASC' } });
+  }
+
+  /** Creates a user and its first key together; `onlyIfNoUsers` makes the first admin race-free. */
+  async createUserWithKey(name: string, role: Role, key: KeyRecord, onlyIfNoUsers = false): Promise<UserEntity | null> {
+    return this.dataSource.transaction(async (manager) => {
+      if (onlyIfNoUsers) {
+        await manager.query('LOCK TABLE users IN EXCLUSIVE MODE');
+        if ((await manager.getRepository(UserEntity).count()) > 0) return null;
+      }
+      const user = await manager.getRepository(UserEntity).save(manager.getRepository(UserEntity).create({ name, role }));
+      await manager.getRepository(ApiKeyEntity).insert({ userId: user.id, keyHash: key.hash, prefix: key.prefix });
+      return user;
+    });
+  }
+
+  async addKey(userId: string, key: KeyRecord): Promise<ApiKeyEntity> {
+    return this.dataSource.getRepository(ApiKeyEntity).save({ userId, keyHash: key.hash, prefix: key.prefix, revokedAt: null });
+  }
+
+  /** The user holding an unrevoked key with this hash. */
+  async userByKeyHash(hash: string): Promise<UserEntity | null> {
+    const key = await this.dataSource.getRepository(ApiKeyEntity).findOne({
+      where: { keyHash: hash, revokedAt: IsNull() },
+      relations: { user: true },
+    });
+    return key?.user ?? null;
+  }
+
+  async revokeKeysOf(userId: string): Promise<number> {
+    const result = await this.dataSource
+      .getRepository(ApiKeyEntity)
+      .update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    return result.affected ?? 0;
+  }
+}

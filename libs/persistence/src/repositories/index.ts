@@ -1,0 +1,4 @@
+export * from './dataset.repository.js';
+export * from './debate.repository.js';
+export * from './identity.repository.js';
+export * from './label.repository.js';
