@@ -45,6 +45,10 @@ export class AuthService {
     return { user: { id: user!.id, name: user!.name, role: user!.role }, key: fresh.key };
   }
 
+  async revokeKeys(userId: string): Promise<{ revoked: number }> {
+    return { revoked: await this.identities.revokeKeysOf(userId) };
+  }
+
   async listUsers(): Promise<Principal[]> {
     return (await this.identities.listUsers()).map((u) => ({ id: u.id, name: u.name, role: u.role }));
   }

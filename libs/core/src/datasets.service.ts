@@ -1,6 +1,6 @@
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { DatasetRepository, type DatasetSummary, type ItemEntity } from '../../persistence/src/index.js';
-import { generateWorldDataset, validateWorldParams, type WorldParams } from '../../world/src/index.js';
+import { generateWorldDataset, validateWorldParams, WorldParamsError, type WorldParams } from '../../world/src/index.js';
 
 export interface LoadWorldRequest {
   name: string;
@@ -15,7 +15,13 @@ export class DatasetsService {
 
   /** Generates a dataset of the built-in world and stores it, all or nothing. */
   async loadWorld(request: LoadWorldRequest, onProgress?: (done: number, total: number) => void): Promise<DatasetSummary> {
-    const params = validateWorldParams(request.params ?? {});
+    let params: WorldParams;
+    try {
+      params = validateWorldParams(request.params ?? {});
+    } catch (error) {
+      if (error instanceof WorldParamsError) throw new UnprocessableEntityException(error.message.replace(/^world\./, 'params.'));
+      throw error;
+    }
     if (await this.datasets.byName(request.name)) throw new ConflictException(`a dataset named "${request.name}" already exists`);
     const items = generateWorldDataset({ seed: request.seed, size: request.size, params });
     const dataset = await this.datasets.createWithItems(

@@ -1,3 +1,8 @@
+
+/** A generator parameter out of range; the message names it. */
+export class WorldParamsError extends Error {
+  override readonly name = 'WorldParamsError';
+}
 export interface WorldParams {
   /** Cells across, default 6. */
   width: number;
@@ -43,14 +48,14 @@ function show(value: unknown): string {
 function integerIn(field: string, value: unknown, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     const bound = Number.isFinite(max) ? `between ${min} and ${max}` : `at least ${min}`;
-    throw new Error(`world.${field} must be an integer ${bound}, got ${show(value)}`);
+    throw new WorldParamsError(`world.${field} must be an integer ${bound}, got ${show(value)}`);
   }
   return value;
 }
 
 function probability(field: string, value: unknown): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > 1) {
-    throw new Error(`world.${field} must be between 0 and 1, got ${show(value)}`);
+    throw new WorldParamsError(`world.${field} must be between 0 and 1, got ${show(value)}`);
   }
   return value;
 }
@@ -64,7 +69,7 @@ function rangeIn(field: string, value: unknown, min: number, max: number, why: s
     value[0] <= value[1] &&
     value[1] <= max;
   if (!ok) {
-    throw new Error(
+    throw new WorldParamsError(
       `world.${field} must be [min, max] integers with ${min} ≤ min ≤ max ≤ ${max} (${why}), got ${show(value)}`,
     );
   }
@@ -74,10 +79,10 @@ function rangeIn(field: string, value: unknown, min: number, max: number, why: s
 /** Fills defaults and checks every knob once, so a bad experiment config stops with the field named. */
 export function validateWorldParams(p: Partial<WorldParams>): WorldParams {
   if (typeof p !== 'object' || p === null || Array.isArray(p)) {
-    throw new Error(`world params must be an object, got ${show(p)}`);
+    throw new WorldParamsError(`world params must be an object, got ${show(p)}`);
   }
   for (const key of Object.keys(p)) {
-    if (!Object.hasOwn(DEFAULT_WORLD_PARAMS, key)) throw new Error(`world.${key} is not a world parameter`);
+    if (!Object.hasOwn(DEFAULT_WORLD_PARAMS, key)) throw new WorldParamsError(`world.${key} is not a world parameter`);
   }
   const given = Object.fromEntries(Object.entries(p).filter(([, v]) => v !== undefined));
   const merged: Record<string, unknown> = { ...DEFAULT_WORLD_PARAMS, ...given };

@@ -1,4 +1,4 @@
-import { Body, Controller, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { BadRequestException, Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { DebateStatus } from '../../../../libs/contracts/src/index.js';
@@ -26,7 +26,7 @@ import {
   VerdictDto,
 } from './dto.js';
 
-const Uuid = new ParseUUIDPipe({ version: '4' });
+const Uuid = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new BadRequestException('id in the path must be a UUID') });
 
 @ApiTags('health')
 @Controller()
@@ -50,6 +50,11 @@ export class UsersController {
   @Get('users') @Roles('admin')
   list() {
     return this.auth.listUsers();
+  }
+
+  @Delete('users/:id/keys') @Roles('admin') @ApiOperation({ summary: "Revoke every key of a user" })
+  revoke(@Param('id', Uuid) id: string) {
+    return this.auth.revokeKeys(id);
   }
 
   @Get('me') @Roles('admin', 'researcher', 'judge', 'pipeline') @ApiOperation({ summary: 'Who the key belongs to' })
