@@ -1,0 +1,54 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_DEBATE_PROTOCOL } from '../../libs/contracts/src/index.js';
+import { AdjudicationService, DebatesService, JudgingService } from '../../libs/core/src/index.js';
+import { eventually, http, startTestApp, userKey, type TestApp } from '../support/app.js';
+
+describe('debate steps are idempotent', () => {
+  let app: TestApp;
+  let db: pg.Client;
+  beforeAll(async () => {
+    // No worker: the test drives every step itself, several times over.
+    app = await startTestApp({ TRIBUNAL_WORKER_CONCURRENCY: '1' });
+    db = new pg.Client({ connectionString: app.databaseUrl });
+    await db.connect();
+  });
+  afterAll(async () => {
+    await db?.end();
+    await app?.close();
+  });
+
+  it('running every step many times at once appends each turn, verdict and label once', async () => {
+    const researcher = (await userKey(app, 'researcher')).key;
+    const dataset = await http(app, 'POST', '/datasets/world', researcher, { name: 'steps', seed: 9, size: 10 });
+    const disputes = await http(app, 'POST', `/datasets/${dataset.body.id}/disputes`, researcher, { auditFraction: 1 });
+    const protocol = await http(app, 'POST', '/protocols', researcher, { name: 'steps', spec: { ...DEFAULT_DEBATE_PROTOCOL, rounds: 3 } });
+    const debateId: string = (await http(app, 'POST', '/debates', researcher, { disputeId: disputes.body[0].id, protocolId: protocol.body.id })).body.id;
+
+    const debates = app.running.app.get(DebatesService);
+    const judging = app.running.app.get(JudgingService);
+    const adjudication = app.running.app.get(AdjudicationService);
+    // Race the queue's own worker with five more copies of every step.
+    const hammer = async () => {
+      const { rows: assignments } = await db.query('SELECT id FROM judge_assignments WHERE debate_id = $1', [debateId]);
+      await Promise.all([
+        ...Array.from({ length: 5 }, () => debates.advance(debateId)),
+        ...assignments.flatMap((a) => ['round-0', 'round-1', 'final'].map((stage) => judging.simulate(a.id, stage))),
+        ...Array.from({ length: 3 }, () => adjudication.adjudicate(debateId)),
+      ]);
+    };
+    await eventually('the debate to complete', async () => {
+      await hammer();
+      const { rows } = await db.query('SELECT status FROM debates WHERE id = $1', [debateId]);
+      return rows[0].status === 'completed';
+    });
+    const turns = await db.query('SELECT index FROM turns WHERE debate_id = $1 ORDER BY index', [debateId]);
+    expect(turns.rows.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5]);
+    const verdicts = await db.query('SELECT stage FROM verdicts WHERE debate_id = $1 ORDER BY stage', [debateId]);
+    expect(verdicts.rows.map((r) => r.stage)).toEqual(['final', 'round-0', 'round-1']);
+    const labels = await db.query(`SELECT seq FROM labels WHERE provenance -> 'debates' -> 0 ->> 'id' = $1`, [debateId]);
+    expect(labels.rows.length).toBeLessThanOrEqual(1);
+    await hammer();
+    expect((await db.query('SELECT count(*) FROM turns WHERE debate_id = $1', [debateId])).rows[0].count).toBe('6');
+  });
+});
