@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
+import { HttpException } from '@nestjs/common';
 import { parseArgs } from 'node:util';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -122,6 +123,13 @@ try {
   if (error instanceof UsageError || error instanceof ConfigError || error instanceof DataDirInUseError) {
     process.stderr.write(`tribunal: ${error.message}\n`);
     process.exit(2);
+  }
+  if (error instanceof HttpException) {
+    // A domain refusal (a name taken, a bad parameter): its message is the whole story.
+    const body = error.getResponse();
+    const message = typeof body === 'object' && body && 'message' in body ? (body as { message: unknown }).message : error.message;
+    process.stderr.write(`tribunal: ${Array.isArray(message) ? message.join('; ') : String(message)}\n`);
+    process.exit(1);
   }
   throw error;
 }

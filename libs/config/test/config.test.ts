@@ -1,0 +1,92 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../src/index.js';
+
+const cwd = resolve('/srv/tribunal');
+
+function errorOf(env: Record<string, string>): unknown {
+  try {
+    loadConfig(env, cwd);
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+describe('loadConfig', () => {
+  it('has defaults for everything', () => {
+    expect(loadConfig({}, cwd)).toEqual({
+      databaseUrl: undefined,
+      dataDir: resolve(cwd, '.tribunal'),
+      host: '127.0.0.1',
+      port: 3000,
+      logLevel: 'log',
+      workerConcurrency: 4,
+      demo: true,
+      demoSeed: 1,
+      demoSize: 200,
+      demoDebates: 3,
+    });
+  });
+
+  it('treats empty values as unset', () => {
+    expect(loadConfig({ PORT: '', TRIBUNAL_DEMO: '', DATABASE_URL: '', TRIBUNAL_DATA_DIR: '' }, cwd)).toMatchObject({
+      port: 3000,
+      demo: true,
+      databaseUrl: undefined,
+      dataDir: resolve(cwd, '.tribunal'),
+    });
+  });
+
+  it('reads valid settings', () => {
+    const config = loadConfig(
+      {
+        PORT: '8080',
+        HOST: '0.0.0.0',
+        LOG_LEVEL: 'debug',
+        DATABASE_URL: 'postgresql://u:p@db:5432/tribunal',
+        TRIBUNAL_DEMO: 'off',
+        TRIBUNAL_WORKER_CONCURRENCY: '16',
+      },
+      cwd,
+    );
+    expect(config).toMatchObject({
+      port: 8080,
+      host: '0.0.0.0',
+      logLevel: 'debug',
+      databaseUrl: 'postgresql://u:p@db:5432/tribunal',
+      demo: false,
+      workerConcurrency: 16,
+    });
+    expect(loadConfig({ DATABASE_URL: 'postgres://db/x', TRIBUNAL_DEMO: 'YES' }, cwd)).toMatchObject({
+      databaseUrl: 'postgres://db/x',
+      demo: true,
+    });
+  });
+
+  it.each([
+    ['PORT', 'abc'],
+    ['PORT', '70000'],
+    ['PORT', '-1'],
+    ['PORT', '80.5'],
+    ['LOG_LEVEL', 'loud'],
+    ['DATABASE_URL', 'mysql://x'],
+    ['DATABASE_URL', 'not a url'],
+    ['TRIBUNAL_DEMO', 'maybe'],
+    ['TRIBUNAL_WORKER_CONCURRENCY', '0'],
+    ['TRIBUNAL_WORKER_CONCURRENCY', '257'],
+    ['TRIBUNAL_DEMO_SIZE', '0'],
+  ])('refuses %s=%s with a message naming the setting', (key, value) => {
+    const error = errorOf({ [key]: value });
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).name).toBe('ConfigError');
+    expect((error as ConfigError).message).toContain(key);
+  });
+
+  it('resolves a relative data directory against the cwd argument and keeps an absolute one', () => {
+    expect(loadConfig({ TRIBUNAL_DATA_DIR: 'data/db' }, cwd).dataDir).toBe(resolve(cwd, 'data/db'));
+    expect(loadConfig({ TRIBUNAL_DATA_DIR: '../elsewhere' }, cwd).dataDir).toBe(resolve('/srv/elsewhere'));
+    const absolute = resolve('/var/lib/tribunal');
+    expect(loadConfig({ TRIBUNAL_DATA_DIR: absolute }, cwd).dataDir).toBe(absolute);
+  });
+});
