@@ -2,18 +2,16 @@ import swc from 'unplugin-swc';
 import { defineConfig } from 'vitest/config';
 
 // SWC compiles the decorators (with their metadata) that Nest and TypeORM depend on.
-const plugins = [swc.vite({ module: { type: "es6" } })];
+const plugins = [swc.vite({ module: { type: 'es6' } })];
 
 export default defineConfig({
   plugins,
   test: {
     projects: [
       {
-
         test: { name: 'unit', include: ['libs/**/*.test.ts'], environment: 'node' },
       },
       {
-
         test: {
           name: 'integration',
           include: ['test/**/*.test.ts'],

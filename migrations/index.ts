@@ -1,6 +1,5 @@
 import type { MigrationInterface } from 'typeorm';
 import { Initial1795450738679 } from './1795450738679-Initial.js';
-import { SocketIoAttachments1795451000000 } from './1795451000000-SocketIoAttachments.js';
 
 /** Every migration, in order. The schema changes only by adding to this list. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795450738679, SocketIoAttachments1795451000000];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795450738679];

@@ -3,7 +3,20 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DEBATE_PROTOCOL } from '../../libs/contracts/src/index.js';
 import { connectSocket, eventually, http, startTestApp, userKey, type TestApp } from '../support/app.js';
 
-const TABLES = ['users', 'api_keys', 'datasets', 'items', 'disputes', 'protocols', 'debates', 'turns', 'citations', 'judge_assignments', 'verdicts', 'labels'];
+const TABLES = [
+  'users',
+  'api_keys',
+  'datasets',
+  'items',
+  'disputes',
+  'protocols',
+  'debates',
+  'turns',
+  'citations',
+  'judge_assignments',
+  'verdicts',
+  'labels',
+];
 
 describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
   let app: TestApp;
@@ -40,7 +53,13 @@ describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
       name: 'manual',
       spec: { ...DEFAULT_DEBATE_PROTOCOL, debaters: [{ backend: 'manual' }, { backend: 'manual' }], judges: { count: 1, kind: 'human' } },
     });
-    manualDebate = (await http(app, 'POST', '/debates', researcher, { disputeId: disputes.body[0].id, protocolId: protocol.body.id, judgeIds: [judge.id] })).body.id;
+    manualDebate = (
+      await http(app, 'POST', '/debates', researcher, {
+        disputeId: disputes.body[0].id,
+        protocolId: protocol.body.id,
+        judgeIds: [judge.id],
+      })
+    ).body.id;
   });
   afterAll(async () => {
     await db?.end();
@@ -52,7 +71,14 @@ describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
   });
 
   it('unknown fields', async () => {
-    await refused('POST', '/datasets/world', researcher, { name: 'x', seed: 1, size: 5, colour: 'red' }, 400, 'property colour should not exist');
+    await refused(
+      'POST',
+      '/datasets/world',
+      researcher,
+      { name: 'x', seed: 1, size: 5, colour: 'red' },
+      400,
+      'property colour should not exist',
+    );
   });
 
   it('wrong types and missing fields', async () => {
@@ -63,7 +89,14 @@ describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
   });
 
   it('world parameters out of range name the parameter', async () => {
-    await refused('POST', '/datasets/world', researcher, { name: 'x', seed: 1, size: 5, params: { hideProbability: 2 } }, 422, 'params.hideProbability must be between 0 and 1');
+    await refused(
+      'POST',
+      '/datasets/world',
+      researcher,
+      { name: 'x', seed: 1, size: 5, params: { hideProbability: 2 } },
+      422,
+      'params.hideProbability must be between 0 and 1',
+    );
   });
 
   it('a dataset name already taken', async () => {
@@ -75,7 +108,14 @@ describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
     await refused('POST', '/protocols', researcher, { name: 'broken', spec }, 422, 'spec.speech.maxChars must not be less than 20');
     await refused('POST', '/protocols', researcher, { name: 'broken', spec }, 422, 'spec.judges.kind must be one of the following values');
     await refused('POST', '/protocols', researcher, { name: 'broken', spec: { ...DEFAULT_DEBATE_PROTOCOL, extra: 1 } }, 422, 'spec.extra');
-    await refused('POST', '/protocols', researcher, { name: 'broken', spec: { ...DEFAULT_DEBATE_PROTOCOL, debaters: [] } }, 422, 'spec.debaters must hold at least two');
+    await refused(
+      'POST',
+      '/protocols',
+      researcher,
+      { name: 'broken', spec: { ...DEFAULT_DEBATE_PROTOCOL, debaters: [] } },
+      422,
+      'spec.debaters must hold at least two',
+    );
   });
 
   it('missing and invalid keys, and a role calling a route it may not', async () => {
@@ -85,19 +125,53 @@ describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
   });
 
   it('a citation that does not exist in the item', async () => {
-    await eventually('the debate to wait for seat A', async () => (await http(app, 'GET', `/debates/${manualDebate}`, researcher)).body.status !== undefined);
-    await refused('POST', `/debates/${manualDebate}/speeches`, researcher, { seat: 'A', text: 'Look at [[s-99-99]].' }, 422, '[[s-99-99]] does not exist');
-    await refused('POST', `/debates/${manualDebate}/speeches`, researcher, { seat: 'B', text: 'Not my turn.' }, 409, 'not waiting for a speech from seat B');
-    const ok = await http(app, 'POST', `/debates/${manualDebate}/speeches`, researcher, { seat: 'A', text: 'The sensor [[s-0-0]] says so.' });
+    await eventually(
+      'the debate to wait for seat A',
+      async () => (await http(app, 'GET', `/debates/${manualDebate}`, researcher)).body.status !== undefined,
+    );
+    await refused(
+      'POST',
+      `/debates/${manualDebate}/speeches`,
+      researcher,
+      { seat: 'A', text: 'Look at [[s-99-99]].' },
+      422,
+      '[[s-99-99]] does not exist',
+    );
+    await refused(
+      'POST',
+      `/debates/${manualDebate}/speeches`,
+      researcher,
+      { seat: 'B', text: 'Not my turn.' },
+      409,
+      'not waiting for a speech from seat B',
+    );
+    const ok = await http(app, 'POST', `/debates/${manualDebate}/speeches`, researcher, {
+      seat: 'A',
+      text: 'The sensor [[s-0-0]] says so.',
+    });
     expect(ok.status, ok.text).toBe(201);
     const view = await http(app, 'GET', `/debates/${manualDebate}`, researcher);
     expect(view.body.turns[0].citations).toEqual([expect.objectContaining({ evidenceId: 's-0-0', verified: true })]);
   });
 
   it('verdicts that are not distributions, or for the wrong stage', async () => {
-    await refused('POST', `/debates/${manualDebate}/verdicts`, judge.key, { stage: 'final', probabilities: [1, 0, 0, 0, 0] }, 409, 'not waiting for verdicts at stage final');
+    await refused(
+      'POST',
+      `/debates/${manualDebate}/verdicts`,
+      judge.key,
+      { stage: 'final', probabilities: [1, 0, 0, 0, 0] },
+      409,
+      'not waiting for verdicts at stage final',
+    );
     await refused('POST', `/debates/${manualDebate}/verdicts`, judge.key, { stage: 'tomorrow', probabilities: [1] }, 400, 'stage must be');
-    await refused('POST', `/debates/${manualDebate}/verdicts`, judge.key, { stage: 'final', probabilities: 'all of them' }, 400, 'probabilities must be an array');
+    await refused(
+      'POST',
+      `/debates/${manualDebate}/verdicts`,
+      judge.key,
+      { stage: 'final', probabilities: 'all of them' },
+      400,
+      'probabilities must be an array',
+    );
   });
 
   it('bad socket input is refused in the acknowledgement, and a socket needs a key', async () => {
@@ -108,8 +182,16 @@ describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
 
     const socket = connectSocket(app, judge.key);
     const before = await counts();
-    expect(await socket.timeout(5000).emitWithAck('debate.join', { debateId: 42 } as never)).toMatchObject({ ok: false, status: 400, error: expect.stringContaining('debateId must be a UUID') });
-    expect(await socket.timeout(5000).emitWithAck('debate.join', { debateId: manualDebate, extra: true } as never)).toMatchObject({ ok: false, status: 400, error: expect.stringContaining('property extra should not exist') });
+    expect(await socket.timeout(5000).emitWithAck('debate.join', { debateId: 42 } as never)).toMatchObject({
+      ok: false,
+      status: 400,
+      error: expect.stringContaining('debateId must be a UUID'),
+    });
+    expect(await socket.timeout(5000).emitWithAck('debate.join', { debateId: manualDebate, extra: true } as never)).toMatchObject({
+      ok: false,
+      status: 400,
+      error: expect.stringContaining('property extra should not exist'),
+    });
     const other = await userKey(app, 'judge');
     const stranger = connectSocket(app, other.key);
     expect(await stranger.timeout(5000).emitWithAck('debate.join', { debateId: manualDebate })).toMatchObject({ ok: false, status: 403 });

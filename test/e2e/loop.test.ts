@@ -124,7 +124,10 @@ describe('the loop, end to end, on PostgreSQL', () => {
       return result.text.trim() ? result : undefined;
     });
     expect(pulled.headers.get('content-type')).toContain('application/x-ndjson');
-    const labels = pulled.text.trim().split('\n').map((line) => JSON.parse(line));
+    const labels = pulled.text
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line));
     expect(labels).toHaveLength(1);
     expect(labels[0]).toMatchObject({ schemaVersion: 1, answer: 2, itemId: dispute.itemId, method: 'mean' });
     expect(labels[0].distribution[2]).toBeCloseTo(0.85);
@@ -148,7 +151,18 @@ describe('the loop, end to end, on PostgreSQL', () => {
     ] as const) {
       const everything = JSON.stringify(session.received);
       expect(session.received.length).toBeGreaterThan(10);
-      for (const field of ['simpleLabel', 'groundTruth', 'agreesWithSimple', 'meta', 'features', 'intended', 'instrumental', 'evidence', 'trueCount', 'hiddenCount']) {
+      for (const field of [
+        'simpleLabel',
+        'groundTruth',
+        'agreesWithSimple',
+        'meta',
+        'features',
+        'intended',
+        'instrumental',
+        'evidence',
+        'trueCount',
+        'hiddenCount',
+      ]) {
         expect(everything, `a judge received "${field}"`).not.toContain(`"${field}"`);
       }
       expect(everything).not.toContain(`"note":"${otherNote}`);
@@ -163,7 +177,9 @@ describe('the loop, end to end, on PostgreSQL', () => {
   it('runs a debate with simulated judges to a label without anyone watching', async () => {
     const researcher = await userKey(app, 'researcher');
     const dataset = await http(app, 'POST', '/datasets/world', researcher.key, { name: 'headless', seed: 3, size: 20 });
-    const disputes = await http<{ id: string }[]>(app, 'POST', `/datasets/${dataset.body.id}/disputes`, researcher.key, { auditFraction: 1 });
+    const disputes = await http<{ id: string }[]>(app, 'POST', `/datasets/${dataset.body.id}/disputes`, researcher.key, {
+      auditFraction: 1,
+    });
     const protocol = await http(app, 'POST', '/protocols', researcher.key, { name: 'simulated', spec: DEFAULT_DEBATE_PROTOCOL });
     const debate = await http(app, 'POST', '/debates', researcher.key, { disputeId: disputes.body[0]!.id, protocolId: protocol.body.id });
     expect(debate.status, debate.text).toBe(201);

@@ -59,10 +59,12 @@ describe('embedded database (PGlite)', () => {
         await manager.getRepository(DatasetEntity).insert({ name: 'with-job', source: 'test' });
         await queue.send('debate.advance', { debateId: 'transactional' }, { singletonKey: 'transactional' }, manager);
       });
-      await database.transaction(async (manager) => {
-        await queue.send('debate.advance', { debateId: 'rolled-back' }, { singletonKey: 'rolled-back' }, manager);
-        throw new Error('abandon');
-      }).catch(() => undefined);
+      await database
+        .transaction(async (manager) => {
+          await queue.send('debate.advance', { debateId: 'rolled-back' }, { singletonKey: 'rolled-back' }, manager);
+          throw new Error('abandon');
+        })
+        .catch(() => undefined);
       await done;
       await new Promise((r) => setTimeout(r, 1500));
       expect(seen.sort()).toEqual(['plain', 'transactional']);

@@ -24,7 +24,9 @@ describe('migrations on PostgreSQL', () => {
 
   it('revert completely and apply again to the same schema', async () => {
     for (let i = 0; i < MIGRATIONS.length; i++) await database.dataSource.undoLastMigration({ transaction: 'each' });
-    const tables = await database.dataSource.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`);
+    const tables = await database.dataSource.query(
+      `SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename <> 'migrations'`,
+    );
     expect(tables).toEqual([]);
     const applied = await database.migrate();
     expect(applied).toHaveLength(MIGRATIONS.length);

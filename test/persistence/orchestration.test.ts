@@ -23,7 +23,9 @@ describe('debate steps are idempotent', () => {
     const dataset = await http(app, 'POST', '/datasets/world', researcher, { name: 'steps', seed: 9, size: 10 });
     const disputes = await http(app, 'POST', `/datasets/${dataset.body.id}/disputes`, researcher, { auditFraction: 1 });
     const protocol = await http(app, 'POST', '/protocols', researcher, { name: 'steps', spec: { ...DEFAULT_DEBATE_PROTOCOL, rounds: 3 } });
-    const debateId: string = (await http(app, 'POST', '/debates', researcher, { disputeId: disputes.body[0].id, protocolId: protocol.body.id })).body.id;
+    const debateId: string = (
+      await http(app, 'POST', '/debates', researcher, { disputeId: disputes.body[0].id, protocolId: protocol.body.id })
+    ).body.id;
 
     const debates = app.running.app.get(DebatesService);
     const judging = app.running.app.get(JudgingService);

@@ -61,7 +61,11 @@ export async function http<T = any>(app: TestApp, method: string, path: string, 
 }
 
 /** Creates a user with a role through the API and returns its key. */
-export async function userKey(app: TestApp, role: Role, name = `${role}-${Math.random().toString(36).slice(2, 8)}`): Promise<{ key: string; id: string }> {
+export async function userKey(
+  app: TestApp,
+  role: Role,
+  name = `${role}-${Math.random().toString(36).slice(2, 8)}`,
+): Promise<{ key: string; id: string }> {
   const created = await http<{ user: { id: string }; key: string }>(app, 'POST', '/users', app.adminKey, { name, role });
   if (created.status !== 201) throw new Error(`could not create ${role}: ${created.text}`);
   return { key: created.body.key, id: created.body.user.id };

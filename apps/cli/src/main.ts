@@ -66,7 +66,12 @@ async function main(argv: string[]): Promise<void> {
       if (sub !== 'load') throw new UsageError('usage: tribunal world load --name N [--seed S] [--size K] [--params JSON]');
       const { values } = parseArgs({
         args,
-        options: { name: { type: 'string' }, seed: { type: 'string', default: '1' }, size: { type: 'string', default: '200' }, params: { type: 'string' } },
+        options: {
+          name: { type: 'string' },
+          seed: { type: 'string', default: '1' },
+          size: { type: 'string', default: '200' },
+          params: { type: 'string' },
+        },
       });
       if (!values.name) throw new UsageError('world load: --name is required');
       const seed = Number(values.seed);

@@ -8,7 +8,7 @@ import { AuthService, CoreModule, DemoService } from '../../../libs/core/src/ind
 import { ApiModule } from '../../api/src/api.module.js';
 import { TrainerModule } from '../../trainer/src/trainer.module.js';
 import { WorkerModule } from '../../worker/src/worker.module.js';
-import { SocketAdapter } from './socket-adapter.js';
+import { IoAdapter } from '@nestjs/platform-socket.io';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
 
@@ -60,7 +60,7 @@ export async function startProcess(
     return { app, config, url: undefined, adminKey: null };
   }
   const app = await NestFactory.create<NestExpressApplication>(root, { logger });
-  app.useWebSocketAdapter(new SocketAdapter(app, config));
+  app.useWebSocketAdapter(new IoAdapter(app));
   app.enableShutdownHooks();
   serveOpenApi(app);
   await app.listen(config.port, config.host);

@@ -69,7 +69,7 @@ function databaseUrl(env: Env): string | undefined {
  * `process.env`: a bad value stops the process here with a message naming the setting.
  */
 export function loadConfig(env: Env, cwd = process.cwd()): TribunalConfig {
-  const logLevel = (env.LOG_LEVEL ?? 'log') as LogLevel;
+  const logLevel = (env.LOG_LEVEL || 'log') as LogLevel;
   if (!LOG_LEVELS.includes(logLevel)) {
     throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
   }

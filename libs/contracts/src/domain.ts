@@ -3,26 +3,13 @@
 export const ROLES = ['admin', 'researcher', 'judge', 'pipeline'] as const;
 export type Role = (typeof ROLES)[number];
 
-export const DEBATE_STATUSES = [
-  'pending',
-  'running',
-  'awaiting_judges',
-  'judging',
-  'completed',
-  'failed',
-] as const;
+export const DEBATE_STATUSES = ['pending', 'running', 'awaiting_judges', 'judging', 'completed', 'failed'] as const;
 export type DebateStatus = (typeof DEBATE_STATUSES)[number];
 
 export const DISPUTE_STATUSES = ['open', 'debating', 'labelled', 'unresolved'] as const;
 export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 
-export const DISPUTE_REASON_KINDS = [
-  'audit',
-  'rule',
-  'intended-vs-simple',
-  'heads-disagree',
-  'judges-disagree',
-] as const;
+export const DISPUTE_REASON_KINDS = ['audit', 'rule', 'intended-vs-simple', 'heads-disagree', 'judges-disagree'] as const;
 export type DisputeReasonKind = (typeof DISPUTE_REASON_KINDS)[number];
 export interface DisputeReason {
   kind: DisputeReasonKind;

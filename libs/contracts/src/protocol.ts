@@ -3,6 +3,8 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   ArrayMinSize,
+  IsArray,
+  IsDefined,
   IsBoolean,
   IsIn,
   IsInt,
@@ -12,14 +14,7 @@ import {
   Min,
   ValidateNested,
 } from 'class-validator';
-import {
-  DEBATER_BACKENDS,
-  JUDGE_KINDS,
-  PROTOCOL_KINDS,
-  type DebaterBackend,
-  type JudgeKind,
-  type ProtocolKind,
-} from './domain.js';
+import { DEBATER_BACKENDS, JUDGE_KINDS, PROTOCOL_KINDS, type DebaterBackend, type JudgeKind, type ProtocolKind } from './domain.js';
 
 export class SpeechLimits {
   @IsInt() @Min(20) @Max(100_000) maxChars!: number;
@@ -52,17 +47,18 @@ export class ProtocolSpec {
   @IsIn(PROTOCOL_KINDS) kind!: ProtocolKind;
   @IsInt() @Min(0) @Max(20) rounds!: number;
   @IsIn(['sequential']) turnOrder!: 'sequential';
-  @ValidateNested() @Type(() => SpeechLimits) speech!: SpeechLimits;
+  @IsDefined() @ValidateNested() @Type(() => SpeechLimits) speech!: SpeechLimits;
   @IsIn(ASSIGNMENTS) assignment!: Assignment;
+  @IsArray()
   @ValidateNested({ each: true })
   @Type(() => DebaterSpec)
   @ArrayMinSize(0)
   @ArrayMaxSize(8)
   debaters!: DebaterSpec[];
-  @ValidateNested() @Type(() => JudgeSpec) judges!: JudgeSpec;
+  @IsDefined() @ValidateNested() @Type(() => JudgeSpec) judges!: JudgeSpec;
   /** Judges give probabilities after every round, and the next round waits for them. */
   @IsBoolean() judgeEachRound!: boolean;
-  @ValidateNested() @Type(() => AdjudicationSpec) adjudication!: AdjudicationSpec;
+  @IsDefined() @ValidateNested() @Type(() => AdjudicationSpec) adjudication!: AdjudicationSpec;
   @IsOptional() @IsInt() @Min(1) @Max(86_400) turnTimeoutSeconds?: number;
 }
 

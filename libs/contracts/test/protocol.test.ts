@@ -65,10 +65,14 @@ describe('parseContract(ProtocolSpec)', () => {
     expect(problemsOf(plain({ judges: { count: 1, kind: 'human', weight: 2 } }))[0]).toMatch(/^spec\.judges\.weight/);
   });
 
-  it('refuses a missing nested object', () => {
-    const value = plain();
-    delete value.speech;
-    expect(problemsOf(value).some((p) => p.startsWith('spec.speech'))).toBe(true);
+  it('refuses a nested field that is missing, null, or not an object', () => {
+    for (const field of ['speech', 'judges', 'adjudication', 'debaters']) {
+      const spec = plain();
+      delete spec[field];
+      expect(problemsOf(spec).join('\n')).toMatch(new RegExp(`^spec\\.${field} `, 'm'));
+    }
+    expect(problemsOf(plain({ speech: null })).join('\n')).toMatch(/^spec\.speech /m);
+    expect(problemsOf(plain({ judges: 3 })).join('\n')).toMatch(/^spec\.judges/m);
   });
 
   it('refuses values that are not objects, naming the prefix', () => {

@@ -36,7 +36,14 @@ export class AdjudicationService {
             agreesWithSimple: outcome.answer === record.item.simpleLabel,
             provenance: {
               disputeId: record.debate.disputeId,
-              debates: [{ id: debateId, protocolId: record.protocol.id, protocolName: record.protocol.name, protocolVersion: record.protocol.version }],
+              debates: [
+                {
+                  id: debateId,
+                  protocolId: record.protocol.id,
+                  protocolName: record.protocol.name,
+                  protocolVersion: record.protocol.version,
+                },
+              ],
               verdicts: finals.map((v) => v.id),
             },
             schemaVersion: LABEL_SCHEMA_VERSION,

@@ -39,7 +39,14 @@ export class DatasetsService {
       })),
       (done) => onProgress?.(done, items.length),
     );
-    return { id: dataset.id, name: dataset.name, source: dataset.source, params: dataset.params, items: items.length, createdAt: dataset.createdAt };
+    return {
+      id: dataset.id,
+      name: dataset.name,
+      source: dataset.source,
+      params: dataset.params,
+      items: items.length,
+      createdAt: dataset.createdAt,
+    };
   }
 
   list(): Promise<DatasetSummary[]> {

@@ -1,43 +1,107 @@
-import { Emitter } from '@socket.io/postgres-emitter';
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import type { Server } from 'socket.io';
 import { debateRoom, type ServerEvents } from '../../contracts/src/index.js';
-import type { TribunalConfig } from '../../config/src/index.js';
-import { InjectConfig } from './runtime.js';
+import { turnView } from '../../debate/src/index.js';
+import { Database, DebateRepository } from '../../persistence/src/index.js';
+
+/** The PostgreSQL channel that carries debate events between processes. */
+const CHANNEL = 'tribunal_debate_events';
+/** NOTIFY payloads must stay under 8000 bytes; a larger turn travels as a reference and is read back. */
+const INLINE_LIMIT = 7000;
+const RECONNECT_MS = 1000;
+
+type Envelope =
+  | { event: 'turn.created'; debateId: string; index: number; payload?: Parameters<ServerEvents['turn.created']>[0] }
+  | { event: 'debate.status'; debateId: string; payload: Parameters<ServerEvents['debate.status']>[0] };
 
 /**
- * Where workers publish what happens in debates. In a process that holds sockets the events go
- * straight to the socket.io server (and, on PostgreSQL, through its adapter to the other API
- * processes); a worker alone on PostgreSQL publishes through the socket.io PostgreSQL emitter.
+ * Where debate events go. On the embedded database everything runs in one process, so events go
+ * straight to its socket.io server. On PostgreSQL every process (API or worker) publishes with
+ * NOTIFY, and every API process LISTENs and emits to its own sockets: one path, whichever process
+ * produced the event and whichever holds the judge's socket.
  */
 @Injectable()
 export class DebateEvents implements OnApplicationShutdown {
   private readonly logger = new Logger(DebateEvents.name);
   private server: Server | undefined;
-  private emitter: Emitter | undefined;
-  private pool: pg.Pool | undefined;
+  private listener: pg.Client | undefined;
+  private closed = false;
 
-  constructor(@InjectConfig() private readonly config: TribunalConfig) {}
+  constructor(
+    private readonly database: Database,
+    private readonly debates: DebateRepository,
+  ) {}
 
+  /** Called by the gateway of an API process: from now on this process delivers events to its sockets. */
   attach(server: Server): void {
     this.server = server;
-  }
-
-  emit<E extends keyof ServerEvents>(debateId: string, event: E, ...args: Parameters<ServerEvents[E]>): void {
-    const room = debateRoom(debateId);
-    if (this.server) {
-      this.server.to(room).emit(event, ...args);
-    } else if (this.config.databaseUrl) {
-      this.pool ??= new pg.Pool({ connectionString: this.config.databaseUrl, max: 2 });
-      this.emitter ??= new Emitter(this.pool);
-      (this.emitter.to(room).emit as (e: string, ...a: unknown[]) => void)(event, ...args);
-    } else {
-      this.logger.debug(`no socket server in this process; ${event} for debate ${debateId} not broadcast`);
+    const target = this.database.target;
+    if (target.kind === 'postgres') {
+      this.listen(target.url).catch((error: Error) => this.logger.error(`cannot listen for debate events: ${error.message}`));
     }
   }
 
+  emit<E extends keyof ServerEvents>(debateId: string, event: E, payload: Parameters<ServerEvents[E]>[0]): void {
+    const envelope = (
+      event === 'turn.created'
+        ? { event, debateId, index: (payload as Parameters<ServerEvents['turn.created']>[0]).turn.index, payload }
+        : { event, debateId, payload }
+    ) as Envelope;
+    if (this.database.embedded) {
+      this.deliver(envelope);
+      return;
+    }
+    let text = JSON.stringify(envelope);
+    if (Buffer.byteLength(text) > INLINE_LIMIT && envelope.event === 'turn.created') {
+      text = JSON.stringify({ ...envelope, payload: undefined });
+    }
+    this.database.dataSource.query('SELECT pg_notify($1, $2)', [CHANNEL, text]).catch((error: Error) => {
+      // Clients that miss a live event still get it with the state when they (re)join.
+      this.logger.warn(`could not publish ${event} for debate ${debateId}: ${error.message}`);
+    });
+  }
+
+  private async listen(url: string): Promise<void> {
+    const client = new pg.Client({ connectionString: url });
+    client.on('notification', (message) => {
+      if (message.channel !== CHANNEL || !message.payload) return;
+      void this.receive(JSON.parse(message.payload) as Envelope);
+    });
+    client.on('error', (error) => this.logger.warn(`event listener: ${error.message}`));
+    client.on('end', () => {
+      if (this.closed) return;
+      this.logger.warn('event listener disconnected; reconnecting');
+      setTimeout(() => this.listen(url).catch((error: Error) => this.logger.warn(`event listener: ${error.message}`)), RECONNECT_MS);
+    });
+    await client.connect();
+    await client.query(`LISTEN ${CHANNEL}`);
+    this.listener = client;
+  }
+
+  private async receive(envelope: Envelope): Promise<void> {
+    if (envelope.event === 'turn.created' && !envelope.payload) {
+      const record = await this.debates.record(envelope.debateId);
+      const turn = record?.turns.find((t) => t.index === envelope.index);
+      if (!record || !turn) return;
+      envelope.payload = {
+        debateId: envelope.debateId,
+        turn: turnView(
+          turn,
+          record.citations.filter((c) => c.turnId === turn.id),
+        ),
+      };
+    }
+    this.deliver(envelope);
+  }
+
+  private deliver(envelope: Envelope): void {
+    if (!this.server) return;
+    (this.server.to(debateRoom(envelope.debateId)).emit as (event: string, payload: unknown) => boolean)(envelope.event, envelope.payload);
+  }
+
   async onApplicationShutdown(): Promise<void> {
-    await this.pool?.end();
+    this.closed = true;
+    await this.listener?.end().catch(() => undefined);
   }
 }

@@ -75,7 +75,10 @@ export class DebatesService {
     return debate;
   }
 
-  private async chooseJudges(spec: ProtocolSpec, judgeIds: string[] | undefined): Promise<{ kind: 'human' | 'simulated'; judgeId: string | null }[]> {
+  private async chooseJudges(
+    spec: ProtocolSpec,
+    judgeIds: string[] | undefined,
+  ): Promise<{ kind: 'human' | 'simulated'; judgeId: string | null }[]> {
     if (spec.judges.kind === 'simulated') {
       if (judgeIds?.length) throw new UnprocessableEntityException('judgeIds cannot be given for a protocol with simulated judges');
       return Array.from({ length: spec.judges.count }, () => ({ kind: 'simulated' as const, judgeId: null }));
@@ -95,7 +98,10 @@ export class DebatesService {
         throw new ConflictException(`the protocol needs ${spec.judges.count} human judges; ${pool.length} judge users exist`);
       }
       const open = await this.debates.openAssignmentCounts(pool.map((u) => u.id));
-      chosen = [...pool].sort((a, b) => (open.get(a.id) ?? 0) - (open.get(b.id) ?? 0)).slice(0, spec.judges.count).map((u) => u.id);
+      chosen = [...pool]
+        .sort((a, b) => (open.get(a.id) ?? 0) - (open.get(b.id) ?? 0))
+        .slice(0, spec.judges.count)
+        .map((u) => u.id);
     }
     return chosen.map((judgeId) => ({ kind: 'human' as const, judgeId }));
   }
@@ -126,7 +132,12 @@ export class DebatesService {
         const simulated = record.assignments.filter((a) => a.kind === 'simulated' && !given.has(a.id));
         await this.debates.setStatus(debateId, status, async (manager) => {
           for (const a of simulated) {
-            await this.queue.send('judge.simulate', { assignmentId: a.id, stage: action.stage }, { singletonKey: `${a.id}:${action.stage}` }, manager);
+            await this.queue.send(
+              'judge.simulate',
+              { assignmentId: a.id, stage: action.stage },
+              { singletonKey: `${a.id}:${action.stage}` },
+              manager,
+            );
           }
         });
         this.events.emit(debateId, 'debate.status', { debateId, status, awaiting: action.stage });
@@ -139,13 +150,24 @@ export class DebatesService {
   }
 
   /** Persists a speech with its verified citations, queues the next step, and broadcasts the turn. */
-  private async appendSpeech(record: DebateRecord, spec: ProtocolSpec, action: Extract<NextAction, { kind: 'speak' }>, text: string): Promise<void> {
+  private async appendSpeech(
+    record: DebateRecord,
+    spec: ProtocolSpec,
+    action: Extract<NextAction, { kind: 'speak' }>,
+    text: string,
+  ): Promise<void> {
     const cited = parseCitations(text).slice(0, spec.speech.maxCitations);
     const citations = verifyCitations(cited, record.item.evidence);
     const result = await this.debates.appendTurn(
       { debateId: record.debate.id, index: action.index, round: action.round, seat: action.seat, text },
       citations,
-      (manager) => this.queue.send('debate.advance', { debateId: record.debate.id }, { singletonKey: advanceKey(record.debate.id, action.index + 1, record.verdicts.length) }, manager),
+      (manager) =>
+        this.queue.send(
+          'debate.advance',
+          { debateId: record.debate.id },
+          { singletonKey: advanceKey(record.debate.id, action.index + 1, record.verdicts.length) },
+          manager,
+        ),
     );
     if (!result) return;
     this.events.emit(record.debate.id, 'turn.created', { debateId: record.debate.id, turn: turnView(result.turn, result.citations) });
@@ -165,9 +187,13 @@ export class DebatesService {
     }
     const cited = parseCitations(text);
     if (cited.length > spec.speech.maxCitations) {
-      throw new UnprocessableEntityException(`text cites ${cited.length} pieces of evidence; the protocol allows ${spec.speech.maxCitations}`);
+      throw new UnprocessableEntityException(
+        `text cites ${cited.length} pieces of evidence; the protocol allows ${spec.speech.maxCitations}`,
+      );
     }
-    const missing = verifyCitations(cited, record.item.evidence).filter((c) => !c.verified).map((c) => c.evidenceId);
+    const missing = verifyCitations(cited, record.item.evidence)
+      .filter((c) => !c.verified)
+      .map((c) => c.evidenceId);
     if (missing.length > 0) {
       throw new UnprocessableEntityException(`citation ${missing.map((m) => `[[${m}]]`).join(', ')} does not exist in the item's evidence`);
     }
@@ -194,11 +220,19 @@ export class DebatesService {
     const { spec, action } = progressOf(record);
     let mine: JudgeAssignmentEntity | undefined;
     if (principal.role === 'judge') mine = this.assignmentOf(record, principal);
-    else if (principal.role !== 'researcher' && principal.role !== 'admin') throw new ForbiddenException('only judges, researchers and admins follow debates');
+    else if (principal.role !== 'researcher' && principal.role !== 'admin')
+      throw new ForbiddenException('only judges, researchers and admins follow debates');
     const myVerdicts = mine ? record.verdicts.filter((v) => v.assignmentId === mine.id) : [];
-    const awaiting =
-      mine && action.kind === 'await-judges' && !myVerdicts.some((v) => v.stage === action.stage) ? action.stage : null;
-    return judgeDebateView({ debate: record.debate, spec, item: record.item, turns: record.turns, citations: record.citations, awaiting, myVerdicts });
+    const awaiting = mine && action.kind === 'await-judges' && !myVerdicts.some((v) => v.stage === action.stage) ? action.stage : null;
+    return judgeDebateView({
+      debate: record.debate,
+      spec,
+      item: record.item,
+      turns: record.turns,
+      citations: record.citations,
+      awaiting,
+      myVerdicts,
+    });
   }
 
   async assignments(principal: Principal): Promise<AssignmentView[]> {
@@ -206,7 +240,13 @@ export class DebatesService {
     return Promise.all(
       assignments.map(async (a) => {
         const view = await this.view(principal, a.debateId);
-        return { debateId: a.debateId, status: view.status, question: view.question, awaiting: view.awaiting, createdAt: a.createdAt.toISOString() };
+        return {
+          debateId: a.debateId,
+          status: view.status,
+          question: view.question,
+          awaiting: view.awaiting,
+          createdAt: a.createdAt.toISOString(),
+        };
       }),
     );
   }

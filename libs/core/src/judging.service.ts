@@ -34,15 +34,27 @@ export class JudgingService {
     const record = await this.debateService.requireRecord(debateId);
     const assignment = record.assignments.find((a) => a.id === assignmentId)!;
     const evidence = new Map(record.item.evidence.map((unit) => [unit.id, unit]));
-    const revealed = record.citations.filter((c) => c.verified).map((c) => evidence.get(c.evidenceId)).filter((u): u is EvidenceUnit => !!u);
-    const probabilities = simulatedJudge({ context: record.item.context, question: record.item.question, answers: record.item.answers, revealed });
+    const revealed = record.citations
+      .filter((c) => c.verified)
+      .map((c) => evidence.get(c.evidenceId))
+      .filter((u): u is EvidenceUnit => !!u);
+    const probabilities = simulatedJudge({
+      context: record.item.context,
+      question: record.item.question,
+      answers: record.item.answers,
+      revealed,
+    });
     await this.record(record, assignment, { stage, probabilities }).catch((error: unknown) => {
       // The debate moved past this stage (a retried job): nothing left to do.
       if (!(error instanceof ConflictException)) throw error;
     });
   }
 
-  private async record(record: DebateRecord, assignment: JudgeAssignmentEntity, submission: VerdictSubmission): Promise<{ stage: string; duplicate: boolean }> {
+  private async record(
+    record: DebateRecord,
+    assignment: JudgeAssignmentEntity,
+    submission: VerdictSubmission,
+  ): Promise<{ stage: string; duplicate: boolean }> {
     const previous = record.verdicts.find((v) => v.assignmentId === assignment.id && v.stage === submission.stage);
     if (previous) return { stage: submission.stage, duplicate: true };
     const { action } = progressOf(record);
@@ -53,7 +65,13 @@ export class JudgingService {
     const problem = probabilityProblem(submission.probabilities, record.item.answers.length);
     if (problem) throw new UnprocessableEntityException(problem);
     const result = await this.debates.recordVerdict(
-      { assignmentId: assignment.id, debateId: record.debate.id, stage: submission.stage, probabilities: submission.probabilities, note: submission.note ?? null },
+      {
+        assignmentId: assignment.id,
+        debateId: record.debate.id,
+        stage: submission.stage,
+        probabilities: submission.probabilities,
+        note: submission.note ?? null,
+      },
       (manager) =>
         this.queue.send(
           'debate.advance',

@@ -6,8 +6,10 @@ import { DebateRepository, type ProtocolEntity } from '../../persistence/src/ind
 export function parseProtocolSpec(spec: unknown): ProtocolSpec {
   try {
     const parsed = parseContract(ProtocolSpec, spec, 'spec');
-    if (parsed.kind === 'direct' && parsed.debaters.length > 0) throw new ContractViolation(['spec.debaters must be empty for a direct protocol']);
-    if (parsed.kind === 'consultancy' && parsed.debaters.length !== 1) throw new ContractViolation(['spec.debaters must hold exactly one debater for consultancy']);
+    if (parsed.kind === 'direct' && parsed.debaters.length > 0)
+      throw new ContractViolation(['spec.debaters must be empty for a direct protocol']);
+    if (parsed.kind === 'consultancy' && parsed.debaters.length !== 1)
+      throw new ContractViolation(['spec.debaters must hold exactly one debater for consultancy']);
     if ((parsed.kind === 'debate' || parsed.kind === 'interactive') && parsed.debaters.length < 2) {
       throw new ContractViolation([`spec.debaters must hold at least two debaters for ${parsed.kind}`]);
     }

@@ -13,9 +13,7 @@ export interface DebateProgress {
 }
 
 export type NextAction =
-  | { kind: 'speak'; seat: string; round: number; index: number }
-  | { kind: 'await-judges'; stage: string }
-  | { kind: 'adjudicate' };
+  { kind: 'speak'; seat: string; round: number; index: number } | { kind: 'await-judges'; stage: string } | { kind: 'adjudicate' };
 
 /**
  * What a debate does next, from its protocol and what is persisted so far. Pure, so that a step

@@ -27,7 +27,8 @@ export function assignSeats(
   if (spec.assignment === 'simple-vs-alternative') {
     const pair = [input.simpleLabel, input.alternative];
     if (unitHash(input.key) < 0.5) pair.reverse();
-    answers = count === 1 ? [pair[0]!] : [...pair, ...Array.from({ length: count - 2 }, (_, i) => (input.alternative + 1 + i) % input.answers)];
+    answers =
+      count === 1 ? [pair[0]!] : [...pair, ...Array.from({ length: count - 2 }, (_, i) => (input.alternative + 1 + i) % input.answers)];
   } else {
     const offset = Math.floor(unitHash(input.key) * input.answers);
     answers = Array.from({ length: count }, (_, i) => (offset + i) % input.answers);

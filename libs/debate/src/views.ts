@@ -66,7 +66,12 @@ export function judgeDebateView(input: {
     answers: [...item.answers],
     context: item.context,
     seats: debate.seats.map((s) => ({ seat: s.seat, answer: s.answer })),
-    turns: input.turns.map((t) => turnView(t, input.citations.filter((c) => c.turnId === t.id))),
+    turns: input.turns.map((t) =>
+      turnView(
+        t,
+        input.citations.filter((c) => c.turnId === t.id),
+      ),
+    ),
     awaiting: input.awaiting,
     myVerdicts: input.myVerdicts.map((v) => ({ stage: v.stage, probabilities: [...v.probabilities], note: v.note })),
   };

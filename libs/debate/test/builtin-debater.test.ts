@@ -43,7 +43,14 @@ describe('builtinSpeech on the built-in world', () => {
 
   it('cites nothing when no citations are allowed', () => {
     const item = worldItems[0]!;
-    const text = builtinSpeech({ item: debaterItem(item), answer: item.simpleLabel, round: 1, maxChars: 1200, maxCitations: 0, alreadyCited: [] });
+    const text = builtinSpeech({
+      item: debaterItem(item),
+      answer: item.simpleLabel,
+      round: 1,
+      maxChars: 1200,
+      maxCitations: 0,
+      alreadyCited: [],
+    });
     expect(parseCitations(text)).toEqual([]);
   });
 });

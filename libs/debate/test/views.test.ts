@@ -21,8 +21,26 @@ function fixture() {
     evidence: [{ id: 's-0-0', kind: 'sensor', text: 'hidden' }],
   };
   const turns = [
-    { id: 't-0', index: 0, round: 0, seat: 'A', text: 'first [[s-0-0]] [[s-9-9]]', createdAt: new Date('2024-01-02T03:04:05.000Z'), debateId: 'debate-1', backend: 'manual' },
-    { id: 't-1', index: 1, round: 0, seat: 'B', text: 'second', createdAt: new Date('2024-01-02T03:05:00.000Z'), debateId: 'debate-1', backend: 'builtin' },
+    {
+      id: 't-0',
+      index: 0,
+      round: 0,
+      seat: 'A',
+      text: 'first [[s-0-0]] [[s-9-9]]',
+      createdAt: new Date('2024-01-02T03:04:05.000Z'),
+      debateId: 'debate-1',
+      backend: 'manual',
+    },
+    {
+      id: 't-1',
+      index: 1,
+      round: 0,
+      seat: 'B',
+      text: 'second',
+      createdAt: new Date('2024-01-02T03:05:00.000Z'),
+      debateId: 'debate-1',
+      backend: 'builtin',
+    },
   ];
   const citations = [
     { turnId: 't-0', evidenceId: 's-0-0', verified: true, excerpt: 'Sensor at (0, 0): chair', id: 'c-0' },
@@ -74,9 +92,7 @@ describe('judgeDebateView', () => {
 
   it('shows only the verdicts it is given', () => {
     const view = fixture();
-    expect(view.myVerdicts).toEqual([
-      { stage: 'round-0', probabilities: [0, 0.2, 0, 0.8, 0], note: 'seat A cited a hidden chair' },
-    ]);
+    expect(view.myVerdicts).toEqual([{ stage: 'round-0', probabilities: [0, 0.2, 0, 0.8, 0], note: 'seat A cited a hidden chair' }]);
   });
 
   it('does not leak the hidden labels anywhere in the serialised view', () => {

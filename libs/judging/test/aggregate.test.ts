@@ -22,7 +22,12 @@ describe('meanPool', () => {
   });
 
   it('rejects verdicts of different widths', () => {
-    expect(() => meanPool([[0.5, 0.5], [0.2, 0.3, 0.5]])).toThrow(/2 vs 3/);
+    expect(() =>
+      meanPool([
+        [0.5, 0.5],
+        [0.2, 0.3, 0.5],
+      ]),
+    ).toThrow(/2 vs 3/);
     expect(() => meanPool([[1], [0.5, 0.5]])).toThrow(/number of answers/);
   });
 });

@@ -21,7 +21,12 @@ describe('simulatedJudge on the built-in world', () => {
 
   it('is not uniform once every reading is revealed', () => {
     const item = items[0]!;
-    const belief = simulatedJudge({ context: { ...item.context }, question: item.question, answers: item.answers, revealed: item.evidence });
+    const belief = simulatedJudge({
+      context: { ...item.context },
+      question: item.question,
+      answers: item.answers,
+      revealed: item.evidence,
+    });
     expect(Math.max(...belief)).toBeGreaterThan(1 / item.answers.length + 0.1);
   });
 });

@@ -4,8 +4,7 @@ import { PgliteSession, pgliteDriver } from './embedded/pglite-session.js';
 import { ENTITIES } from './entities/index.js';
 
 export type DatabaseTarget =
-  | { kind: 'postgres'; url: string; poolSize?: number; schema?: string }
-  | { kind: 'embedded'; dataDir: string | undefined };
+  { kind: 'postgres'; url: string; poolSize?: number; schema?: string } | { kind: 'embedded'; dataDir: string | undefined };
 
 /** Arbitrary, fixed: the advisory lock that lets one process at a time run migrations. */
 const MIGRATION_LOCK = 7_412_093;

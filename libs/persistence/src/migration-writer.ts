@@ -16,7 +16,10 @@ export async function writeMigration(database: Database, dir: string, name: stri
   if (sql.upQueries.length === 0) return undefined;
   const className = `${name}${now}`;
   const up = sql.upQueries.map((q) => `    await queryRunner.query(${quote(q.query)});`).join('\n');
-  const down = [...sql.downQueries].reverse().map((q) => `    await queryRunner.query(${quote(q.query)});`).join('\n');
+  const down = [...sql.downQueries]
+    .reverse()
+    .map((q) => `    await queryRunner.query(${quote(q.query)});`)
+    .join('\n');
   const file = join(dir, `${now}-${name}.ts`);
   writeFileSync(
     file,

@@ -54,7 +54,15 @@ export class JobQueue {
     boss.on('error', (error: Error) => console.error(`[queue] ${error.message}`));
     await boss.start();
     for (const name of JOB_NAMES) {
-      await boss.createQueue(name, { retryLimit: 5, retryDelay: 1, retryBackoff: true, retryDelayMax: 60, expireInSeconds: 600, notify: true, policy: 'exclusive' });
+      await boss.createQueue(name, {
+        retryLimit: 5,
+        retryDelay: 1,
+        retryBackoff: true,
+        retryDelayMax: 60,
+        expireInSeconds: 600,
+        notify: true,
+        policy: 'exclusive',
+      });
     }
     return new JobQueue(boss);
   }

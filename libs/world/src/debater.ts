@@ -70,13 +70,9 @@ export function argueForAnswer(item: ArguedItem, answerIndex: number, opts: Argu
   const roles = new Map(item.evidence.map((unit) => [unit.id, roleOf(unit, targetType, blind)]));
   const roleFor = (unit: EvidenceUnit): ReadingRole => roles.get(unit.id) ?? 'other';
 
-  const sensed = answerIndexForCount(
-    item.evidence.filter((u) => u.reading.object === targetType).length,
-    item.answers.length,
-  );
+  const sensed = answerIndexForCount(item.evidence.filter((u) => u.reading.object === targetType).length, item.answers.length);
   const inView = camera.visible.filter((o) => o.type === targetType).length;
-  const direction: ClaimDirection =
-    answerIndex === sensed ? 'as-sensed' : answerIndex > sensed ? 'above-sensed' : 'below-sensed';
+  const direction: ClaimDirection = answerIndex === sensed ? 'as-sensed' : answerIndex > sensed ? 'above-sensed' : 'below-sensed';
 
   // Citing targets in view would undercut a claim below what the camera already shows.
   const preference = CITATION_PREFERENCE[direction].filter(

@@ -48,11 +48,7 @@ export function judgeEvidence(view: JudgeView, revealed: readonly EvidenceUnit[]
  * A headless stand-in for a human judge: believes the camera and the verified readings, adds a
  * Poisson-shaped allowance for targets that may still be hidden, and never doubts what was proven.
  */
-export function simulatedJudgeBelief(
-  view: JudgeView,
-  revealed: EvidenceUnit[],
-  params: { hideProbability?: number } = {},
-): number[] {
+export function simulatedJudgeBelief(view: JudgeView, revealed: EvidenceUnit[], params: { hideProbability?: number } = {}): number[] {
   const hideProbability = params.hideProbability ?? DEFAULT_WORLD_PARAMS.hideProbability;
   if (!Number.isFinite(hideProbability) || hideProbability < 0 || hideProbability > 1) {
     throw new Error(`judge.hideProbability must be between 0 and 1, got ${String(hideProbability)}`);
@@ -61,10 +57,7 @@ export function simulatedJudgeBelief(
   if (answerCount === 0) throw new Error('judge needs at least one answer');
 
   const { proven, unexploredBlindCells } = judgeEvidence(view, revealed);
-  const expectedUnseen = Math.min(
-    (unexploredBlindCells * hideProbability * TARGETS_PER_ROOM) / BLIND_CELLS_PER_ROOM,
-    MAX_EXPECTED_UNSEEN,
-  );
+  const expectedUnseen = Math.min((unexploredBlindCells * hideProbability * TARGETS_PER_ROOM) / BLIND_CELLS_PER_ROOM, MAX_EXPECTED_UNSEEN);
 
   const belief = new Array<number>(answerCount).fill(0);
   let mass = Math.exp(-expectedUnseen);

@@ -1,4 +1,3 @@
-
 /** A generator parameter out of range; the message names it. */
 export class WorldParamsError extends Error {
   override readonly name = 'WorldParamsError';
@@ -69,9 +68,7 @@ function rangeIn(field: string, value: unknown, min: number, max: number, why: s
     value[0] <= value[1] &&
     value[1] <= max;
   if (!ok) {
-    throw new WorldParamsError(
-      `world.${field} must be [min, max] integers with ${min} ≤ min ≤ max ≤ ${max} (${why}), got ${show(value)}`,
-    );
+    throw new WorldParamsError(`world.${field} must be [min, max] integers with ${min} ≤ min ≤ max ≤ ${max} (${why}), got ${show(value)}`);
   }
   return [value[0], value[1]];
 }

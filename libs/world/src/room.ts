@@ -50,7 +50,10 @@ export function generateRoom(rng: Rng, params: WorldParams): Room {
 
   // One occluder per column, never in the back row, so each one hides at least one cell.
   const occluderCount = randomInt(rng, ...params.occludersPerRoom);
-  const columns = shuffled(rng, Array.from({ length: width }, (_, x) => x)).slice(0, occluderCount);
+  const columns = shuffled(
+    rng,
+    Array.from({ length: width }, (_, x) => x),
+  ).slice(0, occluderCount);
   for (const x of columns) {
     placed.push({ type: pickOne(rng, LARGE_OBJECT_TYPES), x, y: randomInt(rng, 0, depth - 2), occluder: true });
   }
@@ -85,8 +88,6 @@ export function cameraView(room: Room): CameraView {
   return {
     width: room.width,
     depth: room.depth,
-    visible: room.objects
-      .filter((o) => !isHidden(room, o))
-      .map((o) => ({ type: o.type, x: o.x, y: o.y, occluder: o.occluder })),
+    visible: room.objects.filter((o) => !isHidden(room, o)).map((o) => ({ type: o.type, x: o.x, y: o.y, occluder: o.occluder })),
   };
 }

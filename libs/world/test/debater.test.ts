@@ -99,9 +99,7 @@ describe('argueForAnswer', () => {
 
   it('is deterministic and rejects an answer outside the answer set', () => {
     const item = items[0] as WorldItem;
-    expect(argueForAnswer(item, 1, { maxCitations: 3, round: 1 })).toEqual(
-      argueForAnswer(item, 1, { maxCitations: 3, round: 1 }),
-    );
+    expect(argueForAnswer(item, 1, { maxCitations: 3, round: 1 })).toEqual(argueForAnswer(item, 1, { maxCitations: 3, round: 1 }));
     expect(() => argueForAnswer(item, 5, { maxCitations: 3, round: 1 })).toThrow(/answerIndex/);
     expect(() => argueForAnswer(item, 0, { maxCitations: -1, round: 1 })).toThrow(/maxCitations/);
   });

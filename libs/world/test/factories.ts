@@ -1,11 +1,4 @@
-import {
-  createRng,
-  DEFAULT_WORLD_PARAMS,
-  worldItemFromRoom,
-  type Room,
-  type WorldItem,
-  type WorldObject,
-} from '../src/index.js';
+import { createRng, DEFAULT_WORLD_PARAMS, worldItemFromRoom, type Room, type WorldItem, type WorldObject } from '../src/index.js';
 
 type Placement = [type: string, x: number, y: number];
 

@@ -68,12 +68,8 @@ describe('simulatedJudgeBelief', () => {
   });
 
   it('counts a cell once and ignores readings of cells the camera already shows', () => {
-    expect(simulatedJudgeBelief(hiddenChair, [unit('s-1-3'), unit('s-1-3')])).toEqual(
-      simulatedJudgeBelief(hiddenChair, [unit('s-1-3')]),
-    );
-    expect(simulatedJudgeBelief(hiddenChair, [unit('s-0-2'), unit('s-3-3')])).toEqual(
-      simulatedJudgeBelief(hiddenChair, []),
-    );
+    expect(simulatedJudgeBelief(hiddenChair, [unit('s-1-3'), unit('s-1-3')])).toEqual(simulatedJudgeBelief(hiddenChair, [unit('s-1-3')]));
+    expect(simulatedJudgeBelief(hiddenChair, [unit('s-0-2'), unit('s-3-3')])).toEqual(simulatedJudgeBelief(hiddenChair, []));
   });
 
   it('keeps more mass on "more hidden" with more occluders and a higher hideProbability', () => {
@@ -86,9 +82,7 @@ describe('simulatedJudgeBelief', () => {
       ]),
     );
     const noOccluder = itemOf(roomOf('lamp', [['lamp', 2, 3]]));
-    expect(massAbove(simulatedJudgeBelief(threeOccluders, []), 0)).toBeGreaterThan(
-      massAbove(simulatedJudgeBelief(oneOccluder, []), 0),
-    );
+    expect(massAbove(simulatedJudgeBelief(threeOccluders, []), 0)).toBeGreaterThan(massAbove(simulatedJudgeBelief(oneOccluder, []), 0));
     expect(massAbove(simulatedJudgeBelief(noOccluder, []), 1)).toBe(0);
     const low = simulatedJudgeBelief(threeOccluders, [], { hideProbability: 0.1 });
     const high = simulatedJudgeBelief(threeOccluders, [], { hideProbability: 0.6 });
@@ -108,7 +102,7 @@ describe('simulatedJudgeBelief', () => {
     expect(massAbove(simulatedJudgeBelief(hiddenChair, allBlind), 2)).toBe(0);
   });
 
-  it('is more accurate when shown the true side\'s citations than with the camera alone', () => {
+  it("is more accurate when shown the true side's citations than with the camera alone", () => {
     const cameraOnly = accuracy(items, () => []);
     const withTrueSide = accuracy(items, honestCitations);
     expect(withTrueSide).toBeGreaterThan(cameraOnly + 0.2);

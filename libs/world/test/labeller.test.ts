@@ -12,13 +12,23 @@ function hiddenFraction(items: WorldItem[]): number {
 
 describe('answer index capping', () => {
   it('puts four or more targets into "4+"', () => {
-    const six = itemOf(roomOf('chair', [0, 1, 2, 3, 4, 5].map((x): [string, number, number] => ['chair', x, 0])));
+    const six = itemOf(
+      roomOf(
+        'chair',
+        [0, 1, 2, 3, 4, 5].map((x): [string, number, number] => ['chair', x, 0]),
+      ),
+    );
     expect(six.meta.trueCount).toBe(6);
     expect(six.groundTruth).toBe(4);
     expect(six.simpleLabel).toBe(4);
     expect(six.meta.errorKind).toBe('none');
 
-    const three = itemOf(roomOf('chair', [0, 1, 2].map((x): [string, number, number] => ['chair', x, 0])));
+    const three = itemOf(
+      roomOf(
+        'chair',
+        [0, 1, 2].map((x): [string, number, number] => ['chair', x, 0]),
+      ),
+    );
     expect(three.groundTruth).toBe(3);
   });
 });
@@ -89,8 +99,6 @@ describe('hideProbability', () => {
   it('moves targets without changing what is in the room', () => {
     const low = generateWorldDataset({ seed: 8, size: 100, params: { hideProbability: 0.1 } });
     const high = generateWorldDataset({ seed: 8, size: 100, params: { hideProbability: 0.9 } });
-    expect(high.map((i) => [i.meta.targetType, i.meta.trueCount])).toEqual(
-      low.map((i) => [i.meta.targetType, i.meta.trueCount]),
-    );
+    expect(high.map((i) => [i.meta.targetType, i.meta.trueCount])).toEqual(low.map((i) => [i.meta.targetType, i.meta.trueCount]));
   });
 });

@@ -45,9 +45,7 @@ describe('occlusion', () => {
     let hiddenSeen = 0;
     for (let n = 0; n < 300; n++) {
       const room = generateRoom(rng, params);
-      const bruteHidden = room.objects.filter((o) =>
-        room.objects.some((other) => other.occluder && other.x === o.x && other.y < o.y),
-      );
+      const bruteHidden = room.objects.filter((o) => room.objects.some((other) => other.occluder && other.x === o.x && other.y < o.y));
       expect(hiddenObjects(room)).toEqual(bruteHidden);
       hiddenSeen += bruteHidden.length;
       const visible = cameraView(room).visible;

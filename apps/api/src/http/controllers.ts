@@ -1,4 +1,17 @@
-import { BadRequestException, Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import {
+  BadRequestException,
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Query,
+  Res,
+} from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import type { DebateStatus } from '../../../../libs/contracts/src/index.js';
@@ -31,7 +44,9 @@ const Uuid = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new BadRe
 @ApiTags('health')
 @Controller()
 export class HealthController {
-  @Get('health') @Public() @ApiOperation({ summary: 'Liveness' })
+  @Get('health')
+  @Public()
+  @ApiOperation({ summary: 'Liveness' })
   health(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -42,22 +57,29 @@ export class HealthController {
 export class UsersController {
   constructor(private readonly auth: AuthService) {}
 
-  @Post('users') @Roles('admin') @ApiOperation({ summary: 'Create a user; the response holds its API key, shown this once' })
+  @Post('users')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Create a user; the response holds its API key, shown this once' })
   create(@Body() body: CreateUserDto) {
     return this.auth.createUser(body.name, body.role);
   }
 
-  @Get('users') @Roles('admin')
+  @Get('users')
+  @Roles('admin')
   list() {
     return this.auth.listUsers();
   }
 
-  @Delete('users/:id/keys') @Roles('admin') @ApiOperation({ summary: "Revoke every key of a user" })
+  @Delete('users/:id/keys')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Revoke every key of a user' })
   revoke(@Param('id', Uuid) id: string) {
     return this.auth.revokeKeys(id);
   }
 
-  @Get('me') @Roles('admin', 'researcher', 'judge', 'pipeline') @ApiOperation({ summary: 'Who the key belongs to' })
+  @Get('me')
+  @Roles('admin', 'researcher', 'judge', 'pipeline')
+  @ApiOperation({ summary: 'Who the key belongs to' })
   me(@CurrentPrincipal() principal: Principal): Principal {
     return principal;
   }
@@ -71,27 +93,39 @@ export class DatasetsController {
     private readonly disputes: DisputesService,
   ) {}
 
-  @Post('world') @Roles('admin', 'researcher') @ApiOperation({ summary: 'Generate and load a dataset of the built-in world' })
+  @Post('world')
+  @Roles('admin', 'researcher')
+  @ApiOperation({ summary: 'Generate and load a dataset of the built-in world' })
   loadWorld(@Body() body: LoadWorldDto) {
     return this.datasets.loadWorld(body);
   }
 
-  @Get() @Roles('admin', 'researcher')
+  @Get()
+  @Roles('admin', 'researcher')
   list() {
     return this.datasets.list();
   }
 
-  @Get(':id/items') @Roles('admin', 'researcher') @ApiOperation({ summary: 'Items with simple labels and, where known, ground truth' })
+  @Get(':id/items')
+  @Roles('admin', 'researcher')
+  @ApiOperation({ summary: 'Items with simple labels and, where known, ground truth' })
   items(@Param('id', Uuid) id: string, @Query() page: PageQuery) {
     return this.datasets.items(id, { limit: page.limit ?? 100, offset: page.offset ?? 0 });
   }
 
-  @Post(':id/disputes') @Roles('admin', 'researcher') @ApiOperation({ summary: 'Select disputes: an audit sample plus rule-flagged items' })
+  @Post(':id/disputes')
+  @Roles('admin', 'researcher')
+  @ApiOperation({ summary: 'Select disputes: an audit sample plus rule-flagged items' })
   select(@Param('id', Uuid) id: string, @Body() body: SelectDisputesDto) {
-    return this.disputes.select(id, { auditFraction: body.auditFraction ?? 0.05, minBlindCells: body.minBlindCells ?? 4, seed: body.seed ?? 1 });
+    return this.disputes.select(id, {
+      auditFraction: body.auditFraction ?? 0.05,
+      minBlindCells: body.minBlindCells ?? 4,
+      seed: body.seed ?? 1,
+    });
   }
 
-  @Get(':id/disputes') @Roles('admin', 'researcher')
+  @Get(':id/disputes')
+  @Roles('admin', 'researcher')
   listDisputes(@Param('id', Uuid) id: string) {
     return this.disputes.list(id);
   }
@@ -102,17 +136,21 @@ export class DatasetsController {
 export class ProtocolsController {
   constructor(private readonly protocols: ProtocolsService) {}
 
-  @Post() @Roles('admin', 'researcher') @ApiOperation({ summary: 'Add a protocol, or the next version of one' })
+  @Post()
+  @Roles('admin', 'researcher')
+  @ApiOperation({ summary: 'Add a protocol, or the next version of one' })
   create(@Body() body: CreateProtocolDto, @CurrentPrincipal() principal: Principal) {
     return this.protocols.create(body.name, body.spec, principal.id);
   }
 
-  @Get() @Roles('admin', 'researcher')
+  @Get()
+  @Roles('admin', 'researcher')
   list() {
     return this.protocols.list();
   }
 
-  @Get(':id') @Roles('admin', 'researcher')
+  @Get(':id')
+  @Roles('admin', 'researcher')
   get(@Param('id', Uuid) id: string) {
     return this.protocols.get(id);
   }
@@ -126,32 +164,45 @@ export class DebatesController {
     private readonly judging: JudgingService,
   ) {}
 
-  @Post('debates') @Roles('admin', 'researcher') @ApiOperation({ summary: 'Start a debate over a dispute under a protocol' })
+  @Post('debates')
+  @Roles('admin', 'researcher')
+  @ApiOperation({ summary: 'Start a debate over a dispute under a protocol' })
   start(@Body() body: StartDebateDto) {
     return this.debates.start(body);
   }
 
-  @Get('debates') @Roles('admin', 'researcher')
+  @Get('debates')
+  @Roles('admin', 'researcher')
   list(@Query() query: DebatesQuery) {
     return this.debates.list({ status: query.status as DebateStatus | undefined, limit: query.limit ?? 100 });
   }
 
-  @Get('debates/:id') @Roles('admin', 'researcher', 'judge') @ApiOperation({ summary: 'The debate so far, as the caller may see it' })
+  @Get('debates/:id')
+  @Roles('admin', 'researcher', 'judge')
+  @ApiOperation({ summary: 'The debate so far, as the caller may see it' })
   get(@Param('id', Uuid) id: string, @CurrentPrincipal() principal: Principal) {
     return this.debates.view(principal, id);
   }
 
-  @Post('debates/:id/speeches') @Roles('admin', 'researcher') @HttpCode(201) @ApiOperation({ summary: 'Speak for a manual debater seat' })
+  @Post('debates/:id/speeches')
+  @Roles('admin', 'researcher')
+  @HttpCode(201)
+  @ApiOperation({ summary: 'Speak for a manual debater seat' })
   speak(@Param('id', Uuid) id: string, @Body() body: SpeechDto) {
     return this.debates.submitSpeech(id, body.seat, body.text);
   }
 
-  @Post('debates/:id/verdicts') @Roles('judge') @HttpCode(200) @ApiOperation({ summary: "Give the judge's probabilities at a stage" })
+  @Post('debates/:id/verdicts')
+  @Roles('judge')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Give the judge's probabilities at a stage" })
   verdict(@Param('id', Uuid) id: string, @Body() body: VerdictDto, @CurrentPrincipal() principal: Principal) {
     return this.judging.submit(principal, id, body);
   }
 
-  @Get('assignments') @Roles('judge') @ApiOperation({ summary: "The calling judge's debates" })
+  @Get('assignments')
+  @Roles('judge')
+  @ApiOperation({ summary: "The calling judge's debates" })
   assignments(@CurrentPrincipal() principal: Principal) {
     return this.debates.assignments(principal);
   }
@@ -174,4 +225,11 @@ export class LabelsController {
   }
 }
 
-export const CONTROLLERS = [HealthController, UsersController, DatasetsController, ProtocolsController, DebatesController, LabelsController];
+export const CONTROLLERS = [
+  HealthController,
+  UsersController,
+  DatasetsController,
+  ProtocolsController,
+  DebatesController,
+  LabelsController,
+];

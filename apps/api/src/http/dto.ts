@@ -22,12 +22,22 @@ const NAME = /^[a-z0-9][a-z0-9._-]*$/;
 const NAME_RULE = 'must be lower-case letters, digits, ".", "_" or "-", starting with a letter or digit';
 
 export class CreateUserDto {
-  @ApiProperty({ example: 'alice' }) @IsString() @MinLength(1) @MaxLength(64) @Matches(NAME, { message: `name ${NAME_RULE}` }) name!: string;
+  @ApiProperty({ example: 'alice' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(64)
+  @Matches(NAME, { message: `name ${NAME_RULE}` })
+  name!: string;
   @ApiProperty({ enum: ROLES }) @IsIn(ROLES) role!: Role;
 }
 
 export class LoadWorldDto {
-  @ApiProperty({ example: 'rooms-1' }) @IsString() @MinLength(1) @MaxLength(100) @Matches(NAME, { message: `name ${NAME_RULE}` }) name!: string;
+  @ApiProperty({ example: 'rooms-1' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(NAME, { message: `name ${NAME_RULE}` })
+  name!: string;
   @ApiProperty({ example: 7 }) @IsInt() @Min(0) @Max(2 ** 31 - 1) seed!: number;
   @ApiProperty({ example: 200 }) @IsInt() @Min(1) @Max(100_000) size!: number;
   @ApiPropertyOptional({ description: 'World generator parameters (width, depth, hideProbability, labellerNoise, ...)' })
@@ -43,8 +53,15 @@ export class SelectDisputesDto {
 }
 
 export class CreateProtocolDto {
-  @ApiProperty({ example: 'two-rounds' }) @IsString() @MinLength(1) @MaxLength(100) @Matches(NAME, { message: `name ${NAME_RULE}` }) name!: string;
-  @ApiProperty({ description: 'The protocol spec (kind, rounds, speech limits, debaters, judges, adjudication)' }) @IsObject() spec!: Record<string, unknown>;
+  @ApiProperty({ example: 'two-rounds' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(NAME, { message: `name ${NAME_RULE}` })
+  name!: string;
+  @ApiProperty({ description: 'The protocol spec (kind, rounds, speech limits, debaters, judges, adjudication)' })
+  @IsObject()
+  spec!: Record<string, unknown>;
 }
 
 export class StartDebateDto {

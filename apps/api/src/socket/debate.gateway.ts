@@ -2,7 +2,13 @@ import { ForbiddenException, HttpException, Logger } from '@nestjs/common';
 import { MessageBody, ConnectedSocket, SubscribeMessage, WebSocketGateway, WebSocketServer, type OnGatewayInit } from '@nestjs/websockets';
 import { IsUUID } from 'class-validator';
 import type { Server, Socket } from 'socket.io';
-import { ContractViolation, debateRoom, parseContract, type ClientEvents, type ServerEvents } from '../../../../libs/contracts/src/index.js';
+import {
+  ContractViolation,
+  debateRoom,
+  parseContract,
+  type ClientEvents,
+  type ServerEvents,
+} from '../../../../libs/contracts/src/index.js';
 import { AuthService, DebateEvents, DebatesService, JudgingService, type Principal } from '../../../../libs/core/src/index.js';
 import { bearerToken } from '../auth/roles.js';
 import { VerdictDto } from '../http/dto.js';

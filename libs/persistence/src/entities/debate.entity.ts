@@ -21,7 +21,9 @@ export class DisputeEntity {
   @Column({ type: 'jsonb' }) reasons!: DisputeReason[];
   @Column({ type: 'enum', enum: DISPUTE_STATUSES, enumName: 'dispute_status', default: 'open' }) status!: DisputeStatus;
   @Column({ type: 'uuid', name: 'model_version_id', nullable: true }) modelVersionId!: string | null;
-  @ManyToOne(() => ModelVersionEntity, { onDelete: 'SET NULL' }) @JoinColumn({ name: 'model_version_id' }) modelVersion!: Relation<ModelVersionEntity> | null;
+  @ManyToOne(() => ModelVersionEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'model_version_id' })
+  modelVersion!: Relation<ModelVersionEntity> | null;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
 }
 
@@ -49,7 +51,8 @@ export class DebateEntity {
   @ManyToOne(() => ItemEntity, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'item_id' }) item!: Relation<ItemEntity>;
   @Column({ type: 'uuid', name: 'protocol_id' }) protocolId!: string;
   @ManyToOne(() => ProtocolEntity, { onDelete: 'RESTRICT' }) @JoinColumn({ name: 'protocol_id' }) protocol!: Relation<ProtocolEntity>;
-  @Index() @Column({ type: 'enum', enum: DEBATE_STATUSES, enumName: 'debate_status', default: 'pending' })
+  @Index()
+  @Column({ type: 'enum', enum: DEBATE_STATUSES, enumName: 'debate_status', default: 'pending' })
   status!: DebateStatus;
   @Column({ type: 'jsonb' }) seats!: DebaterSeat[];
   @Column({ type: 'text', name: 'failure_reason', nullable: true }) failureReason!: string | null;

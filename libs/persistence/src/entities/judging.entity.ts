@@ -22,7 +22,9 @@ export class JudgeAssignmentEntity {
 export class VerdictEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column({ type: 'uuid', name: 'assignment_id' }) assignmentId!: string;
-  @ManyToOne(() => JudgeAssignmentEntity, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'assignment_id' }) assignment!: Relation<JudgeAssignmentEntity>;
+  @ManyToOne(() => JudgeAssignmentEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'assignment_id' })
+  assignment!: Relation<JudgeAssignmentEntity>;
   @Index() @Column({ type: 'uuid', name: 'debate_id' }) debateId!: string;
   /** `round-<n>` after round n, or `final`. */
   @Column({ type: 'text' }) stage!: string;

@@ -1,5 +1,10 @@
 import { Column, JoinColumn, CreateDateColumn, Entity, Index, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
-import { MODEL_VERSION_STATUSES, TRAINING_JOB_STATUSES, type ModelVersionStatus, type TrainingJobStatus } from '../../../contracts/src/index.js';
+import {
+  MODEL_VERSION_STATUSES,
+  TRAINING_JOB_STATUSES,
+  type ModelVersionStatus,
+  type TrainingJobStatus,
+} from '../../../contracts/src/index.js';
 import { ItemEntity } from './dataset.entity.js';
 
 @Entity('model_versions')
@@ -21,7 +26,9 @@ export class ModelVersionEntity {
 export class PredictionEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Column({ type: 'uuid', name: 'model_version_id' }) modelVersionId!: string;
-  @ManyToOne(() => ModelVersionEntity, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'model_version_id' }) modelVersion!: Relation<ModelVersionEntity>;
+  @ManyToOne(() => ModelVersionEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'model_version_id' })
+  modelVersion!: Relation<ModelVersionEntity>;
   @Index() @Column({ type: 'uuid', name: 'item_id' }) itemId!: string;
   @ManyToOne(() => ItemEntity, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'item_id' }) item!: Relation<ItemEntity>;
   @Column({ type: 'real', array: true }) intended!: number[];
@@ -36,7 +43,9 @@ export class TrainingJobEntity {
   status!: TrainingJobStatus;
   @Column({ type: 'jsonb', default: {} }) config!: Record<string, unknown>;
   @Column({ type: 'uuid', name: 'model_version_id', nullable: true }) modelVersionId!: string | null;
-  @ManyToOne(() => ModelVersionEntity, { onDelete: 'SET NULL' }) @JoinColumn({ name: 'model_version_id' }) modelVersion!: Relation<ModelVersionEntity> | null;
+  @ManyToOne(() => ModelVersionEntity, { onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'model_version_id' })
+  modelVersion!: Relation<ModelVersionEntity> | null;
   @Column({ type: 'text', nullable: true }) error!: string | null;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
   @Column({ type: 'timestamptz', name: 'started_at', nullable: true }) startedAt!: Date | null;

@@ -19,7 +19,11 @@ export class DatasetRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** A dataset and all its items, in one transaction: a failed load leaves nothing behind. */
-  async createWithItems(dataset: Pick<DatasetEntity, 'name' | 'source' | 'params'>, items: NewItem[], onProgress?: (done: number) => void): Promise<DatasetEntity> {
+  async createWithItems(
+    dataset: Pick<DatasetEntity, 'name' | 'source' | 'params'>,
+    items: NewItem[],
+    onProgress?: (done: number) => void,
+  ): Promise<DatasetEntity> {
     return this.dataSource.transaction(async (manager) => {
       const saved = await manager.getRepository(DatasetEntity).save(manager.getRepository(DatasetEntity).create(dataset));
       for (let start = 0; start < items.length; start += CHUNK) {

@@ -76,7 +76,9 @@ export class DebateRepository {
     return this.dataSource.transaction(async (manager) => {
       // Serialises version numbering per name without a table lock.
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`protocol:${input.name}`]);
-      const [{ max }] = (await manager.query('SELECT max(version) AS max FROM protocols WHERE name = $1', [input.name])) as { max: number | null }[];
+      const [{ max }] = (await manager.query('SELECT max(version) AS max FROM protocols WHERE name = $1', [input.name])) as {
+        max: number | null;
+      }[];
       return manager.getRepository(ProtocolEntity).save({ ...input, version: (max ?? 0) + 1, lockedAt: null });
     });
   }
@@ -162,19 +164,10 @@ export class DebateRepository {
     return this.dataSource.transaction(async (manager) => {
       const debate = await this.lock(manager, turn.debateId);
       if (!debate || ENDED.includes(debate.status)) return null;
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(TurnEntity)
-        .values(turn)
-        .orIgnore()
-        .returning('*')
-        .execute();
+      const inserted = await manager.createQueryBuilder().insert().into(TurnEntity).values(turn).orIgnore().returning('*').execute();
       const row = inserted.raw[0] as { id: string; created_at: Date } | undefined;
       if (!row) return null;
-      const saved = await manager
-        .getRepository(CitationEntity)
-        .save(citations.map((c) => ({ ...c, turnId: row.id })));
+      const saved = await manager.getRepository(CitationEntity).save(citations.map((c) => ({ ...c, turnId: row.id })));
       if (debate.status === 'pending') await manager.update(DebateEntity, { id: debate.id }, { status: 'running' });
       await then(manager);
       return { turn: { ...turn, id: row.id, createdAt: row.created_at } as TurnEntity, citations: saved };
@@ -205,14 +198,7 @@ export class DebateRepository {
     then: InTransaction,
   ): Promise<{ verdict: VerdictEntity; duplicate: boolean }> {
     return this.dataSource.transaction(async (manager) => {
-      const inserted = await manager
-        .createQueryBuilder()
-        .insert()
-        .into(VerdictEntity)
-        .values(verdict)
-        .orIgnore()
-        .returning('*')
-        .execute();
+      const inserted = await manager.createQueryBuilder().insert().into(VerdictEntity).values(verdict).orIgnore().returning('*').execute();
       if (inserted.raw.length === 0) {
         const existing = await manager
           .getRepository(VerdictEntity)
@@ -220,7 +206,9 @@ export class DebateRepository {
         return { verdict: existing, duplicate: true };
       }
       await then(manager);
-      const saved = await manager.getRepository(VerdictEntity).findOneByOrFail({ assignmentId: verdict.assignmentId, stage: verdict.stage });
+      const saved = await manager
+        .getRepository(VerdictEntity)
+        .findOneByOrFail({ assignmentId: verdict.assignmentId, stage: verdict.stage });
       return { verdict: saved, duplicate: false };
     });
   }

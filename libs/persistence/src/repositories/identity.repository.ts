@@ -53,9 +53,7 @@ export class IdentityRepository {
   }
 
   async revokeKeysOf(userId: string): Promise<number> {
-    const result = await this.dataSource
-      .getRepository(ApiKeyEntity)
-      .update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+    const result = await this.dataSource.getRepository(ApiKeyEntity).update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
     return result.affected ?? 0;
   }
 }
