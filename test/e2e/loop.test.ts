@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DEBATE_PROTOCOL, type JudgeDebateView, type TurnView } from '../../libs/contracts/src/index.js';
 import { connectSocket, eventually, http, startTestApp, userKey, type TestApp, type TribunalClient } from '../support/app.js';
+import { protocol, startDebate, worldDisputes } from '../support/factories.js';
 
 /** Everything a judge receives, to check blinding on every payload. */
 class JudgeSession {
@@ -176,15 +177,11 @@ describe('the loop, end to end, on PostgreSQL', () => {
 
   it('runs a debate with simulated judges to a label without anyone watching', async () => {
     const researcher = await userKey(app, 'researcher');
-    const dataset = await http(app, 'POST', '/datasets/world', researcher.key, { name: 'headless', seed: 3, size: 20 });
-    const disputes = await http<{ id: string }[]>(app, 'POST', `/datasets/${dataset.body.id}/disputes`, researcher.key, {
-      auditFraction: 1,
-    });
-    const protocol = await http(app, 'POST', '/protocols', researcher.key, { name: 'simulated', spec: DEFAULT_DEBATE_PROTOCOL });
-    const debate = await http(app, 'POST', '/debates', researcher.key, { disputeId: disputes.body[0]!.id, protocolId: protocol.body.id });
-    expect(debate.status, debate.text).toBe(201);
+    const { disputes } = await worldDisputes(app, researcher.key, { name: 'headless', seed: 3, size: 20 });
+    const protocolId = await protocol(app, researcher.key, 'simulated');
+    const debateId = await startDebate(app, researcher.key, { disputeId: disputes[0]!.id, protocolId });
     const ended = await eventually('the debate to end', async () => {
-      const view = await http(app, 'GET', `/debates/${debate.body.id}`, researcher.key);
+      const view = await http(app, 'GET', `/debates/${debateId}`, researcher.key);
       return view.body.status === 'completed' ? view.body : undefined;
     });
     expect(ended.turns).toHaveLength(4);

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
-import { DEFAULT_DEBATE_PROTOCOL, type TurnView } from '../../libs/contracts/src/index.js';
+import type { TurnView } from '../../libs/contracts/src/index.js';
 import { connectSocket, eventually, http, userKey, type TestApp } from '../support/app.js';
+import { protocol, startDebate, worldDisputes } from '../support/factories.js';
 import { createTestDatabase } from '../support/postgres.js';
 
 describe('an API process and a separate worker process on one PostgreSQL', () => {
@@ -33,15 +34,9 @@ describe('an API process and a separate worker process on one PostgreSQL', () =>
   it("delivers a worker's events to sockets held by the API process", async () => {
     const researcher = await userKey(app, 'researcher');
     const judge = await userKey(app, 'judge');
-    const dataset = await http(app, 'POST', '/datasets/world', researcher.key, { name: 'split', seed: 2, size: 10 });
-    const disputes = await http(app, 'POST', `/datasets/${dataset.body.id}/disputes`, researcher.key, { auditFraction: 1 });
-    const protocol = await http(app, 'POST', '/protocols', researcher.key, {
-      name: 'split',
-      spec: { ...DEFAULT_DEBATE_PROTOCOL, judges: { count: 1, kind: 'human' } },
-    });
-    const debateId: string = (
-      await http(app, 'POST', '/debates', researcher.key, { disputeId: disputes.body[0].id, protocolId: protocol.body.id })
-    ).body.id;
+    const { disputes } = await worldDisputes(app, researcher.key, { name: 'split', seed: 2, size: 10 });
+    const protocolId = await protocol(app, researcher.key, 'split', { judges: { count: 1, kind: 'human' } });
+    const debateId = await startDebate(app, researcher.key, { disputeId: disputes[0]!.id, protocolId });
 
     // The worker process speaks round 0, then the debate waits for the judge.
     await eventually('round 0', async () => (await http(app, 'GET', `/debates/${debateId}`, judge.key)).body.awaiting === 'round-0');
@@ -68,24 +63,13 @@ describe('an API process and a separate worker process on one PostgreSQL', () =>
   it('carries a speech too long for one notification by reference', async () => {
     const researcher = await userKey(app, 'researcher');
     const judge = await userKey(app, 'judge');
-    const dataset = await http(app, 'POST', '/datasets/world', researcher.key, { name: 'long', seed: 5, size: 5 });
-    const disputes = await http(app, 'POST', `/datasets/${dataset.body.id}/disputes`, researcher.key, { auditFraction: 1 });
-    const protocol = await http(app, 'POST', '/protocols', researcher.key, {
-      name: 'long-speeches',
-      spec: {
-        ...DEFAULT_DEBATE_PROTOCOL,
-        speech: { maxChars: 20_000, maxCitations: 3 },
-        debaters: [{ backend: 'manual' }, { backend: 'builtin' }],
-        judges: { count: 1, kind: 'human' },
-      },
+    const { disputes } = await worldDisputes(app, researcher.key, { name: 'long', seed: 5, size: 5 });
+    const protocolId = await protocol(app, researcher.key, 'long-speeches', {
+      speech: { maxChars: 20_000, maxCitations: 3 },
+      debaters: [{ backend: 'manual' }, { backend: 'builtin' }],
+      judges: { count: 1, kind: 'human' },
     });
-    const debateId: string = (
-      await http(app, 'POST', '/debates', researcher.key, {
-        disputeId: disputes.body[0].id,
-        protocolId: protocol.body.id,
-        judgeIds: [judge.id],
-      })
-    ).body.id;
+    const debateId = await startDebate(app, researcher.key, { disputeId: disputes[0]!.id, protocolId, judgeIds: [judge.id] });
     const follower = connectSocket(app, judge.key);
     const live: TurnView[] = [];
     follower.on('turn.created', ({ turn }) => live.push(turn));

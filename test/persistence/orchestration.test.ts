@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DEBATE_PROTOCOL } from '../../libs/contracts/src/index.js';
 import { AdjudicationService, DebatesService, JudgingService } from '../../libs/core/src/index.js';
-import { eventually, http, startTestApp, userKey, type TestApp } from '../support/app.js';
+import { eventually, startTestApp, userKey, type TestApp } from '../support/app.js';
+import { protocol, startDebate, worldDisputes } from '../support/factories.js';
 
 describe('debate steps are idempotent', () => {
   let app: TestApp;
@@ -20,12 +20,9 @@ describe('debate steps are idempotent', () => {
 
   it('running every step many times at once appends each turn, verdict and label once', async () => {
     const researcher = (await userKey(app, 'researcher')).key;
-    const dataset = await http(app, 'POST', '/datasets/world', researcher, { name: 'steps', seed: 9, size: 10 });
-    const disputes = await http(app, 'POST', `/datasets/${dataset.body.id}/disputes`, researcher, { auditFraction: 1 });
-    const protocol = await http(app, 'POST', '/protocols', researcher, { name: 'steps', spec: { ...DEFAULT_DEBATE_PROTOCOL, rounds: 3 } });
-    const debateId: string = (
-      await http(app, 'POST', '/debates', researcher, { disputeId: disputes.body[0].id, protocolId: protocol.body.id })
-    ).body.id;
+    const { disputes } = await worldDisputes(app, researcher, { name: 'steps', seed: 9, size: 10 });
+    const protocolId = await protocol(app, researcher, 'steps', { rounds: 3 });
+    const debateId = await startDebate(app, researcher, { disputeId: disputes[0]!.id, protocolId });
 
     const debates = app.running.app.get(DebatesService);
     const judging = app.running.app.get(JudgingService);

@@ -7,8 +7,15 @@ import { fileURLToPath } from 'node:url';
 import { SingleBar, Presets } from 'cli-progress';
 import { ConfigError, loadConfig, type ProcessRole, type TribunalConfig } from '../../../libs/config/src/index.js';
 import { ROLES, type Role } from '../../../libs/contracts/src/index.js';
-import { AuthService, DatasetsService } from '../../../libs/core/src/index.js';
-import { DataDirInUseError, Database, DatasetRepository, IdentityRepository, writeMigration } from '../../../libs/persistence/src/index.js';
+import { AuthService, DatasetsService, httpErrorMessage } from '../../../libs/core/src/index.js';
+import {
+  DataDirInUseError,
+  Database,
+  databaseTarget,
+  DatasetRepository,
+  IdentityRepository,
+  writeMigration,
+} from '../../../libs/persistence/src/index.js';
 import { runProcess } from './run-process.js';
 
 const USAGE = `tribunal <command>
@@ -26,9 +33,7 @@ TRIBUNAL_WORKER_CONCURRENCY, TRIBUNAL_DEMO, TRIBUNAL_DEMO_SEED, TRIBUNAL_DEMO_SI
 class UsageError extends Error {}
 
 async function withDatabase<T>(config: TribunalConfig, work: (database: Database) => Promise<T>): Promise<T> {
-  const database = await Database.open(
-    config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'embedded', dataDir: config.dataDir },
-  );
+  const database = await Database.open(databaseTarget(config));
   try {
     await database.migrate();
     return await work(database);
@@ -50,9 +55,7 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'migrate': {
       const config = loadConfig(process.env);
-      const database = await Database.open(
-        config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'embedded', dataDir: config.dataDir },
-      );
+      const database = await Database.open(databaseTarget(config));
       try {
         const applied = await database.migrate();
         console.log(applied.length ? `applied: ${applied.join(', ')}` : 'the schema is up to date');
@@ -131,9 +134,7 @@ try {
   }
   if (error instanceof HttpException) {
     // A domain refusal (a name taken, a bad parameter): its message is the whole story.
-    const body = error.getResponse();
-    const message = typeof body === 'object' && body && 'message' in body ? (body as { message: unknown }).message : error.message;
-    process.stderr.write(`tribunal: ${Array.isArray(message) ? message.join('; ') : String(message)}\n`);
+    process.stderr.write(`tribunal: ${httpErrorMessage(error)}\n`);
     process.exit(1);
   }
   throw error;

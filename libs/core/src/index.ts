@@ -10,3 +10,4 @@ export * from './judging.service.js';
 export * from './labels.service.js';
 export * from './protocols.service.js';
 export * from './runtime.js';
+export * from './errors.js';

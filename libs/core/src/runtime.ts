@@ -1,6 +1,13 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { TribunalConfig } from '../../config/src/index.js';
-import { Database, DatasetRepository, DebateRepository, IdentityRepository, LabelRepository } from '../../persistence/src/index.js';
+import {
+  Database,
+  databaseTarget,
+  DatasetRepository,
+  DebateRepository,
+  IdentityRepository,
+  LabelRepository,
+} from '../../persistence/src/index.js';
 import { JobQueue } from '../../queue/src/index.js';
 
 export const CONFIG = Symbol('TribunalConfig');
@@ -26,9 +33,7 @@ export function runtimeProviders(config: TribunalConfig): Provider[] {
     {
       provide: Database,
       useFactory: async () => {
-        const database = await Database.open(
-          config.databaseUrl ? { kind: 'postgres', url: config.databaseUrl } : { kind: 'embedded', dataDir: config.dataDir },
-        );
+        const database = await Database.open(databaseTarget(config));
         logger.log(config.databaseUrl ? `PostgreSQL at ${new URL(config.databaseUrl).host}` : `embedded database in ${config.dataDir}`);
         const applied = await database.migrate();
         if (applied.length > 0) logger.log(`applied migrations: ${applied.join(', ')}`);

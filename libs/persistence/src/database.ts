@@ -6,6 +6,11 @@ import { ENTITIES } from './entities/index.js';
 export type DatabaseTarget =
   { kind: 'postgres'; url: string; poolSize?: number; schema?: string } | { kind: 'embedded'; dataDir: string | undefined };
 
+/** PostgreSQL when a URL is configured, else the embedded database in the data directory. */
+export function databaseTarget(settings: { databaseUrl: string | undefined; dataDir: string }): DatabaseTarget {
+  return settings.databaseUrl ? { kind: 'postgres', url: settings.databaseUrl } : { kind: 'embedded', dataDir: settings.dataDir };
+}
+
 /** Arbitrary, fixed: the advisory lock that lets one process at a time run migrations. */
 const MIGRATION_LOCK = 7_412_093;
 

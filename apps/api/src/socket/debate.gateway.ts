@@ -9,7 +9,14 @@ import {
   type ClientEvents,
   type ServerEvents,
 } from '../../../../libs/contracts/src/index.js';
-import { AuthService, DebateEvents, DebatesService, JudgingService, type Principal } from '../../../../libs/core/src/index.js';
+import {
+  AuthService,
+  DebateEvents,
+  DebatesService,
+  httpErrorMessage,
+  JudgingService,
+  type Principal,
+} from '../../../../libs/core/src/index.js';
 import { bearerToken } from '../auth/roles.js';
 import { VerdictDto } from '../http/dto.js';
 
@@ -29,11 +36,7 @@ async function reply<T>(work: () => Promise<T>): Promise<Reply | { ok: true; dat
     return { ok: true, data: await work() };
   } catch (error) {
     if (error instanceof ContractViolation) return { ok: false, status: 400, error: error.message };
-    if (error instanceof HttpException) {
-      const body = error.getResponse();
-      const message = typeof body === 'object' && body && 'message' in body ? (body as { message: unknown }).message : error.message;
-      return { ok: false, status: error.getStatus(), error: Array.isArray(message) ? message.join('; ') : String(message) };
-    }
+    if (error instanceof HttpException) return { ok: false, status: error.getStatus(), error: httpErrorMessage(error) };
     new Logger('DebateGateway').error(error);
     return { ok: false, status: 500, error: 'internal error' };
   }
