@@ -22,5 +22,4 @@ export interface ClientEvents {
   ) => void;
 }
 
-export const SERVER_EVENT_NAMES: readonly (keyof ServerEvents)[] = ['turn.created', 'debate.status'];
 export const debateRoom = (debateId: string): string => `debate:${debateId}`;

@@ -41,8 +41,3 @@ export function nextAction(spec: ProtocolSpec, seats: readonly DebaterSeat[], pr
   if ((progress.verdictsByStage.get(FINAL_STAGE) ?? 0) < progress.judges) return { kind: 'await-judges', stage: FINAL_STAGE };
   return { kind: 'adjudicate' };
 }
-
-/** The round a turn index belongs to. */
-export function roundOf(seats: number, index: number): number {
-  return seats === 0 ? 0 : Math.floor(index / seats);
-}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FINAL_STAGE, nextAction, roundOf, roundStage, type DebateProgress } from '../src/index.js';
+import { FINAL_STAGE, nextAction, roundStage, type DebateProgress } from '../src/index.js';
 import { seatsOf, specWith } from './factories.js';
 
 function progress(turns: number, verdicts: Record<string, number>, judges: number): DebateProgress {
@@ -124,19 +124,5 @@ describe('nextAction: other shapes', () => {
     const spec = specWith({ rounds: 1, judgeEachRound: false });
     const seats = seatsOf('X', 'Y', 'Z');
     expect(nextAction(spec, seats, progress(2, {}, 1))).toEqual({ kind: 'speak', seat: 'Z', round: 0, index: 2 });
-  });
-});
-
-describe('roundOf', () => {
-  it('divides turn indices by the number of seats', () => {
-    expect([0, 1, 2, 3, 4].map((i) => roundOf(2, i))).toEqual([0, 0, 1, 1, 2]);
-    expect([0, 1, 2].map((i) => roundOf(1, i))).toEqual([0, 1, 2]);
-    expect(roundOf(3, 5)).toBe(1);
-    expect(roundOf(3, 6)).toBe(2);
-  });
-
-  it('is 0 with no seats', () => {
-    expect(roundOf(0, 0)).toBe(0);
-    expect(roundOf(0, 7)).toBe(0);
   });
 });

@@ -39,10 +39,6 @@ export class IdentityRepository {
     });
   }
 
-  async addKey(userId: string, key: KeyRecord): Promise<ApiKeyEntity> {
-    return this.dataSource.getRepository(ApiKeyEntity).save({ userId, keyHash: key.hash, prefix: key.prefix, revokedAt: null });
-  }
-
   /** The user holding an unrevoked key with this hash. */
   async userByKeyHash(hash: string): Promise<UserEntity | null> {
     const key = await this.dataSource.getRepository(ApiKeyEntity).findOne({

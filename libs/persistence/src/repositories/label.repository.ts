@@ -46,12 +46,4 @@ export class LabelRepository {
     if (filter.datasetId) query.andWhere('l.dataset_id = :datasetId', { datasetId: filter.datasetId });
     return query.getMany();
   }
-
-  forDebate(debateId: string): Promise<LabelEntity | null> {
-    return this.dataSource
-      .getRepository(LabelEntity)
-      .createQueryBuilder('l')
-      .where(`l.provenance -> 'debates' @> :needle::jsonb`, { needle: JSON.stringify([{ id: debateId }]) })
-      .getOne();
-  }
 }
