@@ -1,5 +1,6 @@
 import type { MigrationInterface } from 'typeorm';
 import { Initial1795450738679 } from './1795450738679-Initial.js';
+import { ProtocolsCampaignsStreaming1795453137643 } from './1795453137643-ProtocolsCampaignsStreaming.js';
 
 /** Every migration, in order. The schema changes only by adding to this list. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795450738679];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795450738679, ProtocolsCampaignsStreaming1795453137643];

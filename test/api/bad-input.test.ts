@@ -104,8 +104,8 @@ describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
   });
 
   it('an invalid protocol names every offending field', async () => {
-    const spec = { ...DEFAULT_DEBATE_PROTOCOL, speech: { maxChars: 5, maxCitations: 3 }, judges: { count: 1, kind: 'robot' } };
-    await refused('POST', '/protocols', researcher, { name: 'broken', spec }, 422, 'spec.speech.maxChars must not be less than 20');
+    const spec = { ...DEFAULT_DEBATE_PROTOCOL, limits: { chars: 5, citations: 3, overLimit: 'truncate' }, judges: { count: 1, kind: 'robot' } };
+    await refused('POST', '/protocols', researcher, { name: 'broken', spec }, 422, 'spec.limits.chars must not be less than 20');
     await refused('POST', '/protocols', researcher, { name: 'broken', spec }, 422, 'spec.judges.kind must be one of the following values');
     await refused('POST', '/protocols', researcher, { name: 'broken', spec: { ...DEFAULT_DEBATE_PROTOCOL, extra: 1 } }, 422, 'spec.extra');
     await refused(
@@ -196,7 +196,7 @@ describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
     const stranger = connectSocket(app, other.key);
     expect(await stranger.timeout(5000).emitWithAck('debate.join', { debateId: manualDebate })).toMatchObject({ ok: false, status: 403 });
     expect(
-      await socket.timeout(5000).emitWithAck('verdict.submit', { debateId: manualDebate, stage: 'round-0', probabilities: [0.5, 0.5] }),
+      await socket.timeout(5000).emitWithAck('verdict.submit', { debateId: manualDebate, stage: 'judge-1', probabilities: [0.5, 0.5] }),
     ).toMatchObject({ ok: false });
     expect(await counts()).toEqual({ ...before, users: before.users + 1, api_keys: before.api_keys + 1 });
     socket.close();

@@ -45,7 +45,7 @@ class JudgeSession {
   awaiting(debateId: string, stage: string): Promise<JudgeDebateView> {
     return eventually(`judge awaited at ${stage}`, async () => {
       const view = await this.get<JudgeDebateView>(`/debates/${debateId}`);
-      return view.awaiting === stage ? view : undefined;
+      return view.awaiting?.stage === stage ? view : undefined;
     });
   }
 }
@@ -98,12 +98,12 @@ describe('the loop, end to end, on PostgreSQL', () => {
     expect(first.seats.map((s) => s.seat)).toEqual(['A', 'B']);
 
     // Round 0 ends; both judges give probabilities, one over the socket and one over HTTP.
-    await judgeOne.awaiting(debateId, 'round-0');
+    await judgeOne.awaiting(debateId, 'judge-1');
     const uniform = [0.2, 0.2, 0.2, 0.2, 0.2];
-    expect(await judgeOne.submitBySocket(debateId, 'round-0', uniform, 'judge-one-secret-note')).toMatchObject({ ok: true });
-    expect(await judgeOne.submitBySocket(debateId, 'round-0', uniform, 'again')).toMatchObject({ ok: true, data: { duplicate: true } });
-    await judgeTwo.awaiting(debateId, 'round-0');
-    const viaHttp = await http(app, 'POST', `/debates/${debateId}/verdicts`, two.key, { stage: 'round-0', probabilities: uniform });
+    expect(await judgeOne.submitBySocket(debateId, 'judge-1', uniform, 'judge-one-secret-note')).toMatchObject({ ok: true });
+    expect(await judgeOne.submitBySocket(debateId, 'judge-1', uniform, 'again')).toMatchObject({ ok: true, data: { duplicate: true } });
+    await judgeTwo.awaiting(debateId, 'judge-1');
+    const viaHttp = await http(app, 'POST', `/debates/${debateId}/verdicts`, two.key, { stage: 'judge-1', probabilities: uniform });
     judgeTwo.received.push(viaHttp.body);
     expect(viaHttp.status, viaHttp.text).toBe(200);
 
@@ -164,7 +164,7 @@ describe('the loop, end to end, on PostgreSQL', () => {
         'trueCount',
         'hiddenCount',
       ]) {
-        expect(everything, `a judge received "${field}"`).not.toContain(`"${field}"`);
+        expect(everything, `a judge received "${field}"`).not.toContain(`"${field}":`);
       }
       expect(everything).not.toContain(`"note":"${otherNote}`);
       for (const unit of item.evidence) {

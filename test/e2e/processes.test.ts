@@ -39,7 +39,7 @@ describe('an API process and a separate worker process on one PostgreSQL', () =>
     const debateId = await startDebate(app, researcher.key, { disputeId: disputes[0]!.id, protocolId });
 
     // The worker process speaks round 0, then the debate waits for the judge.
-    await eventually('round 0', async () => (await http(app, 'GET', `/debates/${debateId}`, judge.key)).body.awaiting === 'round-0');
+    await eventually('round 0', async () => (await http(app, 'GET', `/debates/${debateId}`, judge.key)).body.awaiting?.stage === 'judge-1');
     const observer = connectSocket(app, researcher.key);
     const live: TurnView[] = [];
     observer.on('turn.created', ({ turn }) => live.push(turn));
@@ -47,7 +47,7 @@ describe('an API process and a separate worker process on one PostgreSQL', () =>
     expect(joined.ok && joined.data.turns.map((t: TurnView) => t.index)).toEqual([0, 1]);
 
     const verdict = await http(app, 'POST', `/debates/${debateId}/verdicts`, judge.key, {
-      stage: 'round-0',
+      stage: 'judge-1',
       probabilities: [0.2, 0.2, 0.2, 0.2, 0.2],
     });
     expect(verdict.status, verdict.text).toBe(200);
@@ -65,7 +65,7 @@ describe('an API process and a separate worker process on one PostgreSQL', () =>
     const judge = await userKey(app, 'judge');
     const { disputes } = await worldDisputes(app, researcher.key, { name: 'long', seed: 5, size: 5 });
     const protocolId = await protocol(app, researcher.key, 'long-speeches', {
-      speech: { maxChars: 20_000, maxCitations: 3 },
+      limits: { chars: 20_000, citations: 3, overLimit: 'truncate' },
       debaters: [{ backend: 'manual' }, { backend: 'builtin' }],
       judges: { count: 1, kind: 'human' },
     });

@@ -21,7 +21,7 @@ describe('debate steps are idempotent', () => {
   it('running every step many times at once appends each turn, verdict and label once', async () => {
     const researcher = (await userKey(app, 'researcher')).key;
     const { disputes } = await worldDisputes(app, researcher, { name: 'steps', seed: 9, size: 10 });
-    const protocolId = await protocol(app, researcher, 'steps', { rounds: 3 });
+    const protocolId = await protocol(app, researcher, 'steps', { end: { maxRepeats: 3, judgeMayEnd: false } });
     const debateId = await startDebate(app, researcher, { disputeId: disputes[0]!.id, protocolId });
 
     const debates = app.running.app.get(DebatesService);
@@ -32,7 +32,7 @@ describe('debate steps are idempotent', () => {
       const { rows: assignments } = await db.query('SELECT id FROM judge_assignments WHERE debate_id = $1', [debateId]);
       await Promise.all([
         ...Array.from({ length: 5 }, () => debates.advance(debateId)),
-        ...assignments.flatMap((a) => ['round-0', 'round-1', 'final'].map((stage) => judging.simulate(a.id, stage))),
+        ...assignments.flatMap((a) => ['judge-1', 'judge-3', 'final'].map((stage) => judging.auto(a.id, stage))),
         ...Array.from({ length: 3 }, () => adjudication.adjudicate(debateId)),
       ]);
     };
@@ -44,7 +44,7 @@ describe('debate steps are idempotent', () => {
     const turns = await db.query('SELECT index FROM turns WHERE debate_id = $1 ORDER BY index', [debateId]);
     expect(turns.rows.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5]);
     const verdicts = await db.query('SELECT stage FROM verdicts WHERE debate_id = $1 ORDER BY stage', [debateId]);
-    expect(verdicts.rows.map((r) => r.stage)).toEqual(['final', 'round-0', 'round-1']);
+    expect(verdicts.rows.map((r) => r.stage)).toEqual(['final', 'judge-1', 'judge-3']);
     const labels = await db.query(`SELECT seq FROM labels WHERE provenance -> 'debates' -> 0 ->> 'id' = $1`, [debateId]);
     expect(labels.rows.length).toBeLessThanOrEqual(1);
     await hammer();

@@ -1,9 +1,13 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { TribunalConfig } from '../../../libs/config/src/index.js';
-import { AdjudicationService, DebatesService, InjectConfig, JudgingService } from '../../../libs/core/src/index.js';
+import { AdjudicationService, CampaignsService, DebatesService, InjectConfig, JudgingService } from '../../../libs/core/src/index.js';
 import { JobQueue } from '../../../libs/queue/src/index.js';
 
-/** Subscribes this process to the queue: every job goes straight to the domain service that owns it. */
+/**
+ * Subscribes this process to the queue: every job goes straight to the domain service that owns it.
+ * A debate step that still fails on its last attempt ends the debate as failed, with the reason, so
+ * that nothing waits forever on an endpoint that keeps failing.
+ */
 @Injectable()
 export class JobRunner implements OnApplicationBootstrap {
   private readonly logger = new Logger('Worker');
@@ -14,15 +18,36 @@ export class JobRunner implements OnApplicationBootstrap {
     private readonly debates: DebatesService,
     private readonly judging: JudgingService,
     private readonly adjudication: AdjudicationService,
+    private readonly campaigns: CampaignsService,
   ) {}
+
+  private async orFail(debateId: string, lastAttempt: boolean, step: () => Promise<unknown>): Promise<void> {
+    try {
+      await step();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (!lastAttempt) {
+        this.logger.warn(`debate ${debateId}: ${reason}; the step will be retried`);
+        throw error;
+      }
+      await this.debates.fail(debateId, `gave up after ${this.config.queue.retries + 1} attempts: ${reason}`);
+    }
+  }
 
   async onApplicationBootstrap(): Promise<void> {
     const concurrency = this.config.workerConcurrency;
-    await this.queue.work('debate.advance', concurrency, ({ debateId }) => this.debates.advance(debateId));
-    await this.queue.work('judge.simulate', concurrency, ({ assignmentId, stage }) => this.judging.simulate(assignmentId, stage));
-    await this.queue.work('debate.adjudicate', concurrency, async ({ debateId }) => {
-      await this.adjudication.adjudicate(debateId);
+    await this.queue.work('debate.advance', concurrency, ({ debateId }, { lastAttempt }) =>
+      this.orFail(debateId, lastAttempt, () => this.debates.advance(debateId)),
+    );
+    await this.queue.work('judge.auto', concurrency, async ({ assignmentId, stage }, { lastAttempt }) => {
+      const debateId = await this.judging.debateOf(assignmentId);
+      if (debateId) await this.orFail(debateId, lastAttempt, () => this.judging.auto(assignmentId, stage));
     });
+    await this.queue.work('debate.deadline', concurrency, ({ debateId, stage }) => this.judging.deadline(debateId, stage));
+    await this.queue.work('debate.adjudicate', concurrency, ({ debateId }, { lastAttempt }) =>
+      this.orFail(debateId, lastAttempt, () => this.adjudication.adjudicate(debateId)),
+    );
+    await this.queue.work('campaign.fill', 1, ({ campaignId }) => this.campaigns.fill(campaignId));
     this.logger.log(`consuming debate jobs, ${concurrency} at a time per queue`);
   }
 }

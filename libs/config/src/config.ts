@@ -21,6 +21,27 @@ export interface TribunalConfig {
   demoSize: number;
   /** Debates the demo starts. */
   demoDebates: number;
+  /** OpenAI-compatible endpoints protocols may name, by name. */
+  endpoints: Record<string, EndpointConfig>;
+  queue: QueueConfig;
+}
+
+export interface EndpointConfig {
+  baseUrl: string;
+  apiKey: string;
+  /** Seconds one request may take, unless the protocol sets its own speech timeout. */
+  timeoutSeconds: number;
+}
+
+export interface QueueConfig {
+  /** Attempts after the first before a job's debate fails. */
+  retries: number;
+  /** Seconds before the first retry; doubled (with jitter) for each further one. */
+  retryDelaySeconds: number;
+  /** A running job's worker reports every half of this; a job not reported for this long is retried. */
+  heartbeatSeconds: number;
+  /** How often stalled and expired jobs are looked for. */
+  superviseSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +85,36 @@ function databaseUrl(env: Env): string | undefined {
   return raw;
 }
 
+function endpoints(env: Env): Record<string, EndpointConfig> {
+  const raw = env.TRIBUNAL_ENDPOINTS;
+  if (!raw) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    throw new ConfigError('TRIBUNAL_ENDPOINTS must be JSON: {"name": {"baseUrl": "http://…/v1", "apiKey": "…"}}');
+  }
+  if (!parsed || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new ConfigError('TRIBUNAL_ENDPOINTS must be a JSON object of named endpoints');
+  const result: Record<string, EndpointConfig> = {};
+  for (const [name, value] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!/^[a-z0-9_-]+$/.test(name))
+      throw new ConfigError(`TRIBUNAL_ENDPOINTS: endpoint name "${name}" must be lower-case letters, digits, "_" or "-"`);
+    const endpoint = value as Partial<EndpointConfig> | null;
+    if (!endpoint || typeof endpoint.baseUrl !== 'string' || !/^https?:\/\//.test(endpoint.baseUrl)) {
+      throw new ConfigError(`TRIBUNAL_ENDPOINTS.${name}.baseUrl must be an http(s) URL`);
+    }
+    if (endpoint.apiKey !== undefined && typeof endpoint.apiKey !== 'string')
+      throw new ConfigError(`TRIBUNAL_ENDPOINTS.${name}.apiKey must be a string`);
+    const timeout = endpoint.timeoutSeconds ?? 120;
+    if (typeof timeout !== 'number' || !(timeout > 0 && timeout <= 3600)) {
+      throw new ConfigError(`TRIBUNAL_ENDPOINTS.${name}.timeoutSeconds must be a number of seconds between 0 and 3600`);
+    }
+    result[name] = { baseUrl: endpoint.baseUrl, apiKey: endpoint.apiKey ?? 'none', timeoutSeconds: timeout };
+  }
+  return result;
+}
+
 /**
  * Reads and validates the whole configuration once, at start-up. Nothing else in the code base reads
  * `process.env`: a bad value stops the process here with a message naming the setting.
@@ -85,5 +136,12 @@ export function loadConfig(env: Env, cwd = process.cwd()): TribunalConfig {
     demoSeed: integer(env, 'TRIBUNAL_DEMO_SEED', 1, 0, 2 ** 31 - 1),
     demoSize: integer(env, 'TRIBUNAL_DEMO_SIZE', 200, 1, 1_000_000),
     demoDebates: integer(env, 'TRIBUNAL_DEMO_DEBATES', 3, 0, 10_000),
+    endpoints: endpoints(env),
+    queue: {
+      retries: integer(env, 'TRIBUNAL_JOB_RETRIES', 4, 0, 100),
+      retryDelaySeconds: integer(env, 'TRIBUNAL_JOB_RETRY_DELAY_SECONDS', 2, 1, 3600),
+      heartbeatSeconds: integer(env, 'TRIBUNAL_JOB_HEARTBEAT_SECONDS', 20, 10, 3600),
+      superviseSeconds: integer(env, 'TRIBUNAL_QUEUE_SUPERVISE_SECONDS', 10, 1, 3600),
+    },
   };
 }

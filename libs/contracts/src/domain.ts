@@ -21,11 +21,14 @@ export interface DisputeReason {
 export const PROTOCOL_KINDS = ['debate', 'consultancy', 'interactive', 'direct'] as const;
 export type ProtocolKind = (typeof PROTOCOL_KINDS)[number];
 
-export const JUDGE_KINDS = ['human', 'simulated'] as const;
+export const JUDGE_KINDS = ['human', 'simulated', 'llm'] as const;
 export type JudgeKind = (typeof JUDGE_KINDS)[number];
 
-export const DEBATER_BACKENDS = ['builtin', 'manual'] as const;
+export const DEBATER_BACKENDS = ['builtin', 'manual', 'openai'] as const;
 export type DebaterBackend = (typeof DEBATER_BACKENDS)[number];
+
+export const CAMPAIGN_STATUSES = ['running', 'completed', 'cancelled'] as const;
+export type CampaignStatus = (typeof CAMPAIGN_STATUSES)[number];
 
 export const TRAINING_JOB_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
 export type TrainingJobStatus = (typeof TRAINING_JOB_STATUSES)[number];

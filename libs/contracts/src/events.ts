@@ -1,12 +1,24 @@
 import type { DebateStatus } from './domain.js';
 import type { JudgeDebateView, TurnView } from './views.js';
 
-/** Events the server sends to a debate's room. The set is closed. */
+export interface CampaignProgressView {
+  campaignId: string;
+  status: 'running' | 'completed' | 'cancelled';
+  waiting: number;
+  debates: Partial<Record<DebateStatus, number>>;
+  total: number;
+}
+
+/** Events the server sends. The set is closed. */
 export interface ServerEvents {
+  /** Text of a speech being written, in order: `offset` is where `text` starts in the speech. */
+  'turn.delta': (payload: { debateId: string; index: number; seat: string; offset: number; text: string }) => void;
   /** A speech was persisted and its citations verified. */
   'turn.created': (payload: { debateId: string; turn: TurnView }) => void;
-  /** The debate moved on: it now waits for judges at `awaiting`, or ended. */
-  'debate.status': (payload: { debateId: string; status: DebateStatus; awaiting: string | null }) => void;
+  /** The debate moved on: it now waits for judges at `awaiting`, or ended (with a reason if it failed). */
+  'debate.status': (payload: { debateId: string; status: DebateStatus; awaiting: string | null; reason?: string }) => void;
+  /** Counts of a campaign's debates by state. */
+  'campaign.progress': (payload: CampaignProgressView) => void;
 }
 
 export type Ack<T> = (reply: { ok: true; data: T } | { ok: false; error: string; status: number }) => void;
@@ -17,9 +29,12 @@ export interface ClientEvents {
   'debate.join': (payload: { debateId: string }, ack: Ack<JudgeDebateView>) => void;
   'debate.leave': (payload: { debateId: string }, ack: Ack<null>) => void;
   'verdict.submit': (
-    payload: { debateId: string; stage: string; probabilities: number[]; note?: string },
+    payload: { debateId: string; stage: string; probabilities: number[]; note?: string; endDebate?: boolean },
     ack: Ack<{ stage: string; duplicate: boolean }>,
   ) => void;
+  /** Researchers: follow a campaign's progress; the reply is the progress so far. */
+  'campaign.join': (payload: { campaignId: string }, ack: Ack<CampaignProgressView>) => void;
 }
 
 export const debateRoom = (debateId: string): string => `debate:${debateId}`;
+export const campaignRoom = (campaignId: string): string => `campaign:${campaignId}`;

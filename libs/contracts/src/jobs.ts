@@ -1,11 +1,15 @@
 /** Every job the platform queues, with its payload. The set is closed: a new job is added here. */
 export interface JobPayloads {
-  /** Take the next step of a debate: a speech, a wait for judges, or the end. */
+  /** Take the next step of a debate: speeches, a wait for judges, or the end. */
   'debate.advance': { debateId: string };
-  /** A built-in simulated judge gives its probabilities at a stage of a debate. */
-  'judge.simulate': { assignmentId: string; stage: string };
+  /** A built-in or model judge gives its probabilities at a stage of a debate. */
+  'judge.auto': { assignmentId: string; stage: string };
+  /** A human judge's deadline at a stage has come: if they still have not answered, the debate fails. */
+  'debate.deadline': { debateId: string; stage: string };
   /** Turn a finished debate's verdicts into a label, when clear-cut. */
   'debate.adjudicate': { debateId: string };
+  /** Start a campaign's next debates, up to its concurrency, and report its progress. */
+  'campaign.fill': { campaignId: string };
 }
 export type JobName = keyof JobPayloads;
-export const JOB_NAMES: readonly JobName[] = ['debate.advance', 'judge.simulate', 'debate.adjudicate'];
+export const JOB_NAMES: readonly JobName[] = ['debate.advance', 'judge.auto', 'debate.deadline', 'debate.adjudicate', 'campaign.fill'];

@@ -1,23 +1,36 @@
 import type { DebateStatus, ProtocolKind } from './domain.js';
+import type { RoundType } from './protocol.js';
 
 /**
  * What a judge may see. Built field by field from a whitelist: never the simple label, the ground
  * truth, model predictions, the hidden evidence, other judges' verdicts, or which side is believed honest.
  */
 export interface CitationView {
-  evidenceId: string;
+  kind: 'evidence' | 'quote';
+  /** The cited evidence id (for `evidence` citations). */
+  evidenceId: string | null;
   verified: boolean;
-  /** The evidence's text, shown only when verified. */
+  /** The evidence's text or the quotation, shown only when verified. */
   excerpt: string | null;
+  /** Where the citation stands in the speech's text: [start, end). */
+  at: [number, number] | null;
 }
 
 export interface TurnView {
   index: number;
+  /** Position of the round in the protocol's structure. */
   round: number;
   seat: string;
   text: string;
   citations: CitationView[];
   createdAt: string;
+}
+
+/** A speech still being written: its text so far. Live `turn.delta` events continue from `text.length`. */
+export interface DraftView {
+  index: number;
+  seat: string;
+  text: string;
 }
 
 export interface SeatView {
@@ -29,20 +42,41 @@ export interface VerdictView {
   stage: string;
   probabilities: number[];
   note: string | null;
+  endsDebate: boolean;
+}
+
+export interface ProtocolView {
+  kind: ProtocolKind;
+  description: string | null;
+  rounds: { position: number; type: RoundType; stage: string | null }[];
+  judgeMayEnd: boolean;
+  limits: { chars: number; citations: number; quoteChars: number | null };
+  scoring: { kind: 'log'; base: number; perTurnPenalty: number };
+}
+
+/** What the judge is asked for now. */
+export interface AwaitingView {
+  stage: string;
+  /** The judge may ask to end the debate with these probabilities. */
+  mayEnd: boolean;
+  /** The judge's note is shown to the debaters (a question, in interactive protocols). */
+  noteVisibleToDebaters: boolean;
+  noteLimit: number | null;
 }
 
 export interface JudgeDebateView {
   id: string;
   status: DebateStatus;
-  protocol: { kind: ProtocolKind; rounds: number; judgeEachRound: boolean; maxChars: number; maxCitations: number };
+  protocol: ProtocolView;
   question: string;
   answers: string[];
   /** The public part of the item: for the built-in world, the camera view. */
   context: Record<string, unknown>;
   seats: SeatView[];
   turns: TurnView[];
-  /** The stage at which this judge's probabilities are awaited, if any. */
-  awaiting: string | null;
+  drafts: DraftView[];
+  /** What this judge is asked for now, if anything. */
+  awaiting: AwaitingView | null;
   /** This judge's own verdicts so far; never anyone else's. */
   myVerdicts: VerdictView[];
 }

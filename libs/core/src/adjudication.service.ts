@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { LABEL_SCHEMA_VERSION } from '../../contracts/src/index.js';
-import { FINAL_STAGE } from '../../debate/src/index.js';
 import { clearCut, meanPool } from '../../judging/src/index.js';
 import { LabelRepository, type LabelEntity } from '../../persistence/src/index.js';
+import { JobQueue } from '../../queue/src/index.js';
 import { DebateEvents } from './debate-events.js';
 import { DebatesService, progressOf } from './debates.service.js';
 
@@ -15,13 +15,15 @@ export class AdjudicationService {
     private readonly debates: DebatesService,
     private readonly labels: LabelRepository,
     private readonly events: DebateEvents,
+    private readonly queue: JobQueue,
   ) {}
 
   async adjudicate(debateId: string): Promise<LabelEntity | null> {
     const record = await this.debates.requireRecord(debateId);
     const { spec, action } = progressOf(record);
     if (action.kind !== 'adjudicate') return null;
-    const finals = record.verdicts.filter((v) => v.stage === FINAL_STAGE);
+    // The judges' last answers: at the end of the structure, or where they all asked to end.
+    const finals = record.verdicts.filter((v) => v.stage === action.stage);
     const distribution = meanPool(finals.map((v) => v.probabilities));
     const outcome = clearCut(distribution, spec.adjudication.threshold);
     const { label, concluded } = await this.labels.concludeDebate(
@@ -49,6 +51,10 @@ export class AdjudicationService {
             schemaVersion: LABEL_SCHEMA_VERSION,
           }
         : null,
+      async (manager) => {
+        const campaignId = record.debate.campaignId;
+        if (campaignId) await this.queue.send('campaign.fill', { campaignId }, { singletonKey: `${campaignId}:${debateId}:done` }, manager);
+      },
     );
     if (concluded) {
       this.events.emit(debateId, 'debate.status', { debateId, status: 'completed', awaiting: null });

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { TribunalConfig } from '../../config/src/index.js';
 import { AdjudicationService } from './adjudication.service.js';
 import { AuthService } from './auth.service.js';
+import { CampaignsService } from './campaigns.service.js';
 import { DatasetsService } from './datasets.service.js';
 import { DebateEvents } from './debate-events.js';
 import { DebatesService } from './debates.service.js';
@@ -9,6 +10,7 @@ import { DemoService } from './demo.service.js';
 import { DisputesService } from './disputes.service.js';
 import { JudgingService } from './judging.service.js';
 import { LabelsService } from './labels.service.js';
+import { ModelEndpoints } from './model-endpoints.js';
 import { ProtocolsService } from './protocols.service.js';
 import { runtimeProviders } from './runtime.js';
 
@@ -23,6 +25,8 @@ const SERVICES = [
   LabelsService,
   DebateEvents,
   DemoService,
+  CampaignsService,
+  ModelEndpoints,
 ];
 
 /** The application layer every process shares: database, queue, repositories and domain services. */

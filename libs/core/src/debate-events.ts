@@ -5,21 +5,26 @@ import { debateRoom, type ServerEvents } from '../../contracts/src/index.js';
 import { turnView } from '../../debate/src/index.js';
 import { Database, DebateRepository } from '../../persistence/src/index.js';
 
-/** The PostgreSQL channel that carries debate events between processes. */
+/** The PostgreSQL channel that carries live events between processes. */
 const CHANNEL = 'tribunal_debate_events';
 /** NOTIFY payloads must stay under 8000 bytes; a larger turn travels as a reference and is read back. */
 const INLINE_LIMIT = 7000;
 const RECONNECT_MS = 1000;
 
-type Envelope =
-  | { event: 'turn.created'; debateId: string; index: number; payload?: Parameters<ServerEvents['turn.created']>[0] }
-  | { event: 'debate.status'; debateId: string; payload: Parameters<ServerEvents['debate.status']>[0] };
+type EventName = keyof ServerEvents;
+interface Envelope {
+  room: string;
+  event: EventName;
+  payload?: unknown;
+  /** Set instead of `payload` for a turn too large for a notification. */
+  turn?: { debateId: string; index: number };
+}
 
 /**
- * Where debate events go. On the embedded database everything runs in one process, so events go
+ * Where live events go. On the embedded database everything runs in one process, so events go
  * straight to its socket.io server. On PostgreSQL every process (API or worker) publishes with
  * NOTIFY, and every API process LISTENs and emits to its own sockets: one path, whichever process
- * produced the event and whichever holds the judge's socket.
+ * produced the event and whichever holds the client's socket.
  */
 @Injectable()
 export class DebateEvents implements OnApplicationShutdown {
@@ -38,27 +43,29 @@ export class DebateEvents implements OnApplicationShutdown {
     this.server = server;
     const target = this.database.target;
     if (target.kind === 'postgres') {
-      this.listen(target.url).catch((error: Error) => this.logger.error(`cannot listen for debate events: ${error.message}`));
+      this.listen(target.url).catch((error: Error) => this.logger.error(`cannot listen for live events: ${error.message}`));
     }
   }
 
-  emit<E extends keyof ServerEvents>(debateId: string, event: E, payload: Parameters<ServerEvents[E]>[0]): void {
-    const envelope = (
-      event === 'turn.created'
-        ? { event, debateId, index: (payload as Parameters<ServerEvents['turn.created']>[0]).turn.index, payload }
-        : { event, debateId, payload }
-    ) as Envelope;
+  /** An event of a debate, to the debate's room. */
+  emit<E extends EventName>(debateId: string, event: E, payload: Parameters<ServerEvents[E]>[0]): void {
+    this.emitTo(debateRoom(debateId), event, payload);
+  }
+
+  emitTo<E extends EventName>(room: string, event: E, payload: Parameters<ServerEvents[E]>[0]): void {
+    const envelope: Envelope = { room, event, payload };
     if (this.database.embedded) {
       this.deliver(envelope);
       return;
     }
     let text = JSON.stringify(envelope);
-    if (Buffer.byteLength(text) > INLINE_LIMIT && envelope.event === 'turn.created') {
-      text = JSON.stringify({ ...envelope, payload: undefined });
+    if (Buffer.byteLength(text) > INLINE_LIMIT && event === 'turn.created') {
+      const { debateId, turn } = payload as Parameters<ServerEvents['turn.created']>[0];
+      text = JSON.stringify({ room, event, turn: { debateId, index: turn.index } });
     }
     this.database.dataSource.query('SELECT pg_notify($1, $2)', [CHANNEL, text]).catch((error: Error) => {
       // Clients that miss a live event still get it with the state when they (re)join.
-      this.logger.warn(`could not publish ${event} for debate ${debateId}: ${error.message}`);
+      this.logger.warn(`could not publish ${event} to ${room}: ${error.message}`);
     });
   }
 
@@ -66,7 +73,7 @@ export class DebateEvents implements OnApplicationShutdown {
     const client = new pg.Client({ connectionString: url });
     client.on('notification', (message) => {
       if (message.channel !== CHANNEL || !message.payload) return;
-      void this.receive(JSON.parse(message.payload) as Envelope);
+      this.receive(JSON.parse(message.payload) as Envelope).catch((error: Error) => this.logger.warn(`live event: ${error.message}`));
     });
     client.on('error', (error) => this.logger.warn(`event listener: ${error.message}`));
     client.on('end', () => {
@@ -80,12 +87,13 @@ export class DebateEvents implements OnApplicationShutdown {
   }
 
   private async receive(envelope: Envelope): Promise<void> {
-    if (envelope.event === 'turn.created' && !envelope.payload) {
-      const record = await this.debates.record(envelope.debateId);
-      const turn = record?.turns.find((t) => t.index === envelope.index);
+    if (envelope.turn) {
+      const { debateId, index } = envelope.turn;
+      const record = await this.debates.record(debateId);
+      const turn = record?.turns.find((t) => t.index === index);
       if (!record || !turn) return;
       envelope.payload = {
-        debateId: envelope.debateId,
+        debateId,
         turn: turnView(
           turn,
           record.citations.filter((c) => c.turnId === turn.id),
@@ -97,7 +105,7 @@ export class DebateEvents implements OnApplicationShutdown {
 
   private deliver(envelope: Envelope): void {
     if (!this.server) return;
-    (this.server.to(debateRoom(envelope.debateId)).emit as (event: string, payload: unknown) => boolean)(envelope.event, envelope.payload);
+    (this.server.to(envelope.room).emit as (event: string, payload: unknown) => boolean)(envelope.event, envelope.payload);
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,14 +1,22 @@
 import { ConflictException, ForbiddenException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
 import type { AssignmentView, JudgeDebateView, ProtocolSpec } from '../../contracts/src/index.js';
 import {
   assignSeats,
-  builtinSpeech,
+  awaitingView,
   judgeDebateView,
+  limitProblems,
   nextAction,
   parseCitations,
+  schedule,
+  speechLimits,
   turnView,
   verifyCitations,
+  withinLimits,
   type NextAction,
+  type Speech,
+  type SpeechRequest,
+  type TranscriptEntry,
 } from '../../debate/src/index.js';
 import {
   DebateRepository,
@@ -21,6 +29,7 @@ import { JobQueue } from '../../queue/src/index.js';
 import type { Principal } from './auth.service.js';
 import { DebateEvents } from './debate-events.js';
 import { alternativeAnswer } from './disputes.service.js';
+import { ModelEndpoints } from './model-endpoints.js';
 import { parseProtocolSpec } from './protocols.service.js';
 
 export interface StartDebateRequest {
@@ -28,21 +37,32 @@ export interface StartDebateRequest {
   protocolId: string;
   /** Human judges to assign; by default the judges with the fewest unfinished debates. */
   judgeIds?: string[];
+  /** One answer per debater, for protocols with `explicit` assignment. */
+  answers?: number[];
+  /** When the debate belongs to a campaign: the campaign's check and claim, run in the same transaction. */
+  claim?: (manager: EntityManager, debateId: string) => Promise<void>;
+  campaignId?: string;
 }
 
 /** Where a debate stands, derived from what is persisted: never stored, so never stale. */
 export function progressOf(record: DebateRecord): { spec: ProtocolSpec; action: NextAction } {
   const spec = parseProtocolSpec(record.protocol.spec);
-  const verdictsByStage = new Map<string, number>();
-  for (const v of record.verdicts) verdictsByStage.set(v.stage, (verdictsByStage.get(v.stage) ?? 0) + 1);
-  const action = nextAction(spec, record.debate.seats, { turns: record.turns.length, verdictsByStage, judges: record.assignments.length });
-  return { spec, action };
+  const verdicts = new Map<string, { given: number; ending: number }>();
+  for (const v of record.verdicts) {
+    const seen = verdicts.get(v.stage) ?? { given: 0, ending: 0 };
+    verdicts.set(v.stage, { given: seen.given + 1, ending: seen.ending + (v.endsDebate ? 1 : 0) });
+  }
+  const turns = new Set(record.turns.map((t) => t.index));
+  return { spec, action: nextAction(spec, record.debate.seats, { turns, verdicts, judges: record.assignments.length }) };
 }
 
 /** The job key of a debate's next step: one per persisted state, so a state is never worked twice at once. */
 export function advanceKey(debateId: string, turns: number, verdicts: number): string {
   return `${debateId}:${turns}:${verdicts}`;
 }
+
+/** How often the text of a speech being written is saved and broadcast. */
+const DRAFT_EVERY_MS = 150;
 
 @Injectable()
 export class DebatesService {
@@ -53,6 +73,7 @@ export class DebatesService {
     private readonly identities: IdentityRepository,
     private readonly queue: JobQueue,
     private readonly events: DebateEvents,
+    private readonly models: ModelEndpoints,
   ) {}
 
   async start(request: StartDebateRequest): Promise<DebateEntity> {
@@ -62,14 +83,30 @@ export class DebatesService {
     if (!protocol) throw new NotFoundException(`protocol ${request.protocolId} does not exist`);
     const spec = parseProtocolSpec(protocol.spec);
     const judges = await this.chooseJudges(spec, request.judgeIds);
-    const seats = assignSeats(spec, {
-      answers: dispute.item.answers.length,
-      simpleLabel: dispute.item.simpleLabel,
-      alternative: alternativeAnswer(dispute.item, dispute.reasons),
-      key: `${dispute.id}:${protocol.id}`,
-    });
-    const debate = await this.debates.createDebate({ dispute, protocol, seats, judges }, (created, manager) =>
-      this.queue.send('debate.advance', { debateId: created.id }, { singletonKey: advanceKey(created.id, 0, 0) }, manager),
+    const item = dispute.item;
+    const alternative = alternativeAnswer(item, dispute.reasons);
+    if (request.answers?.some((a) => !Number.isInteger(a) || a < 0 || a >= item.answers.length)) {
+      throw new UnprocessableEntityException(`answers must be answer indices from 0 to ${item.answers.length - 1}`);
+    }
+    let seats;
+    try {
+      seats = assignSeats(spec, {
+        answers: item.answers.length,
+        simpleLabel: item.simpleLabel,
+        modelAnswer: alternative,
+        topTwo: [alternative, item.simpleLabel],
+        explicit: request.answers,
+        key: `${dispute.id}:${protocol.id}`,
+      });
+    } catch (error) {
+      throw new UnprocessableEntityException((error as Error).message);
+    }
+    const debate = await this.debates.createDebate(
+      { dispute, protocol, seats, judges, campaignId: request.campaignId },
+      async (created, manager) => {
+        await request.claim?.(manager, created.id);
+        await this.queue.send('debate.advance', { debateId: created.id }, { singletonKey: advanceKey(created.id, 0, 0) }, manager);
+      },
     );
     this.logger.log(`debate ${debate.id} started on dispute ${dispute.id} under ${protocol.name} v${protocol.version}`);
     return debate;
@@ -78,10 +115,11 @@ export class DebatesService {
   private async chooseJudges(
     spec: ProtocolSpec,
     judgeIds: string[] | undefined,
-  ): Promise<{ kind: 'human' | 'simulated'; judgeId: string | null }[]> {
-    if (spec.judges.kind === 'simulated') {
-      if (judgeIds?.length) throw new UnprocessableEntityException('judgeIds cannot be given for a protocol with simulated judges');
-      return Array.from({ length: spec.judges.count }, () => ({ kind: 'simulated' as const, judgeId: null }));
+  ): Promise<{ kind: 'human' | 'simulated' | 'llm'; judgeId: string | null }[]> {
+    if (spec.judges.kind !== 'human') {
+      if (judgeIds?.length)
+        throw new UnprocessableEntityException(`judgeIds cannot be given for a protocol with ${spec.judges.kind} judges`);
+      return Array.from({ length: spec.judges.count }, () => ({ kind: spec.judges.kind, judgeId: null }));
     }
     const pool = await this.identities.usersWithRole('judge');
     let chosen: string[];
@@ -106,36 +144,36 @@ export class DebatesService {
     return chosen.map((judgeId) => ({ kind: 'human' as const, judgeId }));
   }
 
-  /** One step of a debate, run by the `debate.advance` job. Safe to run twice. */
+  /** One step of a debate, run by the `debate.advance` job. Safe to run twice, or at once in two workers. */
   async advance(debateId: string): Promise<void> {
     const record = await this.debates.record(debateId);
     if (!record || record.debate.status === 'completed' || record.debate.status === 'failed') return;
     const { spec, action } = progressOf(record);
     switch (action.kind) {
       case 'speak': {
-        const seat = record.debate.seats.find((s) => s.seat === action.seat)!;
-        if (seat.backend === 'manual') return; // waits for the speech to be submitted over HTTP
-        const text = builtinSpeech({
-          item: record.item,
-          answer: seat.answer,
-          round: action.round + 1,
-          maxChars: spec.speech.maxChars,
-          maxCitations: spec.speech.maxCitations,
-          alreadyCited: record.citations.map((c) => c.evidenceId),
-        });
-        await this.appendSpeech(record, spec, action, text);
+        const automatic = action.speeches.filter((s) => record.debate.seats.find((seat) => seat.seat === s.seat)!.backend !== 'manual');
+        // Simultaneous speakers write at once; none sees another's speech of the same round.
+        await Promise.all(automatic.map((speech) => this.speakFor(record, spec, speech)));
         return;
       }
       case 'await-judges': {
         const status = action.stage === 'final' ? 'judging' : 'awaiting_judges';
         const given = new Set(record.verdicts.filter((v) => v.stage === action.stage).map((v) => v.assignmentId));
-        const simulated = record.assignments.filter((a) => a.kind === 'simulated' && !given.has(a.id));
+        const waiting = record.assignments.filter((a) => !given.has(a.id));
         await this.debates.setStatus(debateId, status, async (manager) => {
-          for (const a of simulated) {
+          for (const a of waiting.filter((w) => w.kind !== 'human')) {
             await this.queue.send(
-              'judge.simulate',
+              'judge.auto',
               { assignmentId: a.id, stage: action.stage },
               { singletonKey: `${a.id}:${action.stage}` },
+              manager,
+            );
+          }
+          if (spec.judges.deadlineSeconds && waiting.some((w) => w.kind === 'human')) {
+            await this.queue.send(
+              'debate.deadline',
+              { debateId, stage: action.stage },
+              { singletonKey: `${debateId}:${action.stage}`, startAfterSeconds: spec.judges.deadlineSeconds },
               manager,
             );
           }
@@ -149,56 +187,168 @@ export class DebatesService {
     }
   }
 
+  private speechRequest(record: DebateRecord, spec: ProtocolSpec, speech: Speech, problems?: string[]): SpeechRequest {
+    const seat = record.debate.seats.find((s) => s.seat === speech.seat)!;
+    const transcript: TranscriptEntry[] = [];
+    for (const turn of record.turns.filter((t) => t.index < speech.visibleBefore)) {
+      const speaker = record.debate.seats.find((s) => s.seat === turn.seat)!;
+      transcript.push({ kind: 'speech', seat: turn.seat, answer: speaker.answer, round: turn.round, text: turn.text });
+    }
+    // Judges' probabilities and notes reach the debaters only from earlier rounds that show them.
+    const shown = new Set(
+      schedule(spec, record.debate.seats.length)
+        .filter((step) => step.kind === 'judge' && step.position < speech.step.position && step.round.visibleToDebaters)
+        .map((step) => (step.kind === 'judge' ? step.stage : '')),
+    );
+    for (const verdict of record.verdicts) {
+      if (!shown.has(verdict.stage)) continue;
+      transcript.push({ kind: 'judge', stage: verdict.stage, probabilities: verdict.probabilities, note: verdict.note });
+    }
+    const limits = speechLimits(spec, speech.step.round);
+    return {
+      item: record.item,
+      seat: seat.seat,
+      answer: seat.answer,
+      opponents: record.debate.seats.filter((s) => s.seat !== seat.seat).map((s) => ({ seat: s.seat, answer: s.answer })),
+      speechNumber: record.turns.filter((t) => t.seat === seat.seat && t.index < speech.index).length + 1,
+      transcript,
+      limits: { ...limits, tokens: spec.limits.tokens },
+      alreadyCited: record.citations.map((c) => c.evidenceId).filter((id): id is string => id !== null),
+      problems,
+    };
+  }
+
+  /** Has a debater write one speech, streaming it to the room, then persists it (once). */
+  private async speakFor(record: DebateRecord, spec: ProtocolSpec, speech: Speech): Promise<void> {
+    const seatSpec = spec.debaters[record.debate.seats.findIndex((s) => s.seat === speech.seat)]!;
+    const debater = this.models.debater(spec, seatSpec);
+    const limits = speechLimits(spec, speech.step.round);
+    let problems: string[] | undefined;
+    let text = '';
+    const attempts = spec.limits.overLimit === 'retry' ? (spec.limits.retries ?? 1) + 1 : 1;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const draft = this.drafter(record, speech);
+      try {
+        text = await debater.speak(this.speechRequest(record, spec, speech, problems), draft.push);
+      } finally {
+        await draft.finish();
+      }
+      problems = limitProblems(text, parseCitations(text), limits);
+      if (problems.length === 0) break;
+      this.logger.warn(`debate ${record.debate.id}, seat ${speech.seat}: ${problems.join('; ')}`);
+    }
+    const { text: kept, honoured } = withinLimits(text, parseCitations(text), limits);
+    await this.appendSpeech(record, speech, kept, verifyCitations(honoured, record.item.evidence));
+  }
+
+  /**
+   * Collects a speech's text as it comes, broadcasting and saving it every so often. Each attempt
+   * starts over at offset 0, which tells clients to drop what they had of this turn.
+   */
+  private drafter(record: DebateRecord, speech: Speech): { push: (delta: string) => void; finish: () => Promise<void> } {
+    const debateId = record.debate.id;
+    let text = '';
+    let sent = 0;
+    let timer: NodeJS.Timeout | undefined;
+    // Saves run one after another, so the last one written is the longest text.
+    let saving = Promise.resolve();
+    const flush = () => {
+      timer = undefined;
+      if (text.length === sent) return;
+      this.events.emit(debateId, 'turn.delta', { debateId, index: speech.index, seat: speech.seat, offset: sent, text: text.slice(sent) });
+      sent = text.length;
+      const snapshot = text;
+      saving = saving
+        .then(() => this.debates.saveDraft({ debateId, index: speech.index, seat: speech.seat, text: snapshot }))
+        .catch((error: Error) => this.logger.warn(`debate ${debateId}: could not save the draft of turn ${speech.index}: ${error.message}`));
+    };
+    return {
+      push: (delta: string) => {
+        text += delta;
+        timer ??= setTimeout(flush, DRAFT_EVERY_MS);
+      },
+      // The last save must land before the turn is written, which removes the draft.
+      finish: () => {
+        clearTimeout(timer);
+        flush();
+        return saving;
+      },
+    };
+  }
+
   /** Persists a speech with its verified citations, queues the next step, and broadcasts the turn. */
   private async appendSpeech(
     record: DebateRecord,
-    spec: ProtocolSpec,
-    action: Extract<NextAction, { kind: 'speak' }>,
+    speech: Speech,
     text: string,
+    citations: ReturnType<typeof verifyCitations>,
   ): Promise<void> {
-    const cited = parseCitations(text).slice(0, spec.speech.maxCitations);
-    const citations = verifyCitations(cited, record.item.evidence);
+    const debateId = record.debate.id;
     const result = await this.debates.appendTurn(
-      { debateId: record.debate.id, index: action.index, round: action.round, seat: action.seat, text },
-      citations,
+      { debateId, index: speech.index, round: speech.step.position, seat: speech.seat, text },
+      citations.map((c) => ({
+        kind: c.kind,
+        evidenceId: c.evidenceId,
+        quote: c.quote,
+        verified: c.verified,
+        score: c.score,
+        excerpt: c.excerpt,
+        spanStart: c.span?.[0] ?? null,
+        spanEnd: c.span?.[1] ?? null,
+        atStart: c.at[0],
+        atEnd: c.at[1],
+      })),
       (manager) =>
         this.queue.send(
           'debate.advance',
-          { debateId: record.debate.id },
-          { singletonKey: advanceKey(record.debate.id, action.index + 1, record.verdicts.length) },
+          { debateId },
+          { singletonKey: advanceKey(debateId, speech.index + 1, record.verdicts.length) },
           manager,
         ),
     );
     if (!result) return;
-    this.events.emit(record.debate.id, 'turn.created', { debateId: record.debate.id, turn: turnView(result.turn, result.citations) });
+    this.events.emit(debateId, 'turn.created', { debateId, turn: turnView(result.turn, result.citations) });
   }
 
   /** A speech for a seat whose debater is `manual`, submitted by a researcher. */
   async submitSpeech(debateId: string, seatName: string, text: string): Promise<{ index: number }> {
     const record = await this.requireRecord(debateId);
     const { spec, action } = progressOf(record);
-    if (action.kind !== 'speak' || action.seat !== seatName) {
-      throw new ConflictException(`debate ${debateId} is not waiting for a speech from seat ${seatName}`);
-    }
+    const speech = action.kind === 'speak' ? action.speeches.find((s) => s.seat === seatName) : undefined;
+    if (!speech) throw new ConflictException(`debate ${debateId} is not waiting for a speech from seat ${seatName}`);
     const seat = record.debate.seats.find((s) => s.seat === seatName)!;
     if (seat.backend !== 'manual') throw new ConflictException(`seat ${seatName} is spoken by the ${seat.backend} debater`);
-    if (text.length > spec.speech.maxChars) {
-      throw new UnprocessableEntityException(`text is ${text.length} characters; the protocol allows ${spec.speech.maxChars}`);
-    }
-    const cited = parseCitations(text);
-    if (cited.length > spec.speech.maxCitations) {
-      throw new UnprocessableEntityException(
-        `text cites ${cited.length} pieces of evidence; the protocol allows ${spec.speech.maxCitations}`,
-      );
-    }
-    const missing = verifyCitations(cited, record.item.evidence)
-      .filter((c) => !c.verified)
-      .map((c) => c.evidenceId);
-    if (missing.length > 0) {
-      throw new UnprocessableEntityException(`citation ${missing.map((m) => `[[${m}]]`).join(', ')} does not exist in the item's evidence`);
-    }
-    await this.appendSpeech(record, spec, action, text);
-    return { index: action.index };
+    const marks = parseCitations(text);
+    const problems = limitProblems(text, marks, speechLimits(spec, speech.step.round));
+    if (problems.length > 0) throw new UnprocessableEntityException(problems);
+    const citations = verifyCitations(marks, record.item.evidence);
+    const missing = citations.filter((c) => c.kind === 'evidence' && !c.verified).map((c) => `[[${c.evidenceId}]]`);
+    if (missing.length > 0) throw new UnprocessableEntityException(`citation ${missing.join(', ')} does not exist in the item's evidence`);
+    await this.appendSpeech(record, speech, text, citations);
+    return { index: speech.index };
+  }
+
+  /** Ends a debate as failed, with the reason, unless it already ended. */
+  async fail(debateId: string, reason: string): Promise<void> {
+    const record = await this.debates.record(debateId);
+    const changed = await this.debates.setStatus(
+      debateId,
+      'failed',
+      async (manager) => {
+        if (record?.debate.campaignId) {
+          await this.queue.send(
+            'campaign.fill',
+            { campaignId: record.debate.campaignId },
+            { singletonKey: `${record.debate.campaignId}:${debateId}:failed` },
+            manager,
+          );
+        }
+      },
+      reason,
+    );
+    if (!changed) return;
+    this.logger.warn(`debate ${debateId} failed: ${reason}`);
+    this.events.emit(debateId, 'debate.status', { debateId, status: 'failed', awaiting: null, reason });
   }
 
   async requireRecord(debateId: string): Promise<DebateRecord> {
@@ -223,13 +373,18 @@ export class DebatesService {
     else if (principal.role !== 'researcher' && principal.role !== 'admin')
       throw new ForbiddenException('only judges, researchers and admins follow debates');
     const myVerdicts = mine ? record.verdicts.filter((v) => v.assignmentId === mine.id) : [];
-    const awaiting = mine && action.kind === 'await-judges' && !myVerdicts.some((v) => v.stage === action.stage) ? action.stage : null;
+    const ended = record.debate.status === 'completed' || record.debate.status === 'failed';
+    const awaiting =
+      mine && !ended && action.kind === 'await-judges' && !myVerdicts.some((v) => v.stage === action.stage)
+        ? awaitingView(spec, action.step)
+        : null;
     return judgeDebateView({
       debate: record.debate,
       spec,
       item: record.item,
       turns: record.turns,
       citations: record.citations,
+      drafts: record.drafts,
       awaiting,
       myVerdicts,
     });
@@ -244,14 +399,14 @@ export class DebatesService {
           debateId: a.debateId,
           status: view.status,
           question: view.question,
-          awaiting: view.awaiting,
+          awaiting: view.awaiting?.stage ?? null,
           createdAt: a.createdAt.toISOString(),
         };
       }),
     );
   }
 
-  list(filter: { status?: DebateEntity['status']; limit: number }): Promise<DebateEntity[]> {
+  list(filter: { status?: DebateEntity['status']; limit: number; campaignId?: string }): Promise<DebateEntity[]> {
     return this.debates.listDebates(filter);
   }
 }

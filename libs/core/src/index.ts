@@ -11,3 +11,5 @@ export * from './labels.service.js';
 export * from './protocols.service.js';
 export * from './runtime.js';
 export * from './errors.js';
+export * from './campaigns.service.js';
+export * from './model-endpoints.js';

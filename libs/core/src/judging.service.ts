@@ -1,15 +1,24 @@
 import { ConflictException, Injectable, UnprocessableEntityException } from '@nestjs/common';
 import type { EvidenceUnit } from '../../contracts/src/index.js';
+import { awaitingView, judgeText } from '../../debate/src/index.js';
 import { probabilityProblem, simulatedJudge } from '../../judging/src/index.js';
 import { DebateRepository, type DebateRecord, type JudgeAssignmentEntity } from '../../persistence/src/index.js';
 import { JobQueue } from '../../queue/src/index.js';
 import type { Principal } from './auth.service.js';
 import { DebatesService, progressOf } from './debates.service.js';
+import { ModelEndpoints } from './model-endpoints.js';
 
 export interface VerdictSubmission {
   stage: string;
   probabilities: number[];
   note?: string;
+  /** Ask to end the debate here (where the protocol lets judges end it). */
+  endDebate?: boolean;
+}
+
+/** The public part of an item as text, for a judge model. */
+function contextText(context: Record<string, unknown>): string {
+  return context.kind === 'world-room' ? `the camera view of the room: ${JSON.stringify(context.camera)}` : JSON.stringify(context);
 }
 
 @Injectable()
@@ -18,6 +27,7 @@ export class JudgingService {
     private readonly debates: DebateRepository,
     private readonly debateService: DebatesService,
     private readonly queue: JobQueue,
+    private readonly models: ModelEndpoints,
   ) {}
 
   /** A human judge's probabilities at a stage. Submitting the same stage again changes nothing. */
@@ -27,27 +37,74 @@ export class JudgingService {
     return this.record(record, assignment, submission);
   }
 
-  /** The built-in judge's probabilities, run by the `judge.simulate` job. */
-  async simulate(assignmentId: string, stage: string): Promise<void> {
+  debateOf(assignmentId: string): Promise<string | null> {
+    return this.debates.debateOfAssignment(assignmentId);
+  }
+
+  /** A built-in or model judge's probabilities, run by the `judge.auto` job. */
+  async auto(assignmentId: string, stage: string): Promise<void> {
     const debateId = await this.debates.debateOfAssignment(assignmentId);
     if (!debateId) return;
     const record = await this.debateService.requireRecord(debateId);
     const assignment = record.assignments.find((a) => a.id === assignmentId)!;
+    if (record.verdicts.some((v) => v.assignmentId === assignmentId && v.stage === stage)) return;
+    const { spec } = progressOf(record);
     const evidence = new Map(record.item.evidence.map((unit) => [unit.id, unit]));
-    const revealed = record.citations
-      .filter((c) => c.verified)
-      .map((c) => evidence.get(c.evidenceId))
-      .filter((u): u is EvidenceUnit => !!u);
-    const probabilities = simulatedJudge({
-      context: record.item.context,
-      question: record.item.question,
-      answers: record.item.answers,
-      revealed,
-    });
-    await this.record(record, assignment, { stage, probabilities }).catch((error: unknown) => {
-      // The debate moved past this stage (a retried job): nothing left to do.
-      if (!(error instanceof ConflictException)) throw error;
-    });
+    let verdict: { probabilities: number[]; note: string | null };
+    if (assignment.kind === 'llm') {
+      const seats = new Map(record.debate.seats.map((s) => [s.seat, s.answer]));
+      verdict = await this.models.judge(spec, spec.judges.endpoint!, spec.judges.model!).judge({
+        question: record.item.question,
+        answers: record.item.answers,
+        context: contextText(record.item.context),
+        turns: record.turns.map((t) => ({
+          seat: t.seat,
+          answer: seats.get(t.seat)!,
+          text: judgeText(
+            t.text,
+            record.citations
+              .filter((c) => c.turnId === t.id)
+              .map((c) => ({ ...c, at: c.atStart === null ? null : ([c.atStart, c.atEnd!] as [number, number]) })),
+          ),
+        })),
+      });
+    } else {
+      const revealed = record.citations
+        .filter((c) => c.verified && c.kind === 'evidence' && c.evidenceId)
+        .map((c) => evidence.get(c.evidenceId!))
+        .filter((u): u is EvidenceUnit => !!u);
+      verdict = {
+        probabilities: simulatedJudge({
+          context: record.item.context,
+          question: record.item.question,
+          answers: record.item.answers,
+          revealed,
+        }),
+        note: null,
+      };
+    }
+    await this.record(record, assignment, { stage, probabilities: verdict.probabilities, note: verdict.note ?? undefined }).catch(
+      (error: unknown) => {
+        // The debate moved past this stage (a retried job): nothing left to do.
+        if (!(error instanceof ConflictException)) throw error;
+      },
+    );
+  }
+
+  /** The `debate.deadline` job: a human judge who still has not answered ends the debate as failed. */
+  async deadline(debateId: string, stage: string): Promise<void> {
+    const record = await this.debateService.requireRecord(debateId);
+    const { spec, action } = progressOf(record);
+    if (
+      action.kind !== 'await-judges' ||
+      action.stage !== stage ||
+      record.debate.status === 'failed' ||
+      record.debate.status === 'completed'
+    )
+      return;
+    const given = new Set(record.verdicts.filter((v) => v.stage === stage).map((v) => v.assignmentId));
+    const late = record.assignments.filter((a) => !given.has(a.id)).length;
+    await this.debateService.fail(debateId, `${late} judge(s) did not answer at stage ${stage} within ${spec.judges.deadlineSeconds} s`);
   }
 
   private async record(
@@ -57,13 +114,24 @@ export class JudgingService {
   ): Promise<{ stage: string; duplicate: boolean }> {
     const previous = record.verdicts.find((v) => v.assignmentId === assignment.id && v.stage === submission.stage);
     if (previous) return { stage: submission.stage, duplicate: true };
-    const { action } = progressOf(record);
-    if (action.kind !== 'await-judges' || action.stage !== submission.stage) {
-      const now = action.kind === 'await-judges' ? `it waits for stage ${action.stage}` : 'it is not waiting for judges';
+    const { spec, action } = progressOf(record);
+    const ended = record.debate.status === 'completed' || record.debate.status === 'failed';
+    if (ended || action.kind !== 'await-judges' || action.stage !== submission.stage) {
+      const now = ended
+        ? `it has ${record.debate.status === 'failed' ? 'failed' : 'ended'}`
+        : action.kind === 'await-judges'
+          ? `it waits for stage ${action.stage}`
+          : 'it is not waiting for judges';
       throw new ConflictException(`debate ${record.debate.id} is not waiting for verdicts at stage ${submission.stage}; ${now}`);
     }
     const problem = probabilityProblem(submission.probabilities, record.item.answers.length);
     if (problem) throw new UnprocessableEntityException(problem);
+    const asked = awaitingView(spec, action.step);
+    if (submission.endDebate && !asked.mayEnd)
+      throw new UnprocessableEntityException(`endDebate: this protocol does not let judges end the debate at stage ${submission.stage}`);
+    if (submission.note && asked.noteLimit !== null && submission.note.length > asked.noteLimit) {
+      throw new UnprocessableEntityException(`note is ${submission.note.length} characters; the protocol allows ${asked.noteLimit}`);
+    }
     const result = await this.debates.recordVerdict(
       {
         assignmentId: assignment.id,
@@ -71,6 +139,7 @@ export class JudgingService {
         stage: submission.stage,
         probabilities: submission.probabilities,
         note: submission.note ?? null,
+        endsDebate: submission.endDebate ?? false,
       },
       (manager) =>
         this.queue.send(

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { TribunalConfig } from '../../config/src/index.js';
 import {
+  CampaignRepository,
   Database,
   databaseTarget,
   DatasetRepository,
@@ -40,7 +41,7 @@ export function runtimeProviders(config: TribunalConfig): Provider[] {
         return database;
       },
     },
-    { provide: JobQueue, useFactory: (database: Database) => JobQueue.start(database), inject: [Database] },
+    { provide: JobQueue, useFactory: (database: Database) => JobQueue.start(database, { policy: config.queue }), inject: [Database] },
     { provide: IdentityRepository, useFactory: (d: Database) => new IdentityRepository(d.dataSource), inject: [Database] },
     { provide: DatasetRepository, useFactory: (d: Database) => new DatasetRepository(d.dataSource), inject: [Database] },
     { provide: DebateRepository, useFactory: (d: Database) => new DebateRepository(d.dataSource), inject: [Database] },
@@ -49,6 +50,7 @@ export function runtimeProviders(config: TribunalConfig): Provider[] {
       useFactory: (d: Database, debates: DebateRepository) => new LabelRepository(d.dataSource, debates),
       inject: [Database, DebateRepository],
     },
+    { provide: CampaignRepository, useFactory: (d: Database) => new CampaignRepository(d.dataSource), inject: [Database] },
     RuntimeLifecycle,
   ];
 }

@@ -1,43 +1,96 @@
-import type { DebaterSeat, ProtocolSpec } from '../../contracts/src/index.js';
+import type { DebaterSeat, ProtocolSpec, RoundSpec } from '../../contracts/src/index.js';
 
-/** Stage names for judges' probabilities: after round n (`round-<n>`), and at the end (`final`). */
+/** The stage of the judges' last probabilities, whether the structure ran out or the judges ended it early. */
 export const FINAL_STAGE = 'final';
-export const roundStage = (round: number): string => `round-${round}`;
+
+export interface SpeechStep {
+  kind: 'speeches';
+  position: number;
+  round: RoundSpec;
+  simultaneous: boolean;
+  /** The turn index of the step's first speech; its speeches take consecutive indices, in seat order. */
+  firstTurn: number;
+}
+export interface JudgeStep {
+  kind: 'judge';
+  position: number;
+  round: RoundSpec;
+  stage: string;
+}
+export type Step = SpeechStep | JudgeStep;
+
+/**
+ * The protocol's rounds in order: the opening, the repeating rounds `maxRepeats` times, the closing,
+ * and a final judge round unless the structure already ends with one. Judge rounds are named by their
+ * position (`judge-<n>`), the last one `final`.
+ */
+export function schedule(spec: ProtocolSpec, seats: number): Step[] {
+  const rounds = [
+    ...spec.structure.opening,
+    ...Array.from({ length: spec.end.maxRepeats }, () => spec.structure.repeating).flat(),
+    ...spec.structure.closing,
+  ].filter((round) => round.type === 'judge' || seats > 0);
+  if (rounds.at(-1)?.type !== 'judge') rounds.push({ type: 'judge' });
+  let turn = 0;
+  return rounds.map((round, position): Step => {
+    if (round.type === 'judge') {
+      return { kind: 'judge', position, round, stage: position === rounds.length - 1 ? FINAL_STAGE : `judge-${position}` };
+    }
+    const step: SpeechStep = { kind: 'speeches', position, round, simultaneous: round.type === 'simultaneous', firstTurn: turn };
+    turn += seats;
+    return step;
+  });
+}
 
 export interface DebateProgress {
-  /** Turns persisted so far, in order. */
-  turns: number;
-  /** For each stage, how many judges have given their probabilities. */
-  verdictsByStage: ReadonlyMap<string, number>;
+  /** Indices of the turns persisted so far (simultaneous speeches may land in any order). */
+  turns: ReadonlySet<number>;
+  /** For each stage, how many judges have answered, and how many of them asked to end the debate. */
+  verdicts: ReadonlyMap<string, { given: number; ending: number }>;
   judges: number;
 }
 
+export interface Speech {
+  index: number;
+  seat: string;
+  step: SpeechStep;
+  /** Turns this speaker may see: everything before its own round for a simultaneous round, before itself otherwise. */
+  visibleBefore: number;
+}
+
 export type NextAction =
-  { kind: 'speak'; seat: string; round: number; index: number } | { kind: 'await-judges'; stage: string } | { kind: 'adjudicate' };
+  { kind: 'speak'; speeches: Speech[] } | { kind: 'await-judges'; stage: string; step: JudgeStep } | { kind: 'adjudicate'; stage: string };
 
 /**
  * What a debate does next, from its protocol and what is persisted so far. Pure, so that a step
  * retried after a crash takes the very decision the first attempt took.
- *
- * Sequential order: every round, each seat speaks once, in seat order. With `judgeEachRound`, judges
- * give probabilities after every round but the last, and the next round waits for all of them; after
- * the last round (or at once, for a `direct` protocol with no speeches) they give their final verdict.
  */
 export function nextAction(spec: ProtocolSpec, seats: readonly DebaterSeat[], progress: DebateProgress): NextAction {
-  const perRound = seats.length;
-  const rounds = perRound === 0 ? 0 : spec.rounds;
-  for (let round = 0; round < rounds; round++) {
-    const roundEnd = (round + 1) * perRound;
-    if (progress.turns < roundEnd) {
-      const index = progress.turns;
-      return { kind: 'speak', seat: seats[index - round * perRound]!.seat, round, index };
+  let lastStage = FINAL_STAGE;
+  for (const step of schedule(spec, seats.length)) {
+    if (step.kind === 'speeches') {
+      const missing = seats.map((seat, i) => ({ index: step.firstTurn + i, seat: seat.seat })).filter((s) => !progress.turns.has(s.index));
+      if (missing.length === 0) continue;
+      const speeches = (step.simultaneous ? missing : missing.slice(0, 1)).map((s) => ({
+        ...s,
+        step,
+        visibleBefore: step.simultaneous ? step.firstTurn : s.index,
+      }));
+      return { kind: 'speak', speeches };
     }
-    const lastRound = round === rounds - 1;
-    if (spec.judgeEachRound && !lastRound) {
-      const stage = roundStage(round);
-      if ((progress.verdictsByStage.get(stage) ?? 0) < progress.judges) return { kind: 'await-judges', stage };
-    }
+    lastStage = step.stage;
+    const verdicts = progress.verdicts.get(step.stage) ?? { given: 0, ending: 0 };
+    if (verdicts.given < progress.judges) return { kind: 'await-judges', stage: step.stage, step };
+    if (spec.end.judgeMayEnd && verdicts.ending === progress.judges) return { kind: 'adjudicate', stage: step.stage };
   }
-  if ((progress.verdictsByStage.get(FINAL_STAGE) ?? 0) < progress.judges) return { kind: 'await-judges', stage: FINAL_STAGE };
-  return { kind: 'adjudicate' };
+  return { kind: 'adjudicate', stage: lastStage };
+}
+
+/** The limits that apply to a speech in a round. */
+export function speechLimits(spec: ProtocolSpec, round: RoundSpec): { chars: number; quoteChars: number | undefined; citations: number } {
+  return {
+    chars: round.charLimit ?? spec.limits.chars,
+    quoteChars: round.quoteLimit ?? spec.limits.quoteChars,
+    citations: spec.limits.citations,
+  };
 }

@@ -12,26 +12,38 @@ export function unitHash(text: string): number {
   return (h >>> 0) / 2 ** 32;
 }
 
+export interface SeatingInput {
+  answers: number;
+  simpleLabel: number;
+  /** The answer the model's intended head gives, or the dispute's suggested alternative without a model. */
+  modelAnswer: number;
+  /** The model's two most likely answers, most likely first (or simple label and alternative). */
+  topTwo: [number, number];
+  /** Answers given explicitly when the debate starts, one per seat (`explicit` assignment). */
+  explicit?: number[];
+  /** A stable key (the dispute and protocol), from which the order is drawn. */
+  key: string;
+}
+
 /**
- * Which answer each debater argues. Under `simple-vs-alternative` one seat takes the simple label and
- * another the alternative the dispute proposes; which seat gets which is decided by the debate id,
- * so that a judge cannot read the simple label off the seat names.
+ * Which answer each debater argues: the simple label against the model's answer, the model's top two,
+ * a random one of those two for a lone consultant, or answers given explicitly. The two contested
+ * answers are put on the seats in an order drawn from the key, so that a judge cannot read the simple
+ * label or the model's preference off the seat names. Seats beyond two take the remaining answers.
  */
-export function assignSeats(
-  spec: ProtocolSpec,
-  input: { answers: number; simpleLabel: number; alternative: number; key: string },
-): DebaterSeat[] {
+export function assignSeats(spec: ProtocolSpec, input: SeatingInput): DebaterSeat[] {
   const count = spec.debaters.length;
   if (count === 0) return [];
   let answers: number[];
-  if (spec.assignment === 'simple-vs-alternative') {
-    const pair = [input.simpleLabel, input.alternative];
-    if (unitHash(input.key) < 0.5) pair.reverse();
-    answers =
-      count === 1 ? [pair[0]!] : [...pair, ...Array.from({ length: count - 2 }, (_, i) => (input.alternative + 1 + i) % input.answers)];
+  if (spec.assignment === 'explicit') {
+    if (!input.explicit || input.explicit.length !== count) throw new Error(`answers must give one answer per debater (${count})`);
+    answers = input.explicit;
   } else {
-    const offset = Math.floor(unitHash(input.key) * input.answers);
-    answers = Array.from({ length: count }, (_, i) => (offset + i) % input.answers);
+    const pair = spec.assignment === 'top-two' ? [...input.topTwo] : [input.simpleLabel, input.modelAnswer];
+    if (pair[0] === pair[1]) pair[1] = (pair[0]! + 1) % input.answers;
+    if (unitHash(input.key) < 0.5) pair.reverse();
+    const rest = Array.from({ length: input.answers }, (_, a) => a).filter((a) => !pair.includes(a));
+    answers = [...pair, ...rest].slice(0, count);
   }
   return spec.debaters.map((debater, i) => ({ seat: SEAT_NAMES[i]!, answer: answers[i]!, backend: debater.backend }));
 }

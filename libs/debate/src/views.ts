@@ -1,12 +1,15 @@
 import type {
+  AwaitingView,
   CitationView,
   DebateStatus,
   DebaterSeat,
   JudgeDebateView,
   ProtocolSpec,
+  ProtocolView,
   TurnView,
   VerdictView,
 } from '../../contracts/src/index.js';
+import { schedule, type JudgeStep } from './rules.js';
 
 interface TurnRow {
   id: string;
@@ -18,13 +21,22 @@ interface TurnRow {
 }
 interface CitationRow {
   turnId: string;
-  evidenceId: string;
+  kind: 'evidence' | 'quote';
+  evidenceId: string | null;
   verified: boolean;
   excerpt: string | null;
+  atStart: number | null;
+  atEnd: number | null;
 }
 
 export function citationView(c: Omit<CitationRow, 'turnId'>): CitationView {
-  return { evidenceId: c.evidenceId, verified: c.verified, excerpt: c.verified ? c.excerpt : null };
+  return {
+    kind: c.kind,
+    evidenceId: c.kind === 'evidence' ? c.evidenceId : null,
+    verified: c.verified,
+    excerpt: c.verified ? c.excerpt : null,
+    at: c.atStart === null || c.atEnd === null ? null : [c.atStart, c.atEnd],
+  };
 }
 
 export function turnView(turn: TurnRow, citations: readonly Omit<CitationRow, 'turnId'>[]): TurnView {
@@ -38,6 +50,30 @@ export function turnView(turn: TurnRow, citations: readonly Omit<CitationRow, 't
   };
 }
 
+export function protocolView(spec: ProtocolSpec, seats: number): ProtocolView {
+  return {
+    kind: spec.kind,
+    description: spec.description ?? null,
+    rounds: schedule(spec, seats).map((step) => ({
+      position: step.position,
+      type: step.round.type,
+      stage: step.kind === 'judge' ? step.stage : null,
+    })),
+    judgeMayEnd: spec.end.judgeMayEnd,
+    limits: { chars: spec.limits.chars, citations: spec.limits.citations, quoteChars: spec.limits.quoteChars ?? null },
+    scoring: { kind: spec.scoring.kind, base: spec.scoring.base, perTurnPenalty: spec.scoring.perTurnPenalty },
+  };
+}
+
+export function awaitingView(spec: ProtocolSpec, step: JudgeStep): AwaitingView {
+  return {
+    stage: step.stage,
+    mayEnd: spec.end.judgeMayEnd && step.stage !== 'final',
+    noteVisibleToDebaters: step.round.visibleToDebaters ?? false,
+    noteLimit: step.round.noteLimit ?? null,
+  };
+}
+
 /**
  * The debate as one judge may see it. Every field is copied explicitly: nothing reaches a judge
  * because an entity happened to carry it.
@@ -48,20 +84,15 @@ export function judgeDebateView(input: {
   item: { question: string; answers: string[]; context: Record<string, unknown> };
   turns: readonly TurnRow[];
   citations: readonly CitationRow[];
-  awaiting: string | null;
+  drafts: readonly { index: number; seat: string; text: string }[];
+  awaiting: AwaitingView | null;
   myVerdicts: readonly VerdictView[];
 }): JudgeDebateView {
   const { debate, spec, item } = input;
   return {
     id: debate.id,
     status: debate.status,
-    protocol: {
-      kind: spec.kind,
-      rounds: spec.rounds,
-      judgeEachRound: spec.judgeEachRound,
-      maxChars: spec.speech.maxChars,
-      maxCitations: spec.speech.maxCitations,
-    },
+    protocol: protocolView(spec, debate.seats.length),
     question: item.question,
     answers: [...item.answers],
     context: item.context,
@@ -72,7 +103,37 @@ export function judgeDebateView(input: {
         input.citations.filter((c) => c.turnId === t.id),
       ),
     ),
+    drafts: input.drafts.filter((d) => !input.turns.some((t) => t.index === d.index)).map((d) => ({ index: d.index, seat: d.seat, text: d.text })),
     awaiting: input.awaiting,
-    myVerdicts: input.myVerdicts.map((v) => ({ stage: v.stage, probabilities: [...v.probabilities], note: v.note })),
+    myVerdicts: input.myVerdicts.map((v) => ({
+      stage: v.stage,
+      probabilities: [...v.probabilities],
+      note: v.note,
+      endsDebate: v.endsDebate,
+    })),
   };
+}
+
+/**
+ * A speech as a judge reads it: each quotation tagged verified (<v_quote>) or not (<u_quote>), each
+ * evidence citation followed by the evidence when verified.
+ */
+export function judgeText(
+  text: string,
+  citations: readonly { at: [number, number] | null; verified: boolean; kind: string; excerpt: string | null }[],
+): string {
+  let out = '';
+  let from = 0;
+  for (const c of [...citations].filter((c) => c.at).sort((a, b) => a.at![0] - b.at![0])) {
+    const [start, end] = c.at!;
+    if (start < from) continue;
+    const original = text.slice(start, end);
+    out += text.slice(from, start);
+    if (c.kind === 'quote') {
+      const inner = original.replace(/^<quote>/, '').replace(/<\/quote>$/, '');
+      out += c.verified ? `<v_quote>${inner}</v_quote>` : `<u_quote>${inner}</u_quote>`;
+    } else out += c.verified ? `${original} (verified: ${c.excerpt})` : `${original} (unverified)`;
+    from = end;
+  }
+  return out + text.slice(from);
 }

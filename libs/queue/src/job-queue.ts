@@ -1,6 +1,7 @@
 import { PgBoss, fromPglite, type Db as IDatabase } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
 import { JOB_NAMES, type JobName, type JobPayloads } from '../../contracts/src/index.js';
+import type { QueueConfig } from '../../config/src/index.js';
 import type { Database } from '../../persistence/src/index.js';
 
 export interface SendOptions {
@@ -12,7 +13,13 @@ export interface SendOptions {
   startAfterSeconds?: number;
 }
 
-export type JobHandler<N extends JobName> = (payload: JobPayloads[N], meta: { id: string; attempt: number }) => Promise<void>;
+/** `attempt` counts from 0; `lastAttempt` is true when a failure now is final. */
+export type JobHandler<N extends JobName> = (
+  payload: JobPayloads[N],
+  meta: { id: string; attempt: number; lastAttempt: boolean },
+) => Promise<void>;
+
+const DEFAULT_POLICY: QueueConfig = { retries: 4, retryDelaySeconds: 2, heartbeatSeconds: 20, superviseSeconds: 10 };
 
 /** pg-boss's view of a TypeORM transaction, so a job is queued atomically with the rows it concerns. */
 function inTransaction(manager: EntityManager): IDatabase {
@@ -24,10 +31,14 @@ function inTransaction(manager: EntityManager): IDatabase {
  * (PostgreSQL, or the embedded session, whose lock it shares).
  */
 export class JobQueue {
-  private constructor(private readonly boss: PgBoss) {}
+  private constructor(
+    private readonly boss: PgBoss,
+    readonly policy: QueueConfig,
+  ) {}
 
-  static async start(database: Database, options: { schema?: string } = {}): Promise<JobQueue> {
+  static async start(database: Database, options: { schema?: string; policy?: QueueConfig } = {}): Promise<JobQueue> {
     const schema = options.schema ?? 'pgboss';
+    const policy = options.policy ?? DEFAULT_POLICY;
     let boss: PgBoss;
     if (database.session) {
       const session = database.session;
@@ -45,26 +56,35 @@ export class JobQueue {
             }
           : undefined,
       };
-      boss = new PgBoss({ db, backend: 'pglite', schema, useListenNotify: true });
+      boss = new PgBoss({ db, backend: 'pglite', schema, useListenNotify: true, superviseIntervalSeconds: policy.superviseSeconds });
     } else if (database.target.kind === 'postgres') {
-      boss = new PgBoss({ connectionString: database.target.url, schema, max: 4, useListenNotify: true });
+      boss = new PgBoss({
+        connectionString: database.target.url,
+        schema,
+        max: 4,
+        useListenNotify: true,
+        superviseIntervalSeconds: policy.superviseSeconds,
+      });
     } else {
       throw new Error('unreachable: embedded database without a session');
     }
     boss.on('error', (error: Error) => console.error(`[queue] ${error.message}`));
     await boss.start();
     for (const name of JOB_NAMES) {
-      await boss.createQueue(name, {
-        retryLimit: 5,
-        retryDelay: 1,
+      const options = {
+        retryLimit: policy.retries,
+        retryDelay: policy.retryDelaySeconds,
         retryBackoff: true,
-        retryDelayMax: 60,
-        expireInSeconds: 600,
+        retryDelayMax: 300,
+        heartbeatSeconds: policy.heartbeatSeconds,
+        expireInSeconds: 3600,
         notify: true,
-        policy: 'exclusive',
-      });
+      };
+      // Settings may change between starts; the queue keeps the newest.
+      if (await boss.getQueue(name)) await boss.updateQueue(name, options);
+      else await boss.createQueue(name, { ...options, policy: 'exclusive' });
     }
-    return new JobQueue(boss);
+    return new JobQueue(boss, policy);
   }
 
   async send<N extends JobName>(name: N, payload: JobPayloads[N], options: SendOptions, manager?: EntityManager): Promise<void> {
@@ -77,7 +97,8 @@ export class JobQueue {
 
   async work<N extends JobName>(name: N, concurrency: number, handler: JobHandler<N>): Promise<void> {
     await this.boss.work<JobPayloads[N]>(name, { localConcurrency: concurrency, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-      for (const job of jobs) await handler(job.data, { id: job.id, attempt: job.retryCount });
+      for (const job of jobs)
+        await handler(job.data, { id: job.id, attempt: job.retryCount, lastAttempt: job.retryCount >= this.policy.retries });
     });
   }
 

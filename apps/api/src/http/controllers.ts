@@ -17,6 +17,7 @@ import type { Response } from 'express';
 import type { DebateStatus } from '../../../../libs/contracts/src/index.js';
 import {
   AuthService,
+  CampaignsService,
   DatasetsService,
   DebatesService,
   DisputesService,
@@ -30,6 +31,7 @@ import {
   CreateProtocolDto,
   CreateUserDto,
   DebatesQuery,
+  LaunchCampaignDto,
   LabelsQuery,
   LoadWorldDto,
   PageQuery,
@@ -174,7 +176,7 @@ export class DebatesController {
   @Get('debates')
   @Roles('admin', 'researcher')
   list(@Query() query: DebatesQuery) {
-    return this.debates.list({ status: query.status as DebateStatus | undefined, limit: query.limit ?? 100 });
+    return this.debates.list({ status: query.status as DebateStatus | undefined, limit: query.limit ?? 100, campaignId: query.campaignId });
   }
 
   @Get('debates/:id')
@@ -205,6 +207,40 @@ export class DebatesController {
   @ApiOperation({ summary: "The calling judge's debates" })
   assignments(@CurrentPrincipal() principal: Principal) {
     return this.debates.assignments(principal);
+  }
+}
+
+@ApiTags('campaigns')
+@Controller('campaigns')
+export class CampaignsController {
+  constructor(private readonly campaigns: CampaignsService) {}
+
+  @Post()
+  @Roles('admin', 'researcher')
+  @ApiOperation({ summary: 'Run a protocol over a set of disputes, a limited number at a time' })
+  launch(@Body() body: LaunchCampaignDto, @CurrentPrincipal() principal: Principal) {
+    return this.campaigns.launch({ ...body, createdBy: principal.id });
+  }
+
+  @Get()
+  @Roles('admin', 'researcher')
+  list() {
+    return this.campaigns.list();
+  }
+
+  @Get(':id')
+  @Roles('admin', 'researcher')
+  @ApiOperation({ summary: "A campaign's progress: debates by state, and disputes still waiting" })
+  progress(@Param('id', Uuid) id: string) {
+    return this.campaigns.progress(id);
+  }
+
+  @Post(':id/cancel')
+  @Roles('admin', 'researcher')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Start no more debates; running ones finish' })
+  cancel(@Param('id', Uuid) id: string) {
+    return this.campaigns.cancel(id);
   }
 }
 

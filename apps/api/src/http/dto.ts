@@ -3,6 +3,7 @@ import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
   IsArray,
+  IsBoolean,
   IsIn,
   IsInt,
   IsNumber,
@@ -67,6 +68,12 @@ export class CreateProtocolDto {
 export class StartDebateDto {
   @ApiProperty() @IsUUID() disputeId!: string;
   @ApiProperty() @IsUUID() protocolId!: string;
+  @ApiPropertyOptional({ type: [Number], description: 'one answer index per debater, for protocols with explicit assignment' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(8)
+  @IsInt({ each: true })
+  answers?: number[];
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsUUID('all', { each: true }) judgeIds?: string[];
 }
 
@@ -76,16 +83,37 @@ export class SpeechDto {
 }
 
 export class VerdictDto {
-  @ApiProperty({ example: 'final', description: '"round-<n>" after round n, or "final"' })
+  @ApiProperty({ example: 'final', description: '"judge-<n>" for the judge round at position n, or "final"' })
   @IsString()
-  @Matches(/^(final|round-\d{1,3})$/, { message: 'stage must be "final" or "round-<n>"' })
+  @Matches(/^(final|judge-\d{1,3})$/, { message: 'stage must be "final" or "judge-<n>"' })
   stage!: string;
   @ApiProperty({ type: [Number], description: 'one probability per answer, summing to 1' })
   @IsArray()
   @ArrayMaxSize(100)
   @IsNumber({ allowNaN: false, allowInfinity: false }, { each: true })
   probabilities!: number[];
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(5000) note?: string;
+  @ApiPropertyOptional({ description: "the judge's note; in interactive protocols, a question the debaters read" })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10_000)
+  note?: string;
+  @ApiPropertyOptional({ description: 'ask to end the debate here, where the protocol lets judges end it' })
+  @IsOptional()
+  @IsBoolean()
+  endDebate?: boolean;
+}
+
+export class LaunchCampaignDto {
+  @ApiProperty({ example: 'khan-debate-sweep' }) @IsString() @MinLength(1) @MaxLength(200) name!: string;
+  @ApiProperty() @IsUUID() protocolId!: string;
+  @ApiPropertyOptional({ type: [String], description: 'the disputes to debate, in order' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(100_000)
+  @IsUUID('all', { each: true })
+  disputeIds?: string[];
+  @ApiPropertyOptional({ description: 'debate every open dispute of this dataset' }) @IsOptional() @IsUUID() datasetId?: string;
+  @ApiProperty({ example: 4, description: 'debates running at once, at most' }) @IsInt() @Min(1) @Max(1000) concurrency!: number;
 }
 
 export class PageQuery {
@@ -94,6 +122,7 @@ export class PageQuery {
 }
 
 export class DebatesQuery {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() campaignId?: string;
   @ApiPropertyOptional() @IsOptional() @IsIn(['pending', 'running', 'awaiting_judges', 'judging', 'completed', 'failed']) status?: string;
   @ApiPropertyOptional({ default: 100 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(1000) limit?: number;
 }

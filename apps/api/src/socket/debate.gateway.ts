@@ -3,6 +3,7 @@ import { MessageBody, ConnectedSocket, SubscribeMessage, WebSocketGateway, WebSo
 import { IsUUID } from 'class-validator';
 import type { Server, Socket } from 'socket.io';
 import {
+  campaignRoom,
   ContractViolation,
   debateRoom,
   parseContract,
@@ -11,6 +12,7 @@ import {
 } from '../../../../libs/contracts/src/index.js';
 import {
   AuthService,
+  CampaignsService,
   DebateEvents,
   DebatesService,
   httpErrorMessage,
@@ -25,6 +27,9 @@ class JoinPayload {
 }
 class VerdictPayload extends VerdictDto {
   @IsUUID() debateId!: string;
+}
+class CampaignPayload {
+  @IsUUID() campaignId!: string;
 }
 
 type Reply = Parameters<Parameters<ClientEvents['debate.join']>[1]>[0];
@@ -56,6 +61,7 @@ export class DebateGateway implements OnGatewayInit {
     private readonly debates: DebatesService,
     private readonly judging: JudgingService,
     private readonly events: DebateEvents,
+    private readonly campaigns: CampaignsService,
   ) {}
 
   afterInit(server: Server): void {
@@ -95,6 +101,19 @@ export class DebateGateway implements OnGatewayInit {
       const { debateId } = parseContract(JoinPayload, body);
       await socket.leave(debateRoom(debateId));
       return null;
+    });
+  }
+
+  @SubscribeMessage('campaign.join')
+  async joinCampaign(@ConnectedSocket() socket: TribunalSocket, @MessageBody() body: unknown) {
+    return reply(async () => {
+      const { campaignId } = parseContract(CampaignPayload, body);
+      if (socket.data.principal.role !== 'researcher' && socket.data.principal.role !== 'admin') {
+        throw new ForbiddenException('only researchers and admins follow campaigns');
+      }
+      const progress = await this.campaigns.progress(campaignId);
+      await socket.join(campaignRoom(campaignId));
+      return progress;
     });
   }
 

@@ -1,4 +1,16 @@
-import { Column, JoinColumn, CreateDateColumn, Entity, Index, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  Index,
+  JoinColumn,
+  ManyToOne,
+  PrimaryColumn,
+  PrimaryGeneratedColumn,
+  Unique,
+  UpdateDateColumn,
+  type Relation,
+} from 'typeorm';
 import {
   DEBATE_STATUSES,
   DISPUTE_STATUSES,
@@ -56,6 +68,7 @@ export class DebateEntity {
   status!: DebateStatus;
   @Column({ type: 'jsonb' }) seats!: DebaterSeat[];
   @Column({ type: 'text', name: 'failure_reason', nullable: true }) failureReason!: string | null;
+  @Index() @Column({ type: 'uuid', name: 'campaign_id', nullable: true }) campaignId!: string | null;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
   @Column({ type: 'timestamptz', name: 'ended_at', nullable: true }) endedAt!: Date | null;
 }
@@ -79,8 +92,31 @@ export class CitationEntity {
   @PrimaryGeneratedColumn('uuid') id!: string;
   @Index() @Column({ type: 'uuid', name: 'turn_id' }) turnId!: string;
   @ManyToOne(() => TurnEntity, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'turn_id' }) turn!: Relation<TurnEntity>;
-  @Column({ type: 'text', name: 'evidence_id' }) evidenceId!: string;
+  /** `evidence` (an id cited as [[id]]) or `quote` (text quoted as <quote>…</quote>). */
+  @Column({ type: 'text' }) kind!: 'evidence' | 'quote';
+  /** The evidence unit cited, or in which a quotation was found (or came closest). */
+  @Column({ type: 'text', name: 'evidence_id', nullable: true }) evidenceId!: string | null;
+  @Column({ type: 'text', nullable: true }) quote!: string | null;
   @Column({ type: 'boolean' }) verified!: boolean;
-  /** The evidence unit's text as verified, or null when the citation did not verify. */
+  /** For quotations: how close the best match is, from 0 to 1. */
+  @Column({ type: 'real', nullable: true }) score!: number | null;
+  /** What a judge is shown of a verified citation; null when it did not verify. */
   @Column({ type: 'text', nullable: true }) excerpt!: string | null;
+  /** Verified quotations: where they stand in the evidence unit's text. */
+  @Column({ type: 'int', name: 'span_start', nullable: true }) spanStart!: number | null;
+  @Column({ type: 'int', name: 'span_end', nullable: true }) spanEnd!: number | null;
+  /** Where the citation stands in the speech. */
+  @Column({ type: 'int', name: 'at_start', nullable: true }) atStart!: number | null;
+  @Column({ type: 'int', name: 'at_end', nullable: true }) atEnd!: number | null;
+}
+
+/** The text of a speech still being written, kept so that a judge who (re)joins sees it so far. */
+@Entity('speech_drafts')
+export class SpeechDraftEntity {
+  @PrimaryColumn({ type: 'uuid', name: 'debate_id' }) debateId!: string;
+  @PrimaryColumn({ type: 'int' }) index!: number;
+  @ManyToOne(() => DebateEntity, { onDelete: 'CASCADE' }) @JoinColumn({ name: 'debate_id' }) debate!: Relation<DebateEntity>;
+  @Column({ type: 'text' }) seat!: string;
+  @Column({ type: 'text' }) text!: string;
+  @UpdateDateColumn({ type: 'timestamptz', name: 'updated_at' }) updatedAt!: Date;
 }

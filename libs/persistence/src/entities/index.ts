@@ -1,10 +1,12 @@
+import { CampaignEntity, CampaignEntryEntity } from './campaign.entity.js';
 import { DatasetEntity, ItemEntity } from './dataset.entity.js';
-import { CitationEntity, DebateEntity, DisputeEntity, ProtocolEntity, TurnEntity } from './debate.entity.js';
+import { CitationEntity, DebateEntity, DisputeEntity, ProtocolEntity, SpeechDraftEntity, TurnEntity } from './debate.entity.js';
 import { JudgeAssignmentEntity, VerdictEntity } from './judging.entity.js';
 import { LabelEntity } from './label.entity.js';
 import { ModelVersionEntity, PredictionEntity, TrainingJobEntity } from './model.entity.js';
 import { ApiKeyEntity, UserEntity } from './user.entity.js';
 
+export * from './campaign.entity.js';
 export * from './dataset.entity.js';
 export * from './debate.entity.js';
 export * from './judging.entity.js';
@@ -25,6 +27,9 @@ export const ENTITIES = [
   DebateEntity,
   TurnEntity,
   CitationEntity,
+  SpeechDraftEntity,
+  CampaignEntity,
+  CampaignEntryEntity,
   JudgeAssignmentEntity,
   VerdictEntity,
   LabelEntity,

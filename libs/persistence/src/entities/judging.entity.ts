@@ -30,5 +30,7 @@ export class VerdictEntity {
   @Column({ type: 'text' }) stage!: string;
   @Column({ type: 'double precision', array: true }) probabilities!: number[];
   @Column({ type: 'text', nullable: true }) note!: string | null;
+  /** The judge asked to end the debate here (where the protocol lets judges end it). */
+  @Column({ type: 'boolean', name: 'ends_debate', default: false }) endsDebate!: boolean;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
 }

@@ -7,6 +7,7 @@ import {
   ItemEntity,
   JudgeAssignmentEntity,
   ProtocolEntity,
+  SpeechDraftEntity,
   TurnEntity,
   VerdictEntity,
 } from '../entities/index.js';
@@ -22,13 +23,17 @@ export interface DebateRecord {
   citations: CitationEntity[];
   assignments: JudgeAssignmentEntity[];
   verdicts: VerdictEntity[];
+  drafts: SpeechDraftEntity[];
 }
+
+export type NewCitation = Omit<CitationEntity, 'id' | 'turnId' | 'turn'>;
 
 export interface NewDebate {
   dispute: DisputeEntity;
   protocol: ProtocolEntity;
   seats: DebaterSeat[];
   judges: { kind: JudgeKind; judgeId: string | null }[];
+  campaignId?: string;
 }
 
 const ENDED: DebateStatus[] = ['completed', 'failed'];
@@ -41,6 +46,13 @@ export class DebateRepository {
   async createDisputes(disputes: { itemId: string; reasons: DisputeReason[] }[]): Promise<DisputeEntity[]> {
     if (disputes.length === 0) return [];
     return this.dataSource.transaction((manager) => manager.getRepository(DisputeEntity).save(disputes));
+  }
+
+  /** Which of these dispute ids do not exist. */
+  async missingDisputes(ids: string[]): Promise<string[]> {
+    const found = await this.dataSource.getRepository(DisputeEntity).find({ where: { id: In(ids) }, select: { id: true } });
+    const known = new Set(found.map((d) => d.id));
+    return ids.filter((id) => !known.has(id));
   }
 
   dispute(id: string): Promise<DisputeEntity | null> {
@@ -88,12 +100,14 @@ export class DebateRepository {
   /** Creates a debate, its judge assignments, and (through `then`) its first job, all at once. */
   async createDebate(input: NewDebate, then: (debate: DebateEntity, manager: EntityManager) => Promise<void>): Promise<DebateEntity> {
     return this.dataSource.transaction(async (manager) => {
+      // A debate first, so that anything `then` refuses (a campaign at capacity) rolls it back.
       await manager.query('UPDATE protocols SET locked_at = now() WHERE id = $1 AND locked_at IS NULL', [input.protocol.id]);
       const debate = await manager.getRepository(DebateEntity).save({
         disputeId: input.dispute.id,
         itemId: input.dispute.itemId,
         protocolId: input.protocol.id,
         seats: input.seats,
+        campaignId: input.campaignId ?? null,
         status: 'pending' as const,
         failureReason: null,
         endedAt: null,
@@ -113,20 +127,21 @@ export class DebateRepository {
       relations: { protocol: true, item: true },
     });
     if (!debate) return null;
-    const [turns, assignments, verdicts] = await Promise.all([
+    const [turns, assignments, verdicts, drafts] = await Promise.all([
       this.dataSource.getRepository(TurnEntity).find({ where: { debateId }, order: { index: 'ASC' } }),
       this.dataSource.getRepository(JudgeAssignmentEntity).find({ where: { debateId }, order: { slot: 'ASC' } }),
       this.dataSource.getRepository(VerdictEntity).find({ where: { debateId }, order: { createdAt: 'ASC' } }),
+      this.dataSource.getRepository(SpeechDraftEntity).find({ where: { debateId }, order: { index: 'ASC' } }),
     ]);
     const citations = turns.length
       ? await this.dataSource.getRepository(CitationEntity).find({ where: { turnId: In(turns.map((t) => t.id)) } })
       : [];
-    return { debate, protocol: debate.protocol, item: debate.item, turns, citations, assignments, verdicts };
+    return { debate, protocol: debate.protocol, item: debate.item, turns, citations, assignments, verdicts, drafts };
   }
 
-  listDebates(filter: { status?: DebateStatus; limit: number }): Promise<DebateEntity[]> {
+  listDebates(filter: { status?: DebateStatus; limit: number; campaignId?: string }): Promise<DebateEntity[]> {
     return this.dataSource.getRepository(DebateEntity).find({
-      where: filter.status ? { status: filter.status } : {},
+      where: { ...(filter.status ? { status: filter.status } : {}), ...(filter.campaignId ? { campaignId: filter.campaignId } : {}) },
       order: { createdAt: 'DESC' },
       take: filter.limit,
     });
@@ -158,7 +173,7 @@ export class DebateRepository {
    */
   async appendTurn(
     turn: Pick<TurnEntity, 'debateId' | 'index' | 'round' | 'seat' | 'text'>,
-    citations: Pick<CitationEntity, 'evidenceId' | 'verified' | 'excerpt'>[],
+    citations: NewCitation[],
     then: InTransaction,
   ): Promise<{ turn: TurnEntity; citations: CitationEntity[] } | null> {
     return this.dataSource.transaction(async (manager) => {
@@ -168,7 +183,8 @@ export class DebateRepository {
       const row = inserted.raw[0] as { id: string; created_at: Date } | undefined;
       if (!row) return null;
       const saved = await manager.getRepository(CitationEntity).save(citations.map((c) => ({ ...c, turnId: row.id })));
-      if (debate.status === 'pending') await manager.update(DebateEntity, { id: debate.id }, { status: 'running' });
+      await manager.delete(SpeechDraftEntity, { debateId: turn.debateId, index: turn.index });
+      if (debate.status !== 'running') await manager.update(DebateEntity, { id: debate.id }, { status: 'running' });
       await then(manager);
       return { turn: { ...turn, id: row.id, createdAt: row.created_at } as TurnEntity, citations: saved };
     });
@@ -194,7 +210,7 @@ export class DebateRepository {
    * nothing and reports the first.
    */
   async recordVerdict(
-    verdict: Pick<VerdictEntity, 'assignmentId' | 'debateId' | 'stage' | 'probabilities' | 'note'>,
+    verdict: Pick<VerdictEntity, 'assignmentId' | 'debateId' | 'stage' | 'probabilities' | 'note' | 'endsDebate'>,
     then: InTransaction,
   ): Promise<{ verdict: VerdictEntity; duplicate: boolean }> {
     return this.dataSource.transaction(async (manager) => {
@@ -211,6 +227,16 @@ export class DebateRepository {
         .findOneByOrFail({ assignmentId: verdict.assignmentId, stage: verdict.stage });
       return { verdict: saved, duplicate: false };
     });
+  }
+
+  /** Keeps the text of a speech being written; a no-op once the turn exists or the debate ended. */
+  async saveDraft(draft: Pick<SpeechDraftEntity, 'debateId' | 'index' | 'seat' | 'text'>): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO speech_drafts (debate_id, index, seat, text) SELECT $1, $2, $3, $4
+       WHERE NOT EXISTS (SELECT 1 FROM turns WHERE debate_id = $1 AND index = $2)
+       ON CONFLICT (debate_id, index) DO UPDATE SET text = excluded.text, updated_at = now()`,
+      [draft.debateId, draft.index, draft.seat, draft.text],
+    );
   }
 
   async debateOfAssignment(assignmentId: string): Promise<string | null> {

@@ -2,3 +2,4 @@ export * from './dataset.repository.js';
 export * from './debate.repository.js';
 export * from './identity.repository.js';
 export * from './label.repository.js';
+export * from './campaign.repository.js';

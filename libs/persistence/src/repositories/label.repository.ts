@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { DebateEntity, DisputeEntity, LabelEntity } from '../entities/index.js';
-import type { DebateRepository } from './debate.repository.js';
+import type { DebateRepository, InTransaction } from './debate.repository.js';
 
 /** Arbitrary, fixed: the advisory lock under which label sequence numbers are handed out. */
 const LABEL_SEQUENCE_LOCK = 7_412_094;
@@ -18,7 +18,11 @@ export class LabelRepository {
    * one transaction. Sequence numbers are taken under a lock held until commit, so labels become
    * visible in sequence order and a reader polling `after=<seq>` never skips one.
    */
-  async concludeDebate(debateId: string, label: NewLabel | null): Promise<{ label: LabelEntity | null; concluded: boolean }> {
+  async concludeDebate(
+    debateId: string,
+    label: NewLabel | null,
+    then?: InTransaction,
+  ): Promise<{ label: LabelEntity | null; concluded: boolean }> {
     return this.dataSource.transaction(async (manager) => {
       const debate = await this.debates.lock(manager, debateId);
       if (!debate || debate.status === 'completed' || debate.status === 'failed') return { label: null, concluded: false };
@@ -31,6 +35,7 @@ export class LabelRepository {
       }
       await manager.update(DebateEntity, { id: debateId }, { status: 'completed', endedAt: new Date() });
       await manager.update(DisputeEntity, { id: debate.disputeId }, { status: label ? 'labelled' : 'unresolved' });
+      await then?.(manager);
       return { label: saved, concluded: true };
     });
   }

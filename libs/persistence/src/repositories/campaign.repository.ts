@@ -1,0 +1,113 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import type { DebateStatus } from '../../../contracts/src/index.js';
+import { CampaignEntity, CampaignEntryEntity } from '../entities/index.js';
+
+export interface CampaignProgress {
+  /** Disputes whose debate has not started yet. */
+  waiting: number;
+  /** Debates by status. */
+  debates: Partial<Record<DebateStatus, number>>;
+  total: number;
+}
+
+export class CampaignFull extends Error {}
+
+export class CampaignRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  async create(
+    campaign: Pick<CampaignEntity, 'name' | 'protocolId' | 'concurrency' | 'createdBy'>,
+    disputeIds: string[],
+    then: (campaign: CampaignEntity, manager: EntityManager) => Promise<void>,
+  ): Promise<CampaignEntity> {
+    return this.dataSource.transaction(async (manager) => {
+      const saved = await manager.getRepository(CampaignEntity).save({ ...campaign, status: 'running' as const, finishedAt: null });
+      for (let start = 0; start < disputeIds.length; start += 500) {
+        await manager
+          .getRepository(CampaignEntryEntity)
+          .insert(
+            disputeIds
+              .slice(start, start + 500)
+              .map((disputeId, i) => ({ campaignId: saved.id, disputeId, position: start + i, debateId: null })),
+          );
+      }
+      await then(saved, manager);
+      return saved;
+    });
+  }
+
+  get(id: string): Promise<CampaignEntity | null> {
+    return this.dataSource.getRepository(CampaignEntity).findOne({ where: { id }, relations: { protocol: true } });
+  }
+
+  list(): Promise<CampaignEntity[]> {
+    return this.dataSource.getRepository(CampaignEntity).find({ order: { createdAt: 'DESC' } });
+  }
+
+  /** Entries whose debate has not started, in order. */
+  waiting(campaignId: string, limit: number): Promise<CampaignEntryEntity[]> {
+    return this.dataSource
+      .getRepository(CampaignEntryEntity)
+      .createQueryBuilder('e')
+      .where('e.campaign_id = :campaignId AND e.debate_id IS NULL', { campaignId })
+      .orderBy('e.position', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  async progress(campaignId: string): Promise<CampaignProgress> {
+    const rows: { status: DebateStatus | null; count: string }[] = await this.dataSource.query(
+      `SELECT d.status, count(*) AS count FROM campaign_entries e LEFT JOIN debates d ON d.id = e.debate_id
+       WHERE e.campaign_id = $1 GROUP BY d.status`,
+      [campaignId],
+    );
+    const progress: CampaignProgress = { waiting: 0, debates: {}, total: 0 };
+    for (const row of rows) {
+      const count = Number(row.count);
+      progress.total += count;
+      if (row.status === null) progress.waiting = count;
+      else progress.debates[row.status] = count;
+    }
+    return progress;
+  }
+
+  /**
+   * Inside the transaction that creates a debate: takes the campaign's lock, checks it still has room
+   * under its concurrency and the entry is still waiting, and claims the entry for the debate. Throws
+   * `CampaignFull` otherwise, rolling the debate back.
+   */
+  async claim(manager: EntityManager, entryId: string, debateId: string): Promise<void> {
+    const entry = await manager.getRepository(CampaignEntryEntity).findOneByOrFail({ id: entryId });
+    const campaign = await manager
+      .getRepository(CampaignEntity)
+      .findOne({ where: { id: entry.campaignId }, lock: { mode: 'pessimistic_write' } });
+    if (!campaign || campaign.status !== 'running') throw new CampaignFull('campaign is not running');
+    const [{ active }] = (await manager.query(
+      `SELECT count(*) AS active FROM debates WHERE campaign_id = $1 AND status NOT IN ('completed', 'failed') AND id <> $2`,
+      [campaign.id, debateId],
+    )) as { active: string }[];
+    if (Number(active) >= campaign.concurrency) throw new CampaignFull('campaign is at its concurrency');
+    const claimed = await manager.update(CampaignEntryEntity, { id: entryId, debateId: null as unknown as string }, { debateId });
+    if (!claimed.affected) throw new CampaignFull('entry already started');
+  }
+
+  /** Marks a campaign completed when nothing waits and nothing runs; returns whether it did. */
+  async completeIfDone(campaignId: string): Promise<boolean> {
+    const result = await this.dataSource.query(
+      `UPDATE campaigns SET status = 'completed', finished_at = now() WHERE id = $1 AND status = 'running'
+       AND NOT EXISTS (SELECT 1 FROM campaign_entries e LEFT JOIN debates d ON d.id = e.debate_id
+                       WHERE e.campaign_id = $1 AND (e.debate_id IS NULL OR d.status NOT IN ('completed', 'failed')))
+       RETURNING id`,
+      [campaignId],
+    );
+    // An UPDATE answers [rows, affected].
+    return (result as [unknown[], number])[1] > 0;
+  }
+
+  async cancel(campaignId: string): Promise<boolean> {
+    const result = await this.dataSource
+      .getRepository(CampaignEntity)
+      .update({ id: campaignId, status: 'running' }, { status: 'cancelled', finishedAt: new Date() });
+    return (result.affected ?? 0) > 0;
+  }
+}
