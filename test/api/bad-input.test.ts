@@ -104,7 +104,11 @@ describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
   });
 
   it('an invalid protocol names every offending field', async () => {
-    const spec = { ...DEFAULT_DEBATE_PROTOCOL, limits: { chars: 5, citations: 3, overLimit: 'truncate' }, judges: { count: 1, kind: 'robot' } };
+    const spec = {
+      ...DEFAULT_DEBATE_PROTOCOL,
+      limits: { chars: 5, citations: 3, overLimit: 'truncate' },
+      judges: { count: 1, kind: 'robot' },
+    };
     await refused('POST', '/protocols', researcher, { name: 'broken', spec }, 422, 'spec.limits.chars must not be less than 20');
     await refused('POST', '/protocols', researcher, { name: 'broken', spec }, 422, 'spec.judges.kind must be one of the following values');
     await refused('POST', '/protocols', researcher, { name: 'broken', spec: { ...DEFAULT_DEBATE_PROTOCOL, extra: 1 } }, 422, 'spec.extra');

@@ -26,7 +26,31 @@ describe('loadConfig', () => {
       demoSeed: 1,
       demoSize: 200,
       demoDebates: 3,
+      endpoints: {},
+      queue: { retries: 4, retryDelaySeconds: 2, heartbeatSeconds: 20, superviseSeconds: 10 },
     });
+  });
+
+  it('reads named endpoints, and refuses malformed ones naming the setting', () => {
+    const endpoints = loadConfig(
+      {
+        TRIBUNAL_ENDPOINTS:
+          '{"local":{"baseUrl":"http://127.0.0.1:8000/v1"},"hosted":{"baseUrl":"https://api.example.com/v1","apiKey":"k","timeoutSeconds":30}}',
+      },
+      cwd,
+    ).endpoints;
+    expect(endpoints).toEqual({
+      local: { baseUrl: 'http://127.0.0.1:8000/v1', apiKey: 'none', timeoutSeconds: 120 },
+      hosted: { baseUrl: 'https://api.example.com/v1', apiKey: 'k', timeoutSeconds: 30 },
+    });
+    expect(() => loadConfig({ TRIBUNAL_ENDPOINTS: 'not json' }, cwd)).toThrow(/TRIBUNAL_ENDPOINTS must be JSON/);
+    expect(() => loadConfig({ TRIBUNAL_ENDPOINTS: '{"x":{"baseUrl":"ftp://a"}}' }, cwd)).toThrow(
+      'TRIBUNAL_ENDPOINTS.x.baseUrl must be an http(s) URL',
+    );
+    expect(() => loadConfig({ TRIBUNAL_ENDPOINTS: '{"Bad Name":{"baseUrl":"http://a"}}' }, cwd)).toThrow(/endpoint name "Bad Name"/);
+    expect(() => loadConfig({ TRIBUNAL_JOB_HEARTBEAT_SECONDS: '5' }, cwd)).toThrow(
+      'TRIBUNAL_JOB_HEARTBEAT_SECONDS must be an integer between 10 and 3600, got "5"',
+    );
   });
 
   it('treats empty values as unset', () => {

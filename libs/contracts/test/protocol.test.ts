@@ -24,16 +24,21 @@ describe('parseContract(ProtocolSpec)', () => {
   });
 
   it('accepts direct and consultancy shapes', () => {
-    expect(() => parseContract(ProtocolSpec, plain({ kind: 'direct', rounds: 0, debaters: [] }))).not.toThrow();
     expect(() =>
-      parseContract(ProtocolSpec, plain({ kind: 'consultancy', debaters: [{ backend: 'manual' }], turnTimeoutSeconds: 60 })),
+      parseContract(
+        ProtocolSpec,
+        plain({ kind: 'direct', structure: { opening: [], repeating: [], closing: [{ type: 'judge' }] }, debaters: [] }),
+      ),
+    ).not.toThrow();
+    expect(() =>
+      parseContract(ProtocolSpec, plain({ kind: 'consultancy', debaters: [{ backend: 'manual' }], speechTimeoutSeconds: 60 })),
     ).not.toThrow();
   });
 
   it('names a nested error by its full path', () => {
-    const problems = problemsOf(plain({ speech: { maxChars: 5, maxCitations: 3 } }));
+    const problems = problemsOf(plain({ limits: { chars: 5, citations: 3, overLimit: 'truncate' } }));
     expect(problems).toHaveLength(1);
-    expect(problems[0]).toMatch(/^spec\.speech\.maxChars /);
+    expect(problems[0]).toMatch(/^spec\.limits\.chars /);
     expect(problems[0]).toContain('20');
   });
 
@@ -44,11 +49,11 @@ describe('parseContract(ProtocolSpec)', () => {
   });
 
   it('reports every bad field, top-level ones by name', () => {
-    const problems = problemsOf(plain({ rounds: 21, judgeEachRound: 'yes', judges: { count: 0, kind: 'simulated' } }));
-    expect(problems.some((p) => p.startsWith('spec.rounds '))).toBe(true);
-    expect(problems.some((p) => p.startsWith('spec.judgeEachRound '))).toBe(true);
+    const problems = problemsOf(plain({ end: { maxRepeats: 51, judgeMayEnd: 'yes' }, judges: { count: 0, kind: 'simulated' } }));
+    expect(problems.some((p) => p.startsWith('spec.end.maxRepeats '))).toBe(true);
+    expect(problems.some((p) => p.startsWith('spec.end.judgeMayEnd '))).toBe(true);
     expect(problems.some((p) => p.startsWith('spec.judges.count '))).toBe(true);
-    expect(problems.join('\n')).not.toMatch(/spec\.(kind|speech|adjudication)/);
+    expect(problems.join('\n')).not.toMatch(/spec\.(kind|limits|adjudication)/);
   });
 
   it('uses bare field names without a prefix', () => {
@@ -59,19 +64,21 @@ describe('parseContract(ProtocolSpec)', () => {
 
   it('refuses unknown fields, nested ones included', () => {
     expect(problemsOf(plain({ secret: 1 })).join('\n')).toMatch(/spec\.secret/);
-    const nested = problemsOf(plain({ speech: { maxChars: 1200, maxCitations: 3, extra: true } }));
+    const nested = problemsOf(plain({ limits: { chars: 1200, citations: 3, overLimit: 'truncate', extra: true } }));
     expect(nested).toHaveLength(1);
-    expect(nested[0]).toMatch(/^spec\.speech\.extra/);
+    expect(nested[0]).toMatch(/^spec\.limits\.extra/);
+    const deep = problemsOf(plain({ structure: { opening: [{ type: 'judge', colour: 'red' }], repeating: [], closing: [] } }));
+    expect(deep).toEqual([expect.stringMatching(/^spec\.structure\.opening\.0\.colour/)]);
     expect(problemsOf(plain({ judges: { count: 1, kind: 'human', weight: 2 } }))[0]).toMatch(/^spec\.judges\.weight/);
   });
 
   it('refuses a nested field that is missing, null, or not an object', () => {
-    for (const field of ['speech', 'judges', 'adjudication', 'debaters']) {
+    for (const field of ['structure', 'end', 'limits', 'judges', 'scoring', 'adjudication', 'debaters']) {
       const spec = plain();
       delete spec[field];
       expect(problemsOf(spec).join('\n')).toMatch(new RegExp(`^spec\\.${field} `, 'm'));
     }
-    expect(problemsOf(plain({ speech: null })).join('\n')).toMatch(/^spec\.speech /m);
+    expect(problemsOf(plain({ limits: null })).join('\n')).toMatch(/^spec\.limits /m);
     expect(problemsOf(plain({ judges: 3 })).join('\n')).toMatch(/^spec\.judges/m);
   });
 

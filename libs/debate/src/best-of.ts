@@ -13,6 +13,7 @@ export class BestOfDebater implements Debater {
 
   async speak(request: SpeechRequest, onText: (delta: string) => void, signal?: AbortSignal): Promise<string> {
     const candidates = await this.sample(request, this.n, signal);
+    if (candidates.length === 0) throw new Error('the model returned no candidate speech');
     let best = candidates[0]!;
     let bestScore = -Infinity;
     for (const candidate of candidates) {

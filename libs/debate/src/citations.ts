@@ -59,8 +59,11 @@ export function normalise(text: string): { text: string; offsets: number[] } {
       space = true;
       c = ' ';
     } else space = false;
-    out += c;
-    offsets.push(i);
+    // Some characters lower-case to two (İ → i̇): each keeps its source position.
+    for (const part of c) {
+      out += part;
+      offsets.push(i);
+    }
   }
   if (out.endsWith(' ')) {
     out = out.slice(0, -1);

@@ -34,6 +34,7 @@ export interface SeatingInput {
 export function assignSeats(spec: ProtocolSpec, input: SeatingInput): DebaterSeat[] {
   const count = spec.debaters.length;
   if (count === 0) return [];
+  if (count > input.answers) throw new Error(`the protocol has ${count} debaters but the item only ${input.answers} answers to argue`);
   let answers: number[];
   if (spec.assignment === 'explicit') {
     if (!input.explicit || input.explicit.length !== count) throw new Error(`answers must give one answer per debater (${count})`);

@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { EvidenceUnit } from '../../contracts/src/index.js';
 import { fuzzyScore, normalise, parseCitations, verifyCitations, type CitationMark } from '../src/index.js';
 
-const ids = (text: string): string[] => parseCitations(text).filter((m) => m.kind === 'evidence').map((m) => m.target);
+const ids = (text: string): string[] =>
+  parseCitations(text)
+    .filter((m) => m.kind === 'evidence')
+    .map((m) => m.target);
 
 describe('parseCitations: evidence ids', () => {
   it('returns cited ids in order of first appearance, without duplicates, with their positions', () => {
@@ -71,7 +74,7 @@ describe('normalise', () => {
     expect(normalise('`a´ «b» \u2018c\u201b \u201ed\u201d').text).toBe('\'a\' "b" \'c\' "d"');
   });
 
-  it("maps each kept character to its place in the original text", () => {
+  it('maps each kept character to its place in the original text', () => {
     expect(normalise('  Ab  C ')).toEqual({ text: 'ab c', offsets: [2, 3, 4, 6] });
   });
 
@@ -112,9 +115,27 @@ describe('verifyCitations: evidence ids', () => {
   it('marks known ids verified with their own text, unknown ones unverified with no excerpt', () => {
     const marks = parseCitations('[[s-1-0]] [[s-9-9]] [[s-0-0]]');
     expect(verifyCitations(marks, evidence)).toEqual([
-      { kind: 'evidence', evidenceId: 's-1-0', quote: null, verified: true, score: null, excerpt: 'Sensor at (1, 0): empty', span: null, at: [0, 9] },
+      {
+        kind: 'evidence',
+        evidenceId: 's-1-0',
+        quote: null,
+        verified: true,
+        score: null,
+        excerpt: 'Sensor at (1, 0): empty',
+        span: null,
+        at: [0, 9],
+      },
       { kind: 'evidence', evidenceId: 's-9-9', quote: null, verified: false, score: null, excerpt: null, span: null, at: [10, 19] },
-      { kind: 'evidence', evidenceId: 's-0-0', quote: null, verified: true, score: null, excerpt: 'Sensor at (0, 0): chair', span: null, at: [20, 29] },
+      {
+        kind: 'evidence',
+        evidenceId: 's-0-0',
+        quote: null,
+        verified: true,
+        score: null,
+        excerpt: 'Sensor at (0, 0): chair',
+        span: null,
+        at: [20, 29],
+      },
     ]);
   });
 
@@ -135,7 +156,16 @@ describe('verifyCitations: quotations', () => {
 
   it('verifies an exact quotation, with its span in the unit and a score of 1', () => {
     const [c] = verifyCitations([quote('Nobody sat', [5, 15])], evidence);
-    expect(c).toEqual({ kind: 'quote', evidenceId: 'p-2', quote: 'Nobody sat', verified: true, score: 1, excerpt: 'Nobody sat', span: [38, 48], at: [5, 15] });
+    expect(c).toEqual({
+      kind: 'quote',
+      evidenceId: 'p-2',
+      quote: 'Nobody sat',
+      verified: true,
+      score: 1,
+      excerpt: 'Nobody sat',
+      span: [38, 48],
+      at: [5, 15],
+    });
     expect(evidence[1]!.text.slice(38, 48)).toBe('Nobody sat');
   });
 
@@ -163,7 +193,16 @@ describe('verifyCitations: quotations', () => {
     const target = 'the chair stood by the new window';
     const [c] = verifyCitations([quote(target, [3, 40])], evidence);
     // Seven words; all but "new" stand together in p-2.
-    expect(c).toEqual({ kind: 'quote', evidenceId: 'p-2', quote: target, verified: false, score: 6 / 7, excerpt: null, span: null, at: [3, 40] });
+    expect(c).toEqual({
+      kind: 'quote',
+      evidenceId: 'p-2',
+      quote: target,
+      verified: false,
+      score: 6 / 7,
+      excerpt: null,
+      span: null,
+      at: [3, 40],
+    });
     expect(c!.score).toBeGreaterThan(0);
     expect(c!.score).toBeLessThan(1);
   });

@@ -28,7 +28,11 @@ export function seatsOf(...names: string[]): DebaterSeat[] {
   return names.map((seat, answer) => ({ seat, answer, backend: 'builtin' }));
 }
 
-export function progress(turns: Iterable<number>, verdicts: Record<string, { given: number; ending?: number }>, judges: number): DebateProgress {
+export function progress(
+  turns: Iterable<number>,
+  verdicts: Record<string, { given: number; ending?: number }>,
+  judges: number,
+): DebateProgress {
   return {
     turns: new Set(turns),
     verdicts: new Map(Object.entries(verdicts).map(([stage, v]) => [stage, { given: v.given, ending: v.ending ?? 0 }])),

@@ -50,41 +50,73 @@ describe('schedule', () => {
     const steps = schedule(nyuLikeSpec(2, true), 2);
     expect(shape(steps)).toEqual(['J0:judge-0', 'M1@0', 'J2:judge-2', 'S3@2', 'J4:judge-4', 'S5@4', 'J6:final']);
     // The structure already ends with a judge round, which keeps its own settings as the final one.
-    expect(steps[6]).toEqual({ kind: 'judge', position: 6, round: { type: 'judge', visibleToDebaters: true, noteLimit: 300 }, stage: 'final' });
+    expect(steps[6]).toEqual({
+      kind: 'judge',
+      position: 6,
+      round: { type: 'judge', visibleToDebaters: true, noteLimit: 300 },
+      stage: 'final',
+    });
   });
 
   it('numbers turns by seat count: three seats take three turn indices per speech round', () => {
-    expect(shape(schedule(nyuLikeSpec(2, false), 3))).toEqual(['J0:judge-0', 'M1@0', 'J2:judge-2', 'S3@3', 'J4:judge-4', 'S5@6', 'J6:final']);
+    expect(shape(schedule(nyuLikeSpec(2, false), 3))).toEqual([
+      'J0:judge-0',
+      'M1@0',
+      'J2:judge-2',
+      'S3@3',
+      'J4:judge-4',
+      'S5@6',
+      'J6:final',
+    ]);
   });
 
   it('adds no extra final round when the closing ends with a judge round', () => {
-    const spec = specWith({ structure: { opening: [], repeating: [simultaneous()], closing: [judgeRound({ visibleToDebaters: false })] }, end: { maxRepeats: 3, judgeMayEnd: false } });
+    const spec = specWith({
+      structure: { opening: [], repeating: [simultaneous()], closing: [judgeRound({ visibleToDebaters: false })] },
+      end: { maxRepeats: 3, judgeMayEnd: false },
+    });
     const steps = schedule(spec, 2);
     expect(shape(steps)).toEqual(['M0@0', 'M1@2', 'M2@4', 'J3:final']);
     expect(steps[3]).toEqual({ kind: 'judge', position: 3, round: { type: 'judge', visibleToDebaters: false }, stage: 'final' });
   });
 
   it('appends a final judge round when the structure ends with speeches', () => {
-    const spec = specWith({ structure: { opening: [simultaneous()], repeating: [sequential()], closing: [sequential()] }, end: { maxRepeats: 2, judgeMayEnd: false } });
+    const spec = specWith({
+      structure: { opening: [simultaneous()], repeating: [sequential()], closing: [sequential()] },
+      end: { maxRepeats: 2, judgeMayEnd: false },
+    });
     expect(shape(schedule(spec, 2))).toEqual(['M0@0', 'S1@2', 'S2@4', 'S3@6', 'J4:final']);
   });
 
   it('runs the repeating rounds maxRepeats times, none at 0', () => {
     const spec = (maxRepeats: number): ProtocolSpec =>
-      specWith({ structure: { opening: [judgeRound()], repeating: [sequential(), judgeRound()], closing: [sequential()] }, end: { maxRepeats, judgeMayEnd: false } });
+      specWith({
+        structure: { opening: [judgeRound()], repeating: [sequential(), judgeRound()], closing: [sequential()] },
+        end: { maxRepeats, judgeMayEnd: false },
+      });
     expect(shape(schedule(spec(0), 2))).toEqual(['J0:judge-0', 'S1@0', 'J2:final']);
     expect(shape(schedule(spec(1), 2))).toEqual(['J0:judge-0', 'S1@0', 'J2:judge-2', 'S3@2', 'J4:final']);
     expect(schedule(spec(5), 2)).toHaveLength(1 + 2 * 5 + 1 + 1);
   });
 
   it('is just the final judge round for a direct protocol with no debaters', () => {
-    expect(schedule(PRESETS['direct']!, 0)).toEqual([{ kind: 'judge', position: 0, round: { type: 'judge', visibleToDebaters: false }, stage: 'final' }]);
-    const empty = specWith({ kind: 'direct', debaters: [], structure: { opening: [], repeating: [], closing: [] }, end: { maxRepeats: 0, judgeMayEnd: false } });
+    expect(schedule(PRESETS['direct']!, 0)).toEqual([
+      { kind: 'judge', position: 0, round: { type: 'judge', visibleToDebaters: false }, stage: 'final' },
+    ]);
+    const empty = specWith({
+      kind: 'direct',
+      debaters: [],
+      structure: { opening: [], repeating: [], closing: [] },
+      end: { maxRepeats: 0, judgeMayEnd: false },
+    });
     expect(schedule(empty, 0)).toEqual([{ kind: 'judge', position: 0, round: { type: 'judge' }, stage: 'final' }]);
   });
 
   it('drops speech rounds when there are no seats', () => {
-    const spec = specWith({ structure: { opening: [simultaneous()], repeating: [sequential()], closing: [] }, end: { maxRepeats: 3, judgeMayEnd: false } });
+    const spec = specWith({
+      structure: { opening: [simultaneous()], repeating: [sequential()], closing: [] },
+      end: { maxRepeats: 3, judgeMayEnd: false },
+    });
     expect(shape(schedule(spec, 0))).toEqual(['J0:final']);
   });
 
@@ -104,7 +136,7 @@ describe('speechLimits', () => {
     expect(speechLimits(spec, sequential())).toEqual({ chars: 900, quoteChars: 300, citations: 4 });
   });
 
-  it("lets a round override characters and quoted characters, not citations", () => {
+  it('lets a round override characters and quoted characters, not citations', () => {
     expect(speechLimits(spec, simultaneous({ charLimit: 750, quoteLimit: 250 }))).toEqual({ chars: 750, quoteChars: 250, citations: 4 });
     expect(speechLimits(spec, simultaneous({ quoteLimit: 0 }))).toEqual({ chars: 900, quoteChars: 0, citations: 4 });
   });
@@ -154,13 +186,20 @@ describe('nextAction: the default protocol (two seats, sequential, judged each r
   it('asks for the final verdict after the last round, then adjudicates on it', () => {
     const turns = [0, 1, 2, 3];
     const finalStep = { kind: 'judge', position: 3, round: { type: 'judge' }, stage: 'final' };
-    expect(nextAction(spec, seats, progress(turns, { 'judge-1': { given: 2 } }, judges))).toEqual({ kind: 'await-judges', stage: 'final', step: finalStep });
+    expect(nextAction(spec, seats, progress(turns, { 'judge-1': { given: 2 } }, judges))).toEqual({
+      kind: 'await-judges',
+      stage: 'final',
+      step: finalStep,
+    });
     expect(nextAction(spec, seats, progress(turns, { 'judge-1': { given: 2 }, final: { given: 1 } }, judges))).toEqual({
       kind: 'await-judges',
       stage: 'final',
       step: finalStep,
     });
-    expect(nextAction(spec, seats, progress(turns, { 'judge-1': { given: 2 }, final: { given: 2 } }, judges))).toEqual({ kind: 'adjudicate', stage: 'final' });
+    expect(nextAction(spec, seats, progress(turns, { 'judge-1': { given: 2 }, final: { given: 2 } }, judges))).toEqual({
+      kind: 'adjudicate',
+      stage: 'final',
+    });
   });
 
   it('walks the whole debate in order', () => {
@@ -222,7 +261,10 @@ describe('nextAction: simultaneous rounds', () => {
   });
 
   it('lets a later simultaneous round see everything before its own first turn', () => {
-    const khanLike = specWith({ structure: { opening: [], repeating: [simultaneous()], closing: [judgeRound()] }, end: { maxRepeats: 3, judgeMayEnd: false } });
+    const khanLike = specWith({
+      structure: { opening: [], repeating: [simultaneous()], closing: [judgeRound()] },
+      end: { maxRepeats: 3, judgeMayEnd: false },
+    });
     const step = { kind: 'speeches', position: 1, round: { type: 'simultaneous' }, simultaneous: true, firstTurn: 2 };
     expect(nextAction(khanLike, seatsOf('A', 'B'), progress([0, 1, 3], {}, 1))).toEqual({
       kind: 'speak',
@@ -257,7 +299,10 @@ describe('nextAction: judges ending the debate early', () => {
 
   it('goes on when only some judges asked to end', () => {
     const verdicts = { 'judge-0': { given: 2 }, 'judge-2': { given: 2, ending: 1 } };
-    expect(nextAction(spec, seats, progress([0, 1], verdicts, 2))).toMatchObject({ kind: 'speak', speeches: [{ index: 2, seat: 'A', visibleBefore: 2 }] });
+    expect(nextAction(spec, seats, progress([0, 1], verdicts, 2))).toMatchObject({
+      kind: 'speak',
+      speeches: [{ index: 2, seat: 'A', visibleBefore: 2 }],
+    });
   });
 
   it('waits for the judges still to answer even when those who answered all asked to end', () => {
@@ -307,7 +352,11 @@ describe('nextAction: other shapes', () => {
     const spec = PRESETS['direct']!;
     const finalStep = { kind: 'judge', position: 0, round: { type: 'judge', visibleToDebaters: false }, stage: 'final' };
     expect(nextAction(spec, [], progress([], {}, 3))).toEqual({ kind: 'await-judges', stage: 'final', step: finalStep });
-    expect(nextAction(spec, [], progress([], { final: { given: 2 } }, 3))).toEqual({ kind: 'await-judges', stage: 'final', step: finalStep });
+    expect(nextAction(spec, [], progress([], { final: { given: 2 } }, 3))).toEqual({
+      kind: 'await-judges',
+      stage: 'final',
+      step: finalStep,
+    });
     expect(nextAction(spec, [], progress([], { final: { given: 3 } }, 3))).toEqual({ kind: 'adjudicate', stage: 'final' });
   });
 
@@ -317,12 +366,18 @@ describe('nextAction: other shapes', () => {
   });
 
   it('names seats by the seat list, not by position letters', () => {
-    const spec = specWith({ structure: { opening: [], repeating: [sequential()], closing: [] }, end: { maxRepeats: 1, judgeMayEnd: false } });
+    const spec = specWith({
+      structure: { opening: [], repeating: [sequential()], closing: [] },
+      end: { maxRepeats: 1, judgeMayEnd: false },
+    });
     expect(walk(spec, seatsOf('X', 'Y', 'Z'), 1)).toEqual(['speak X0<0', 'speak Y1<1', 'speak Z2<2', 'await final', 'adjudicate final']);
   });
 
   it('takes the first missing speech of a sequential round, whatever came in after it', () => {
     const spec = specWith({});
-    expect(nextAction(spec, seatsOf('A', 'B'), progress([1], {}, 1))).toMatchObject({ kind: 'speak', speeches: [{ index: 0, seat: 'A', visibleBefore: 0 }] });
+    expect(nextAction(spec, seatsOf('A', 'B'), progress([1], {}, 1))).toMatchObject({
+      kind: 'speak',
+      speeches: [{ index: 0, seat: 'A', visibleBefore: 0 }],
+    });
   });
 });

@@ -1,6 +1,18 @@
 import { describe, expect, it } from 'vitest';
 import type { DebaterSeat, EvidenceUnit, VerdictView } from '../../contracts/src/index.js';
-import { awaitingView, citationView, judgeDebateView, judgeText, parseCitations, protocolView, schedule, turnView, verifyCitations, type JudgeStep } from '../src/index.js';
+import {
+  PRESETS,
+  awaitingView,
+  citationView,
+  judgeDebateView,
+  judgeText,
+  parseCitations,
+  protocolView,
+  schedule,
+  turnView,
+  verifyCitations,
+  type JudgeStep,
+} from '../src/index.js';
 import { nyuLikeSpec, specWith } from './factories.js';
 
 const sorted = (value: object): string[] => Object.keys(value).sort();
@@ -49,12 +61,46 @@ function fixture() {
     },
   ];
   const citations = [
-    { turnId: 't-0', kind: 'evidence' as const, evidenceId: 's-0-0', verified: true, excerpt: 'Sensor at (0, 0): chair', atStart: 6, atEnd: 15, id: 'c-0' },
-    { turnId: 't-0', kind: 'evidence' as const, evidenceId: 's-9-9', verified: false, excerpt: 'should never be shown', atStart: 16, atEnd: 25, id: 'c-1' },
-    { turnId: 't-0', kind: 'quote' as const, evidenceId: 'secret-unit', verified: false, excerpt: 'unverified quote', atStart: 26, atEnd: 49, score: 0.5, id: 'c-2' },
+    {
+      turnId: 't-0',
+      kind: 'evidence' as const,
+      evidenceId: 's-0-0',
+      verified: true,
+      excerpt: 'Sensor at (0, 0): chair',
+      atStart: 6,
+      atEnd: 15,
+      id: 'c-0',
+    },
+    {
+      turnId: 't-0',
+      kind: 'evidence' as const,
+      evidenceId: 's-9-9',
+      verified: false,
+      excerpt: 'should never be shown',
+      atStart: 16,
+      atEnd: 25,
+      id: 'c-1',
+    },
+    {
+      turnId: 't-0',
+      kind: 'quote' as const,
+      evidenceId: 'secret-unit',
+      verified: false,
+      excerpt: 'unverified quote',
+      atStart: 26,
+      atEnd: 48,
+      score: 0.5,
+      id: 'c-2',
+    },
   ];
   const drafts = [{ index: 2, seat: 'A', text: 'still wri', startedBy: 'worker-7' }];
-  const mine = { stage: 'judge-1', probabilities: [0, 0.2, 0, 0.8, 0], note: 'seat A cited a hidden chair', endsDebate: false, judgeId: 'j-1' };
+  const mine = {
+    stage: 'judge-1',
+    probabilities: [0, 0.2, 0, 0.8, 0],
+    note: 'seat A cited a hidden chair',
+    endsDebate: false,
+    judgeId: 'j-1',
+  };
   const myVerdicts: VerdictView[] = [mine];
   const spec = specWith({});
   const awaiting = awaitingView(spec, judgeStep(spec, 2, 'final'));
@@ -64,7 +110,19 @@ function fixture() {
 describe('judgeDebateView', () => {
   it('exposes exactly the whitelisted fields at every level', () => {
     const view = fixture();
-    expect(sorted(view)).toEqual(['answers', 'awaiting', 'context', 'drafts', 'id', 'myVerdicts', 'protocol', 'question', 'seats', 'status', 'turns']);
+    expect(sorted(view)).toEqual([
+      'answers',
+      'awaiting',
+      'context',
+      'drafts',
+      'id',
+      'myVerdicts',
+      'protocol',
+      'question',
+      'seats',
+      'status',
+      'turns',
+    ]);
     expect(sorted(view.protocol)).toEqual(['description', 'judgeMayEnd', 'kind', 'limits', 'rounds', 'scoring']);
     for (const round of view.protocol.rounds) expect(sorted(round)).toEqual(['position', 'stage', 'type']);
     for (const seat of view.seats) expect(sorted(seat)).toEqual(['answer', 'seat']);
@@ -117,18 +175,32 @@ describe('judgeDebateView', () => {
     expect(view.turns[0]!.citations).toEqual([
       { kind: 'evidence', evidenceId: 's-0-0', verified: true, excerpt: 'Sensor at (0, 0): chair', at: [6, 15] },
       { kind: 'evidence', evidenceId: 's-9-9', verified: false, excerpt: null, at: [16, 25] },
-      { kind: 'quote', evidenceId: null, verified: false, excerpt: null, at: [26, 49] },
+      { kind: 'quote', evidenceId: null, verified: false, excerpt: null, at: [26, 48] },
     ]);
     expect(view.turns[1]!.citations).toEqual([]);
   });
 
   it('shows only the verdicts it is given', () => {
-    expect(fixture().myVerdicts).toEqual([{ stage: 'judge-1', probabilities: [0, 0.2, 0, 0.8, 0], note: 'seat A cited a hidden chair', endsDebate: false }]);
+    expect(fixture().myVerdicts).toEqual([
+      { stage: 'judge-1', probabilities: [0, 0.2, 0, 0.8, 0], note: 'seat A cited a hidden chair', endsDebate: false },
+    ]);
   });
 
   it('does not leak hidden fields anywhere in the serialised view', () => {
     const json = JSON.stringify(fixture());
-    for (const hidden of ['groundTruth', 'simpleLabel', 'backend', 'should never be shown', 'unverified quote', 'secret-unit', 'score', 'judgeId', 'worker-7', 'debateId', '"hidden"']) {
+    for (const hidden of [
+      'groundTruth',
+      'simpleLabel',
+      'backend',
+      'should never be shown',
+      'unverified quote',
+      'secret-unit',
+      'score',
+      'judgeId',
+      'worker-7',
+      'debateId',
+      '"hidden"',
+    ]) {
       expect(json).not.toContain(hidden);
     }
   });
@@ -153,11 +225,8 @@ describe('protocolView', () => {
     });
   });
 
-  it('shows only the final judge round with no seats', () => {
-    expect(protocolView(specWith({ kind: 'direct', debaters: [] }), 0).rounds).toEqual([
-      { position: 0, type: 'judge', stage: 'judge-0' },
-      { position: 1, type: 'judge', stage: 'final' },
-    ]);
+  it('shows only the final judge round for a direct protocol', () => {
+    expect(protocolView(PRESETS['direct']!, 0).rounds).toEqual([{ position: 0, type: 'judge', stage: 'final' }]);
   });
 });
 
@@ -165,12 +234,27 @@ describe('awaitingView', () => {
   const spec = nyuLikeSpec(2, true);
 
   it('lets judges end the debate at a judge round before the final one, when the protocol allows', () => {
-    expect(awaitingView(spec, judgeStep(spec, 2, 'judge-0'))).toEqual({ stage: 'judge-0', mayEnd: true, noteVisibleToDebaters: true, noteLimit: null });
-    expect(awaitingView(spec, judgeStep(spec, 2, 'judge-4'))).toEqual({ stage: 'judge-4', mayEnd: true, noteVisibleToDebaters: true, noteLimit: 300 });
+    expect(awaitingView(spec, judgeStep(spec, 2, 'judge-0'))).toEqual({
+      stage: 'judge-0',
+      mayEnd: true,
+      noteVisibleToDebaters: true,
+      noteLimit: null,
+    });
+    expect(awaitingView(spec, judgeStep(spec, 2, 'judge-4'))).toEqual({
+      stage: 'judge-4',
+      mayEnd: true,
+      noteVisibleToDebaters: true,
+      noteLimit: 300,
+    });
   });
 
   it('never offers to end at the final round, nor where the protocol does not allow it', () => {
-    expect(awaitingView(spec, judgeStep(spec, 2, 'final'))).toEqual({ stage: 'final', mayEnd: false, noteVisibleToDebaters: true, noteLimit: 300 });
+    expect(awaitingView(spec, judgeStep(spec, 2, 'final'))).toEqual({
+      stage: 'final',
+      mayEnd: false,
+      noteVisibleToDebaters: true,
+      noteLimit: 300,
+    });
     const strict = nyuLikeSpec(2, false);
     expect(awaitingView(strict, judgeStep(strict, 2, 'judge-2')).mayEnd).toBe(false);
   });
@@ -181,7 +265,13 @@ describe('citationView and turnView', () => {
 
   it('drops the excerpt of an unverified citation', () => {
     expect(citationView(row)).toEqual({ kind: 'evidence', evidenceId: 'x', verified: false, excerpt: null, at: [3, 8] });
-    expect(citationView({ ...row, verified: true })).toEqual({ kind: 'evidence', evidenceId: 'x', verified: true, excerpt: 'text', at: [3, 8] });
+    expect(citationView({ ...row, verified: true })).toEqual({
+      kind: 'evidence',
+      evidenceId: 'x',
+      verified: true,
+      excerpt: 'text',
+      at: [3, 8],
+    });
   });
 
   it('shows a verified quotation, but not which unit it came from', () => {

@@ -151,6 +151,13 @@ export class ProtocolsController {
     return this.protocols.list();
   }
 
+  @Get('presets')
+  @Roles('admin', 'researcher')
+  @ApiOperation({ summary: 'Protocols from the debate literature, ready to add (POST /protocols with one as spec)' })
+  presets() {
+    return this.protocols.presets();
+  }
+
   @Get(':id')
   @Roles('admin', 'researcher')
   get(@Param('id', Uuid) id: string) {
