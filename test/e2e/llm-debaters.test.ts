@@ -210,6 +210,8 @@ describe('debaters and judges behind an OpenAI-compatible endpoint', () => {
       },
     });
     expect(refused.status, refused.text).toBe(422);
-    expect(refused.body.message, refused.text).toContain('spec.debaters.0.endpoint "nowhere" is not configured (TRIBUNAL_ENDPOINTS has fake)');
+    expect(refused.body.message, refused.text).toContain(
+      'spec.debaters.0.endpoint "nowhere" is not configured (TRIBUNAL_ENDPOINTS has fake)',
+    );
   });
 });

@@ -274,5 +274,6 @@ export const CONTROLLERS = [
   DatasetsController,
   ProtocolsController,
   DebatesController,
+  CampaignsController,
   LabelsController,
 ];

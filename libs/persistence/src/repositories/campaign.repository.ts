@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
 import type { DebateStatus } from '../../../contracts/src/index.js';
 import { CampaignEntity, CampaignEntryEntity } from '../entities/index.js';
 
@@ -87,7 +87,7 @@ export class CampaignRepository {
       [campaign.id, debateId],
     )) as { active: string }[];
     if (Number(active) >= campaign.concurrency) throw new CampaignFull('campaign is at its concurrency');
-    const claimed = await manager.update(CampaignEntryEntity, { id: entryId, debateId: null as unknown as string }, { debateId });
+    const claimed = await manager.update(CampaignEntryEntity, { id: entryId, debateId: IsNull() }, { debateId });
     if (!claimed.affected) throw new CampaignFull('entry already started');
   }
 

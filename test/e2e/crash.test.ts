@@ -1,0 +1,146 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
+import type { CampaignProgressView } from '../../libs/contracts/src/index.js';
+import { createRng } from '../../libs/world/src/index.js';
+import { connectSocket, eventually, http, userKey, type TestApp } from '../support/app.js';
+import { protocol, worldDisputes } from '../support/factories.js';
+import { assignedAnswer, FakeLlm, type ChatRequest } from '../support/fake-llm.js';
+import { createTestDatabase } from '../support/postgres.js';
+
+const WORKER = resolve('dist/apps/worker/src/main.js');
+const DEBATES = 10;
+const KILLS = 6;
+const END = ' [end of speech]';
+
+/** Speeches long enough to be killed mid-stream: about a second each. */
+function speech(request: ChatRequest): { text: string; chunkSize: number; delayMs: number } {
+  const id = /\[\[(s-\d+-\d+)\]\]/.exec(request.messages[0]!.content)?.[1] ?? 's-0-0';
+  return {
+    text: `I hold that the answer is "${assignedAnswer(request)}". ${'The readings agree. '.repeat(6)}See [[${id}]].${END}`,
+    chunkSize: 10,
+    delayMs: 60,
+  };
+}
+
+describe('killing workers at random points', () => {
+  let llm: FakeLlm;
+  let api: RunningProcess;
+  let app: TestApp;
+  let db: pg.Client;
+  let env: Record<string, string>;
+  const workers = new Set<ChildProcess>();
+  const logs = mkdtempSync(join(tmpdir(), 'tribunal-crash-'));
+  let started = 0;
+
+  function startWorker(): ChildProcess {
+    const child = spawn(process.execPath, [WORKER], { env: { ...env, PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const log = createWriteStream(join(logs, `worker-${++started}.log`));
+    child.stdout!.pipe(log);
+    child.stderr!.pipe(log);
+    workers.add(child);
+    child.on('exit', () => workers.delete(child));
+    return child;
+  }
+
+  beforeAll(async () => {
+    if (!existsSync(WORKER)) throw new Error(`${WORKER} is missing: run "npm run build" first (npm test does)`);
+    llm = await new FakeLlm(speech).start();
+    const database = await createTestDatabase();
+    env = {
+      DATABASE_URL: database.url,
+      LOG_LEVEL: 'warn',
+      TRIBUNAL_DEMO: 'false',
+      TRIBUNAL_ENDPOINTS: JSON.stringify({ fake: { baseUrl: llm.url, timeoutSeconds: 30 } }),
+      TRIBUNAL_JOB_HEARTBEAT_SECONDS: '10',
+      TRIBUNAL_QUEUE_SUPERVISE_SECONDS: '1',
+      TRIBUNAL_JOB_RETRIES: '30',
+      TRIBUNAL_JOB_RETRY_DELAY_SECONDS: '1',
+    };
+    api = await startProcess(['api'], { ...env, PORT: '0' });
+    app = { running: api, url: api.url!, adminKey: api.adminKey!, databaseUrl: database.url, close: async () => database.drop() };
+    db = new pg.Client({ connectionString: database.url });
+    await db.connect();
+  });
+  afterAll(async () => {
+    for (const w of workers) w.kill('SIGKILL');
+    await db?.end();
+    await api?.app.close();
+    await app?.close();
+    await llm?.stop();
+  });
+
+  it('finishes every debate of a campaign with no turn lost or duplicated', async () => {
+    const researcher = (await userKey(app, 'researcher')).key;
+    const { disputes } = await worldDisputes(app, researcher, { name: 'crash', seed: 8, size: DEBATES });
+    const protocolId = await protocol(app, researcher, 'crash', {
+      structure: { opening: [{ type: 'simultaneous' }], repeating: [{ type: 'judge' }, { type: 'sequential' }], closing: [] },
+      end: { maxRepeats: 1, judgeMayEnd: false },
+      debaters: [
+        { backend: 'openai', endpoint: 'fake', model: 'debater' },
+        { backend: 'openai', endpoint: 'fake', model: 'debater' },
+      ],
+    });
+    const observer = connectSocket(app, researcher);
+    const progress: CampaignProgressView[] = [];
+    observer.on('campaign.progress', (p) => progress.push(p));
+    const campaign = await http(app, 'POST', '/campaigns', researcher, {
+      name: 'under fire',
+      protocolId,
+      disputeIds: disputes.map((d) => d.id),
+      concurrency: 4,
+    });
+    expect(campaign.status, campaign.text).toBe(201);
+    const joined = await observer.timeout(5000).emitWithAck('campaign.join', { campaignId: campaign.body.id });
+    expect(joined).toMatchObject({ ok: true, data: { total: DEBATES } });
+
+    // Two workers share the work; one of them, chosen at random, is killed at a random moment, six times.
+    const seed = Date.now() % 100_000;
+    const random = createRng(seed);
+    startWorker();
+    startWorker();
+    for (let kill = 0; kill < KILLS; kill++) {
+      await new Promise((r) => setTimeout(r, 700 + random() * 2300));
+      const victims = [...workers];
+      victims[Math.floor(random() * victims.length)]?.kill('SIGKILL');
+      startWorker();
+    }
+    const done = await eventually(
+      `the campaign to complete (random seed ${seed}, worker logs in ${logs})`,
+      async () => {
+        const p = await http<CampaignProgressView>(app, 'GET', `/campaigns/${campaign.body.id}`, researcher);
+        return p.body.status === 'completed' ? p.body : undefined;
+      },
+      240_000,
+    );
+    expect(done.debates).toEqual({ completed: DEBATES });
+    expect(done.waiting).toBe(0);
+
+    const { rows: debates } = await db.query(`SELECT id, status FROM debates WHERE campaign_id = $1`, [campaign.body.id]);
+    expect(debates).toHaveLength(DEBATES);
+    for (const { id } of debates) {
+      const { rows: turns } = await db.query('SELECT index, text FROM turns WHERE debate_id = $1 ORDER BY index', [id]);
+      expect(turns.map((t) => t.index)).toEqual([0, 1, 2, 3]);
+      // Only whole speeches were kept: none cut short by a killed stream.
+      for (const t of turns) expect(t.text.endsWith(END), `turn ${t.index} of ${id}`).toBe(true);
+      const { rows: verdicts } = await db.query('SELECT stage FROM verdicts WHERE debate_id = $1 ORDER BY stage', [id]);
+      expect(verdicts.map((v) => v.stage)).toEqual(['final', 'judge-1']);
+      const { rows: labels } = await db.query(`SELECT count(*)::int AS n FROM labels WHERE provenance -> 'debates' -> 0 ->> 'id' = $1`, [
+        id,
+      ]);
+      expect(labels[0].n).toBeLessThanOrEqual(1);
+    }
+    expect((await db.query('SELECT count(*)::int AS n FROM speech_drafts')).rows[0].n).toBe(0);
+    expect(started).toBe(2 + KILLS);
+    // Some speeches were cut off by a kill and asked for again: the kills landed mid-stream.
+    expect(llm.speechRequests.length).toBeGreaterThan(DEBATES * 4);
+    // Progress was reported live as debates ended, ending with the completed campaign.
+    await eventually('the last progress event', async () => progress.at(-1)?.status === 'completed');
+    expect(progress.length).toBeGreaterThan(DEBATES / 2);
+    observer.close();
+  }, 300_000);
+});
