@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -54,6 +54,51 @@ describe('the tribunal command', () => {
     expect(again.stderr).toContain('a dataset named "cli-rooms" already exists');
     const user = await tribunal(['users', 'create', 'carol', 'judge'], env);
     expect(user.stdout).toMatch(/created judge "carol" .*\ntrb_[A-Za-z0-9_-]{43}/);
+  });
+
+  it('lists the presets and adds protocols from YAML, naming the field of a bad one', async () => {
+    const env = { TRIBUNAL_DATA_DIR: dir };
+    const presets = await tribunal(['protocols', 'presets'], env);
+    for (const name of [
+      'nyu-2023-debate',
+      'nyu-2023-consultancy',
+      'khan-2024-debate',
+      'khan-2024-interactive',
+      'khan-2024-consultancy',
+      'direct',
+    ]) {
+      expect(presets.stdout).toContain(name);
+    }
+    const nyu = JSON.parse((await tribunal(['protocols', 'presets', 'nyu-2023-debate'], env)).stdout) as Record<string, unknown>;
+    expect(nyu).toMatchObject({ kind: 'debate', scoring: { kind: 'log', base: 2, perTurnPenalty: 0.05 } });
+    const yaml = join(dir, 'consultancy.yaml');
+    writeFileSync(
+      yaml,
+      [
+        'kind: consultancy',
+        'structure:',
+        '  opening: []',
+        '  repeating: [{ type: sequential }, { type: judge, visibleToDebaters: true }]',
+        '  closing: []',
+        'end: { maxRepeats: 2, judgeMayEnd: true }',
+        'limits: { chars: 800, citations: 2, overLimit: truncate }',
+        'assignment: random',
+        'debaters: [{ backend: builtin }]',
+        'judges: { count: 1, kind: simulated }',
+        'scoring: { kind: log, base: 2, perTurnPenalty: 0.05 }',
+        'adjudication: { method: mean, threshold: 0.8 }',
+      ].join('\n'),
+    );
+    const created = await tribunal(['protocols', 'create', 'my-consultancy', '--file', yaml], env);
+    expect(created.stderr).toBe('');
+    expect(created.stdout).toMatch(/added protocol "my-consultancy" version 1 \([0-9a-f-]{36}\)/);
+    expect((await tribunal(['protocols', 'create', 'my-consultancy', '--file', yaml], env)).stdout).toContain('version 2');
+    writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('chars: 800', 'chars: 5'));
+    const refused = await tribunal(['protocols', 'create', 'broken', '--file', yaml], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('spec.limits.chars must not be less than 20');
+    writeFileSync(yaml, 'kind: [unclosed');
+    expect((await tribunal(['protocols', 'create', 'broken', '--file', yaml], env)).stderr).toContain('is neither JSON nor YAML');
   });
 
   it('refuses to open an embedded database another process holds', async () => {

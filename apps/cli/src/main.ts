@@ -16,6 +16,7 @@ import {
   IdentityRepository,
   writeMigration,
 } from '../../../libs/persistence/src/index.js';
+import { PROTOCOLS_USAGE, protocolsCommand, UsageError } from './protocols-command.js';
 import { runProcess } from './run-process.js';
 
 const USAGE = `tribunal <command>
@@ -25,12 +26,11 @@ const USAGE = `tribunal <command>
   world load --name N [--seed S] [--size K] [--params JSON]
                                         generate and load a dataset of the built-in world
   users create NAME ROLE                create a user (${ROLES.join(', ')}) and print its API key
+  ${PROTOCOLS_USAGE}
   migration:generate NAME               write a migration for entity changes (needs DATABASE_URL)
 
 Settings come from the environment: DATABASE_URL, TRIBUNAL_DATA_DIR, PORT, HOST, LOG_LEVEL,
-TRIBUNAL_WORKER_CONCURRENCY, TRIBUNAL_DEMO, TRIBUNAL_DEMO_SEED, TRIBUNAL_DEMO_SIZE, TRIBUNAL_DEMO_DEBATES.`;
-
-class UsageError extends Error {}
+TRIBUNAL_WORKER_CONCURRENCY, TRIBUNAL_DEMO*, TRIBUNAL_ENDPOINTS, TRIBUNAL_JOB_* (see the README).`;
 
 async function withDatabase<T>(config: TribunalConfig, work: (database: Database) => Promise<T>): Promise<T> {
   const database = await Database.open(databaseTarget(config));
@@ -107,6 +107,11 @@ async function main(argv: string[]): Promise<void> {
         const { user, key } = await new AuthService(new IdentityRepository(database.dataSource)).createUser(name, role as Role);
         console.log(`created ${user.role} "${user.name}" (${user.id}); API key, shown this once:\n${key}`);
       });
+      return;
+    }
+    case 'protocols': {
+      const config = loadConfig(process.env);
+      await protocolsCommand(rest, config, (work) => withDatabase(config, work));
       return;
     }
     case 'migration:generate': {

@@ -91,7 +91,7 @@ export class JudgesSpec {
   @IsOptional() @IsString() @Matches(/^[a-z0-9_-]+$/) endpoint?: string;
   @IsOptional() @IsString() @MaxLength(200) model?: string;
   /** A human judge who has not answered this long after being asked ends the debate as failed. */
-  @IsOptional() @IsInt() @Min(10) @Max(30 * 86_400) deadlineSeconds?: number;
+  @IsOptional() @IsInt() @Min(1) @Max(30 * 86_400) deadlineSeconds?: number;
 }
 
 /** The rule judges are scored by, shown to them: log score of the final probability on the truth, minus a penalty per judge round continued. */

@@ -96,10 +96,15 @@ export class JobQueue {
   }
 
   async work<N extends JobName>(name: N, concurrency: number, handler: JobHandler<N>): Promise<void> {
-    await this.boss.work<JobPayloads[N]>(name, { localConcurrency: concurrency, pollingIntervalSeconds: 0.5 }, async (jobs) => {
-      for (const job of jobs)
-        await handler(job.data, { id: job.id, attempt: job.retryCount, lastAttempt: job.retryCount >= this.policy.retries });
-    });
+    // Deferred jobs (retries, deadlines) raise no notification when they fall due: poll for them often.
+    await this.boss.work<JobPayloads[N]>(
+      name,
+      { localConcurrency: concurrency, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 1 },
+      async (jobs) => {
+        for (const job of jobs)
+          await handler(job.data, { id: job.id, attempt: job.retryCount, lastAttempt: job.retryCount >= this.policy.retries });
+      },
+    );
   }
 
   async stop(): Promise<void> {

@@ -1,0 +1,60 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parse as parseYaml } from 'yaml';
+import type { TribunalConfig } from '../../../libs/config/src/index.js';
+import { ModelEndpoints, ProtocolsService } from '../../../libs/core/src/index.js';
+import { DebateRepository, type Database } from '../../../libs/persistence/src/index.js';
+import { PRESETS } from '../../../libs/debate/src/index.js';
+
+export const PROTOCOLS_USAGE = `protocols presets [NAME]              list the presets, or print one as JSON to start from
+  protocols create NAME --file SPEC     add a protocol (or its next version) from a JSON or YAML file
+  protocols list                        every protocol version`;
+
+export class UsageError extends Error {}
+
+/** A protocol spec from a file: YAML (a superset of JSON) unless it fails to parse, which names the file and line. */
+export function readSpec(file: string): unknown {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as Error).message}`);
+  }
+  try {
+    return parseYaml(text);
+  } catch (error) {
+    throw new UsageError(`${file} is neither JSON nor YAML: ${(error as Error).message}`);
+  }
+}
+
+export async function protocolsCommand(args: string[], config: TribunalConfig, withDatabase: <T>(work: (db: Database) => Promise<T>) => Promise<T>): Promise<void> {
+  const [sub, ...rest] = args;
+  if (sub === 'presets') {
+    const [name] = rest;
+    if (!name) {
+      for (const [preset, spec] of Object.entries(PRESETS)) console.log(`${preset.padEnd(24)} ${spec.description ?? spec.kind}`);
+      return;
+    }
+    const spec = PRESETS[name];
+    if (!spec) throw new UsageError(`no preset named "${name}"; the presets are ${Object.keys(PRESETS).join(', ')}`);
+    console.log(JSON.stringify(spec, null, 2));
+    return;
+  }
+  const service = (db: Database) => new ProtocolsService(new DebateRepository(db.dataSource), new ModelEndpoints(config));
+  if (sub === 'create') {
+    const { values, positionals } = parseArgs({ args: rest, options: { file: { type: 'string' } }, allowPositionals: true });
+    const [name] = positionals;
+    if (!name || !values.file) throw new UsageError('usage: tribunal protocols create NAME --file SPEC.(json|yaml)');
+    const spec = readSpec(values.file);
+    const created = await withDatabase((db) => service(db).create(name, spec, null));
+    console.log(`added protocol "${created.name}" version ${created.version} (${created.id})`);
+    return;
+  }
+  if (sub === 'list') {
+    for (const p of await withDatabase((db) => service(db).list())) {
+      console.log(`${p.id}  ${p.name} v${p.version}  ${p.kind}${p.lockedAt ? '  (used)' : ''}`);
+    }
+    return;
+  }
+  throw new UsageError(`usage:\n  ${PROTOCOLS_USAGE}`);
+}
