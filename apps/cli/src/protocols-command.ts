@@ -27,7 +27,11 @@ export function readSpec(file: string): unknown {
   }
 }
 
-export async function protocolsCommand(args: string[], config: TribunalConfig, withDatabase: <T>(work: (db: Database) => Promise<T>) => Promise<T>): Promise<void> {
+export async function protocolsCommand(
+  args: string[],
+  config: TribunalConfig,
+  withDatabase: <T>(work: (db: Database) => Promise<T>) => Promise<T>,
+): Promise<void> {
   const [sub, ...rest] = args;
   if (sub === 'presets') {
     const [name] = rest;

@@ -260,7 +260,9 @@ export class DebatesService {
       const snapshot = text;
       saving = saving
         .then(() => this.debates.saveDraft({ debateId, index: speech.index, seat: speech.seat, text: snapshot }))
-        .catch((error: Error) => this.logger.warn(`debate ${debateId}: could not save the draft of turn ${speech.index}: ${error.message}`));
+        .catch((error: Error) =>
+          this.logger.warn(`debate ${debateId}: could not save the draft of turn ${speech.index}: ${error.message}`),
+        );
     };
     return {
       push: (delta: string) => {

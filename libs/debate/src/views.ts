@@ -103,7 +103,9 @@ export function judgeDebateView(input: {
         input.citations.filter((c) => c.turnId === t.id),
       ),
     ),
-    drafts: input.drafts.filter((d) => !input.turns.some((t) => t.index === d.index)).map((d) => ({ index: d.index, seat: d.seat, text: d.text })),
+    drafts: input.drafts
+      .filter((d) => !input.turns.some((t) => t.index === d.index))
+      .map((d) => ({ index: d.index, seat: d.seat, text: d.text })),
     awaiting: input.awaiting,
     myVerdicts: input.myVerdicts.map((v) => ({
       stage: v.stage,
