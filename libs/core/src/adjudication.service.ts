@@ -4,7 +4,8 @@ import { clearCut, meanPool } from '../../judging/src/index.js';
 import { LabelRepository, type LabelEntity } from '../../persistence/src/index.js';
 import { JobQueue } from '../../queue/src/index.js';
 import { DebateEvents } from './debate-events.js';
-import { DebatesService, progressOf } from './debates.service.js';
+import { progressOf } from './debate-progress.js';
+import { DebatesService } from './debates.service.js';
 
 /** Turns a finished debate's final verdicts into a complex-process label, when the outcome is clear-cut. */
 @Injectable()

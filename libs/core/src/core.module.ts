@@ -12,6 +12,7 @@ import { JudgingService } from './judging.service.js';
 import { LabelsService } from './labels.service.js';
 import { ModelEndpoints } from './model-endpoints.js';
 import { ProtocolsService } from './protocols.service.js';
+import { SpeechesService } from './speeches.service.js';
 import { runtimeProviders } from './runtime.js';
 
 const SERVICES = [
@@ -27,6 +28,7 @@ const SERVICES = [
   DemoService,
   CampaignsService,
   ModelEndpoints,
+  SpeechesService,
 ];
 
 /** The application layer every process shares: database, queue, repositories and domain services. */

@@ -5,7 +5,8 @@ import { probabilityProblem, simulatedJudge } from '../../judging/src/index.js';
 import { DebateRepository, type DebateRecord, type JudgeAssignmentEntity } from '../../persistence/src/index.js';
 import { JobQueue } from '../../queue/src/index.js';
 import type { Principal } from './auth.service.js';
-import { DebatesService, progressOf } from './debates.service.js';
+import { progressOf } from './debate-progress.js';
+import { DebatesService } from './debates.service.js';
 import { ModelEndpoints } from './model-endpoints.js';
 
 export interface VerdictSubmission {

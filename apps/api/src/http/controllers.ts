@@ -24,6 +24,7 @@ import {
   JudgingService,
   LabelsService,
   ProtocolsService,
+  SpeechesService,
   type Principal,
 } from '../../../../libs/core/src/index.js';
 import { CurrentPrincipal, Public, Roles } from '../auth/roles.js';
@@ -171,6 +172,7 @@ export class DebatesController {
   constructor(
     private readonly debates: DebatesService,
     private readonly judging: JudgingService,
+    private readonly speeches: SpeechesService,
   ) {}
 
   @Post('debates')
@@ -198,7 +200,7 @@ export class DebatesController {
   @HttpCode(201)
   @ApiOperation({ summary: 'Speak for a manual debater seat' })
   speak(@Param('id', Uuid) id: string, @Body() body: SpeechDto) {
-    return this.debates.submitSpeech(id, body.seat, body.text);
+    return this.speeches.submit(id, body.seat, body.text);
   }
 
   @Post('debates/:id/verdicts')
