@@ -3,6 +3,15 @@ import type { ProtocolSpec, RoundSpec } from '../../contracts/src/index.js';
 const judge = (visibleToDebaters: boolean, noteLimit?: number): RoundSpec => ({ type: 'judge', visibleToDebaters, noteLimit });
 const NYU_SCORING = { kind: 'log', base: 2, perTurnPenalty: 0.05 } as const;
 const CLEAR_CUT = { method: 'mean', threshold: 0.8 } as const;
+/** What every preset shares: one human judge, scored as on the NYU platform, clear-cut labels only. */
+const COMMON = { judges: { count: 1, kind: 'human' }, scoring: NYU_SCORING, adjudication: CLEAR_CUT } as const;
+const TWO_BUILTIN: ProtocolSpec['debaters'] = [{ backend: 'builtin' }, { backend: 'builtin' }];
+/** Khan et al. 2024: three rounds, a word budget of about 150, quotations checked. */
+const KHAN = {
+  end: { maxRepeats: 3, judgeMayEnd: false },
+  limits: { chars: 900, quoteChars: 500, citations: 10, overLimit: 'retry', retries: 1 },
+  ...COMMON,
+} as const;
 
 /**
  * Protocols from the debate literature, as data. A preset's debaters are built-in model copies and
@@ -23,10 +32,8 @@ export const PRESETS: Record<string, ProtocolSpec> = {
     end: { maxRepeats: 10, judgeMayEnd: true },
     limits: { chars: 750, quoteChars: 250, citations: 10, overLimit: 'truncate' },
     assignment: 'simple-vs-model',
-    debaters: [{ backend: 'builtin' }, { backend: 'builtin' }],
-    judges: { count: 1, kind: 'human' },
-    scoring: NYU_SCORING,
-    adjudication: CLEAR_CUT,
+    debaters: TWO_BUILTIN,
+    ...COMMON,
   },
   /** Michael et al. 2023 (NYU): one consultant on a random side, sequential speeches and judge feedback until the judge ends it. */
   'nyu-2023-consultancy': {
@@ -42,9 +49,7 @@ export const PRESETS: Record<string, ProtocolSpec> = {
     limits: { chars: 1500, quoteChars: 500, citations: 10, overLimit: 'truncate' },
     assignment: 'random',
     debaters: [{ backend: 'builtin' }],
-    judges: { count: 1, kind: 'human' },
-    scoring: NYU_SCORING,
-    adjudication: CLEAR_CUT,
+    ...COMMON,
   },
   /** Khan et al. 2024: three rounds of simultaneous speeches, quotations shown as verified or not, judged at the end. */
   'khan-2024-debate': {
@@ -52,13 +57,9 @@ export const PRESETS: Record<string, ProtocolSpec> = {
     description:
       'Khan et al. 2024 debate: two debaters argue opposite answers over three rounds of simultaneous speeches; quotations are checked against the story and shown as <v_quote> or <u_quote>; the judge answers at the end.',
     structure: { opening: [], repeating: [{ type: 'simultaneous' }], closing: [judge(false)] },
-    end: { maxRepeats: 3, judgeMayEnd: false },
-    limits: { chars: 900, quoteChars: 500, citations: 10, overLimit: 'retry', retries: 1 },
     assignment: 'simple-vs-model',
-    debaters: [{ backend: 'builtin' }, { backend: 'builtin' }],
-    judges: { count: 1, kind: 'human' },
-    scoring: NYU_SCORING,
-    adjudication: CLEAR_CUT,
+    debaters: TWO_BUILTIN,
+    ...KHAN,
   },
   /** Khan et al. 2024: interactive debate, where the judge may question the debaters between rounds. */
   'khan-2024-interactive': {
@@ -66,13 +67,9 @@ export const PRESETS: Record<string, ProtocolSpec> = {
     description:
       'Khan et al. 2024 interactive debate: as the debate preset, but after each round the judge may write a question or comment that the debaters read before the next round.',
     structure: { opening: [], repeating: [{ type: 'simultaneous' }, judge(true, 500)], closing: [] },
-    end: { maxRepeats: 3, judgeMayEnd: false },
-    limits: { chars: 900, quoteChars: 500, citations: 10, overLimit: 'retry', retries: 1 },
     assignment: 'simple-vs-model',
-    debaters: [{ backend: 'builtin' }, { backend: 'builtin' }],
-    judges: { count: 1, kind: 'human' },
-    scoring: NYU_SCORING,
-    adjudication: CLEAR_CUT,
+    debaters: TWO_BUILTIN,
+    ...KHAN,
   },
   /** Khan et al. 2024: consultancy, one consultant on a random side for three rounds. */
   'khan-2024-consultancy': {
@@ -80,13 +77,9 @@ export const PRESETS: Record<string, ProtocolSpec> = {
     description:
       'Khan et al. 2024 consultancy: a single consultant argues a side drawn at random over three rounds; the judge answers at the end.',
     structure: { opening: [], repeating: [{ type: 'sequential' }], closing: [judge(false)] },
-    end: { maxRepeats: 3, judgeMayEnd: false },
-    limits: { chars: 900, quoteChars: 500, citations: 10, overLimit: 'retry', retries: 1 },
     assignment: 'random',
     debaters: [{ backend: 'builtin' }],
-    judges: { count: 1, kind: 'human' },
-    scoring: NYU_SCORING,
-    adjudication: CLEAR_CUT,
+    ...KHAN,
   },
   /** The baseline: the judge answers alone, from what they can see of the item. */
   direct: {
@@ -97,8 +90,6 @@ export const PRESETS: Record<string, ProtocolSpec> = {
     limits: { chars: 100, citations: 0, overLimit: 'truncate' },
     assignment: 'simple-vs-model',
     debaters: [],
-    judges: { count: 1, kind: 'human' },
-    scoring: NYU_SCORING,
-    adjudication: CLEAR_CUT,
+    ...COMMON,
   },
 };
