@@ -1,4 +1,7 @@
 import 'reflect-metadata';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { Logger, Module, type DynamicModule, type INestApplicationContext, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
@@ -27,6 +30,13 @@ export interface RunningProcess {
   url: string | undefined;
   /** The admin key, when this start created the first admin. */
   adminKey: string | null;
+}
+
+/** The built web app: apps/web/dist, seen from the sources (tests) or from dist/ (a build). */
+function webAppDir(): string | undefined {
+  return ['../../web/dist', '../../../../apps/web/dist']
+    .map((relative) => fileURLToPath(new URL(relative, import.meta.url)))
+    .find((dir) => existsSync(join(dir, 'index.html')));
 }
 
 /** The OpenAPI document, served at /docs (and /docs-json). */
@@ -63,6 +73,9 @@ export async function startProcess(
   app.useWebSocketAdapter(new IoAdapter(app));
   app.enableShutdownHooks();
   serveOpenApi(app);
+  const web = webAppDir();
+  if (web) app.useStaticAssets(web, { index: 'index.html' });
+  else new Logger('Tribunal').warn('the web app is not built (npm run build:web); the API alone is served');
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host}:${address.port}`;

@@ -1,6 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import type { TribunalConfig } from '../../config/src/index.js';
 import { AdjudicationService } from './adjudication.service.js';
+import { AnalyticsService } from './analytics.service.js';
 import { AuthService } from './auth.service.js';
 import { CampaignsService } from './campaigns.service.js';
 import { DatasetsService } from './datasets.service.js';
@@ -29,6 +30,7 @@ const SERVICES = [
   CampaignsService,
   ModelEndpoints,
   SpeechesService,
+  AnalyticsService,
 ];
 
 /** The application layer every process shares: database, queue, repositories and domain services. */

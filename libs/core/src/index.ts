@@ -15,3 +15,4 @@ export * from './errors.js';
 export * from './campaigns.service.js';
 export * from './model-endpoints.js';
 export * from './speeches.service.js';
+export * from './analytics.service.js';

@@ -16,6 +16,7 @@ import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagg
 import type { Response } from 'express';
 import type { DebateStatus } from '../../../../libs/contracts/src/index.js';
 import {
+  AnalyticsService,
   AuthService,
   CampaignsService,
   DatasetsService,
@@ -253,6 +254,21 @@ export class CampaignsController {
   }
 }
 
+@ApiTags('analytics')
+@Controller('analytics')
+export class AnalyticsController {
+  constructor(private readonly analytics: AnalyticsService) {}
+
+  @Get('protocols')
+  @Roles('admin', 'researcher')
+  @ApiOperation({
+    summary: 'Per protocol version: judge accuracy and calibration where the truth is known, reward, rounds, time to verdict',
+  })
+  protocols() {
+    return this.analytics.compareProtocols();
+  }
+}
+
 @ApiTags('labels')
 @Controller('labels')
 export class LabelsController {
@@ -277,5 +293,6 @@ export const CONTROLLERS = [
   ProtocolsController,
   DebatesController,
   CampaignsController,
+  AnalyticsController,
   LabelsController,
 ];

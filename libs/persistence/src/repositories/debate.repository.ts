@@ -26,6 +26,19 @@ export interface DebateRecord {
   drafts: SpeechDraftEntity[];
 }
 
+export interface FinishedDebate {
+  id: string;
+  status: 'completed' | 'failed';
+  createdAt: Date;
+  endedAt: Date | null;
+  protocolId: string;
+  groundTruth: number | null;
+  seats: number;
+  speeches: number;
+  /** In the order given. */
+  verdicts: { assignmentId: string; stage: string; probabilities: number[] }[];
+}
+
 export type NewCitation = Omit<CitationEntity, 'id' | 'turnId' | 'turn'>;
 
 export interface NewDebate {
@@ -242,6 +255,20 @@ export class DebateRepository {
   async debateOfAssignment(assignmentId: string): Promise<string | null> {
     const assignment = await this.dataSource.getRepository(JudgeAssignmentEntity).findOneBy({ id: assignmentId });
     return assignment?.debateId ?? null;
+  }
+
+  /** Every finished debate with its protocol, the item's truth, speeches, and verdicts: what analytics need. */
+  async finished(): Promise<FinishedDebate[]> {
+    const rows: (Omit<FinishedDebate, 'speeches' | 'seats'> & { speeches: string; seats: number })[] = await this.dataSource.query(
+      `SELECT d.id, d.status, d.created_at AS "createdAt", d.ended_at AS "endedAt", d.protocol_id AS "protocolId",
+              i.ground_truth AS "groundTruth", jsonb_array_length(d.seats) AS seats,
+              (SELECT count(*) FROM turns t WHERE t.debate_id = d.id) AS speeches,
+              coalesce((SELECT json_agg(json_build_object('assignmentId', v.assignment_id, 'stage', v.stage, 'probabilities', v.probabilities)
+                                 ORDER BY v.created_at) FROM verdicts v WHERE v.debate_id = d.id), '[]') AS verdicts
+         FROM debates d JOIN items i ON i.id = d.item_id
+        WHERE d.status IN ('completed', 'failed')`,
+    );
+    return rows.map((r) => ({ ...r, speeches: Number(r.speeches), seats: Number(r.seats) }));
   }
 
   /** Locks a debate's row for the rest of the transaction. */

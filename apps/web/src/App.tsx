@@ -1,0 +1,85 @@
+import { useEffect, useState } from 'react';
+import { api, storeKey, storedKey, type Me } from './api.js';
+import { CampaignsPage } from './pages/Campaigns.js';
+import { ComparePage } from './pages/Compare.js';
+import { DatasetsPage } from './pages/Datasets.js';
+import { DebatePage } from './pages/Debate.js';
+import { DebatesPage } from './pages/Debates.js';
+import { JudgeQueue } from './pages/JudgeQueue.js';
+import { ProtocolsPage } from './pages/Protocols.js';
+import { SignIn } from './pages/SignIn.js';
+
+function useHash(): string {
+  const [hash, setHash] = useState(location.hash.slice(1) || '/');
+  useEffect(() => {
+    const onChange = () => setHash(location.hash.slice(1) || '/');
+    addEventListener('hashchange', onChange);
+    return () => removeEventListener('hashchange', onChange);
+  }, []);
+  return hash;
+}
+
+const RESEARCHER_LINKS = [
+  ['/datasets', 'Datasets'],
+  ['/protocols', 'Protocols'],
+  ['/campaigns', 'Campaigns'],
+  ['/debates', 'Debates'],
+  ['/compare', 'Compare'],
+] as const;
+
+export function App() {
+  const route = useHash();
+  const [me, setMe] = useState<Me | null>(null);
+  const [checking, setChecking] = useState(!!storedKey());
+
+  useEffect(() => {
+    if (!storedKey()) return;
+    api<Me>('GET', '/me')
+      .then(setMe, () => storeKey(null))
+      .finally(() => setChecking(false));
+  }, []);
+
+  if (checking) return <main className="muted">Signing in…</main>;
+  if (!me) return <SignIn onSignedIn={setMe} />;
+
+  const researcher = me.role === 'researcher' || me.role === 'admin';
+  const debate = /^\/debates\/([0-9a-f-]{36})$/.exec(route);
+  let page;
+  if (debate) page = <DebatePage debateId={debate[1]!} me={me} />;
+  else if (me.role === 'judge') page = <JudgeQueue />;
+  else if (!researcher) page = <p>Pipelines read labels over the API: GET /labels?after=&lt;seq&gt;.</p>;
+  else if (route === '/protocols') page = <ProtocolsPage />;
+  else if (route === '/campaigns') page = <CampaignsPage />;
+  else if (route === '/debates') page = <DebatesPage />;
+  else if (route === '/compare') page = <ComparePage />;
+  else page = <DatasetsPage />;
+
+  return (
+    <>
+      <header>
+        <strong>Tribunal</strong>
+        {me.role === 'judge' && <a href="#/">My debates</a>}
+        {researcher &&
+          RESEARCHER_LINKS.map(([path, label]) => (
+            <a key={path} href={`#${path}`} className={route === path ? 'active' : ''}>
+              {label}
+            </a>
+          ))}
+        <span className="who">
+          {me.name} ({me.role}){' '}
+          <button
+            className="secondary"
+            onClick={() => {
+              storeKey(null);
+              location.hash = '/';
+              setMe(null);
+            }}
+          >
+            Sign out
+          </button>
+        </span>
+      </header>
+      <main>{page}</main>
+    </>
+  );
+}

@@ -1,0 +1,73 @@
+import type { ReliabilityBin } from '../../../../libs/judging/src/analytics.js';
+
+const PALETTE = ['#2f6fde', '#d9822b', '#2e9b57', '#a463d8', '#d93025', '#56606d'];
+
+/** Horizontal bars; a missing value is drawn as a dash. Negative values grow to the left of zero. */
+export function BarChart({ bars, max, testId }: { bars: { label: string; value: number | null }[]; max?: number; testId?: string }) {
+  const values = bars.map((b) => b.value ?? 0);
+  const hi = max ?? Math.max(0, ...values);
+  const lo = Math.min(0, ...values);
+  const span = hi - lo || 1;
+  const width = 260;
+  const zero = ((0 - lo) / span) * width;
+  return (
+    <svg width={width + 180} height={bars.length * 26 + 6} data-testid={testId}>
+      {bars.map((b, i) => {
+        const v = b.value ?? 0;
+        const x = v >= 0 ? zero : zero - (-v / span) * width;
+        return (
+          <g key={b.label} transform={`translate(0, ${i * 26 + 4})`}>
+            <rect x={x} width={Math.abs(v / span) * width} height={18} fill={PALETTE[i % PALETTE.length]} />
+            <text x={width + 8} y={13} fontSize="11">
+              {b.label}: {b.value === null ? '—' : b.value.toFixed(2)}
+            </text>
+          </g>
+        );
+      })}
+      <line x1={zero} x2={zero} y1={0} y2={bars.length * 26 + 6} stroke="#999" />
+    </svg>
+  );
+}
+
+/** Accuracy against stated confidence per bin, one line per protocol, with the diagonal of perfect calibration. */
+export function ReliabilityDiagram({ series }: { series: { label: string; bins: ReliabilityBin[] }[] }) {
+  const size = 220;
+  const pad = 28;
+  const at = (v: number) => pad + v * size;
+  const flip = (v: number) => pad + size - v * size;
+  return (
+    <svg width={size + pad * 2 + 160} height={size + pad * 2} data-testid="reliability">
+      <rect x={pad} y={pad} width={size} height={size} fill="none" stroke="#ccd5e0" />
+      <line x1={at(0)} y1={flip(0)} x2={at(1)} y2={flip(1)} stroke="#bbb" strokeDasharray="4 3" />
+      <text x={pad + size / 2} y={size + pad * 2 - 4} fontSize="10" textAnchor="middle">
+        stated confidence
+      </text>
+      <text x={10} y={pad + size / 2} fontSize="10" transform={`rotate(-90 10 ${pad + size / 2})`} textAnchor="middle">
+        accuracy
+      </text>
+      {series.map((s, i) => (
+        <g key={s.label}>
+          <polyline
+            fill="none"
+            stroke={PALETTE[i % PALETTE.length]}
+            strokeWidth={2}
+            points={s.bins.map((b) => `${at(b.meanConfidence)},${flip(b.accuracy)}`).join(' ')}
+          />
+          {s.bins.map((b) => (
+            <circle
+              key={b.from}
+              cx={at(b.meanConfidence)}
+              cy={flip(b.accuracy)}
+              r={2 + Math.min(6, Math.sqrt(b.count))}
+              fill={PALETTE[i % PALETTE.length]}
+              opacity={0.7}
+            />
+          ))}
+          <text x={size + pad * 2} y={pad + 14 * i + 10} fontSize="11" fill={PALETTE[i % PALETTE.length]}>
+            {s.label}
+          </text>
+        </g>
+      ))}
+    </svg>
+  );
+}

@@ -1,0 +1,145 @@
+import { useState } from 'react';
+import { api, ApiError } from '../api.js';
+import { useApi } from '../hooks.js';
+
+interface Dataset {
+  id: string;
+  name: string;
+  source: string;
+  items: number;
+}
+interface Item {
+  id: string;
+  externalId: string;
+  question: string;
+  answers: string[];
+  simpleLabel: number;
+  groundTruth: number | null;
+  meta: { errorKind?: string };
+}
+interface Dispute {
+  id: string;
+  itemId: string;
+  status: string;
+  reasons: { kind: string; detail: string }[];
+}
+
+/** Datasets and their items, with simple labels, ground truth where known, and the disputes chosen from them. */
+export function DatasetsPage() {
+  const datasets = useApi<Dataset[]>('/datasets');
+  const [selected, setSelected] = useState<string | null>(null);
+  const [form, setForm] = useState({ name: '', seed: 1, size: 100 });
+  const [problem, setProblem] = useState<string | null>(null);
+  const items = useApi<Item[]>(selected ? `/datasets/${selected}/items?limit=200` : null);
+  const disputes = useApi<Dispute[]>(selected ? `/datasets/${selected}/disputes` : null);
+  const why = new Map((disputes.data ?? []).map((d) => [d.itemId, d]));
+
+  return (
+    <>
+      <h1>Datasets</h1>
+      <section className="card">
+        <table>
+          <thead>
+            <tr>
+              <th>name</th>
+              <th>source</th>
+              <th>items</th>
+            </tr>
+          </thead>
+          <tbody>
+            {(datasets.data ?? []).map((d) => (
+              <tr key={d.id}>
+                <td>
+                  <a href="#/datasets" onClick={() => setSelected(d.id)}>
+                    {d.name}
+                  </a>
+                </td>
+                <td>{d.source}</td>
+                <td>{d.items}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <form
+          style={{ marginTop: '1rem' }}
+          onSubmit={(e) => {
+            e.preventDefault();
+            api('POST', '/datasets/world', form).then(
+              () => {
+                setProblem(null);
+                datasets.reload();
+              },
+              (err: unknown) => setProblem(err instanceof ApiError ? err.message : String(err)),
+            );
+          }}
+        >
+          Load a built-in world: <input placeholder="name" value={form.name} onChange={(e) => setForm({ ...form, name: e.target.value })} />{' '}
+          seed{' '}
+          <input
+            type="number"
+            value={form.seed}
+            onChange={(e) => setForm({ ...form, seed: Number(e.target.value) })}
+            style={{ width: '5rem' }}
+          />{' '}
+          rooms{' '}
+          <input
+            type="number"
+            value={form.size}
+            onChange={(e) => setForm({ ...form, size: Number(e.target.value) })}
+            style={{ width: '5rem' }}
+          />{' '}
+          <button type="submit">Load</button>
+          {problem && <span className="problems"> {problem}</span>}
+        </form>
+      </section>
+      {selected && items.data && (
+        <section className="card">
+          <h3>Items</h3>
+          <p>
+            <button
+              className="secondary"
+              onClick={() =>
+                api('POST', `/datasets/${selected}/disputes`, {}).then(
+                  () => disputes.reload(),
+                  (e: unknown) => setProblem(String(e)),
+                )
+              }
+            >
+              Select disputes
+            </button>{' '}
+            <span className="muted">{disputes.data?.length ?? 0} disputes</span>
+          </p>
+          <table>
+            <thead>
+              <tr>
+                <th>item</th>
+                <th>question</th>
+                <th>simple label</th>
+                <th>ground truth</th>
+                <th>dispute</th>
+              </tr>
+            </thead>
+            <tbody>
+              {items.data.map((item) => (
+                <tr key={item.id}>
+                  <td>{item.externalId}</td>
+                  <td>{item.question}</td>
+                  <td>{item.answers[item.simpleLabel]}</td>
+                  <td style={{ color: item.groundTruth !== null && item.groundTruth !== item.simpleLabel ? '#a51d24' : undefined }}>
+                    {item.groundTruth === null ? '—' : item.answers[item.groundTruth]}
+                  </td>
+                  <td className="muted">
+                    {why
+                      .get(item.id)
+                      ?.reasons.map((r) => `${r.kind}: ${r.detail}`)
+                      .join('; ') ?? ''}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </section>
+      )}
+    </>
+  );
+}

@@ -1,0 +1,207 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { JudgeDebateView, TurnView } from '../../../../libs/contracts/src/views.js';
+import { connect, type Me } from '../api.js';
+import { Probabilities } from '../components/Probabilities.js';
+import { revealedReadings, RoomView } from '../components/RoomView.js';
+import { SpeechText } from '../components/SpeechText.js';
+
+type Drafts = Record<number, { seat: string; text: string }>;
+
+function withTurn(view: JudgeDebateView, turn: TurnView): JudgeDebateView {
+  if (view.turns.some((t) => t.index === turn.index)) return view;
+  return { ...view, turns: [...view.turns, turn].sort((a, b) => a.index - b.index) };
+}
+
+/**
+ * A debate followed live: the state so far on (re)connecting, then speeches as they are written,
+ * citations marked verified or not, and the judge's probabilities when the protocol asks for them.
+ */
+export function DebatePage({ debateId, me }: { debateId: string; me: Me }) {
+  const socket = useMemo(connect, []);
+  const [view, setView] = useState<JudgeDebateView | null>(null);
+  const [drafts, setDrafts] = useState<Drafts>({});
+  const [connected, setConnected] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [hover, setHover] = useState<string | null>(null);
+  const join = useRef<() => void>(() => undefined);
+
+  useEffect(() => {
+    join.current = () => {
+      socket.emit('debate.join', { debateId }, (reply) => {
+        if (!reply.ok) return setError(reply.error);
+        setError(null);
+        setView(reply.data);
+        setDrafts(Object.fromEntries(reply.data.drafts.map((d) => [d.index, { seat: d.seat, text: d.text }])));
+      });
+    };
+    socket.on('connect', () => {
+      setConnected(true);
+      join.current();
+    });
+    socket.on('disconnect', () => setConnected(false));
+    socket.on('connect_error', (e) => setError(e.message));
+    socket.on('turn.delta', ({ debateId: id, index, seat, offset, text }) => {
+      if (id !== debateId) return;
+      setDrafts((d) => ({ ...d, [index]: { seat, text: (offset === 0 ? '' : (d[index]?.text ?? '').slice(0, offset)) + text } }));
+    });
+    socket.on('turn.created', ({ debateId: id, turn }) => {
+      if (id !== debateId) return;
+      setView((v) => (v ? withTurn(v, turn) : v));
+      setDrafts((d) => Object.fromEntries(Object.entries(d).filter(([i]) => Number(i) !== turn.index)));
+    });
+    // A change of stage changes what this judge is asked: read the state again.
+    socket.on('debate.status', ({ debateId: id }) => id === debateId && join.current());
+    return () => {
+      socket.close();
+    };
+  }, [socket, debateId]);
+
+  if (error && !view) return <p className="problems">{error}</p>;
+  if (!view) return <p className="muted">Joining the debate…</p>;
+
+  const citations = view.turns.flatMap((t) => t.citations);
+  const camera = view.context.kind === 'world-room' ? (view.context.camera as Parameters<typeof RoomView>[0]['camera']) : null;
+  const seatAnswer = new Map(view.seats.map((s) => [s.seat, view.answers[s.answer]]));
+  const pending = Object.entries(drafts).filter(([i]) => !view.turns.some((t) => t.index === Number(i)));
+  // Rounds are numbered by their place in the protocol; judges count speech rounds from 1.
+  const speechRound = new Map([...new Set(view.turns.map((t) => t.round))].sort((a, b) => a - b).map((r, i) => [r, i + 1]));
+
+  return (
+    <div className="debate" data-testid="debate" data-status={view.status}>
+      <div>
+        <h2>{view.question}</h2>
+        <p className="muted">
+          <span className="status" data-testid="status">
+            {view.status}
+          </span>{' '}
+          <span data-testid="connection">{connected ? 'live' : 'reconnecting…'}</span> · {view.protocol.kind}
+          {view.protocol.description ? ` — ${view.protocol.description}` : ''}
+        </p>
+        <p>
+          {view.seats.map((s) => (
+            <span key={s.seat} style={{ marginRight: '1rem' }}>
+              Debater {s.seat} argues <strong>{view.answers[s.answer]}</strong>
+            </span>
+          ))}
+        </p>
+        {view.turns.length === 0 && pending.length === 0 && <p className="muted">No speeches yet.</p>}
+        {view.turns.map((t) => (
+          <div key={t.index} className={`turn seat-${t.seat}`} data-testid={`turn-${t.index}`}>
+            <div className="muted">
+              Debater {t.seat} ({seatAnswer.get(t.seat)}), round {speechRound.get(t.round)}
+            </div>
+            <SpeechText text={t.text} citations={t.citations} onHover={setHover} />
+          </div>
+        ))}
+        {pending.map(([index, d]) => (
+          <div key={index} className={`turn draft seat-${d.seat}`} data-testid={`draft-${index}`}>
+            <div className="muted">Debater {d.seat} is writing…</div>
+            {d.text}
+          </div>
+        ))}
+      </div>
+      <aside>
+        {camera && (
+          <section className="card">
+            <h3>The room</h3>
+            <RoomView camera={camera} revealed={revealedReadings(citations)} highlight={hover} />
+            <p className="muted">Shaded cells are sensor readings the debaters cited and the server verified.</p>
+          </section>
+        )}
+        {me.role === 'judge' && (
+          <JudgePanel
+            view={view}
+            socketSubmit={(payload, done) => socket.emit('verdict.submit', payload, done)}
+            onSubmitted={() => join.current()}
+          />
+        )}
+        <section className="card">
+          <h3>Scoring</h3>
+          <p className="muted">
+            Your reward is log<sub>{view.protocol.scoring.base}</sub> of the probability you finally give the correct answer, minus{' '}
+            {view.protocol.scoring.perTurnPenalty} for each round you let the debate continue.
+          </p>
+        </section>
+      </aside>
+    </div>
+  );
+}
+
+type Submit = (
+  payload: { debateId: string; stage: string; probabilities: number[]; note?: string; endDebate?: boolean },
+  done: (reply: { ok: true; data: { stage: string; duplicate: boolean } } | { ok: false; error: string; status: number }) => void,
+) => void;
+
+function JudgePanel({ view, socketSubmit, onSubmitted }: { view: JudgeDebateView; socketSubmit: Submit; onSubmitted: () => void }) {
+  const uniform = view.answers.map(() => 1 / view.answers.length);
+  const last = view.myVerdicts.at(-1)?.probabilities;
+  const [values, setValues] = useState<number[]>(last ?? uniform);
+  const [note, setNote] = useState('');
+  const [endDebate, setEndDebate] = useState(false);
+  const [problem, setProblem] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const awaiting = view.awaiting;
+
+  if (!awaiting) {
+    return (
+      <section className="card" data-testid="verdicts">
+        <h3>Your judgements</h3>
+        {view.myVerdicts.length === 0 && (
+          <p className="muted">You will be asked for your probabilities when the protocol calls for them.</p>
+        )}
+        {view.myVerdicts.map((v) => (
+          <p key={v.stage}>
+            <strong>{v.stage}</strong>: {v.probabilities.map((p, i) => `${view.answers[i]} ${Math.round(p * 100)}%`).join(', ')}
+            {v.endsDebate ? ' — you ended the debate' : ''}
+          </p>
+        ))}
+      </section>
+    );
+  }
+  return (
+    <section className="card" data-testid="judge-panel">
+      <h3>{awaiting.stage === 'final' ? 'Your verdict' : 'Your probabilities now'}</h3>
+      <Probabilities answers={view.answers} values={values} onChange={setValues} />
+      <label>
+        {awaiting.noteVisibleToDebaters ? 'A question or comment for the debaters' : 'A note (optional)'}
+        <textarea
+          value={note}
+          maxLength={awaiting.noteLimit ?? undefined}
+          onChange={(e) => setNote(e.target.value)}
+          style={{ width: '100%' }}
+        />
+      </label>
+      {awaiting.mayEnd && (
+        <label>
+          <input type="checkbox" checked={endDebate} onChange={(e) => setEndDebate(e.target.checked)} /> End the debate with these
+          probabilities
+        </label>
+      )}
+      <p>
+        <button
+          disabled={sending}
+          onClick={() => {
+            setSending(true);
+            socketSubmit(
+              {
+                debateId: view.id,
+                stage: awaiting.stage,
+                probabilities: values,
+                note: note || undefined,
+                endDebate: endDebate || undefined,
+              },
+              (reply) => {
+                setSending(false);
+                setProblem(reply.ok ? null : reply.error);
+                if (reply.ok) onSubmitted();
+              },
+            );
+          }}
+        >
+          Submit
+        </button>
+      </p>
+      {problem && <p className="problems">{problem}</p>}
+    </section>
+  );
+}

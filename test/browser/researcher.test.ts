@@ -1,0 +1,66 @@
+import type { Browser } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApp, userKey, type TestApp } from '../support/app.js';
+import { worldDisputes } from '../support/factories.js';
+import { launch, newPage, signIn } from './browser.js';
+
+describe('a researcher in the browser', () => {
+  let app: TestApp;
+  let browser: Browser;
+
+  beforeAll(async () => {
+    [app, browser] = await Promise.all([startTestApp(), launch()]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await app?.close();
+  });
+
+  it('fixes a protocol the server refuses, launches a campaign, watches it finish, and compares protocols', async () => {
+    const researcher = (await userKey(app, 'researcher')).key;
+    await worldDisputes(app, researcher, { name: 'campaign-rooms', seed: 17, size: 8 });
+    const page = await newPage(browser, 'researcher');
+    await signIn(page, app.url, researcher);
+
+    // Datasets: items with their simple labels and ground truth, and why each dispute was chosen.
+    await page.getByRole('link', { name: 'campaign-rooms' }).click();
+    await page
+      .getByRole('cell', { name: /audit: random audit sample/ })
+      .first()
+      .waitFor();
+
+    // The protocol editor: start from a preset, break it, read the refusal, fix it.
+    await page.getByRole('link', { name: 'Protocols' }).click();
+    await page.getByLabel('preset').selectOption('khan-2024-debate');
+    await page.getByLabel('protocol name').fill('browser-khan');
+    const spec = JSON.parse(await page.getByLabel('protocol spec').inputValue()) as Record<string, any>;
+    spec.limits.chars = 5;
+    await page.getByLabel('protocol spec').fill(JSON.stringify(spec, null, 2));
+    await page.getByRole('button', { name: 'Save as a new version' }).click();
+    await expect.poll(() => page.getByTestId('problems').innerText()).toContain('spec.limits.chars must not be less than 20');
+    spec.limits.chars = 900;
+    spec.judges = { count: 1, kind: 'simulated' };
+    await page.getByLabel('protocol spec').fill(JSON.stringify(spec, null, 2));
+    await page.getByRole('button', { name: 'Save as a new version' }).click();
+    await page.getByText('Saved browser-khan version 1.').waitFor();
+
+    // Launch a campaign over the dataset's open disputes and watch it complete.
+    await page.getByRole('link', { name: 'Campaigns' }).click();
+    await page.getByLabel('campaign name').fill('from the browser');
+    await page.getByLabel('protocol').selectOption({ label: 'browser-khan v1' });
+    await page.getByLabel('dataset').selectOption({ label: 'campaign-rooms' });
+    await page.getByLabel('concurrency').fill('3');
+    await page.getByRole('button', { name: 'Launch' }).click();
+    await expect.poll(() => page.getByTestId('campaign-status').first().innerText(), { timeout: 60_000 }).toBe('completed');
+
+    // The comparison: a row for the protocol, and its plots.
+    await page.getByRole('link', { name: 'Compare' }).click();
+    const row = page.getByTestId('compare-table').getByRole('row', { name: /browser-khan v1/ });
+    await row.waitFor();
+    const cells = await row.getByRole('cell').allInnerTexts();
+    expect(cells[2]).toBe('8'); // debates
+    expect(Number(cells[5])).toBeGreaterThanOrEqual(0); // accuracy, a number
+    expect(await page.getByTestId('reliability').locator('circle').count()).toBeGreaterThan(0);
+    expect(await page.getByTestId('accuracy-chart').locator('rect').count()).toBe(1);
+  });
+});
