@@ -62,5 +62,11 @@ describe('a researcher in the browser', () => {
     expect(Number(cells[5])).toBeGreaterThanOrEqual(0); // accuracy, a number
     expect(await page.getByTestId('reliability').locator('circle').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('accuracy-chart').locator('rect').count()).toBe(1);
+    expect(await page.getByTestId('time-chart').locator('rect').count()).toBe(1);
+
+    // The labels the campaign produced, accumulating.
+    await page.getByRole('link', { name: 'Labels' }).click();
+    await expect.poll(() => page.getByTestId('label-counts').innerText()).toMatch(/^[1-8] labels: \d+ agree with the simple label/);
+    expect(await page.getByTestId('line-chart').count()).toBe(1);
   });
 });

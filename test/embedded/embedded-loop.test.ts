@@ -18,14 +18,17 @@ describe('the whole platform on the embedded database', () => {
     const first = await startProcess(['api', 'worker', 'trainer'], env);
     const key = first.adminKey!;
     expect(key).toMatch(/^trb_/);
-    let debates: { status: string }[] = [];
+    // Two debates judged by the built-in judge run to their end; one waits for the demo judge.
+    let statuses: string[] = [];
     const deadline = Date.now() + 60_000;
     while (Date.now() < deadline) {
-      debates = JSON.parse((await get(first, '/debates', key)).text);
-      if (debates.length === 2 && debates.every((d) => d.status === 'completed')) break;
+      statuses = (JSON.parse((await get(first, '/debates', key)).text) as { status: string }[]).map((d) => d.status).sort();
+      if (statuses.join() === 'awaiting_judges,completed,completed') break;
       await new Promise((r) => setTimeout(r, 200));
     }
-    expect(debates.map((d) => d.status)).toEqual(['completed', 'completed']);
+    expect(statuses).toEqual(['awaiting_judges', 'completed', 'completed']);
+    const assignments = JSON.parse((await get(first, '/assignments', first.judgeKey!)).text) as { awaiting: string | null }[];
+    expect(assignments).toEqual([expect.objectContaining({ awaiting: 'judge-1' })]);
     const labels = (await get(first, '/labels', key)).text.trim().split('\n').filter(Boolean);
     expect(labels.length).toBeGreaterThan(0);
     await first.app.close();
@@ -33,6 +36,7 @@ describe('the whole platform on the embedded database', () => {
     const second = await startProcess(['api', 'worker', 'trainer'], env);
     try {
       expect(second.adminKey).toBeNull();
+      expect(second.judgeKey).toBeNull();
       expect((await get(second, '/labels', key)).text.trim().split('\n')).toEqual(labels);
       expect(JSON.parse((await get(second, '/datasets', key)).text)).toEqual([expect.objectContaining({ name: 'demo-world', items: 30 })]);
     } finally {

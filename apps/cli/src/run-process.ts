@@ -30,6 +30,8 @@ export interface RunningProcess {
   url: string | undefined;
   /** The admin key, when this start created the first admin. */
   adminKey: string | null;
+  /** The demo judge's key, when this start seeded the demo. */
+  judgeKey: string | null;
 }
 
 /** The built web app: apps/web/dist, seen from the sources (tests) or from dist/ (a build). */
@@ -67,7 +69,7 @@ export async function startProcess(
   if (!roles.includes('api')) {
     const app = await NestFactory.createApplicationContext(root, { logger });
     app.enableShutdownHooks();
-    return { app, config, url: undefined, adminKey: null };
+    return { app, config, url: undefined, adminKey: null, judgeKey: null };
   }
   const app = await NestFactory.create<NestExpressApplication>(root, { logger });
   app.useWebSocketAdapter(new IoAdapter(app));
@@ -80,8 +82,8 @@ export async function startProcess(
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host}:${address.port}`;
   const adminKey = await app.get(AuthService).bootstrapAdmin();
-  if (adminKey && config.demo) await app.get(DemoService).seed();
-  return { app, config, url, adminKey };
+  const judgeKey = adminKey && config.demo ? (await app.get(DemoService).seed()).judgeKey : null;
+  return { app, config, url, adminKey, judgeKey };
 }
 
 /** The entry point of every app: starts, prints where to look, and exits with a message on a bad setting. */
@@ -90,11 +92,14 @@ export async function runProcess(roles: readonly ProcessRole[]): Promise<void> {
     const running = await startProcess(roles, process.env);
     const logger = new Logger('Tribunal');
     logger.log(`roles: ${roles.join(', ')}`);
-    if (running.url) logger.log(`API on ${running.url} (OpenAPI docs at ${running.url}/docs)`);
+    if (running.url) logger.log(`web app and API on ${running.url} (OpenAPI docs at ${running.url}/docs)`);
     if (running.adminKey) {
       process.stdout.write(
         `\n  First start: an admin was created. Its API key, shown this once:\n\n    ${running.adminKey}\n\n` +
-          `  Try: curl -H "Authorization: Bearer ${running.adminKey}" ${running.url}/debates\n\n`,
+          (running.judgeKey
+            ? `  A demo judge was created too, with a debate waiting for it. Its key:\n\n    ${running.judgeKey}\n\n`
+            : '') +
+          `  Open ${running.url} and sign in with a key, or try:\n  curl -H "Authorization: Bearer ${running.adminKey}" ${running.url}/debates\n\n`,
       );
     }
   } catch (error) {

@@ -6,6 +6,7 @@ import { DatasetsPage } from './pages/Datasets.js';
 import { DebatePage } from './pages/Debate.js';
 import { DebatesPage } from './pages/Debates.js';
 import { JudgeQueue } from './pages/JudgeQueue.js';
+import { LabelsPage } from './pages/Labels.js';
 import { ProtocolsPage } from './pages/Protocols.js';
 import { SignIn } from './pages/SignIn.js';
 
@@ -25,6 +26,7 @@ const RESEARCHER_LINKS = [
   ['/campaigns', 'Campaigns'],
   ['/debates', 'Debates'],
   ['/compare', 'Compare'],
+  ['/labels', 'Labels'],
 ] as const;
 
 export function App() {
@@ -52,6 +54,7 @@ export function App() {
   else if (route === '/campaigns') page = <CampaignsPage />;
   else if (route === '/debates') page = <DebatesPage />;
   else if (route === '/compare') page = <ComparePage />;
+  else if (route === '/labels') page = <LabelsPage />;
   else page = <DatasetsPage />;
 
   return (

@@ -34,7 +34,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   if (body !== undefined) headers['content-type'] = 'application/json';
   const response = await fetch(path, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
   const text = await response.text();
-  const parsed: unknown = text && response.headers.get('content-type')?.includes('json') ? JSON.parse(text) : text;
+  const parsed: unknown = text && response.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : text;
   if (!response.ok) {
     const message = (parsed as { message?: string | string[] })?.message ?? response.statusText;
     throw new ApiError(response.status, Array.isArray(message) ? message : [String(message)]);

@@ -1,5 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { TribunalConfig } from '../../config/src/index.js';
+import { DEFAULT_DEBATE_PROTOCOL } from '../../contracts/src/index.js';
+import { AuthService } from './auth.service.js';
 import { DatasetsService } from './datasets.service.js';
 import { DebatesService } from './debates.service.js';
 import { DisputesService } from './disputes.service.js';
@@ -17,17 +19,27 @@ export class DemoService {
     private readonly disputes: DisputesService,
     private readonly protocols: ProtocolsService,
     private readonly debates: DebatesService,
+    private readonly auth: AuthService,
   ) {}
 
-  async seed(): Promise<void> {
+  /**
+   * Loads the demo world, starts debates judged by the built-in judge, and one judged by a demo judge
+   * user, whose key it returns so that a newcomer can judge a live debate in the web app.
+   */
+  async seed(): Promise<{ judgeKey: string }> {
     const { demoSeed: seed, demoSize: size, demoDebates } = this.config;
     const dataset = await this.datasets.loadWorld({ name: 'demo-world', seed, size });
     const disputes = await this.disputes.select(dataset.id, { auditFraction: 0.05, minBlindCells: 4, seed });
-    const protocol = await this.protocols.defaultProtocol();
+    const simulated = await this.protocols.defaultProtocol();
     const started = disputes.slice(0, demoDebates);
-    for (const dispute of started) await this.debates.start({ disputeId: dispute.id, protocolId: protocol.id });
+    for (const dispute of started) await this.debates.start({ disputeId: dispute.id, protocolId: simulated.id });
+    const judge = await this.auth.createUser('demo-judge', 'judge');
+    const live = await this.protocols.create('demo-live', { ...DEFAULT_DEBATE_PROTOCOL, judges: { count: 1, kind: 'human' } }, null);
+    const forJudge = disputes[started.length];
+    if (forJudge) await this.debates.start({ disputeId: forJudge.id, protocolId: live.id, judgeIds: [judge.user.id] });
     this.logger.log(
-      `loaded "${dataset.name}" (${dataset.items} rooms), selected ${disputes.length} disputes, started ${started.length} debates under "${protocol.name}"`,
+      `loaded "${dataset.name}" (${dataset.items} rooms), selected ${disputes.length} disputes, started ${started.length} debates under "${simulated.name}" and one for demo-judge under "${live.name}"`,
     );
+    return { judgeKey: judge.key };
   }
 }

@@ -36,6 +36,10 @@ export function ComparePage() {
           <h3>Speeches per debater</h3>
           <BarChart bars={data.map((c) => ({ label: label(c), value: c.stats.meanSpeechRounds }))} testId="rounds-chart" />
         </section>
+        <section className="card">
+          <h3>Median seconds to verdict</h3>
+          <BarChart bars={data.map((c) => ({ label: label(c), value: c.stats.medianSecondsToVerdict }))} testId="time-chart" />
+        </section>
       </div>
       <section className="card">
         <table data-testid="compare-table">
