@@ -16,6 +16,9 @@ const TABLES = [
   'judge_assignments',
   'verdicts',
   'labels',
+  'campaigns',
+  'campaign_entries',
+  'speech_drafts',
 ];
 
 describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
@@ -156,6 +159,27 @@ describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
     expect(ok.status, ok.text).toBe(201);
     const view = await http(app, 'GET', `/debates/${manualDebate}`, researcher);
     expect(view.body.turns[0].citations).toEqual([expect.objectContaining({ evidenceId: 's-0-0', verified: true })]);
+  });
+
+  it('campaigns without disputes, over unknown ones, or with no room to run', async () => {
+    const protocolId = (await http(app, 'GET', '/protocols', researcher)).body[0].id;
+    await refused('POST', '/campaigns', researcher, { name: 'empty', protocolId, concurrency: 2 }, 422, 'a campaign needs disputes');
+    await refused(
+      'POST',
+      '/campaigns',
+      researcher,
+      { name: 'ghosts', protocolId, concurrency: 2, disputeIds: ['6f1c2b8e-3d4a-4e5f-8a9b-0c1d2e3f4a5b'] },
+      422,
+      'disputeIds: 6f1c2b8e-3d4a-4e5f-8a9b-0c1d2e3f4a5b do not exist',
+    );
+    await refused(
+      'POST',
+      '/campaigns',
+      researcher,
+      { name: 'stuck', protocolId, concurrency: 0, datasetId },
+      400,
+      'concurrency must not be less than 1',
+    );
   });
 
   it('verdicts that are not distributions, or for the wrong stage', async () => {
