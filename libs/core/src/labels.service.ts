@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { LabelRepository, type LabelEntity } from '../../persistence/src/index.js';
+import { LabelRepository, type LabelEntity, type LabelFilter } from '../../persistence/src/index.js';
 
 /** A label as pipelines read it: the documented, versioned schema. */
 export interface LabelRecord {
@@ -36,7 +36,21 @@ export function labelRecord(label: LabelEntity): LabelRecord {
 export class LabelsService {
   constructor(private readonly labels: LabelRepository) {}
 
-  async after(after: string, filter: { limit: number; datasetId?: string }): Promise<LabelRecord[]> {
-    return (await this.labels.after(after, filter)).map(labelRecord);
+  /** Labels under the filter, in sequence order, page by page, up to `limit` in all. */
+  async *stream(filter: LabelFilter, limit: number, pageSize = 1000): AsyncGenerator<LabelRecord[]> {
+    let after = filter.after;
+    let left = limit;
+    while (left > 0) {
+      const page = await this.labels.after({ ...filter, after }, Math.min(pageSize, left));
+      if (page.length === 0) return;
+      yield page.map(labelRecord);
+      after = page.at(-1)!.seq;
+      left -= page.length;
+      if (page.length < Math.min(pageSize, left + page.length)) return;
+    }
+  }
+
+  count(filter: LabelFilter): Promise<number> {
+    return this.labels.count(filter);
   }
 }

@@ -14,7 +14,7 @@ import {
 } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import type { DebateStatus } from '../../../../libs/contracts/src/index.js';
+import { LABEL_SCHEMA_VERSION, type DebateStatus } from '../../../../libs/contracts/src/index.js';
 import {
   AnalyticsService,
   AuthService,
@@ -269,6 +269,16 @@ export class AnalyticsController {
   }
 }
 
+function labelFilter(query: LabelsQuery) {
+  return {
+    after: query.after ?? '0',
+    datasetId: query.datasetId,
+    set: query.set,
+    since: query.since ? new Date(query.since) : undefined,
+    protocol: query.protocol,
+  };
+}
+
 @ApiTags('labels')
 @Controller('labels')
 export class LabelsController {
@@ -278,11 +288,24 @@ export class LabelsController {
   @Roles('admin', 'researcher', 'pipeline')
   @Header('Content-Type', 'application/x-ndjson')
   @ApiProduces('application/x-ndjson')
-  @ApiOperation({ summary: 'Complex-process labels after a sequence number, one JSON object per line' })
-  @ApiOkResponse({ description: 'NDJSON: one label per line, ordered by seq; pass the last seq as `after` to continue' })
+  @ApiOperation({ summary: 'Complex-process labels after a sequence number, one JSON object per line, streamed' })
+  @ApiOkResponse({
+    description: `NDJSON, label schema version ${LABEL_SCHEMA_VERSION}: one label per line, ordered by seq; pass the last seq as \`after\` to continue. No label is ever skipped: sequence numbers become visible in order.`,
+  })
   async pull(@Query() query: LabelsQuery, @Res() response: Response): Promise<void> {
-    const labels = await this.labels.after(query.after ?? '0', { limit: query.limit ?? 1000, datasetId: query.datasetId });
-    response.end(labels.map((label) => JSON.stringify(label) + '\n').join(''));
+    response.setHeader('X-Label-Schema-Version', String(LABEL_SCHEMA_VERSION));
+    for await (const page of this.labels.stream(labelFilter(query), query.limit ?? Number.MAX_SAFE_INTEGER)) {
+      // Respect back-pressure: a slow reader slows the query, not the server's memory.
+      if (!response.write(page.map((label) => JSON.stringify(label) + '\n').join(''))) await new Promise((r) => response.once('drain', r));
+    }
+    response.end();
+  }
+
+  @Get('count')
+  @Roles('admin', 'researcher', 'pipeline')
+  @ApiOperation({ summary: 'How many labels a pull with the same filters would return' })
+  async count(@Query() query: LabelsQuery): Promise<{ count: number }> {
+    return { count: await this.labels.count(labelFilter(query)) };
   }
 }
 

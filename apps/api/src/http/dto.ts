@@ -6,6 +6,7 @@ import {
   IsBoolean,
   IsIn,
   IsInt,
+  IsISO8601,
   IsNumber,
   IsObject,
   IsOptional,
@@ -128,10 +129,29 @@ export class DebatesQuery {
 }
 
 export class LabelsQuery {
-  @ApiPropertyOptional({ default: '0', description: 'return labels with a sequence number greater than this' })
+  @ApiPropertyOptional({ default: '0', description: 'labels with a sequence number greater than this' })
   @IsOptional()
   @Matches(/^\d{1,18}$/, { message: 'after must be a non-negative integer' })
   after?: string;
-  @ApiPropertyOptional({ default: 1000 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(10_000) limit?: number;
+  @ApiPropertyOptional({ description: 'at most this many labels (default: all of them, streamed)' })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100_000_000)
+  limit?: number;
   @ApiPropertyOptional() @IsOptional() @IsUUID() datasetId?: string;
+  @ApiPropertyOptional({
+    enum: ['small', 'large'],
+    description: 'small: labels agreeing with the simple label; large: every accepted label',
+  })
+  @IsOptional()
+  @IsIn(['small', 'large'])
+  set?: 'small' | 'large';
+  @ApiPropertyOptional({ description: 'labels created at or after this time (ISO 8601)' }) @IsOptional() @IsISO8601() since?: string;
+  @ApiPropertyOptional({ description: 'labels from debates under this protocol name' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(100)
+  protocol?: string;
 }

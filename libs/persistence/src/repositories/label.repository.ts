@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { DebateEntity, DisputeEntity, LabelEntity } from '../entities/index.js';
 import type { DebateRepository, InTransaction } from './debate.repository.js';
 
@@ -6,6 +6,15 @@ import type { DebateRepository, InTransaction } from './debate.repository.js';
 const LABEL_SEQUENCE_LOCK = 7_412_094;
 
 export type NewLabel = Omit<LabelEntity, 'seq' | 'id' | 'createdAt' | 'item' | 'dataset'>;
+
+/** Which labels a pipeline reads: after a sequence number, of a dataset, of the small set (simple and complex labels agree) or all, since a time, from a protocol. */
+export interface LabelFilter {
+  after: string;
+  datasetId?: string;
+  set?: 'small' | 'large';
+  since?: Date;
+  protocol?: string;
+}
 
 export class LabelRepository {
   constructor(
@@ -26,13 +35,7 @@ export class LabelRepository {
     return this.dataSource.transaction(async (manager) => {
       const debate = await this.debates.lock(manager, debateId);
       if (!debate || debate.status === 'completed' || debate.status === 'failed') return { label: null, concluded: false };
-      let saved: LabelEntity | null = null;
-      if (label) {
-        await manager.query('SELECT pg_advisory_xact_lock($1)', [LABEL_SEQUENCE_LOCK]);
-        const [{ next }] = (await manager.query('SELECT coalesce(max(seq), 0) + 1 AS next FROM labels')) as { next: string }[];
-        await manager.getRepository(LabelEntity).insert({ ...label, seq: String(next) });
-        saved = await manager.getRepository(LabelEntity).findOneByOrFail({ seq: String(next) });
-      }
+      const saved = label ? await this.append(manager, label) : null;
       await manager.update(DebateEntity, { id: debateId }, { status: 'completed', endedAt: new Date() });
       await manager.update(DisputeEntity, { id: debate.disputeId }, { status: label ? 'labelled' : 'unresolved' });
       await then?.(manager);
@@ -40,15 +43,35 @@ export class LabelRepository {
     });
   }
 
-  /** Labels after a sequence number, in order. */
-  after(seq: string, filter: { limit: number; datasetId?: string }): Promise<LabelEntity[]> {
-    const query = this.dataSource
-      .getRepository(LabelEntity)
-      .createQueryBuilder('l')
-      .where('l.seq > :seq', { seq })
-      .orderBy('l.seq', 'ASC')
-      .limit(filter.limit);
+  /**
+   * Writes a label with the next sequence number. The number is taken under a lock held until the
+   * caller's transaction commits, so labels become visible in sequence order: a reader polling
+   * `after=<seq>` never sees a number before all smaller ones are visible, and never skips one.
+   */
+  async append(manager: EntityManager, label: NewLabel): Promise<LabelEntity> {
+    await manager.query('SELECT pg_advisory_xact_lock($1)', [LABEL_SEQUENCE_LOCK]);
+    const [{ next }] = (await manager.query('SELECT coalesce(max(seq), 0) + 1 AS next FROM labels')) as { next: string }[];
+    await manager.getRepository(LabelEntity).insert({ ...label, seq: String(next) });
+    return manager.getRepository(LabelEntity).findOneByOrFail({ seq: String(next) });
+  }
+
+  private filtered(filter: LabelFilter): SelectQueryBuilder<LabelEntity> {
+    const query = this.dataSource.getRepository(LabelEntity).createQueryBuilder('l').where('l.seq > :after', { after: filter.after });
     if (filter.datasetId) query.andWhere('l.dataset_id = :datasetId', { datasetId: filter.datasetId });
-    return query.getMany();
+    if (filter.set === 'small') query.andWhere('l.agrees_with_simple');
+    if (filter.since) query.andWhere('l.created_at >= :since', { since: filter.since });
+    if (filter.protocol) {
+      query.andWhere(`l.provenance -> 'debates' @> :protocol::jsonb`, { protocol: JSON.stringify([{ protocolName: filter.protocol }]) });
+    }
+    return query;
+  }
+
+  /** Labels after a sequence number, in order, under the filter. */
+  after(filter: LabelFilter, limit: number): Promise<LabelEntity[]> {
+    return this.filtered(filter).orderBy('l.seq', 'ASC').limit(limit).getMany();
+  }
+
+  count(filter: LabelFilter): Promise<number> {
+    return this.filtered(filter).getCount();
   }
 }
