@@ -1,7 +1,11 @@
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL_SCHEMA_VERSION } from '../../libs/contracts/src/index.js';
 import { Database, LabelRepository, type NewLabel } from '../../libs/persistence/src/index.js';
 import { http, startTestApp, userKey, type TestApp } from '../support/app.js';
+import { tribunal } from '../support/cli.js';
 import { worldDisputes } from '../support/factories.js';
 
 const WRITERS = 6;
@@ -91,5 +95,26 @@ describe('labels for pipelines', () => {
     const bad = await http(app, 'GET', '/labels?set=medium', pipeline);
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('set must be one of the following values: small, large');
+  });
+
+  it('pulls into a file with the command line, and resumes where the file ends', async () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'tribunal-pull-')), 'labels.ndjson');
+    const env = { TRIBUNAL_URL: app.url, TRIBUNAL_KEY: pipeline };
+    const first = await tribunal(['labels', 'pull', '--out', out, '--set', 'large'], env);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.stderr).toContain(`pulled ${WRITERS * EACH} labels after 0 into ${out}`);
+    const database = app.running.app.get(Database);
+    const labels = app.running.app.get(LabelRepository);
+    for (let i = 0; i < 5; i++) await database.transaction((manager) => labels.append(manager, label(i, true)));
+    const second = await tribunal(['labels', 'pull', '--out', out], env);
+    expect(second.stderr).toContain(`pulled 5 labels after ${WRITERS * EACH}`);
+    const seqs = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { seq: string }).seq);
+    expect(seqs).toEqual(Array.from({ length: WRITERS * EACH + 5 }, (_, i) => String(i + 1)));
+    const refused = await tribunal(['labels', 'pull'], { TRIBUNAL_URL: app.url, TRIBUNAL_KEY: 'trb_wrong' });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain('401');
   });
 });

@@ -16,6 +16,7 @@ import {
   IdentityRepository,
   writeMigration,
 } from '../../../libs/persistence/src/index.js';
+import { LABELS_USAGE, labelsCommand } from './labels-command.js';
 import { PROTOCOLS_USAGE, protocolsCommand, UsageError } from './protocols-command.js';
 import { runProcess } from './run-process.js';
 
@@ -27,6 +28,7 @@ const USAGE = `tribunal <command>
                                         generate and load a dataset of the built-in world
   users create NAME ROLE                create a user (${ROLES.join(', ')}) and print its API key
   ${PROTOCOLS_USAGE}
+  ${LABELS_USAGE}
   migration:generate NAME               write a migration for entity changes (needs DATABASE_URL)
 
 Settings come from the environment: DATABASE_URL, TRIBUNAL_DATA_DIR, PORT, HOST, LOG_LEVEL,
@@ -109,6 +111,9 @@ async function main(argv: string[]): Promise<void> {
       });
       return;
     }
+    case 'labels':
+      await labelsCommand(rest, { url: process.env.TRIBUNAL_URL, key: process.env.TRIBUNAL_KEY });
+      return;
     case 'protocols': {
       const config = loadConfig(process.env);
       await protocolsCommand(rest, config, (work) => withDatabase(config, work));
