@@ -1,6 +1,14 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
 import type { TribunalConfig } from '../../../libs/config/src/index.js';
-import { AdjudicationService, CampaignsService, DebatesService, InjectConfig, JudgingService } from '../../../libs/core/src/index.js';
+import {
+  AdjudicationService,
+  CampaignsService,
+  DebatesService,
+  InjectConfig,
+  JudgingService,
+  LabelsService,
+  WebhooksService,
+} from '../../../libs/core/src/index.js';
 import { JobQueue } from '../../../libs/queue/src/index.js';
 
 /**
@@ -19,6 +27,8 @@ export class JobRunner implements OnApplicationBootstrap {
     private readonly judging: JudgingService,
     private readonly adjudication: AdjudicationService,
     private readonly campaigns: CampaignsService,
+    private readonly webhooks: WebhooksService,
+    private readonly labels: LabelsService,
   ) {}
 
   private async orFail(debateId: string, lastAttempt: boolean, step: () => Promise<unknown>): Promise<void> {
@@ -48,6 +58,9 @@ export class JobRunner implements OnApplicationBootstrap {
       this.orFail(debateId, lastAttempt, () => this.adjudication.adjudicate(debateId)),
     );
     await this.queue.work('campaign.fill', 1, ({ campaignId }) => this.campaigns.fill(campaignId));
+    await this.queue.work('webhook.deliver', concurrency, ({ deliveryId }, { lastAttempt }) =>
+      this.webhooks.deliver(deliveryId, lastAttempt, (seq) => this.labels.bySeq(seq)),
+    );
     this.logger.log(`consuming debate jobs, ${concurrency} at a time per queue`);
   }
 }

@@ -51,5 +51,10 @@ export interface DebaterSeat {
   backend: DebaterBackend;
 }
 
+export const WEBHOOK_EVENTS = ['label.created', 'label.revised'] as const;
+export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
+export const WEBHOOK_DELIVERY_STATUSES = ['pending', 'delivered', 'failed'] as const;
+export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
+
 /** The label schema pipelines read. Bump `LABEL_SCHEMA_VERSION` on any change of meaning. */
 export const LABEL_SCHEMA_VERSION = 1;

@@ -4,3 +4,4 @@ export * from './validation.js';
 export * from './jobs.js';
 export * from './views.js';
 export * from './events.js';
+export * from './webhooks.js';

@@ -10,6 +10,15 @@ export interface JobPayloads {
   'debate.adjudicate': { debateId: string };
   /** Start a campaign's next debates, up to its concurrency, and report its progress. */
   'campaign.fill': { campaignId: string };
+  /** POST one signed event to a webhook. */
+  'webhook.deliver': { deliveryId: string };
 }
 export type JobName = keyof JobPayloads;
-export const JOB_NAMES: readonly JobName[] = ['debate.advance', 'judge.auto', 'debate.deadline', 'debate.adjudicate', 'campaign.fill'];
+export const JOB_NAMES: readonly JobName[] = [
+  'debate.advance',
+  'judge.auto',
+  'debate.deadline',
+  'debate.adjudicate',
+  'campaign.fill',
+  'webhook.deliver',
+];

@@ -4,6 +4,7 @@ import { clearCut, meanPool } from '../../judging/src/index.js';
 import { LabelRepository, type LabelEntity } from '../../persistence/src/index.js';
 import { JobQueue } from '../../queue/src/index.js';
 import { DebateEvents } from './debate-events.js';
+import { WebhooksService } from './webhooks.service.js';
 import { progressOf } from './debate-progress.js';
 import { DebatesService } from './debates.service.js';
 
@@ -17,6 +18,7 @@ export class AdjudicationService {
     private readonly labels: LabelRepository,
     private readonly events: DebateEvents,
     private readonly queue: JobQueue,
+    private readonly webhooks: WebhooksService,
   ) {}
 
   async adjudicate(debateId: string): Promise<LabelEntity | null> {
@@ -52,7 +54,8 @@ export class AdjudicationService {
             schemaVersion: LABEL_SCHEMA_VERSION,
           }
         : null,
-      async (manager) => {
+      async (manager, saved) => {
+        if (saved) await this.webhooks.queueFor(manager, saved);
         const campaignId = record.debate.campaignId;
         if (campaignId) await this.queue.send('campaign.fill', { campaignId }, { singletonKey: `${campaignId}:${debateId}:done` }, manager);
       },

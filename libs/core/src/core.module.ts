@@ -14,6 +14,7 @@ import { LabelsService } from './labels.service.js';
 import { ModelEndpoints } from './model-endpoints.js';
 import { ProtocolsService } from './protocols.service.js';
 import { SpeechesService } from './speeches.service.js';
+import { WebhooksService } from './webhooks.service.js';
 import { runtimeProviders } from './runtime.js';
 
 const SERVICES = [
@@ -31,6 +32,7 @@ const SERVICES = [
   ModelEndpoints,
   SpeechesService,
   AnalyticsService,
+  WebhooksService,
 ];
 
 /** The application layer every process shares: database, queue, repositories and domain services. */

@@ -16,3 +16,4 @@ export * from './campaigns.service.js';
 export * from './model-endpoints.js';
 export * from './speeches.service.js';
 export * from './analytics.service.js';
+export * from './webhooks.service.js';

@@ -50,6 +50,10 @@ export class LabelsService {
     }
   }
 
+  bySeq(seq: string): Promise<LabelEntity | null> {
+    return this.labels.bySeq(seq);
+  }
+
   count(filter: LabelFilter): Promise<number> {
     return this.labels.count(filter);
   }

@@ -8,6 +8,7 @@ import {
   DebateRepository,
   IdentityRepository,
   LabelRepository,
+  WebhookRepository,
 } from '../../persistence/src/index.js';
 import { JobQueue } from '../../queue/src/index.js';
 
@@ -51,6 +52,7 @@ export function runtimeProviders(config: TribunalConfig): Provider[] {
       inject: [Database, DebateRepository],
     },
     { provide: CampaignRepository, useFactory: (d: Database) => new CampaignRepository(d.dataSource), inject: [Database] },
+    { provide: WebhookRepository, useFactory: (d: Database) => new WebhookRepository(d.dataSource), inject: [Database] },
     RuntimeLifecycle,
   ];
 }

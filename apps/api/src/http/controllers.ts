@@ -26,12 +26,14 @@ import {
   LabelsService,
   ProtocolsService,
   SpeechesService,
+  WebhooksService,
   type Principal,
 } from '../../../../libs/core/src/index.js';
 import { CurrentPrincipal, Public, Roles } from '../auth/roles.js';
 import {
   CreateProtocolDto,
   CreateUserDto,
+  CreateWebhookDto,
   DebatesQuery,
   LaunchCampaignDto,
   LabelsQuery,
@@ -269,6 +271,41 @@ export class AnalyticsController {
   }
 }
 
+@ApiTags('webhooks')
+@Controller('webhooks')
+export class WebhooksController {
+  constructor(private readonly webhooks: WebhooksService) {}
+
+  @Post()
+  @Roles('admin', 'pipeline')
+  @ApiOperation({
+    summary:
+      'Have labels pushed to a URL. The response holds the signing secret, shown this once; each delivery carries tribunal-signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">',
+  })
+  create(@Body() body: CreateWebhookDto, @CurrentPrincipal() principal: Principal) {
+    return this.webhooks.create({ ...body, createdBy: principal.id });
+  }
+
+  @Get()
+  @Roles('admin', 'pipeline')
+  list() {
+    return this.webhooks.list();
+  }
+
+  @Delete(':id')
+  @Roles('admin', 'pipeline')
+  disable(@Param('id', Uuid) id: string) {
+    return this.webhooks.disable(id);
+  }
+
+  @Get(':id/deliveries')
+  @Roles('admin', 'pipeline')
+  @ApiOperation({ summary: 'The delivery log: each event, its attempts, the last answer or error' })
+  deliveries(@Param('id', Uuid) id: string) {
+    return this.webhooks.deliveries(id);
+  }
+}
+
 function labelFilter(query: LabelsQuery) {
   return {
     after: query.after ?? '0',
@@ -318,4 +355,5 @@ export const CONTROLLERS = [
   CampaignsController,
   AnalyticsController,
   LabelsController,
+  WebhooksController,
 ];

@@ -12,13 +12,14 @@ import {
   IsOptional,
   IsString,
   IsUUID,
+  IsUrl,
   Matches,
   Max,
   MaxLength,
   Min,
   MinLength,
 } from 'class-validator';
-import { ROLES, type Role } from '../../../../libs/contracts/src/index.js';
+import { ROLES, WEBHOOK_EVENTS, type Role, type WebhookEvent } from '../../../../libs/contracts/src/index.js';
 
 const NAME = /^[a-z0-9][a-z0-9._-]*$/;
 const NAME_RULE = 'must be lower-case letters, digits, ".", "_" or "-", starting with a letter or digit';
@@ -154,4 +155,16 @@ export class LabelsQuery {
   @IsString()
   @MaxLength(100)
   protocol?: string;
+}
+
+export class CreateWebhookDto {
+  @ApiProperty({ example: 'https://pipeline.example.com/tribunal' })
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true }, { message: 'url must be an http(s) URL' })
+  url!: string;
+  @ApiPropertyOptional({ enum: WEBHOOK_EVENTS, isArray: true, default: WEBHOOK_EVENTS })
+  @IsOptional()
+  @IsArray()
+  @IsIn(WEBHOOK_EVENTS, { each: true })
+  events?: WebhookEvent[];
+  @ApiPropertyOptional({ description: 'only labels of this dataset' }) @IsOptional() @IsUUID() datasetId?: string;
 }

@@ -5,6 +5,7 @@ import { JudgeAssignmentEntity, VerdictEntity } from './judging.entity.js';
 import { LabelEntity } from './label.entity.js';
 import { ModelVersionEntity, PredictionEntity, TrainingJobEntity } from './model.entity.js';
 import { ApiKeyEntity, UserEntity } from './user.entity.js';
+import { WebhookDeliveryEntity, WebhookEntity } from './webhook.entity.js';
 
 export * from './campaign.entity.js';
 export * from './dataset.entity.js';
@@ -13,6 +14,7 @@ export * from './judging.entity.js';
 export * from './label.entity.js';
 export * from './model.entity.js';
 export * from './user.entity.js';
+export * from './webhook.entity.js';
 
 export const ENTITIES = [
   UserEntity,
@@ -33,4 +35,6 @@ export const ENTITIES = [
   JudgeAssignmentEntity,
   VerdictEntity,
   LabelEntity,
+  WebhookEntity,
+  WebhookDeliveryEntity,
 ];

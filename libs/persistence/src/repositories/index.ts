@@ -3,3 +3,4 @@ export * from './debate.repository.js';
 export * from './identity.repository.js';
 export * from './label.repository.js';
 export * from './campaign.repository.js';
+export * from './webhook.repository.js';

@@ -1,6 +1,6 @@
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
 import { DebateEntity, DisputeEntity, LabelEntity } from '../entities/index.js';
-import type { DebateRepository, InTransaction } from './debate.repository.js';
+import type { DebateRepository } from './debate.repository.js';
 
 /** Arbitrary, fixed: the advisory lock under which label sequence numbers are handed out. */
 const LABEL_SEQUENCE_LOCK = 7_412_094;
@@ -30,7 +30,7 @@ export class LabelRepository {
   async concludeDebate(
     debateId: string,
     label: NewLabel | null,
-    then?: InTransaction,
+    then?: (manager: EntityManager, label: LabelEntity | null) => Promise<void>,
   ): Promise<{ label: LabelEntity | null; concluded: boolean }> {
     return this.dataSource.transaction(async (manager) => {
       const debate = await this.debates.lock(manager, debateId);
@@ -38,7 +38,7 @@ export class LabelRepository {
       const saved = label ? await this.append(manager, label) : null;
       await manager.update(DebateEntity, { id: debateId }, { status: 'completed', endedAt: new Date() });
       await manager.update(DisputeEntity, { id: debate.disputeId }, { status: label ? 'labelled' : 'unresolved' });
-      await then?.(manager);
+      await then?.(manager, saved);
       return { label: saved, concluded: true };
     });
   }
@@ -69,6 +69,10 @@ export class LabelRepository {
   /** Labels after a sequence number, in order, under the filter. */
   after(filter: LabelFilter, limit: number): Promise<LabelEntity[]> {
     return this.filtered(filter).orderBy('l.seq', 'ASC').limit(limit).getMany();
+  }
+
+  bySeq(seq: string): Promise<LabelEntity | null> {
+    return this.dataSource.getRepository(LabelEntity).findOneBy({ seq });
   }
 
   count(filter: LabelFilter): Promise<number> {

@@ -1,0 +1,62 @@
+import { IsNull, type DataSource, type EntityManager } from 'typeorm';
+import type { WebhookEvent } from '../../../contracts/src/index.js';
+import { WebhookDeliveryEntity, WebhookEntity, type LabelEntity } from '../entities/index.js';
+
+export class WebhookRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  create(webhook: Pick<WebhookEntity, 'url' | 'secret' | 'events' | 'datasetId' | 'createdBy'>): Promise<WebhookEntity> {
+    return this.dataSource.getRepository(WebhookEntity).save({ ...webhook, disabledAt: null });
+  }
+
+  list(): Promise<WebhookEntity[]> {
+    return this.dataSource.getRepository(WebhookEntity).find({ where: { disabledAt: IsNull() }, order: { createdAt: 'ASC' } });
+  }
+
+  async disable(id: string): Promise<boolean> {
+    const result = await this.dataSource.getRepository(WebhookEntity).update({ id, disabledAt: IsNull() }, { disabledAt: new Date() });
+    return (result.affected ?? 0) > 0;
+  }
+
+  deliveries(webhookId: string, limit: number): Promise<WebhookDeliveryEntity[]> {
+    return this.dataSource.getRepository(WebhookDeliveryEntity).find({ where: { webhookId }, order: { createdAt: 'DESC' }, take: limit });
+  }
+
+  /** Inside the transaction that writes a label: one delivery per webhook that wants it, each once. */
+  async deliveriesFor(manager: EntityManager, label: LabelEntity, event: WebhookEvent): Promise<string[]> {
+    const hooks = await manager
+      .getRepository(WebhookEntity)
+      .createQueryBuilder('w')
+      .where('w.disabled_at IS NULL')
+      .andWhere('w.events @> :event::jsonb', { event: JSON.stringify([event]) })
+      .andWhere('(w.dataset_id IS NULL OR w.dataset_id = :datasetId)', { datasetId: label.datasetId })
+      .getMany();
+    if (hooks.length === 0) return [];
+    const inserted = await manager
+      .createQueryBuilder()
+      .insert()
+      .into(WebhookDeliveryEntity)
+      .values(hooks.map((hook) => ({ webhookId: hook.id, labelSeq: label.seq, event })))
+      .orIgnore()
+      .returning('id')
+      .execute();
+    return (inserted.raw as { id: string }[]).map((r) => r.id);
+  }
+
+  delivery(id: string): Promise<WebhookDeliveryEntity | null> {
+    return this.dataSource.getRepository(WebhookDeliveryEntity).findOne({ where: { id }, relations: { webhook: true } });
+  }
+
+  async recordAttempt(
+    id: string,
+    outcome: { status: WebhookDeliveryEntity['status']; lastStatus: number | null; lastError: string | null },
+  ): Promise<void> {
+    await this.dataSource
+      .getRepository(WebhookDeliveryEntity)
+      .createQueryBuilder()
+      .update()
+      .set({ ...outcome, attempts: () => 'attempts + 1', deliveredAt: outcome.status === 'delivered' ? new Date() : null })
+      .where('id = :id', { id })
+      .execute();
+  }
+}
