@@ -16,6 +16,7 @@ import {
   IdentityRepository,
   writeMigration,
 } from '../../../libs/persistence/src/index.js';
+import { analyticsCommand, ARCHIVE_USAGE, importCommand } from './archive-command.js';
 import { LABELS_USAGE, labelsCommand } from './labels-command.js';
 import { PROTOCOLS_USAGE, protocolsCommand, UsageError } from './protocols-command.js';
 import { runProcess } from './run-process.js';
@@ -29,6 +30,7 @@ const USAGE = `tribunal <command>
   users create NAME ROLE                create a user (${ROLES.join(', ')}) and print its API key
   ${PROTOCOLS_USAGE}
   ${LABELS_USAGE}
+  ${ARCHIVE_USAGE}
   migration:generate NAME               write a migration for entity changes (needs DATABASE_URL)
 
 Settings come from the environment: DATABASE_URL, TRIBUNAL_DATA_DIR, PORT, HOST, LOG_LEVEL,
@@ -109,6 +111,16 @@ async function main(argv: string[]): Promise<void> {
         const { user, key } = await new AuthService(new IdentityRepository(database.dataSource)).createUser(name, role as Role);
         console.log(`created ${user.role} "${user.name}" (${user.id}); API key, shown this once:\n${key}`);
       });
+      return;
+    }
+    case 'import': {
+      const config = loadConfig(process.env);
+      await importCommand(rest, config, (work) => withDatabase(config, work));
+      return;
+    }
+    case 'analytics': {
+      const config = loadConfig(process.env);
+      await analyticsCommand(rest, (work) => withDatabase(config, work));
       return;
     }
     case 'labels':

@@ -9,7 +9,7 @@ export type DebateStatus = (typeof DEBATE_STATUSES)[number];
 export const DISPUTE_STATUSES = ['open', 'debating', 'labelled', 'unresolved'] as const;
 export type DisputeStatus = (typeof DISPUTE_STATUSES)[number];
 
-export const DISPUTE_REASON_KINDS = ['audit', 'rule', 'intended-vs-simple', 'heads-disagree', 'judges-disagree'] as const;
+export const DISPUTE_REASON_KINDS = ['audit', 'rule', 'intended-vs-simple', 'heads-disagree', 'judges-disagree', 'imported'] as const;
 export type DisputeReasonKind = (typeof DISPUTE_REASON_KINDS)[number];
 export interface DisputeReason {
   kind: DisputeReasonKind;

@@ -38,7 +38,8 @@ export class AdjudicationService {
             answer: outcome.answer,
             distribution,
             method: spec.adjudication.method,
-            agreesWithSimple: outcome.answer === record.item.simpleLabel,
+            // An item without a simple label cannot agree with it: its labels are in the large set only.
+            agreesWithSimple: record.item.simpleLabel !== null && outcome.answer === record.item.simpleLabel,
             provenance: {
               disputeId: record.debate.disputeId,
               debates: [

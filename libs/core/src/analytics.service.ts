@@ -1,11 +1,42 @@
 import { Injectable } from '@nestjs/common';
 import { protocolStats, type DebateFacts, type JudgedOutcome, type ProtocolStats } from '../../judging/src/index.js';
-import { DebateRepository } from '../../persistence/src/index.js';
+import { DebateRepository, type FinishedDebate } from '../../persistence/src/index.js';
 import { parseProtocolSpec } from './protocols.service.js';
 
 export interface ProtocolComparison {
+  /** The group: a protocol version, or an imported archive's setting. */
   protocol: { id: string; name: string; version: number; kind: string };
   stats: ProtocolStats;
+}
+
+export interface CompareOptions {
+  datasetId?: string;
+  /** Only rooms an imported archive marks as part of its published analysis. */
+  includedInPaper?: boolean;
+  /** Group by protocol version (default) or by an imported archive's setting (human/AI × debate/consultancy). */
+  by?: 'protocol' | 'setting';
+}
+
+function facts(d: FinishedDebate): DebateFacts {
+  return {
+    protocolId: d.protocolId,
+    status: d.status,
+    speechRounds: d.seats ? d.speeches / d.seats : 0,
+    seconds: d.endedAt ? (new Date(d.endedAt).getTime() - new Date(d.createdAt).getTime()) / 1000 : null,
+  };
+}
+
+/** Each judge's last answer is their final one; every answer before it continued the debate. */
+function outcomes(d: FinishedDebate): JudgedOutcome[] {
+  if (d.status !== 'completed') return [];
+  const byJudge = new Map<string, { probabilities: number[] }[]>();
+  for (const v of d.verdicts) byJudge.set(v.assignmentId, [...(byJudge.get(v.assignmentId) ?? []), v]);
+  return [...byJudge.values()].map((answers) => ({
+    protocolId: d.protocolId,
+    final: answers.at(-1)!.probabilities,
+    truth: d.groundTruth,
+    continues: answers.length - 1,
+  }));
 }
 
 /** Compares protocols on the debates they ran: how accurate, calibrated and rewarded their judges were. */
@@ -13,37 +44,27 @@ export interface ProtocolComparison {
 export class AnalyticsService {
   constructor(private readonly debates: DebateRepository) {}
 
-  async compareProtocols(): Promise<ProtocolComparison[]> {
-    const [finished, protocols] = await Promise.all([this.debates.finished(), this.debates.listProtocols()]);
-    return protocols.flatMap((protocol) => {
-      const mine = finished.filter((d) => d.protocolId === protocol.id);
-      if (mine.length === 0) return [];
-      const facts: DebateFacts[] = mine.map((d) => ({
-        protocolId: d.protocolId,
-        status: d.status,
-        speechRounds: d.seats ? d.speeches / d.seats : 0,
-        seconds: d.endedAt ? (new Date(d.endedAt).getTime() - new Date(d.createdAt).getTime()) / 1000 : null,
-      }));
-      // Each judge's last answer is their final one; every answer before it continued the debate.
-      const outcomes: JudgedOutcome[] = mine
-        .filter((d) => d.status === 'completed')
-        .flatMap((d) => {
-          const byJudge = new Map<string, { probabilities: number[] }[]>();
-          for (const v of d.verdicts) byJudge.set(v.assignmentId, [...(byJudge.get(v.assignmentId) ?? []), v]);
-          return [...byJudge.values()].map((answers) => ({
-            protocolId: d.protocolId,
-            final: answers.at(-1)!.probabilities,
-            truth: d.groundTruth,
-            continues: answers.length - 1,
-          }));
-        });
-      const { scoring } = parseProtocolSpec(protocol.spec);
-      return [
-        {
-          protocol: { id: protocol.id, name: protocol.name, version: protocol.version, kind: protocol.kind },
-          stats: protocolStats(facts, outcomes, scoring),
-        },
-      ];
-    });
+  async compareProtocols(options: CompareOptions = {}): Promise<ProtocolComparison[]> {
+    const [all, protocols] = await Promise.all([this.debates.finished(), this.debates.listProtocols()]);
+    const finished = all.filter(
+      (d) => (!options.datasetId || d.datasetId === options.datasetId) && (!options.includedInPaper || d.includedInPaper),
+    );
+    const byId = new Map(protocols.map((p) => [p.id, p]));
+    const groups = new Map<string, FinishedDebate[]>();
+    for (const d of finished) {
+      const key = options.by === 'setting' ? (d.setting ?? 'native') : d.protocolId;
+      groups.set(key, [...(groups.get(key) ?? []), d]);
+    }
+    return [...groups.entries()]
+      .map(([key, debates]) => {
+        const protocol = byId.get(debates[0]!.protocolId)!;
+        const { scoring } = parseProtocolSpec(protocol.spec);
+        const group =
+          options.by === 'setting'
+            ? { id: key, name: key, version: 0, kind: key.endsWith('consultancy') ? 'consultancy' : protocol.kind }
+            : { id: protocol.id, name: protocol.name, version: protocol.version, kind: protocol.kind };
+        return { protocol: group, stats: protocolStats(debates.map(facts), debates.flatMap(outcomes), scoring) };
+      })
+      .sort((a, b) => a.protocol.name.localeCompare(b.protocol.name) || a.protocol.version - b.protocol.version);
   }
 }

@@ -2,6 +2,7 @@ import { Module, type DynamicModule } from '@nestjs/common';
 import type { TribunalConfig } from '../../config/src/index.js';
 import { AdjudicationService } from './adjudication.service.js';
 import { AnalyticsService } from './analytics.service.js';
+import { ArchiveService } from './archive.service.js';
 import { AuthService } from './auth.service.js';
 import { CampaignsService } from './campaigns.service.js';
 import { DatasetsService } from './datasets.service.js';
@@ -33,6 +34,7 @@ const SERVICES = [
   SpeechesService,
   AnalyticsService,
   WebhooksService,
+  ArchiveService,
 ];
 
 /** The application layer every process shares: database, queue, repositories and domain services. */

@@ -57,9 +57,9 @@ export class DebatesService {
     try {
       seats = assignSeats(spec, {
         answers: item.answers.length,
-        simpleLabel: item.simpleLabel,
+        simpleLabel: item.simpleLabel ?? 0,
         modelAnswer: alternative,
-        topTwo: [alternative, item.simpleLabel],
+        topTwo: [alternative, item.simpleLabel ?? 0],
         explicit: request.answers,
         key: `${dispute.id}:${protocol.id}`,
       });

@@ -13,9 +13,10 @@ export interface DisputeSelection {
 
 /** An answer to argue against the simple label: the reason's suggestion, else the next answer up. */
 export function alternativeAnswer(item: Pick<ItemEntity, 'simpleLabel' | 'answers'>, reasons: DisputeReason[]): number {
-  const suggested = reasons.map((r) => r.suggestedAnswer).find((a) => a !== undefined && a !== item.simpleLabel);
+  const simple = item.simpleLabel ?? 0;
+  const suggested = reasons.map((r) => r.suggestedAnswer).find((a) => a !== undefined && a !== simple);
   if (suggested !== undefined) return suggested;
-  return item.simpleLabel + 1 < item.answers.length ? item.simpleLabel + 1 : item.simpleLabel - 1;
+  return simple + 1 < item.answers.length ? simple + 1 : simple - 1;
 }
 
 /**
@@ -40,7 +41,7 @@ export class DisputesService {
       const draw = rng();
       if (existing.has(item.id)) continue;
       if (draw < selection.auditFraction) reasons.push({ kind: 'audit', detail: 'random audit sample' });
-      if (item.context.kind === 'world-room') {
+      if (item.context.kind === 'world-room' && item.simpleLabel !== null) {
         const camera = item.context.camera as CameraView;
         const blind = blindCells(camera.width, camera.depth, camera.visible).length;
         if (blind >= selection.minBlindCells) {

@@ -17,3 +17,4 @@ export * from './model-endpoints.js';
 export * from './speeches.service.js';
 export * from './analytics.service.js';
 export * from './webhooks.service.js';
+export * from './archive.service.js';

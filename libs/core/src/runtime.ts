@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
 import type { TribunalConfig } from '../../config/src/index.js';
 import {
+  ArchiveRepository,
   CampaignRepository,
   Database,
   databaseTarget,
@@ -53,6 +54,7 @@ export function runtimeProviders(config: TribunalConfig): Provider[] {
     },
     { provide: CampaignRepository, useFactory: (d: Database) => new CampaignRepository(d.dataSource), inject: [Database] },
     { provide: WebhookRepository, useFactory: (d: Database) => new WebhookRepository(d.dataSource), inject: [Database] },
+    { provide: ArchiveRepository, useFactory: (d: Database) => new ArchiveRepository(d.dataSource), inject: [Database] },
     RuntimeLifecycle,
   ];
 }

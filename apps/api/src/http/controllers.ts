@@ -17,6 +17,7 @@ import type { Response } from 'express';
 import { LABEL_SCHEMA_VERSION, type DebateStatus } from '../../../../libs/contracts/src/index.js';
 import {
   AnalyticsService,
+  ArchiveService,
   AuthService,
   CampaignsService,
   DatasetsService,
@@ -34,6 +35,8 @@ import {
   CreateProtocolDto,
   CreateUserDto,
   CreateWebhookDto,
+  ImportNyuDto,
+  AnalyticsQuery,
   DebatesQuery,
   LaunchCampaignDto,
   LabelsQuery,
@@ -97,6 +100,7 @@ export class DatasetsController {
   constructor(
     private readonly datasets: DatasetsService,
     private readonly disputes: DisputesService,
+    private readonly archive: ArchiveService,
   ) {}
 
   @Post('world')
@@ -128,6 +132,13 @@ export class DatasetsController {
       minBlindCells: body.minBlindCells ?? 4,
       seed: body.seed ?? 1,
     });
+  }
+
+  @Post('import/nyu')
+  @Roles('admin')
+  @ApiOperation({ summary: 'Import an archive in the NYU debate platform format (idempotent); reports what it skipped and why' })
+  importNyu(@Body() body: ImportNyuDto) {
+    return this.archive.importNyu(body.path, body.name);
   }
 
   @Get(':id/disputes')
@@ -266,8 +277,8 @@ export class AnalyticsController {
   @ApiOperation({
     summary: 'Per protocol version: judge accuracy and calibration where the truth is known, reward, rounds, time to verdict',
   })
-  protocols() {
-    return this.analytics.compareProtocols();
+  protocols(@Query() query: AnalyticsQuery) {
+    return this.analytics.compareProtocols({ datasetId: query.datasetId, by: query.by, includedInPaper: query.paper === 'true' });
   }
 }
 

@@ -168,3 +168,27 @@ export class CreateWebhookDto {
   events?: WebhookEvent[];
   @ApiPropertyOptional({ description: 'only labels of this dataset' }) @IsOptional() @IsUUID() datasetId?: string;
 }
+
+export class ImportNyuDto {
+  @ApiProperty({ description: "the archive's directory or .tgz, on the server's file system" })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(4096)
+  path!: string;
+  @ApiProperty({ example: 'nyu-debate-2023' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(NAME, { message: `name ${NAME_RULE}` })
+  name!: string;
+}
+
+export class AnalyticsQuery {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() datasetId?: string;
+  @ApiPropertyOptional({ enum: ['protocol', 'setting'], default: 'protocol' }) @IsOptional() @IsIn(['protocol', 'setting']) by?:
+    'protocol' | 'setting';
+  @ApiPropertyOptional({ description: "only rooms an imported archive marks as in its paper's analysis" })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'paper must be true or false' })
+  paper?: 'true' | 'false';
+}

@@ -13,7 +13,7 @@ interface Item {
   externalId: string;
   question: string;
   answers: string[];
-  simpleLabel: number;
+  simpleLabel: number | null;
   groundTruth: number | null;
   meta: { errorKind?: string };
 }
@@ -124,7 +124,7 @@ export function DatasetsPage() {
                 <tr key={item.id}>
                   <td>{item.externalId}</td>
                   <td>{item.question}</td>
-                  <td>{item.answers[item.simpleLabel]}</td>
+                  <td>{item.simpleLabel === null ? '—' : item.answers[item.simpleLabel]}</td>
                   <td style={{ color: item.groundTruth !== null && item.groundTruth !== item.simpleLabel ? '#a51d24' : undefined }}>
                     {item.groundTruth === null ? '—' : item.answers[item.groundTruth]}
                   </td>

@@ -24,7 +24,8 @@ export class ItemEntity {
   @Column({ type: 'jsonb' }) evidence!: EvidenceUnit[];
   @Column({ type: 'text' }) question!: string;
   @Column({ type: 'jsonb' }) answers!: string[];
-  @Column({ type: 'int', name: 'simple_label' }) simpleLabel!: number;
+  /** The cheap label; null for items that came without one (an imported archive). */
+  @Column({ type: 'int', name: 'simple_label', nullable: true }) simpleLabel!: number | null;
   @Column({ type: 'int', name: 'ground_truth', nullable: true }) groundTruth!: number | null;
   @Column({ type: 'real', array: true, nullable: true }) features!: number[] | null;
   @Column({ type: 'jsonb', default: {} }) meta!: Record<string, unknown>;

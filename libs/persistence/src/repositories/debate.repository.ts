@@ -32,6 +32,10 @@ export interface FinishedDebate {
   createdAt: Date;
   endedAt: Date | null;
   protocolId: string;
+  datasetId: string;
+  /** For imported archives: the archive's condition, and whether the room was in the published analysis. */
+  setting: string | null;
+  includedInPaper: boolean;
   groundTruth: number | null;
   seats: number;
   speeches: number;
@@ -261,7 +265,8 @@ export class DebateRepository {
   async finished(): Promise<FinishedDebate[]> {
     const rows: (Omit<FinishedDebate, 'speeches' | 'seats'> & { speeches: string; seats: number })[] = await this.dataSource.query(
       `SELECT d.id, d.status, d.created_at AS "createdAt", d.ended_at AS "endedAt", d.protocol_id AS "protocolId",
-              i.ground_truth AS "groundTruth", jsonb_array_length(d.seats) AS seats,
+              i.ground_truth AS "groundTruth", jsonb_array_length(d.seats) AS seats, i.dataset_id AS "datasetId",
+              i.meta ->> 'setting' AS setting, coalesce((i.meta ->> 'includedInPaper')::boolean, false) AS "includedInPaper",
               (SELECT count(*) FROM turns t WHERE t.debate_id = d.id) AS speeches,
               coalesce((SELECT json_agg(json_build_object('assignmentId', v.assignment_id, 'stage', v.stage, 'probabilities', v.probabilities)
                                  ORDER BY v.created_at) FROM verdicts v WHERE v.debate_id = d.id), '[]') AS verdicts

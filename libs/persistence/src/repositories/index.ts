@@ -4,3 +4,4 @@ export * from './identity.repository.js';
 export * from './label.repository.js';
 export * from './campaign.repository.js';
 export * from './webhook.repository.js';
+export * from './archive.repository.js';

@@ -1,0 +1,97 @@
+import { parseArgs } from 'node:util';
+import { Presets, SingleBar } from 'cli-progress';
+import type { TribunalConfig } from '../../../libs/config/src/index.js';
+import {
+  AnalyticsService,
+  ArchiveService,
+  ModelEndpoints,
+  ProtocolsService,
+  type ProtocolComparison,
+} from '../../../libs/core/src/index.js';
+import { ArchiveRepository, DatasetRepository, DebateRepository, type Database } from '../../../libs/persistence/src/index.js';
+import { UsageError } from './protocols-command.js';
+
+export const ARCHIVE_USAGE = `import nyu PATH [--name NAME]            import an archive in the NYU debate format (directory or .tgz)
+  analytics [--dataset NAME] [--by protocol|setting] [--paper]
+                                        judge accuracy, calibration and reward per protocol or setting`;
+
+type WithDatabase = <T>(work: (db: Database) => Promise<T>) => Promise<T>;
+
+export async function importCommand(args: string[], config: TribunalConfig, withDatabase: WithDatabase): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args,
+    options: { name: { type: 'string', default: 'nyu-debate-2023' } },
+    allowPositionals: true,
+  });
+  const [format, path] = positionals;
+  if (format !== 'nyu' || !path) throw new UsageError(`usage: tribunal ${ARCHIVE_USAGE.split('\n')[0]}`);
+  const report = await withDatabase(async (db) => {
+    const debates = new DebateRepository(db.dataSource);
+    const service = new ArchiveService(
+      new DatasetRepository(db.dataSource),
+      debates,
+      new ArchiveRepository(db.dataSource),
+      new ProtocolsService(debates, new ModelEndpoints(config)),
+    );
+    const bar = new SingleBar(
+      { format: 'importing rooms [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true },
+      Presets.shades_classic,
+    );
+    bar.start(1, 0);
+    try {
+      return await service.importNyu(path, values.name, (done, total) => {
+        bar.setTotal(total);
+        bar.update(done);
+      });
+    } finally {
+      bar.stop();
+    }
+  });
+  const reasons = new Map<string, number>();
+  for (const s of report.skipped) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
+  console.log(`imported ${report.imported} rooms into dataset ${values.name} (${report.datasetId}); skipped ${report.skipped.length}:`);
+  for (const [reason, count] of reasons) console.log(`  ${String(count).padStart(4)}  ${reason}`);
+}
+
+const pct = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
+const num = (v: number | null, digits = 2) => (v === null ? '—' : v.toFixed(digits));
+
+/** The comparison as a plain text table. */
+export function analyticsTable(rows: ProtocolComparison[]): string {
+  const header = ['group', 'debates', 'judged', 'accuracy', 'Brier', 'reward', 'speeches', 'median s'];
+  const lines = rows.map((r) => [
+    r.protocol.version ? `${r.protocol.name} v${r.protocol.version}` : r.protocol.name,
+    String(r.stats.debates),
+    String(r.stats.judged),
+    pct(r.stats.accuracy),
+    num(r.stats.brier, 3),
+    num(r.stats.meanReward, 3),
+    num(r.stats.meanSpeechRounds, 1),
+    num(r.stats.medianSecondsToVerdict, 0),
+  ]);
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)].join('\n');
+}
+
+export async function analyticsCommand(args: string[], withDatabase: WithDatabase): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: { dataset: { type: 'string' }, by: { type: 'string', default: 'protocol' }, paper: { type: 'boolean', default: false } },
+  });
+  if (values.by !== 'protocol' && values.by !== 'setting') throw new UsageError(`--by must be protocol or setting, got "${values.by}"`);
+  const rows = await withDatabase(async (db) => {
+    let datasetId: string | undefined;
+    if (values.dataset) {
+      const dataset = await new DatasetRepository(db.dataSource).byName(values.dataset);
+      if (!dataset) throw new UsageError(`no dataset named "${values.dataset}"`);
+      datasetId = dataset.id;
+    }
+    return new AnalyticsService(new DebateRepository(db.dataSource)).compareProtocols({
+      datasetId,
+      by: values.by as 'protocol' | 'setting',
+      includedInPaper: values.paper,
+    });
+  });
+  console.log(rows.length ? analyticsTable(rows) : 'no finished debates');
+}
