@@ -124,5 +124,7 @@ export function clearCut(distribution: readonly number[], threshold: number, opt
   if (probability < threshold) reasons.push(formatPair(probability, threshold).join(' < '));
   if (minJudges !== undefined && verdicts!.length < minJudges) reasons.push(`${judges(verdicts!.length)} < ${minJudges} required`);
   if (unanimous && !tied && verdicts!.some((v) => uniqueArgmax(v) !== answer)) reasons.push('judges disagree');
-  return reasons.length === 0 ? { answer, probability, clearCut: true } : { answer, probability, clearCut: false, reason: reasons.join('; ') };
+  return reasons.length === 0
+    ? { answer, probability, clearCut: true }
+    : { answer, probability, clearCut: false, reason: reasons.join('; ') };
 }
