@@ -58,6 +58,9 @@ export class JobRunner implements OnApplicationBootstrap {
       this.orFail(debateId, lastAttempt, () => this.adjudication.adjudicate(debateId)),
     );
     await this.queue.work('campaign.fill', 1, ({ campaignId }) => this.campaigns.fill(campaignId));
+    await this.queue.work('dispute.requeue', concurrency, ({ disputeId, protocolId, after }) =>
+      this.adjudication.requeue(disputeId, protocolId, after),
+    );
     await this.queue.work('webhook.deliver', concurrency, ({ deliveryId }, { lastAttempt }) =>
       this.webhooks.deliver(deliveryId, lastAttempt, (seq) => this.labels.bySeq(seq)),
     );

@@ -10,6 +10,8 @@ export interface JobPayloads {
   'debate.adjudicate': { debateId: string };
   /** Start a campaign's next debates, up to its concurrency, and report its progress. */
   'campaign.fill': { campaignId: string };
+  /** Debate a dispute again, after its debates so far were not clear-cut. */
+  'dispute.requeue': { disputeId: string; protocolId: string; after: string };
   /** POST one signed event to a webhook. */
   'webhook.deliver': { deliveryId: string };
 }
@@ -20,5 +22,6 @@ export const JOB_NAMES: readonly JobName[] = [
   'debate.deadline',
   'debate.adjudicate',
   'campaign.fill',
+  'dispute.requeue',
   'webhook.deliver',
 ];

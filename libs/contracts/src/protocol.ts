@@ -104,10 +104,29 @@ export class ScoringSpec {
 export const ASSIGNMENTS = ['simple-vs-model', 'top-two', 'random', 'explicit'] as const;
 export type Assignment = (typeof ASSIGNMENTS)[number];
 
+export const AGGREGATIONS = ['mean', 'log-pool', 'skill-weighted'] as const;
+export type Aggregation = (typeof AGGREGATIONS)[number];
+
+/** When a dispute's debates are not clear-cut: debate it again, under this protocol (by default the same), up to `maxDebates` in all. */
+export class RequeueSpec {
+  @IsInt() @Min(2) @Max(20) maxDebates!: number;
+  @IsOptional() @IsString() @Matches(/^[0-9a-f-]{36}$/, { message: 'protocolId must be a protocol id' }) protocolId?: string;
+}
+
 export class AdjudicationSpec {
-  @IsIn(['mean']) method!: 'mean';
+  /**
+   * How the final answers of every judge of every debate of the dispute are pooled: their mean, the
+   * logarithmic opinion pool, or a mean weighted by each judge's record under the log score on items
+   * whose answer is known.
+   */
+  @IsIn(AGGREGATIONS) method!: Aggregation;
   /** Clear-cut rule: the aggregate probability of the winning answer must reach this. */
   @IsNumber() @Min(0.5) @Max(1) threshold!: number;
+  /** Clear-cut rule: every judge's own choice must be the winning answer. */
+  @IsOptional() @IsBoolean() unanimous?: boolean;
+  /** Clear-cut rule: at least this many judges' answers. */
+  @IsOptional() @IsInt() @Min(1) @Max(100) minJudges?: number;
+  @IsOptional() @ValidateNested() @Type(() => RequeueSpec) requeue?: RequeueSpec;
 }
 
 export class PromptsSpec {

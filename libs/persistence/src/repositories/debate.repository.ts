@@ -276,6 +276,61 @@ export class DebateRepository {
     return rows.map((r) => ({ ...r, speeches: Number(r.speeches), seats: Number(r.seats) }));
   }
 
+  /** Every judge's last answer in each completed debate of a dispute, with the debate's protocol. */
+  async finalAnswersOf(
+    disputeId: string,
+    excluding: string,
+  ): Promise<
+    {
+      debateId: string;
+      protocolId: string;
+      protocolName: string;
+      protocolVersion: number;
+      verdictId: string;
+      judgeId: string | null;
+      probabilities: number[];
+    }[]
+  > {
+    return this.dataSource.query(
+      `SELECT DISTINCT ON (v.assignment_id) d.id AS "debateId", p.id AS "protocolId", p.name AS "protocolName", p.version AS "protocolVersion",
+              v.id AS "verdictId", a.judge_id AS "judgeId", v.probabilities
+         FROM debates d JOIN protocols p ON p.id = d.protocol_id JOIN verdicts v ON v.debate_id = d.id
+         JOIN judge_assignments a ON a.id = v.assignment_id
+        WHERE d.dispute_id = $1 AND d.status = 'completed' AND d.id <> $2
+        ORDER BY v.assignment_id, v.created_at DESC`,
+      [disputeId, excluding],
+    );
+  }
+
+  /** Each judge's final answers on items whose answer is known, outside one dispute: their record under the scoring rule. */
+  async judgeRecords(judgeIds: string[], excludingDispute: string): Promise<Map<string, { probabilities: number[]; truth: number }[]>> {
+    const records = new Map<string, { probabilities: number[]; truth: number }[]>();
+    if (judgeIds.length === 0) return records;
+    const rows: { judgeId: string; probabilities: number[]; truth: number }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (v.assignment_id) a.judge_id AS "judgeId", v.probabilities, i.ground_truth AS truth
+         FROM verdicts v JOIN judge_assignments a ON a.id = v.assignment_id JOIN debates d ON d.id = v.debate_id JOIN items i ON i.id = d.item_id
+        WHERE a.judge_id = ANY($1) AND d.status = 'completed' AND i.ground_truth IS NOT NULL AND d.dispute_id <> $2
+        ORDER BY v.assignment_id, v.created_at DESC`,
+      [judgeIds, excludingDispute],
+    );
+    for (const row of rows)
+      records.set(row.judgeId, [...(records.get(row.judgeId) ?? []), { probabilities: row.probabilities, truth: row.truth }]);
+    return records;
+  }
+
+  /** Whether the dispute has a debate started after the given one (a re-queue already done). */
+  async hasDebateAfter(disputeId: string, debateId: string): Promise<boolean> {
+    const rows: unknown[] = await this.dataSource.query(
+      `SELECT 1 FROM debates d, debates ref WHERE ref.id = $2 AND d.dispute_id = $1 AND d.created_at > ref.created_at LIMIT 1`,
+      [disputeId, debateId],
+    );
+    return rows.length > 0;
+  }
+
+  debatesOfDispute(disputeId: string): Promise<number> {
+    return this.dataSource.getRepository(DebateEntity).countBy({ disputeId });
+  }
+
   /** Locks a debate's row for the rest of the transaction. */
   lock(manager: EntityManager, debateId: string): Promise<DebateEntity | null> {
     return manager.getRepository(DebateEntity).findOne({ where: { id: debateId }, lock: { mode: 'pessimistic_write' } });

@@ -31,13 +31,22 @@ export class LabelRepository {
     debateId: string,
     label: NewLabel | null,
     then?: (manager: EntityManager, label: LabelEntity | null) => Promise<void>,
+    /** Set when the dispute is to be debated again: why, recorded among its reasons. */
+    requeued?: string,
   ): Promise<{ label: LabelEntity | null; concluded: boolean }> {
     return this.dataSource.transaction(async (manager) => {
       const debate = await this.debates.lock(manager, debateId);
       if (!debate || debate.status === 'completed' || debate.status === 'failed') return { label: null, concluded: false };
       const saved = label ? await this.append(manager, label) : null;
       await manager.update(DebateEntity, { id: debateId }, { status: 'completed', endedAt: new Date() });
-      await manager.update(DisputeEntity, { id: debate.disputeId }, { status: label ? 'labelled' : 'unresolved' });
+      if (requeued) {
+        await manager.query(`UPDATE disputes SET status = 'debating', reasons = reasons || $2::jsonb WHERE id = $1`, [
+          debate.disputeId,
+          JSON.stringify([{ kind: 'judges-disagree', detail: requeued }]),
+        ]);
+      } else {
+        await manager.update(DisputeEntity, { id: debate.disputeId }, { status: label ? 'labelled' : 'unresolved' });
+      }
       await then?.(manager, saved);
       return { label: saved, concluded: true };
     });
