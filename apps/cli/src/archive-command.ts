@@ -58,7 +58,7 @@ const num = (v: number | null, digits = 2) => (v === null ? '—' : v.toFixed(di
 
 /** The comparison as a plain text table. */
 export function analyticsTable(rows: ProtocolComparison[]): string {
-  const header = ['group', 'debates', 'judged', 'accuracy', 'Brier', 'reward', 'speeches', 'median s'];
+  const header = ['group', 'debates', 'judged', 'accuracy', 'Brier', 'reward', 'info gain', 'alpha', 'speeches', 'median s'];
   const lines = rows.map((r) => [
     r.protocol.version ? `${r.protocol.name} v${r.protocol.version}` : r.protocol.name,
     String(r.stats.debates),
@@ -66,6 +66,8 @@ export function analyticsTable(rows: ProtocolComparison[]): string {
     pct(r.stats.accuracy),
     num(r.stats.brier, 3),
     num(r.stats.meanReward, 3),
+    num(r.stats.meanInformationGain, 3),
+    num(r.stats.agreement, 2),
     num(r.stats.meanSpeechRounds, 1),
     num(r.stats.medianSecondsToVerdict, 0),
   ]);

@@ -33,6 +33,8 @@ function outcomes(d: FinishedDebate): JudgedOutcome[] {
   for (const v of d.verdicts) byJudge.set(v.assignmentId, [...(byJudge.get(v.assignmentId) ?? []), v]);
   return [...byJudge.values()].map((answers) => ({
     protocolId: d.protocolId,
+    debateId: d.id,
+    initial: answers[0]!.probabilities,
     final: answers.at(-1)!.probabilities,
     truth: d.groundTruth,
     continues: answers.length - 1,

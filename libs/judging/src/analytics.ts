@@ -1,6 +1,13 @@
+import { krippendorffAlpha } from './agreement.js';
+import { informationGain } from './skill.js';
+
 /** One judge's last answer in a finished debate, with what is known about the truth. */
 export interface JudgedOutcome {
   protocolId: string;
+  /** The debate judged: judges of one debate are compared for agreement. */
+  debateId?: string;
+  /** The judge's first answer (a prior, where the protocol asks for one). */
+  initial?: number[];
   /** The judge's final probabilities over the answers. */
   final: number[];
   /** The correct answer, where the item's ground truth is known. */
@@ -38,6 +45,10 @@ export interface ProtocolStats {
   meanReward: number | null;
   meanSpeechRounds: number | null;
   medianSecondsToVerdict: number | null;
+  /** Mean log2 of final over first probability on the truth, for judges who answered more than once. */
+  meanInformationGain: number | null;
+  /** Nominal Krippendorff's alpha over the judges' final choices, for debates with several judges. */
+  agreement: number | null;
   reliability: ReliabilityBin[];
 }
 
@@ -103,6 +114,13 @@ export function protocolStats(
     meanReward: mean(known.map((o) => judgeReward(o.final, o.truth, o.continues, scoring))),
     meanSpeechRounds: mean(completed.map((d) => d.speechRounds)),
     medianSecondsToVerdict: median(completed.flatMap((d) => (d.seconds === null ? [] : [d.seconds]))),
+    meanInformationGain: mean(
+      known.flatMap((o) => {
+        const gain = o.initial ? informationGain([o.initial[o.truth] ?? 0, o.final[o.truth] ?? 0]) : null;
+        return gain === null ? [] : [gain];
+      }),
+    ),
+    agreement: agreementOf(outcomes),
     reliability: bins
       .filter((b) => b.confidence.length > 0)
       .map((b) => ({
@@ -113,4 +131,17 @@ export function protocolStats(
         accuracy: mean(b.correct)!,
       })),
   };
+}
+
+/** Judges of the same debate as coders of one unit; their final choices as nominal values. */
+function agreementOf(outcomes: readonly JudgedOutcome[]): number | null {
+  const units = new Map<string, number[]>();
+  let width = 0;
+  for (const o of outcomes) {
+    if (!o.debateId) continue;
+    width = Math.max(width, o.final.length);
+    units.set(o.debateId, [...(units.get(o.debateId) ?? []), argmax(o.final)]);
+  }
+  const shared = [...units.values()].filter((choices) => choices.length > 1);
+  return shared.length && width ? krippendorffAlpha(shared, width) : null;
 }

@@ -56,7 +56,28 @@ describe('protocolStats', () => {
       meanReward: null,
       meanSpeechRounds: null,
       medianSecondsToVerdict: null,
+      meanInformationGain: null,
+      agreement: null,
       reliability: [],
     });
+  });
+
+  it('measures what judges learned from first to final answer, and how far judges of one debate agree', () => {
+    const stats = protocolStats(
+      [],
+      [
+        // Debate d1: both judges end on answer 0. Debate d2: they split.
+        { protocolId: 'p', debateId: 'd1', initial: [0.5, 0.5], final: [0.9, 0.1], truth: 0, continues: 1 },
+        { protocolId: 'p', debateId: 'd1', initial: [0.25, 0.75], final: [1, 0], truth: 0, continues: 1 },
+        { protocolId: 'p', debateId: 'd2', final: [0.8, 0.2], truth: 1, continues: 0 },
+        { protocolId: 'p', debateId: 'd2', final: [0.3, 0.7], truth: 1, continues: 0 },
+      ],
+      SCORING,
+    );
+    // Gains only where a first answer exists: log2(0.9/0.5) and log2(1/0.25) = 2.
+    expect(stats.meanInformationGain).toBeCloseTo((Math.log2(0.9 / 0.5) + 2) / 2, 12);
+    // Values 0,0 | 0,1: coincidences o00 = 2, o01 = o10 = 1; n = 4, n0 = 3, n1 = 1;
+    // Do = 2/4, De = 2·3·1/(4·3) = 1/2, alpha = 1 − Do/De = 0.
+    expect(stats.agreement).toBeCloseTo(0, 12);
   });
 });

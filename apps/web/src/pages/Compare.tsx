@@ -53,6 +53,8 @@ export function ComparePage() {
               <th>accuracy</th>
               <th>Brier</th>
               <th>reward</th>
+              <th>info gain (bits)</th>
+              <th>agreement (α)</th>
               <th>speeches</th>
               <th>median s to verdict</th>
             </tr>
@@ -68,6 +70,8 @@ export function ComparePage() {
                 <td>{fmt(c.stats.accuracy)}</td>
                 <td>{fmt(c.stats.brier)}</td>
                 <td>{fmt(c.stats.meanReward)}</td>
+                <td>{fmt(c.stats.meanInformationGain)}</td>
+                <td>{fmt(c.stats.agreement)}</td>
                 <td>{fmt(c.stats.meanSpeechRounds, 1)}</td>
                 <td>{fmt(c.stats.medianSecondsToVerdict, 1)}</td>
               </tr>
