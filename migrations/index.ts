@@ -3,6 +3,7 @@ import { Initial1795450738679 } from './1795450738679-Initial.js';
 import { ProtocolsCampaignsStreaming1795453137643 } from './1795453137643-ProtocolsCampaignsStreaming.js';
 import { Webhooks1795455917632 } from './1795455917632-Webhooks.js';
 import { OptionalSimpleLabel1795456285089 } from './1795456285089-OptionalSimpleLabel.js';
+import { JudgeNames1795457506718 } from './1795457506718-JudgeNames.js';
 
 /** Every migration, in order. The schema changes only by adding to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -10,4 +11,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ProtocolsCampaignsStreaming1795453137643,
   Webhooks1795455917632,
   OptionalSimpleLabel1795456285089,
+  JudgeNames1795457506718,
 ];

@@ -63,4 +63,29 @@ describe('the NYU 2023 archive, imported into PostgreSQL', () => {
     for (const row of rows) expect(cli.stdout).toContain(row.protocol.name);
     expect(cli.stdout).toContain(`${(100 * accuracy['human-debate']!).toFixed(1)}%`);
   });
+
+  it("rates the archive's debaters and judges", async () => {
+    const debaters = (
+      await http<{ debater: string; debates: number; winRate: number; strength: { strength: number; low: number; high: number } | null }[]>(
+        app,
+        'GET',
+        `/analytics/debaters?datasetId=${report.datasetId}&paper=true`,
+        researcher,
+      )
+    ).body;
+    const gpt4 = debaters.find((d) => d.debater === 'GPT-4');
+    expect(gpt4?.debates).toBeGreaterThan(100);
+    expect(gpt4!.winRate).toBeGreaterThan(0);
+    expect(
+      debaters.filter((d) => d.strength).every((d) => d.strength!.low <= d.strength!.strength && d.strength!.strength <= d.strength!.high),
+    ).toBe(true);
+    const judges = (
+      await http<{ judge: string; debates: number }[]>(app, 'GET', `/analytics/judges?datasetId=${report.datasetId}&paper=true`, researcher)
+    ).body;
+    expect(judges.length).toBeGreaterThan(5);
+    expect(judges.reduce((sum, j) => sum + j.debates, 0)).toBe(413);
+    const cli = await tribunal(['analytics', '--of', 'debaters', '--dataset', 'nyu-2023', '--paper'], { DATABASE_URL: app.databaseUrl });
+    expect(cli.stdout).toMatch(/^debater\s+debates\s+wins\s+win rate/);
+    expect(cli.stdout).toContain('GPT-4');
+  });
 });

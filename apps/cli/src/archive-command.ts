@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
 import type { TribunalConfig } from '../../../libs/config/src/index.js';
+import type { DebaterStanding, JudgeStanding } from '../../../libs/judging/src/index.js';
 import {
   AnalyticsService,
   ArchiveService,
@@ -12,8 +13,9 @@ import { ArchiveRepository, DatasetRepository, DebateRepository, type Database }
 import { UsageError } from './protocols-command.js';
 
 export const ARCHIVE_USAGE = `import nyu PATH [--name NAME]            import an archive in the NYU debate format (directory or .tgz)
-  analytics [--dataset NAME] [--by protocol|setting] [--paper]
-                                        judge accuracy, calibration and reward per protocol or setting`;
+  analytics [--of protocols|judges|debaters] [--dataset NAME] [--by protocol|setting] [--paper]
+                                        judge accuracy, calibration and reward per protocol or setting;
+                                        per judge; or debater win rates and Bradley–Terry strengths`;
 
 type WithDatabase = <T>(work: (db: Database) => Promise<T>) => Promise<T>;
 
@@ -56,6 +58,35 @@ export async function importCommand(args: string[], config: TribunalConfig, with
 const pct = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);
 const num = (v: number | null, digits = 2) => (v === null ? '—' : v.toFixed(digits));
 
+/** Rows as a plain text table: the first column left-aligned, the others right-aligned. */
+function table(header: string[], lines: string[][]): string {
+  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
+  const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+  return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)].join('\n');
+}
+
+export function judgesTable(rows: JudgeStanding[]): string {
+  return table(
+    ['judge', 'debates', 'judged', 'accuracy', 'reward'],
+    rows.map((r) => [r.judge, String(r.debates), String(r.judged), pct(r.accuracy), num(r.meanReward, 3)]),
+  );
+}
+
+export function debatersTable(rows: DebaterStanding[]): string {
+  return table(
+    ['debater', 'debates', 'wins', 'win rate', 'honest', 'dishonest', 'strength (95% interval)'],
+    rows.map((r) => [
+      r.debater,
+      String(r.debates),
+      String(r.wins),
+      pct(r.winRate),
+      pct(r.winRateHonest),
+      pct(r.winRateDishonest),
+      r.strength ? `${r.strength.strength.toFixed(2)} (${r.strength.low.toFixed(2)}–${r.strength.high.toFixed(2)})` : '—',
+    ]),
+  );
+}
+
 /** The comparison as a plain text table. */
 export function analyticsTable(rows: ProtocolComparison[]): string {
   const header = ['group', 'debates', 'judged', 'accuracy', 'Brier', 'reward', 'info gain', 'alpha', 'speeches', 'median s'];
@@ -71,29 +102,35 @@ export function analyticsTable(rows: ProtocolComparison[]): string {
     num(r.stats.meanSpeechRounds, 1),
     num(r.stats.medianSecondsToVerdict, 0),
   ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i]!.length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
-  return [format(header), widths.map((w) => '-'.repeat(w)).join('  '), ...lines.map(format)].join('\n');
+  return table(header, lines);
 }
 
 export async function analyticsCommand(args: string[], withDatabase: WithDatabase): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: { dataset: { type: 'string' }, by: { type: 'string', default: 'protocol' }, paper: { type: 'boolean', default: false } },
+    options: {
+      of: { type: 'string', default: 'protocols' },
+      dataset: { type: 'string' },
+      by: { type: 'string', default: 'protocol' },
+      paper: { type: 'boolean', default: false },
+    },
   });
   if (values.by !== 'protocol' && values.by !== 'setting') throw new UsageError(`--by must be protocol or setting, got "${values.by}"`);
-  const rows = await withDatabase(async (db) => {
+  if (!['protocols', 'judges', 'debaters'].includes(values.of))
+    throw new UsageError(`--of must be protocols, judges or debaters, got "${values.of}"`);
+  const text = await withDatabase(async (db) => {
     let datasetId: string | undefined;
     if (values.dataset) {
       const dataset = await new DatasetRepository(db.dataSource).byName(values.dataset);
       if (!dataset) throw new UsageError(`no dataset named "${values.dataset}"`);
       datasetId = dataset.id;
     }
-    return new AnalyticsService(new DebateRepository(db.dataSource)).compareProtocols({
-      datasetId,
-      by: values.by as 'protocol' | 'setting',
-      includedInPaper: values.paper,
-    });
+    const analytics = new AnalyticsService(new DebateRepository(db.dataSource));
+    const options = { datasetId, by: values.by as 'protocol' | 'setting', includedInPaper: values.paper };
+    if (values.of === 'judges') return judgesTable(await analytics.judges(options));
+    if (values.of === 'debaters') return debatersTable(await analytics.debaters(options));
+    const rows = await analytics.compareProtocols(options);
+    return rows.length ? analyticsTable(rows) : 'no finished debates';
   });
-  console.log(rows.length ? analyticsTable(rows) : 'no finished debates');
+  console.log(text);
 }

@@ -33,6 +33,8 @@ export interface NyuRoom {
   correct: number;
   /** The debaters present: 0 is Debater A (arguing answers[0]), 1 is Debater B. */
   debaters: number[];
+  /** The pseudonyms the archive gives its debaters (by index) and its judge. */
+  names: { debaters: Record<number, string>; judge: string | null };
   rules: RawRules;
   rounds: NyuRound[];
   createdAt: number;
@@ -201,6 +203,12 @@ export function readNyuArchive(dir: string): { rooms: NyuRoom[]; skipped: Skippe
       answers: setup.answers.map(String),
       correct,
       debaters: [0, 1].filter((i) => roles.includes(`Debater ${'AB'[i]}`)),
+      names: {
+        debaters: Object.fromEntries(
+          [0, 1].flatMap((i) => (meta.roleAssignments?.[`Debater ${'AB'[i]}`] ? [[i, meta.roleAssignments[`Debater ${'AB'[i]}`]!]] : [])),
+        ),
+        judge: meta.roleAssignments?.Judge ?? null,
+      },
       rules: setup.rules,
       rounds,
       createdAt: Number(meta.creationTime ?? 0),

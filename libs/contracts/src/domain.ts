@@ -49,6 +49,8 @@ export interface DebaterSeat {
   seat: string;
   answer: number;
   backend: DebaterBackend;
+  /** Who spoke, where the platform knows (an imported archive's debater). */
+  name?: string;
 }
 
 export const WEBHOOK_EVENTS = ['label.created', 'label.revised'] as const;

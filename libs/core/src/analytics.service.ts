@@ -1,5 +1,16 @@
 import { Injectable } from '@nestjs/common';
-import { protocolStats, type DebateFacts, type JudgedOutcome, type ProtocolStats } from '../../judging/src/index.js';
+import {
+  debaterStandings,
+  judgeStandings,
+  protocolStats,
+  type DebateFacts,
+  type DebateRecordForStandings,
+  type DebaterStanding,
+  type JudgedOutcome,
+  type JudgeStanding,
+  type ProtocolStats,
+} from '../../judging/src/index.js';
+import type { ProtocolSpec } from '../../contracts/src/index.js';
 import { DebateRepository, type FinishedDebate } from '../../persistence/src/index.js';
 import { parseProtocolSpec } from './protocols.service.js';
 
@@ -41,10 +52,61 @@ function outcomes(d: FinishedDebate): JudgedOutcome[] {
   }));
 }
 
+/** Who argued what in a debate: the archive's name for a debater, else the debater's kind and model. */
+function debatersOf(d: FinishedDebate, spec: ProtocolSpec): { name: string; answer: number }[] {
+  return d.seatList.map((seat, i) => {
+    const debater = spec.debaters[i];
+    const name = seat.name ?? (debater?.backend === 'openai' ? `openai:${debater.model}` : seat.backend);
+    return { name, answer: seat.answer };
+  });
+}
+
+function standingsRecord(d: FinishedDebate, spec: ProtocolSpec): DebateRecordForStandings {
+  const byJudge = new Map<string, { judge: string; answers: number[][] }>();
+  for (const v of d.verdicts) {
+    const entry = byJudge.get(v.assignmentId) ?? { judge: v.judge, answers: [] };
+    entry.answers.push(v.probabilities);
+    byJudge.set(v.assignmentId, entry);
+  }
+  return {
+    truth: d.groundTruth,
+    debaters: debatersOf(d, spec),
+    judges: [...byJudge.values()].map((j) => ({ name: j.judge, final: j.answers.at(-1)!, continues: j.answers.length - 1 })),
+  };
+}
+
 /** Compares protocols on the debates they ran: how accurate, calibrated and rewarded their judges were. */
 @Injectable()
 export class AnalyticsService {
   constructor(private readonly debates: DebateRepository) {}
+
+  private async selected(options: CompareOptions): Promise<{ finished: FinishedDebate[]; specs: Map<string, ProtocolSpec> }> {
+    const [all, protocols] = await Promise.all([this.debates.finished(), this.debates.listProtocols()]);
+    const finished = all.filter(
+      (d) =>
+        d.status === 'completed' &&
+        (!options.datasetId || d.datasetId === options.datasetId) &&
+        (!options.includedInPaper || d.includedInPaper),
+    );
+    return { finished, specs: new Map(protocols.map((p) => [p.id, parseProtocolSpec(p.spec)])) };
+  }
+
+  /** Each judge's accuracy and reward, where the truth is known; scored by the rule of the first protocol they judged under. */
+  async judges(options: CompareOptions = {}): Promise<JudgeStanding[]> {
+    const { finished, specs } = await this.selected(options);
+    if (finished.length === 0) return [];
+    const scoring = specs.get(finished[0]!.protocolId)!.scoring;
+    return judgeStandings(
+      finished.map((d) => standingsRecord(d, specs.get(d.protocolId)!)),
+      scoring,
+    );
+  }
+
+  /** Each debater's wins, honest and dishonest, and Bradley–Terry strength with a bootstrap interval. */
+  async debaters(options: CompareOptions = {}): Promise<DebaterStanding[]> {
+    const { finished, specs } = await this.selected(options);
+    return debaterStandings(finished.map((d) => standingsRecord(d, specs.get(d.protocolId)!)));
+  }
 
   async compareProtocols(options: CompareOptions = {}): Promise<ProtocolComparison[]> {
     const [all, protocols] = await Promise.all([this.debates.finished(), this.debates.listProtocols()]);

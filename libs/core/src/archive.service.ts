@@ -19,7 +19,12 @@ const STORY = 'story';
 /** One room as a finished Tribunal debate: the story as the item's evidence, speeches with quotations, the judge's every answer. */
 function archived(room: NyuRoom, datasetId: string, protocolId: string): ArchivedDebate {
   const debate = room.setting.endsWith('debate');
-  const seats = (debate ? [0, 1] : room.debaters.slice(0, 1)).map((d) => ({ seat: 'AB'[d]!, answer: d, backend: 'manual' as const }));
+  const seats = (debate ? [0, 1] : room.debaters.slice(0, 1)).map((d) => ({
+    seat: 'AB'[d]!,
+    answer: d,
+    backend: 'manual' as const,
+    ...(room.names.debaters[d] ? { name: room.names.debaters[d] } : {}),
+  }));
   const turns: ArchivedDebate['turns'] = [];
   for (const round of room.rounds) {
     if (round.kind !== 'speeches') continue;
@@ -68,6 +73,7 @@ function archived(room: NyuRoom, datasetId: string, protocolId: string): Archive
     reasons: [{ kind: 'imported', detail: `room ${room.name} of the NYU 2023 archive (${room.setting})` }],
     protocolId,
     seats,
+    judge: room.names.judge,
     createdAt: new Date(room.createdAt),
     endedAt: new Date(room.endedAt),
     turns,

@@ -6,3 +6,4 @@ export * from './simulated-judge.js';
 export * from './skill.js';
 export * from './llm-judge.js';
 export * from './analytics.js';
+export * from './standings.js';

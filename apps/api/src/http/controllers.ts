@@ -280,6 +280,20 @@ export class AnalyticsController {
   protocols(@Query() query: AnalyticsQuery) {
     return this.analytics.compareProtocols({ datasetId: query.datasetId, by: query.by, includedInPaper: query.paper === 'true' });
   }
+
+  @Get('judges')
+  @Roles('admin', 'researcher')
+  @ApiOperation({ summary: 'Per judge: debates judged, accuracy and mean reward where the truth is known' })
+  judges(@Query() query: AnalyticsQuery) {
+    return this.analytics.judges({ datasetId: query.datasetId, includedInPaper: query.paper === 'true' });
+  }
+
+  @Get('debaters')
+  @Roles('admin', 'researcher')
+  @ApiOperation({ summary: 'Per debater: win rates (honest and dishonest) and Bradley–Terry strength with a 95% bootstrap interval' })
+  debaters(@Query() query: AnalyticsQuery) {
+    return this.analytics.debaters({ datasetId: query.datasetId, includedInPaper: query.paper === 'true' });
+  }
 }
 
 @ApiTags('webhooks')

@@ -13,6 +13,8 @@ export class JudgeAssignmentEntity {
   @Column({ type: 'enum', enum: JUDGE_KINDS, enumName: 'judge_kind' }) kind!: JudgeKind;
   @Index() @Column({ type: 'uuid', name: 'judge_id', nullable: true }) judgeId!: string | null;
   @ManyToOne(() => UserEntity, { onDelete: 'SET NULL' }) @JoinColumn({ name: 'judge_id' }) judge!: Relation<UserEntity> | null;
+  /** For judges who are not users here (an imported archive's): the name the archive gives them. */
+  @Column({ type: 'text', name: 'judge_name', nullable: true }) judgeName!: string | null;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
 }
 

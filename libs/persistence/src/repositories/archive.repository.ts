@@ -16,6 +16,8 @@ export interface ArchivedDebate {
   reasons: DisputeReason[];
   protocolId: string;
   seats: DebaterSeat[];
+  /** The archive's name for the judge. */
+  judge: string | null;
   createdAt: Date;
   endedAt: Date;
   turns: {
@@ -64,7 +66,7 @@ export class ArchiveRepository {
       }
       const assignment = await manager
         .getRepository(JudgeAssignmentEntity)
-        .save({ debateId: debate.id, slot: 0, kind: 'human' as const, judgeId: null });
+        .save({ debateId: debate.id, slot: 0, kind: 'human' as const, judgeId: null, judgeName: archived.judge });
       if (archived.verdicts.length) {
         await manager
           .getRepository(VerdictEntity)

@@ -39,8 +39,9 @@ export interface FinishedDebate {
   groundTruth: number | null;
   seats: number;
   speeches: number;
-  /** In the order given. */
-  verdicts: { assignmentId: string; stage: string; probabilities: number[] }[];
+  seatList: DebaterSeat[];
+  /** In the order given; `judge` is a user's name, an archive's name for the judge, or the kind of an automatic judge. */
+  verdicts: { assignmentId: string; stage: string; probabilities: number[]; judge: string }[];
 }
 
 export type NewCitation = Omit<CitationEntity, 'id' | 'turnId' | 'turn'>;
@@ -263,13 +264,16 @@ export class DebateRepository {
 
   /** Every finished debate with its protocol, the item's truth, speeches, and verdicts: what analytics need. */
   async finished(): Promise<FinishedDebate[]> {
-    const rows: (Omit<FinishedDebate, 'speeches' | 'seats'> & { speeches: string; seats: number })[] = await this.dataSource.query(
+    const rows: (Omit<FinishedDebate, 'speeches'> & { speeches: string })[] = await this.dataSource.query(
       `SELECT d.id, d.status, d.created_at AS "createdAt", d.ended_at AS "endedAt", d.protocol_id AS "protocolId",
-              i.ground_truth AS "groundTruth", jsonb_array_length(d.seats) AS seats, i.dataset_id AS "datasetId",
+              i.ground_truth AS "groundTruth", d.seats AS "seatList", jsonb_array_length(d.seats) AS seats, i.dataset_id AS "datasetId",
               i.meta ->> 'setting' AS setting, coalesce((i.meta ->> 'includedInPaper')::boolean, false) AS "includedInPaper",
               (SELECT count(*) FROM turns t WHERE t.debate_id = d.id) AS speeches,
-              coalesce((SELECT json_agg(json_build_object('assignmentId', v.assignment_id, 'stage', v.stage, 'probabilities', v.probabilities)
-                                 ORDER BY v.created_at) FROM verdicts v WHERE v.debate_id = d.id), '[]') AS verdicts
+              coalesce((SELECT json_agg(json_build_object('assignmentId', v.assignment_id, 'stage', v.stage, 'probabilities', v.probabilities,
+                                                          'judge', coalesce(a.judge_name, u.name, a.kind::text))
+                                 ORDER BY v.created_at, (v.stage = 'final'))
+                          FROM verdicts v JOIN judge_assignments a ON a.id = v.assignment_id LEFT JOIN users u ON u.id = a.judge_id
+                         WHERE v.debate_id = d.id), '[]') AS verdicts
          FROM debates d JOIN items i ON i.id = d.item_id
         WHERE d.status IN ('completed', 'failed')`,
     );
