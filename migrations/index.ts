@@ -4,6 +4,7 @@ import { ProtocolsCampaignsStreaming1795453137643 } from './1795453137643-Protoc
 import { Webhooks1795455917632 } from './1795455917632-Webhooks.js';
 import { OptionalSimpleLabel1795456285089 } from './1795456285089-OptionalSimpleLabel.js';
 import { JudgeNames1795457506718 } from './1795457506718-JudgeNames.js';
+import { LabelRevisions1795457666674 } from './1795457666674-LabelRevisions.js';
 
 /** Every migration, in order. The schema changes only by adding to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -12,4 +13,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Webhooks1795455917632,
   OptionalSimpleLabel1795456285089,
   JudgeNames1795457506718,
+  LabelRevisions1795457666674,
 ];

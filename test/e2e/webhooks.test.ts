@@ -64,7 +64,7 @@ describe('labels pushed to pipelines by signed webhooks', () => {
     }
     const label = await eventually('the label', async () => {
       const text = (await http(app, 'GET', '/labels?after=0', pipeline)).text.trim();
-      return text ? (JSON.parse(text.split('\n')[0]!) as { seq: string }) : undefined;
+      return text ? (JSON.parse(text.split('\n')[0]!) as { seq: string; id: string }) : undefined;
     });
     await eventually('the flaky receiver to accept', async () => flaky.received.length === 3, 30_000);
 
@@ -93,6 +93,21 @@ describe('labels pushed to pipelines by signed webhooks', () => {
     );
     expect(logB[0]).toMatchObject({ attempts: 4, lastStatus: 503, lastError: 'the receiver answered 503' });
     expect(dead.received).toHaveLength(4);
+
+    // Debating the dispute again revises its label (pooling both debates): the new label names the old, and the event says so.
+    const again = await startDebate(app, researcher, { disputeId: disputes[0]!.id, protocolId, judgeIds: [judge.id] });
+    for (const stage of ['judge-1', 'final']) {
+      await eventually(
+        `stage ${stage} again`,
+        async () => (await http(app, 'GET', `/debates/${again}`, judge.key)).body.awaiting?.stage === stage,
+      );
+      await http(app, 'POST', `/debates/${again}/verdicts`, judge.key, { stage, probabilities: [0, 0, 1, 0, 0] });
+    }
+    await eventually('the revision to be delivered', async () => flaky.received.length === 4);
+    const revision = JSON.parse(flaky.received[3]!.body);
+    expect(revision).toMatchObject({ event: 'label.revised', label: { answer: 2, revises: label.id } });
+    expect(revision.label.provenance.debates).toHaveLength(2);
+    expect(flaky.received[3]!.headers['tribunal-event']).toBe('label.revised');
   });
 
   it('refuses a replayed signature and a bad URL', async () => {

@@ -110,7 +110,7 @@ export class AdjudicationService {
           }
         : null,
       async (manager, saved) => {
-        if (saved) await this.webhooks.queueFor(manager, saved);
+        if (saved) await this.webhooks.queueFor(manager, saved, saved.revises ? 'label.revised' : 'label.created');
         if (requeue) {
           const protocolId = requeue.protocolId ?? protocol.id;
           await this.queue.send(

@@ -13,6 +13,8 @@ export interface LabelRecord {
   method: string;
   agreesWithSimple: boolean;
   provenance: LabelEntity['provenance'];
+  /** The id of the label this one replaces (its dispute was debated again), or null. */
+  revises: string | null;
   createdAt: string;
 }
 
@@ -28,6 +30,7 @@ export function labelRecord(label: LabelEntity): LabelRecord {
     method: label.method,
     agreesWithSimple: label.agreesWithSimple,
     provenance: label.provenance,
+    revises: label.revises,
     createdAt: label.createdAt.toISOString(),
   };
 }

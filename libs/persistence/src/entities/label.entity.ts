@@ -22,5 +22,7 @@ export class LabelEntity {
   @Column({ type: 'boolean', name: 'agrees_with_simple' }) agreesWithSimple!: boolean;
   @Column({ type: 'jsonb' }) provenance!: LabelProvenance;
   @Column({ type: 'int', name: 'schema_version' }) schemaVersion!: number;
+  /** The label of the same dispute this one replaces, when the dispute was debated again after being labelled. */
+  @Column({ type: 'uuid', nullable: true }) revises!: string | null;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
 }

@@ -5,7 +5,7 @@ import type { DebateRepository } from './debate.repository.js';
 /** Arbitrary, fixed: the advisory lock under which label sequence numbers are handed out. */
 const LABEL_SEQUENCE_LOCK = 7_412_094;
 
-export type NewLabel = Omit<LabelEntity, 'seq' | 'id' | 'createdAt' | 'item' | 'dataset'>;
+export type NewLabel = Omit<LabelEntity, 'seq' | 'id' | 'createdAt' | 'item' | 'dataset' | 'revises'>;
 
 /** Which labels a pipeline reads: after a sequence number, of a dataset, of the small set (simple and complex labels agree) or all, since a time, from a protocol. */
 export interface LabelFilter {
@@ -60,7 +60,11 @@ export class LabelRepository {
   async append(manager: EntityManager, label: NewLabel): Promise<LabelEntity> {
     await manager.query('SELECT pg_advisory_xact_lock($1)', [LABEL_SEQUENCE_LOCK]);
     const [{ next }] = (await manager.query('SELECT coalesce(max(seq), 0) + 1 AS next FROM labels')) as { next: string }[];
-    await manager.getRepository(LabelEntity).insert({ ...label, seq: String(next) });
+    // A dispute labelled before gets a revision: the new label names the one it replaces.
+    const [previous] = (await manager.query(`SELECT id FROM labels WHERE provenance ->> 'disputeId' = $1 ORDER BY seq DESC LIMIT 1`, [
+      label.provenance.disputeId,
+    ])) as { id: string }[];
+    await manager.getRepository(LabelEntity).insert({ ...label, seq: String(next), revises: previous?.id ?? null });
     return manager.getRepository(LabelEntity).findOneByOrFail({ seq: String(next) });
   }
 
