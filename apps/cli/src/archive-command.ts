@@ -89,12 +89,13 @@ export function debatersTable(rows: DebaterStanding[]): string {
 
 /** The comparison as a plain text table. */
 export function analyticsTable(rows: ProtocolComparison[]): string {
-  const header = ['group', 'debates', 'judged', 'accuracy', 'Brier', 'reward', 'info gain', 'alpha', 'speeches', 'median s'];
+  const header = ['group', 'debates', 'judged', 'accuracy', 'ECE', 'Brier', 'reward', 'info gain', 'alpha', 'speeches', 'median s'];
   const lines = rows.map((r) => [
     r.protocol.version ? `${r.protocol.name} v${r.protocol.version}` : r.protocol.name,
     String(r.stats.debates),
     String(r.stats.judged),
     pct(r.stats.accuracy),
+    num(r.stats.ece, 3),
     num(r.stats.brier, 3),
     num(r.stats.meanReward, 3),
     num(r.stats.meanInformationGain, 3),

@@ -41,6 +41,11 @@ export interface ProtocolStats {
   judged: number;
   accuracy: number | null;
   brier: number | null;
+  /**
+   * Expected calibration error: over ten equal-width bins of the chosen answer's probability
+   * ([0, 0.1), …, [0.9, 1]), the mean over judgements of |accuracy − mean confidence| of their bin.
+   */
+  ece: number | null;
   /** Mean judge reward under the protocol's scoring rule. */
   meanReward: number | null;
   meanSpeechRounds: number | null;
@@ -111,6 +116,12 @@ export function protocolStats(
     judged: known.length,
     accuracy: mean(known.map((o) => (argmax(o.final) === o.truth ? 1 : 0))),
     brier: mean(known.map((o) => o.final.reduce((sum, p, i) => sum + (p - (i === o.truth ? 1 : 0)) ** 2, 0))),
+    ece: known.length
+      ? bins.reduce(
+          (sum, b) => sum + (b.confidence.length ? b.confidence.length * Math.abs(mean(b.correct)! - mean(b.confidence)!) : 0),
+          0,
+        ) / known.length
+      : null,
     meanReward: mean(known.map((o) => judgeReward(o.final, o.truth, o.continues, scoring))),
     meanSpeechRounds: mean(completed.map((d) => d.speechRounds)),
     medianSecondsToVerdict: median(completed.flatMap((d) => (d.seconds === null ? [] : [d.seconds]))),

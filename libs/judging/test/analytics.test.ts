@@ -41,6 +41,8 @@ describe('protocolStats', () => {
       [outcome([0.95, 0.05], 0), outcome([0.92, 0.08], 1), outcome([0.55, 0.45], 0), outcome([1, 0], 0)],
       SCORING,
     );
+    // ECE: bin [0.5, 0.6): 1 × |1 − 0.55| = 0.45; bin [0.9, 1]: 3 × |2/3 − 2.87/3|; over 4 judgements.
+    expect(stats.ece).toBeCloseTo((0.45 + 3 * Math.abs(2 / 3 - (0.95 + 0.92 + 1) / 3)) / 4, 12);
     expect(stats.reliability).toEqual([
       { from: 0.5, to: 0.6, count: 1, meanConfidence: 0.55, accuracy: 1 },
       { from: 0.9, to: 1, count: 3, meanConfidence: expect.closeTo((0.95 + 0.92 + 1) / 3, 12), accuracy: 2 / 3 },
@@ -58,6 +60,7 @@ describe('protocolStats', () => {
       medianSecondsToVerdict: null,
       meanInformationGain: null,
       agreement: null,
+      ece: null,
       reliability: [],
     });
   });

@@ -51,6 +51,7 @@ export function ComparePage() {
               <th>failed</th>
               <th>judged</th>
               <th>accuracy</th>
+              <th>ECE</th>
               <th>Brier</th>
               <th>reward</th>
               <th>info gain (bits)</th>
@@ -68,6 +69,7 @@ export function ComparePage() {
                 <td>{c.stats.failed}</td>
                 <td>{c.stats.judged}</td>
                 <td>{fmt(c.stats.accuracy)}</td>
+                <td>{fmt(c.stats.ece)}</td>
                 <td>{fmt(c.stats.brier)}</td>
                 <td>{fmt(c.stats.meanReward)}</td>
                 <td>{fmt(c.stats.meanInformationGain)}</td>
