@@ -1,22 +1,12 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { LABEL_SCHEMA_VERSION, type ProtocolSpec } from '../../contracts/src/index.js';
 import { clearCut, judgeSkill, logPool, meanPool, weightedMeanPool } from '../../judging/src/index.js';
-import { DebateRepository, LabelRepository, type LabelEntity } from '../../persistence/src/index.js';
+import { DebateRepository, LabelRepository, type FinalAnswer, type LabelEntity } from '../../persistence/src/index.js';
 import { JobQueue } from '../../queue/src/index.js';
 import { DebateEvents } from './debate-events.js';
 import { progressOf } from './debate-progress.js';
 import { DebatesService } from './debates.service.js';
 import { WebhooksService } from './webhooks.service.js';
-
-interface FinalAnswer {
-  debateId: string;
-  protocolId: string;
-  protocolName: string;
-  protocolVersion: number;
-  verdictId: string;
-  judgeId: string | null;
-  probabilities: number[];
-}
 
 /**
  * Turns a dispute's debates into a complex-process label: every judge's final answer, from this

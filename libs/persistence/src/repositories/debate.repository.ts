@@ -44,6 +44,17 @@ export interface FinishedDebate {
   verdicts: { assignmentId: string; stage: string; probabilities: number[]; judge: string }[];
 }
 
+/** A judge's final answer in a debate, with the debate's protocol: what adjudication pools. */
+export interface FinalAnswer {
+  debateId: string;
+  protocolId: string;
+  protocolName: string;
+  protocolVersion: number;
+  verdictId: string;
+  judgeId: string | null;
+  probabilities: number[];
+}
+
 export type NewCitation = Omit<CitationEntity, 'id' | 'turnId' | 'turn'>;
 
 export interface NewDebate {
@@ -281,20 +292,7 @@ export class DebateRepository {
   }
 
   /** Every judge's last answer in each completed debate of a dispute, with the debate's protocol. */
-  async finalAnswersOf(
-    disputeId: string,
-    excluding: string,
-  ): Promise<
-    {
-      debateId: string;
-      protocolId: string;
-      protocolName: string;
-      protocolVersion: number;
-      verdictId: string;
-      judgeId: string | null;
-      probabilities: number[];
-    }[]
-  > {
+  async finalAnswersOf(disputeId: string, excluding: string): Promise<FinalAnswer[]> {
     return this.dataSource.query(
       `SELECT DISTINCT ON (v.assignment_id) d.id AS "debateId", p.id AS "protocolId", p.name AS "protocolName", p.version AS "protocolVersion",
               v.id AS "verdictId", a.judge_id AS "judgeId", v.probabilities
