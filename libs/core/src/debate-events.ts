@@ -32,6 +32,8 @@ export class DebateEvents implements OnApplicationShutdown {
   private server: Server | undefined;
   private listener: pg.Client | undefined;
   private closed = false;
+  /** Notifications leave one after another, so that listeners receive them in the order they were emitted. */
+  private publishing: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly database: Database,
@@ -63,10 +65,12 @@ export class DebateEvents implements OnApplicationShutdown {
       const { debateId, turn } = payload as Parameters<ServerEvents['turn.created']>[0];
       text = JSON.stringify({ room, event, turn: { debateId, index: turn.index } });
     }
-    this.database.dataSource.query('SELECT pg_notify($1, $2)', [CHANNEL, text]).catch((error: Error) => {
-      // Clients that miss a live event still get it with the state when they (re)join.
-      this.logger.warn(`could not publish ${event} to ${room}: ${error.message}`);
-    });
+    this.publishing = this.publishing
+      .then(() => this.database.dataSource.query('SELECT pg_notify($1, $2)', [CHANNEL, text]))
+      .catch((error: Error) => {
+        // Clients that miss a live event still get it with the state when they (re)join.
+        this.logger.warn(`could not publish ${event} to ${room}: ${error.message}`);
+      });
   }
 
   private async listen(url: string): Promise<void> {

@@ -42,7 +42,15 @@ export function DebatePage({ debateId, me }: { debateId: string; me: Me }) {
     socket.on('connect_error', (e) => setError(e.message));
     socket.on('turn.delta', ({ debateId: id, index, seat, offset, text }) => {
       if (id !== debateId) return;
-      setDrafts((d) => ({ ...d, [index]: { seat, text: (offset === 0 ? '' : (d[index]?.text ?? '').slice(0, offset)) + text } }));
+      setDrafts((d) => {
+        const known = offset === 0 ? '' : (d[index]?.text ?? '');
+        // A gap means a piece was missed (a reconnect): the state so far fills it.
+        if (offset > known.length) {
+          join.current();
+          return d;
+        }
+        return { ...d, [index]: { seat, text: known.slice(0, offset) + text } };
+      });
     });
     socket.on('turn.created', ({ debateId: id, turn }) => {
       if (id !== debateId) return;
