@@ -24,6 +24,12 @@ export function DebatePage({ debateId, me }: { debateId: string; me: Me }) {
   const [error, setError] = useState<string | null>(null);
   const [hover, setHover] = useState<string | null>(null);
   const join = useRef<() => void>(() => undefined);
+  // The drafts as the socket handlers see them, without waiting for a render.
+  const draftsNow = useRef<Drafts>({});
+  const setDraftsNow = (next: Drafts) => {
+    draftsNow.current = next;
+    setDrafts(next);
+  };
 
   useEffect(() => {
     join.current = () => {
@@ -31,7 +37,7 @@ export function DebatePage({ debateId, me }: { debateId: string; me: Me }) {
         if (!reply.ok) return setError(reply.error);
         setError(null);
         setView(reply.data);
-        setDrafts(Object.fromEntries(reply.data.drafts.map((d) => [d.index, { seat: d.seat, text: d.text }])));
+        setDraftsNow(Object.fromEntries(reply.data.drafts.map((d) => [d.index, { seat: d.seat, text: d.text }])));
       });
     };
     socket.on('connect', () => {
@@ -42,20 +48,15 @@ export function DebatePage({ debateId, me }: { debateId: string; me: Me }) {
     socket.on('connect_error', (e) => setError(e.message));
     socket.on('turn.delta', ({ debateId: id, index, seat, offset, text }) => {
       if (id !== debateId) return;
-      setDrafts((d) => {
-        const known = offset === 0 ? '' : (d[index]?.text ?? '');
-        // A gap means a piece was missed (a reconnect): the state so far fills it.
-        if (offset > known.length) {
-          join.current();
-          return d;
-        }
-        return { ...d, [index]: { seat, text: known.slice(0, offset) + text } };
-      });
+      const known = offset === 0 ? '' : (draftsNow.current[index]?.text ?? '');
+      // A gap means a piece was missed (a reconnect): the state so far fills it.
+      if (offset > known.length) join.current();
+      else setDraftsNow({ ...draftsNow.current, [index]: { seat, text: known.slice(0, offset) + text } });
     });
     socket.on('turn.created', ({ debateId: id, turn }) => {
       if (id !== debateId) return;
       setView((v) => (v ? withTurn(v, turn) : v));
-      setDrafts((d) => Object.fromEntries(Object.entries(d).filter(([i]) => Number(i) !== turn.index)));
+      setDraftsNow(Object.fromEntries(Object.entries(draftsNow.current).filter(([i]) => Number(i) !== turn.index)));
     });
     // A change of stage changes what this judge is asked: read the state again.
     socket.on('debate.status', ({ debateId: id }) => id === debateId && join.current());
