@@ -11,7 +11,7 @@ import {
   type ProtocolStats,
 } from '../../judging/src/index.js';
 import type { ProtocolSpec } from '../../contracts/src/index.js';
-import { DebateRepository, type FinishedDebate } from '../../persistence/src/index.js';
+import { DebateRepository, type FinishedDebate, type ProtocolEntity } from '../../persistence/src/index.js';
 import { parseProtocolSpec } from './protocols.service.js';
 
 export interface ProtocolComparison {
@@ -80,39 +80,39 @@ function standingsRecord(d: FinishedDebate, spec: ProtocolSpec): DebateRecordFor
 export class AnalyticsService {
   constructor(private readonly debates: DebateRepository) {}
 
-  private async selected(options: CompareOptions): Promise<{ finished: FinishedDebate[]; specs: Map<string, ProtocolSpec> }> {
-    const [all, protocols] = await Promise.all([this.debates.finished(), this.debates.listProtocols()]);
-    const finished = all.filter(
-      (d) =>
-        d.status === 'completed' &&
-        (!options.datasetId || d.datasetId === options.datasetId) &&
-        (!options.includedInPaper || d.includedInPaper),
-    );
-    return { finished, specs: new Map(protocols.map((p) => [p.id, parseProtocolSpec(p.spec)])) };
-  }
-
-  /** Each judge's accuracy and reward, where the truth is known; scored by the rule of the first protocol they judged under. */
-  async judges(options: CompareOptions = {}): Promise<JudgeStanding[]> {
-    const { finished, specs } = await this.selected(options);
-    if (finished.length === 0) return [];
-    const scoring = specs.get(finished[0]!.protocolId)!.scoring;
-    return judgeStandings(
-      finished.map((d) => standingsRecord(d, specs.get(d.protocolId)!)),
-      scoring,
-    );
-  }
-
-  /** Each debater's wins, honest and dishonest, and Bradley–Terry strength with a bootstrap interval. */
-  async debaters(options: CompareOptions = {}): Promise<DebaterStanding[]> {
-    const { finished, specs } = await this.selected(options);
-    return debaterStandings(finished.map((d) => standingsRecord(d, specs.get(d.protocolId)!)));
-  }
-
-  async compareProtocols(options: CompareOptions = {}): Promise<ProtocolComparison[]> {
+  /** Finished debates (completed or failed) under the options, with every protocol version. */
+  private async selected(options: CompareOptions): Promise<{ finished: FinishedDebate[]; protocols: ProtocolEntity[] }> {
     const [all, protocols] = await Promise.all([this.debates.finished(), this.debates.listProtocols()]);
     const finished = all.filter(
       (d) => (!options.datasetId || d.datasetId === options.datasetId) && (!options.includedInPaper || d.includedInPaper),
     );
+    return { finished, protocols };
+  }
+
+  /** Completed debates as the standings read them, each with its protocol's spec. */
+  private async standings(options: CompareOptions): Promise<{ records: DebateRecordForStandings[]; first: ProtocolSpec | undefined }> {
+    const { finished, protocols } = await this.selected(options);
+    const specs = new Map(protocols.map((p) => [p.id, parseProtocolSpec(p.spec)]));
+    const completed = finished.filter((d) => d.status === 'completed');
+    return {
+      records: completed.map((d) => standingsRecord(d, specs.get(d.protocolId)!)),
+      first: completed[0] && specs.get(completed[0].protocolId),
+    };
+  }
+
+  /** Each judge's accuracy and reward, where the truth is known; scored by the rule of the first protocol they judged under. */
+  async judges(options: CompareOptions = {}): Promise<JudgeStanding[]> {
+    const { records, first } = await this.standings(options);
+    return first ? judgeStandings(records, first.scoring) : [];
+  }
+
+  /** Each debater's wins, honest and dishonest, and Bradley–Terry strength with a bootstrap interval. */
+  async debaters(options: CompareOptions = {}): Promise<DebaterStanding[]> {
+    return debaterStandings((await this.standings(options)).records);
+  }
+
+  async compareProtocols(options: CompareOptions = {}): Promise<ProtocolComparison[]> {
+    const { finished, protocols } = await this.selected(options);
     const byId = new Map(protocols.map((p) => [p.id, p]));
     const groups = new Map<string, FinishedDebate[]>();
     for (const d of finished) {
