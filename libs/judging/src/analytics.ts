@@ -1,4 +1,5 @@
 import { krippendorffAlpha } from './agreement.js';
+import { argmax, calibration, mean, type ReliabilityBin } from './calibration.js';
 import { informationGain } from './skill.js';
 
 /** One judge's last answer in a finished debate, with what is known about the truth. */
@@ -25,15 +26,6 @@ export interface DebateFacts {
   seconds: number | null;
 }
 
-export interface ReliabilityBin {
-  /** Confidence range [from, to) of the judges' chosen answer. */
-  from: number;
-  to: number;
-  count: number;
-  meanConfidence: number;
-  accuracy: number;
-}
-
 export interface ProtocolStats {
   debates: number;
   failed: number;
@@ -55,16 +47,6 @@ export interface ProtocolStats {
   /** Nominal Krippendorff's alpha over the judges' final choices, for debates with several judges. */
   agreement: number | null;
   reliability: ReliabilityBin[];
-}
-
-const BINS = 10;
-
-function argmax(values: readonly number[]): number {
-  return values.reduce((best, v, i) => (v > values[best]! ? i : best), 0);
-}
-
-function mean(values: readonly number[]): number | null {
-  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
 }
 
 function median(values: readonly number[]): number | null {
@@ -96,32 +78,15 @@ export function protocolStats(
   scoring: { base: number; perTurnPenalty: number },
 ): ProtocolStats {
   const known = outcomes.filter((o): o is JudgedOutcome & { truth: number } => o.truth !== null);
-  const bins = Array.from({ length: BINS }, (_, i) => ({
-    from: i / BINS,
-    to: (i + 1) / BINS,
-    confidence: [] as number[],
-    correct: [] as number[],
-  }));
-  for (const o of known) {
-    const choice = argmax(o.final);
-    const confidence = o.final[choice]!;
-    const bin = bins[Math.min(BINS - 1, Math.floor(confidence * BINS))]!;
-    bin.confidence.push(confidence);
-    bin.correct.push(choice === o.truth ? 1 : 0);
-  }
+  const calibrated = calibration(known.map((o) => ({ probabilities: o.final, truth: o.truth })));
   const completed = debates.filter((d) => d.status === 'completed');
   return {
     debates: debates.length,
     failed: debates.length - completed.length,
     judged: known.length,
-    accuracy: mean(known.map((o) => (argmax(o.final) === o.truth ? 1 : 0))),
-    brier: mean(known.map((o) => o.final.reduce((sum, p, i) => sum + (p - (i === o.truth ? 1 : 0)) ** 2, 0))),
-    ece: known.length
-      ? bins.reduce(
-          (sum, b) => sum + (b.confidence.length ? b.confidence.length * Math.abs(mean(b.correct)! - mean(b.confidence)!) : 0),
-          0,
-        ) / known.length
-      : null,
+    accuracy: calibrated.accuracy,
+    brier: calibrated.brier,
+    ece: calibrated.ece,
     meanReward: mean(known.map((o) => judgeReward(o.final, o.truth, o.continues, scoring))),
     meanSpeechRounds: mean(completed.map((d) => d.speechRounds)),
     medianSecondsToVerdict: median(completed.flatMap((d) => (d.seconds === null ? [] : [d.seconds]))),
@@ -132,15 +97,7 @@ export function protocolStats(
       }),
     ),
     agreement: agreementOf(outcomes),
-    reliability: bins
-      .filter((b) => b.confidence.length > 0)
-      .map((b) => ({
-        from: b.from,
-        to: b.to,
-        count: b.confidence.length,
-        meanConfidence: mean(b.confidence)!,
-        accuracy: mean(b.correct)!,
-      })),
+    reliability: calibrated.reliability,
   };
 }
 

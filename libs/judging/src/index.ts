@@ -5,5 +5,6 @@ export * from './ratings.js';
 export * from './simulated-judge.js';
 export * from './skill.js';
 export * from './llm-judge.js';
+export * from './calibration.js';
 export * from './analytics.js';
 export * from './standings.js';

@@ -1,4 +1,4 @@
-import type { ReliabilityBin } from '../../../../libs/judging/src/analytics.js';
+import type { ReliabilityBin } from '../../../../libs/judging/src/calibration.js';
 
 const PALETTE = ['#2f6fde', '#d9822b', '#2e9b57', '#a463d8', '#d93025', '#56606d'];
 

@@ -1,0 +1,66 @@
+/** A probability forecast over the answers, with the answer that turned out right. */
+export interface Forecast {
+  probabilities: readonly number[];
+  truth: number;
+}
+
+export interface ReliabilityBin {
+  /** Confidence range [from, to) of the chosen answer. */
+  from: number;
+  to: number;
+  count: number;
+  meanConfidence: number;
+  accuracy: number;
+}
+
+export interface Calibration {
+  count: number;
+  accuracy: number | null;
+  /** Mean over forecasts of the squared distance between the probabilities and the one-hot truth. */
+  brier: number | null;
+  /** Mean negative natural log of the probability on the truth (floored at 1e-9). */
+  logLoss: number | null;
+  /**
+   * Expected calibration error: over ten equal-width bins of the chosen answer's probability
+   * ([0, 0.1), …, [0.9, 1]), the mean over forecasts of |accuracy − mean confidence| of their bin.
+   */
+  ece: number | null;
+  reliability: ReliabilityBin[];
+}
+
+const BINS = 10;
+
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let i = 1; i < values.length; i++) if ((values[i] as number) > (values[best] as number)) best = i;
+  return best;
+}
+
+export function mean(values: readonly number[]): number | null {
+  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+}
+
+/** Accuracy and calibration of a set of forecasts: the chosen answer is the most probable one. */
+export function calibration(forecasts: readonly Forecast[]): Calibration {
+  const bins = Array.from({ length: BINS }, (_, i) => ({ from: i / BINS, to: (i + 1) / BINS, confidence: [] as number[], correct: [] as number[] }));
+  for (const f of forecasts) {
+    const choice = argmax(f.probabilities);
+    const confidence = f.probabilities[choice] as number;
+    const bin = bins[Math.min(BINS - 1, Math.floor(confidence * BINS))]!;
+    bin.confidence.push(confidence);
+    bin.correct.push(choice === f.truth ? 1 : 0);
+  }
+  const n = forecasts.length;
+  return {
+    count: n,
+    accuracy: mean(forecasts.map((f) => (argmax(f.probabilities) === f.truth ? 1 : 0))),
+    brier: mean(forecasts.map((f) => f.probabilities.reduce((sum, p, i) => sum + (p - (i === f.truth ? 1 : 0)) ** 2, 0))),
+    logLoss: mean(forecasts.map((f) => -Math.log(Math.max(f.probabilities[f.truth] ?? 0, 1e-9)))),
+    ece: n
+      ? bins.reduce((sum, b) => sum + (b.confidence.length ? b.confidence.length * Math.abs(mean(b.correct)! - mean(b.confidence)!) : 0), 0) / n
+      : null,
+    reliability: bins
+      .filter((b) => b.confidence.length > 0)
+      .map((b) => ({ from: b.from, to: b.to, count: b.confidence.length, meanConfidence: mean(b.confidence)!, accuracy: mean(b.correct)! })),
+  };
+}
