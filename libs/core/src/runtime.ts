@@ -9,6 +9,7 @@ import {
   DebateRepository,
   IdentityRepository,
   LabelRepository,
+  ModelRepository,
   WebhookRepository,
 } from '../../persistence/src/index.js';
 import { JobQueue } from '../../queue/src/index.js';
@@ -54,6 +55,7 @@ export function runtimeProviders(config: TribunalConfig): Provider[] {
     },
     { provide: CampaignRepository, useFactory: (d: Database) => new CampaignRepository(d.dataSource), inject: [Database] },
     { provide: WebhookRepository, useFactory: (d: Database) => new WebhookRepository(d.dataSource), inject: [Database] },
+    { provide: ModelRepository, useFactory: (d: Database) => new ModelRepository(d.dataSource), inject: [Database] },
     { provide: ArchiveRepository, useFactory: (d: Database) => new ArchiveRepository(d.dataSource), inject: [Database] },
     RuntimeLifecycle,
   ];

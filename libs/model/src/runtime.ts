@@ -21,8 +21,9 @@ function providers(device: Device): ort.InferenceSession.ExecutionProviderConfig
   return device.kind === 'cpu' ? ['cpu'] : [{ name: 'cuda', deviceId: device.index }];
 }
 
-export function createSession(model: Uint8Array, device: Device): Promise<ort.InferenceSession> {
-  return ort.InferenceSession.create(model, { executionProviders: providers(device), graphOptimizationLevel: 'all' });
+/** Sessions log errors only (onnxruntime's warnings about pruned constants are noise); the device probe logs nothing. */
+export function createSession(model: Uint8Array, device: Device, logSeverityLevel: 3 | 4 = 3): Promise<ort.InferenceSession> {
+  return ort.InferenceSession.create(model, { executionProviders: providers(device), graphOptimizationLevel: 'all', logSeverityLevel });
 }
 
 /** A one-node graph, to find out whether an execution provider loads at all. */
@@ -50,7 +51,7 @@ export async function resolveDevice(requested: Device | 'auto', options: { requi
     return { device: wanted };
   }
   try {
-    await (await createSession(probeGraph(), wanted)).release();
+    await (await createSession(probeGraph(), wanted, 4)).release();
     return { device: wanted };
   } catch (error) {
     const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);

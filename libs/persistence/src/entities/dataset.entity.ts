@@ -8,6 +8,8 @@ export class DatasetEntity {
   /** Where the items came from: `world` (the built-in world), `upload`, `import`. */
   @Column({ type: 'text' }) source!: string;
   @Column({ type: 'jsonb', default: {} }) params!: Record<string, unknown>;
+  /** How its model is kept up to date: retraining trigger, promotion, re-scoring, dispute selection. */
+  @Column({ type: 'jsonb', name: 'model_policy', default: {} }) modelPolicy!: Record<string, unknown>;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
 }
 

@@ -3,7 +3,7 @@ import { DatasetEntity, ItemEntity } from './dataset.entity.js';
 import { CitationEntity, DebateEntity, DisputeEntity, ProtocolEntity, SpeechDraftEntity, TurnEntity } from './debate.entity.js';
 import { JudgeAssignmentEntity, VerdictEntity } from './judging.entity.js';
 import { LabelEntity } from './label.entity.js';
-import { ModelVersionEntity, PredictionEntity, TrainingJobEntity } from './model.entity.js';
+import { ModelVersionEntity, PredictionEntity, ScoringRunEntity, TrainingJobEntity } from './model.entity.js';
 import { ApiKeyEntity, UserEntity } from './user.entity.js';
 import { WebhookDeliveryEntity, WebhookEntity } from './webhook.entity.js';
 
@@ -24,6 +24,7 @@ export const ENTITIES = [
   ModelVersionEntity,
   PredictionEntity,
   TrainingJobEntity,
+  ScoringRunEntity,
   DisputeEntity,
   ProtocolEntity,
   DebateEntity,

@@ -5,3 +5,4 @@ export * from './label.repository.js';
 export * from './campaign.repository.js';
 export * from './webhook.repository.js';
 export * from './archive.repository.js';
+export * from './model.repository.js';

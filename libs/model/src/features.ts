@@ -1,0 +1,79 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * How an item becomes the model's input. `provided`: the item's own feature vector (the built-in
+ * world's encoding, or embeddings a pipeline uploaded with its items). `hashed-ngrams`: word uni- and
+ * bigrams of the item's text hashed into a fixed-size vector, for text items that carry nothing else.
+ */
+export type FeatureSpec = { kind: 'provided'; size: number } | { kind: 'hashed-ngrams'; size: number; n: number };
+
+export const HASHED_SIZE = 2048;
+
+/** What featurising reads of an item. */
+export interface FeaturedItem {
+  question: string;
+  answers: string[];
+  context: Record<string, unknown>;
+  evidence: { text: string }[];
+  features: number[] | null;
+}
+
+/** Provided features when every item has a vector of one length; hashed n-grams otherwise. */
+export function chooseFeatures(items: readonly Pick<FeaturedItem, 'features'>[]): FeatureSpec {
+  const lengths = new Set(items.map((i) => i.features?.length ?? 0));
+  const [only] = [...lengths];
+  if (lengths.size === 1 && only !== undefined && only > 0) return { kind: 'provided', size: only };
+  return { kind: 'hashed-ngrams', size: HASHED_SIZE, n: 2 };
+}
+
+export function featuresOf(item: FeaturedItem, spec: FeatureSpec): Float32Array {
+  if (spec.kind === 'provided') {
+    if (!item.features || item.features.length !== spec.size) {
+      throw new Error(`the model reads ${spec.size} provided features per item; an item has ${item.features?.length ?? 'none'}`);
+    }
+    return Float32Array.from(item.features);
+  }
+  return hashedNgrams(itemText(item), spec.size, spec.n);
+}
+
+/** The question, each answer under its position (so the model can tell answer 0's words from answer 1's), and the evidence. */
+export function itemText(item: FeaturedItem): string[] {
+  const parts = [item.question, ...item.answers.map((a, i) => tagged(`a${i}`, a))];
+  for (const unit of item.evidence) parts.push(unit.text);
+  return parts;
+}
+
+function tagged(tag: string, text: string): string {
+  return tokens(text)
+    .map((t) => `${tag}:${t}`)
+    .join(' ');
+}
+
+function tokens(text: string): string[] {
+  return text.toLowerCase().match(/[\p{L}\p{N}:]+/gu) ?? [];
+}
+
+/**
+ * Signed feature hashing (Weinberger et al. 2009) of word n-grams up to `n`, L2-normalised. The hash
+ * is SHA-1 truncated to 32 bits: stable across machines and versions, which a model file relies on.
+ */
+export function hashedNgrams(parts: readonly string[], size: number, n: number): Float32Array {
+  const out = new Float32Array(size);
+  for (const part of parts) {
+    const words = tokens(part);
+    for (let len = 1; len <= n; len++) {
+      for (let i = 0; i + len <= words.length; i++) {
+        const digest = createHash('sha1').update(words.slice(i, i + len).join(' ')).digest();
+        const h = digest.readUInt32LE(0);
+        out[h % size] += digest[4]! & 1 ? 1 : -1;
+      }
+    }
+  }
+  let norm = 0;
+  for (const v of out) norm += v * v;
+  if (norm > 0) {
+    const scale = 1 / Math.sqrt(norm);
+    for (let i = 0; i < size; i++) out[i] *= scale;
+  }
+  return out;
+}

@@ -1,0 +1,215 @@
+import { argmax, calibration, type Calibration } from '../../judging/src/calibration.js';
+import { inferenceGraph } from './graphs.js';
+import { initialParameters, type Activation, type HeadName, type NetworkConfig, type Parameters } from './network.js';
+import type { Device } from './runtime.js';
+import {
+  batchOf,
+  EvaluationSession,
+  initialState,
+  StepSession,
+  type Examples,
+  type Losses,
+  type OptimizerState,
+  type TrainingSettings,
+} from './training.js';
+
+/** The trunk of both the two-head model and the baseline. */
+export interface Architecture {
+  hidden: number[];
+  activation: Activation;
+  theta1TrunkLayers: number;
+}
+
+export const DEFAULT_ARCHITECTURE: Architecture = { hidden: [64], activation: 'relu', theta1TrunkLayers: 0 };
+
+/** Held-out items: features, the reference answer (ground truth, else the complex label), the simple label; −1 where unknown. */
+export interface HeldOut {
+  x: Float32Array;
+  n: number;
+  reference: Int32Array;
+  simple: Int32Array;
+}
+
+export interface TrainingInput {
+  inputSize: number;
+  answers: number;
+  /** Training items with complex labels. */
+  large: Examples;
+  /** Training items whose simple and complex labels agree (labels unused). */
+  small: Examples;
+  /** Training items with their simple labels: the baseline's data, and the μ term's. */
+  simple: Examples;
+  heldOut: HeldOut;
+}
+
+export interface ProgressPoint {
+  step: number;
+  steps: number;
+  loss: Losses;
+  baselineLoss: number;
+  /** Accuracy against the reference on held-out items, per head and for the baseline. */
+  heldOut: { intended: number | null; instrumental: number | null; baseline: number | null };
+}
+
+/** How a set of held-out items fared under each head, the baseline and the simple labels themselves. */
+export interface SubsetReport {
+  items: number;
+  intended: Calibration;
+  instrumental: Calibration;
+  baseline: Calibration;
+  simpleLabels: { accuracy: number | null };
+}
+
+export interface Evaluation {
+  /** What "correct" means: ground truth where the items have it, else the complex-process labels. */
+  reference: 'ground-truth' | 'complex-labels' | 'mixed';
+  heldOut: SubsetReport;
+  /** Held-out items whose simple label is wrong: where predicting the labeller and answering honestly come apart. */
+  simpleWrong: SubsetReport;
+  /** The number promotion compares: the intended head's accuracy on held-out items. */
+  metric: { name: 'heldOut.intended.accuracy'; value: number | null };
+}
+
+export interface TrainingResult {
+  network: NetworkConfig;
+  params: Parameters;
+  baseline: { network: NetworkConfig; params: Parameters };
+  onnx: Uint8Array;
+  evaluation: Evaluation;
+  finalLoss: Losses;
+}
+
+export interface TrainingHooks {
+  /** Called every `evalEvery` steps and at the end. */
+  onProgress?: (point: ProgressPoint) => Promise<void> | void;
+  /** Called every `checkpointEvery` steps with both states; returning false stops the run (cancelled). */
+  onCheckpoint?: (states: { model: OptimizerState; baseline: OptimizerState }) => Promise<boolean> | boolean;
+}
+
+export class TrainingCancelled extends Error {}
+
+export function networks(input: Pick<TrainingInput, 'inputSize' | 'answers'>, architecture: Architecture): { model: NetworkConfig; baseline: NetworkConfig } {
+  const base = { inputSize: input.inputSize, answers: input.answers, ...architecture };
+  return { model: { ...base, heads: 2 }, baseline: { ...base, heads: 1 } };
+}
+
+/**
+ * Trains the two-head model and, in lockstep, the naive baseline (one head on simple labels) with
+ * the same trunk, seed and schedule. Batches depend only on (seed, step), so a run resumed from a
+ * checkpoint takes exactly the steps an uninterrupted one would have.
+ */
+export async function trainTwoHead(
+  input: TrainingInput,
+  architecture: Architecture,
+  settings: TrainingSettings,
+  device: Device,
+  hooks: TrainingHooks = {},
+  resume?: { model: OptimizerState; baseline: OptimizerState },
+): Promise<TrainingResult> {
+  if (input.large.n === 0) throw new Error('no training items have complex-process labels yet: label some disputes first');
+  if (input.simple.n === 0) throw new Error('no training items have simple labels: the naive baseline has nothing to fit');
+  const { model: modelNet, baseline: baselineNet } = networks(input, architecture);
+  const terms = { consistency: input.small.n > 0 && settings.lambda > 0, simple: settings.mu > 0 };
+  const modelInit = initialParameters(modelNet, settings.seed);
+  const baselineInit = initialParameters(baselineNet, settings.seed);
+  let model = resume?.model ?? initialState(modelInit);
+  let baseline = resume?.baseline ?? initialState(baselineInit);
+  const modelStep = await StepSession.create(modelNet, terms, device);
+  const baselineStep = await StepSession.create(baselineNet, { consistency: false, simple: false }, device);
+  const modelEval = await EvaluationSession.create(modelNet, device);
+  const baselineEval = await EvaluationSession.create(baselineNet, device);
+  const D = input.inputSize;
+  try {
+    let losses: Losses = { total: NaN, large: NaN, consistency: NaN, simple: NaN, prior: NaN };
+    let baselineLoss = NaN;
+    const report = async () => {
+      const accuracy = (probs: Float32Array | undefined) => heldOutAccuracy(probs, input.heldOut, input.answers);
+      const m = await modelEval.run(model.params, input.heldOut.x, input.heldOut.n);
+      const b = await baselineEval.run(baseline.params, input.heldOut.x, input.heldOut.n);
+      await hooks.onProgress?.({
+        step: model.step,
+        steps: settings.steps,
+        loss: losses,
+        baselineLoss,
+        heldOut: { intended: accuracy(m.intended), instrumental: accuracy(m.instrumental), baseline: accuracy(b.label) },
+      });
+    };
+    while (model.step < settings.steps) {
+      const step = model.step;
+      const batches = {
+        large: batchOf(input.large, settings.batchSize, D, settings.seed, step, 0),
+        small: terms.consistency ? batchOf(input.small, settings.batchSize, D, settings.seed, step, 1) : undefined,
+        simple: terms.simple ? batchOf(input.simple, settings.batchSize, D, settings.seed, step, 2) : undefined,
+      };
+      const modelOut = await modelStep.run(model, modelInit, batches, settings);
+      const baselineOut = await baselineStep.run(baseline, baselineInit, { large: batchOf(input.simple, settings.batchSize, D, settings.seed, step, 3) }, settings);
+      model = modelOut.state;
+      baseline = baselineOut.state;
+      losses = modelOut.losses;
+      baselineLoss = baselineOut.losses.total;
+      if (!Number.isFinite(losses.total)) throw new Error(`the loss diverged at step ${model.step} (${losses.total}); lower the learning rate`);
+      if (model.step % settings.evalEvery === 0 || model.step === settings.steps) await report();
+      if (model.step % settings.checkpointEvery === 0 && model.step < settings.steps && hooks.onCheckpoint) {
+        if (!(await hooks.onCheckpoint({ model, baseline }))) throw new TrainingCancelled(`cancelled at step ${model.step}`);
+      }
+    }
+    const m = await modelEval.run(model.params, input.heldOut.x, input.heldOut.n);
+    const b = await baselineEval.run(baseline.params, input.heldOut.x, input.heldOut.n);
+    return {
+      network: modelNet,
+      params: model.params,
+      baseline: { network: baselineNet, params: baseline.params },
+      onnx: inferenceGraph(modelNet, model.params),
+      evaluation: evaluate(input.heldOut, input.answers, { intended: m.intended!, instrumental: m.instrumental!, baseline: b.label! }),
+      finalLoss: losses,
+    };
+  } finally {
+    await Promise.all([modelStep.release(), baselineStep.release(), modelEval.release(), baselineEval.release()]);
+  }
+}
+
+function heldOutAccuracy(probs: Float32Array | undefined, heldOut: HeldOut, K: number): number | null {
+  if (!probs) return null;
+  let known = 0;
+  let right = 0;
+  for (let i = 0; i < heldOut.n; i++) {
+    const ref = heldOut.reference[i] as number;
+    if (ref < 0) continue;
+    known++;
+    if (argmax(probs.subarray(i * K, (i + 1) * K)) === ref) right++;
+  }
+  return known ? right / known : null;
+}
+
+/** Accuracy and calibration of each head and the baseline on held-out items, and on those whose simple label is wrong. */
+export function evaluate(
+  heldOut: HeldOut,
+  K: number,
+  probs: Record<'intended' | 'instrumental' | 'baseline', Float32Array>,
+  reference: Evaluation['reference'] = 'ground-truth',
+): Evaluation {
+  const subset = (keep: (i: number) => boolean): SubsetReport => {
+    const rows: number[] = [];
+    for (let i = 0; i < heldOut.n; i++) if ((heldOut.reference[i] as number) >= 0 && keep(i)) rows.push(i);
+    const forecasts = (p: Float32Array) => rows.map((i) => ({ probabilities: Array.from(p.subarray(i * K, (i + 1) * K)), truth: heldOut.reference[i] as number }));
+    const simpleKnown = rows.filter((i) => (heldOut.simple[i] as number) >= 0);
+    return {
+      items: rows.length,
+      intended: calibration(forecasts(probs.intended)),
+      instrumental: calibration(forecasts(probs.instrumental)),
+      baseline: calibration(forecasts(probs.baseline)),
+      simpleLabels: {
+        accuracy: simpleKnown.length ? simpleKnown.filter((i) => heldOut.simple[i] === heldOut.reference[i]).length / simpleKnown.length : null,
+      },
+    };
+  };
+  const all = subset(() => true);
+  return {
+    reference,
+    heldOut: all,
+    simpleWrong: subset((i) => (heldOut.simple[i] as number) >= 0 && heldOut.simple[i] !== heldOut.reference[i]),
+    metric: { name: 'heldOut.intended.accuracy', value: all.intended.accuracy },
+  };
+}
+
+export type { HeadName };

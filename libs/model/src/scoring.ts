@@ -1,0 +1,117 @@
+import type { DisputeReason } from '../../contracts/src/index.js';
+import { argmax } from '../../judging/src/calibration.js';
+import { createRng } from '../../world/src/rng.js';
+import { createSession, floatTensor, type Device, type InferenceSession } from './runtime.js';
+
+/** A model version loaded for scoring: features in, each head's probabilities out. */
+export class Scorer {
+  private constructor(
+    private readonly session: InferenceSession,
+    readonly inputSize: number,
+    readonly answers: number,
+  ) {}
+
+  static async load(onnx: Uint8Array, shape: { inputSize: number; answers: number }, device: Device): Promise<Scorer> {
+    return new Scorer(await createSession(onnx, device), shape.inputSize, shape.answers);
+  }
+
+  /** Rows of features (row-major) → each head's probabilities, row-major. */
+  async score(x: Float32Array, n: number): Promise<{ intended: Float32Array; instrumental: Float32Array }> {
+    if (x.length !== n * this.inputSize) throw new Error(`expected ${n} rows of ${this.inputSize} features, got ${x.length} values`);
+    const out = await this.session.run({ features: floatTensor(x, [n, this.inputSize]) });
+    return { intended: out.intended!.data as Float32Array, instrumental: out.instrumental!.data as Float32Array };
+  }
+
+  async release(): Promise<void> {
+    await this.session.release();
+  }
+}
+
+/** How disputes are chosen from a model's predictions. */
+export interface SelectionRules {
+  /** Flag when the intended head prefers another answer to the simple label by at least this much probability. */
+  margin: number;
+  /** Flag when the heads' total-variation distance ½Σ|p_int − p_ins| is at least this. */
+  divergence: number;
+  /** Fraction of items drawn at random for audit, whatever the model says. */
+  auditFraction: number;
+  /** At most this many model-flagged disputes, strongest first (audits come on top); null for no limit. */
+  budget: number | null;
+  seed: number;
+}
+
+export const DEFAULT_SELECTION: SelectionRules = { margin: 0.2, divergence: 0.3, auditFraction: 0.02, budget: null, seed: 1 };
+
+export interface ScoredItem {
+  itemId: string;
+  answers: string[];
+  simpleLabel: number | null;
+  intended: ArrayLike<number>;
+  instrumental: ArrayLike<number>;
+}
+
+export function totalVariation(p: ArrayLike<number>, q: ArrayLike<number>): number {
+  let sum = 0;
+  for (let i = 0; i < p.length; i++) sum += Math.abs((p[i] as number) - (q[i] as number));
+  return sum / 2;
+}
+
+const pct = (p: number) => p.toFixed(2);
+
+/**
+ * Disputes from predictions, each with every reason it was chosen: the intended head disagrees with
+ * the simple label by a margin, the heads disagree, or a random audit draw. The intended head's
+ * answer is the suggested one to argue against the simple label.
+ */
+export function selectDisputes(items: readonly ScoredItem[], rules: SelectionRules): { itemId: string; reasons: DisputeReason[] }[] {
+  const rng = createRng(rules.seed);
+  const flagged: { itemId: string; reasons: DisputeReason[]; strength: number }[] = [];
+  const audits: { itemId: string; reasons: DisputeReason[] }[] = [];
+  for (const item of items) {
+    const draw = rng();
+    const reasons: DisputeReason[] = [];
+    const top = argmax(item.intended);
+    const name = (i: number) => JSON.stringify(item.answers[i] ?? String(i));
+    let strength = 0;
+    if (item.simpleLabel !== null && top !== item.simpleLabel) {
+      const gap = (item.intended[top] as number) - (item.intended[item.simpleLabel] as number);
+      if (gap >= rules.margin) {
+        strength = Math.max(strength, gap);
+        reasons.push({
+          kind: 'intended-vs-simple',
+          detail: `the intended head puts ${pct(item.intended[top] as number)} on ${name(top)} and ${pct(item.intended[item.simpleLabel] as number)} on the simple label ${name(item.simpleLabel)}`,
+          suggestedAnswer: top,
+        });
+      }
+    }
+    const divergence = totalVariation(item.intended, item.instrumental);
+    if (divergence >= rules.divergence) {
+      strength = Math.max(strength, divergence);
+      const other = argmax(item.instrumental);
+      reasons.push({
+        kind: 'heads-disagree',
+        detail: `the heads differ by ${pct(divergence)} (total variation): intended favours ${name(top)}, instrumental ${name(other)}`,
+        suggestedAnswer: top !== item.simpleLabel ? top : other,
+      });
+    }
+    if (reasons.length > 0) flagged.push({ itemId: item.itemId, reasons, strength });
+    else if (draw < rules.auditFraction) audits.push({ itemId: item.itemId, reasons: [{ kind: 'audit', detail: 'random audit sample' }] });
+  }
+  flagged.sort((a, b) => b.strength - a.strength);
+  const kept = rules.budget === null ? flagged : flagged.slice(0, rules.budget);
+  return [...kept.map(({ itemId, reasons }) => ({ itemId, reasons })), ...audits];
+}
+
+export function selectionProblems(rules: Record<string, unknown>): string[] {
+  const problems: string[] = [];
+  const known = Object.keys(DEFAULT_SELECTION);
+  for (const [key, value] of Object.entries(rules)) {
+    if (!known.includes(key)) problems.push(`${key} is not a selection rule (known: ${known.join(', ')})`);
+    else if (key === 'budget') {
+      if (value !== null && !(Number.isInteger(value) && (value as number) >= 0)) problems.push(`budget must be a whole number or null, got ${JSON.stringify(value)}`);
+    } else if (key === 'seed') {
+      if (!Number.isInteger(value)) problems.push(`seed must be an integer, got ${JSON.stringify(value)}`);
+    } else if (typeof value !== 'number' || !(value >= 0 && value <= 1)) problems.push(`${key} must be a number from 0 to 1, got ${JSON.stringify(value)}`);
+  }
+  return problems;
+}
