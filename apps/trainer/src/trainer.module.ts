@@ -1,12 +1,44 @@
 import { Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
+import type { TribunalConfig } from '../../../libs/config/src/index.js';
+import { InjectConfig, TrainingService } from '../../../libs/core/src/index.js';
+import { deviceName, parseDevice, resolveDevice } from '../../../libs/model/src/index.js';
+import { JobQueue } from '../../../libs/queue/src/index.js';
 
+/**
+ * Consumes training jobs, one at a time: a trainer process owns one device (run one process per GPU,
+ * each with its own TRIBUNAL_TRAINER_DEVICE=cuda:N). The device is resolved at start, so the log says
+ * which it is, and again per job, so a job that demands a GPU fails here with the reason.
+ */
 @Injectable()
-class TrainerStatus implements OnApplicationBootstrap {
-  onApplicationBootstrap(): void {
-    new Logger('Trainer').log('trainer role started; it has no training jobs to consume yet');
+class TrainingJobs implements OnApplicationBootstrap {
+  private readonly logger = new Logger('Trainer');
+
+  constructor(
+    @InjectConfig() private readonly config: TribunalConfig,
+    private readonly queue: JobQueue,
+    private readonly training: TrainingService,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    const configured = parseDevice(this.config.trainerDevice);
+    const { device, warning } = await resolveDevice(configured);
+    if (warning) this.logger.warn(warning);
+    this.logger.log(`trainer on ${deviceName(device)} (TRIBUNAL_TRAINER_DEVICE=${this.config.trainerDevice}); consuming training jobs one at a time`);
+    await this.queue.work('model.train', 1, async ({ trainingJobId }, { lastAttempt }) => {
+      try {
+        await this.training.run(trainingJobId, device);
+      } catch (error) {
+        const reason = error instanceof Error ? error.message : String(error);
+        if (!lastAttempt) {
+          this.logger.warn(`training job ${trainingJobId}: ${reason}; it will be retried from its last checkpoint`);
+          throw error;
+        }
+        await this.training.giveUp(trainingJobId, `gave up after ${this.config.queue.retries + 1} attempts: ${reason}`);
+      }
+    });
   }
 }
 
-/** The trainer role: trains two-head model versions from labels. Its jobs arrive with the model library. */
-@Module({ providers: [TrainerStatus] })
+/** The trainer role: trains two-head model versions (and their naive baselines) from labels. */
+@Module({ providers: [TrainingJobs] })
 export class TrainerModule {}

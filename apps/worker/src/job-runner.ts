@@ -7,6 +7,8 @@ import {
   InjectConfig,
   JudgingService,
   LabelsService,
+  ModelsService,
+  ScoringService,
   WebhooksService,
 } from '../../../libs/core/src/index.js';
 import { JobQueue } from '../../../libs/queue/src/index.js';
@@ -29,6 +31,8 @@ export class JobRunner implements OnApplicationBootstrap {
     private readonly campaigns: CampaignsService,
     private readonly webhooks: WebhooksService,
     private readonly labels: LabelsService,
+    private readonly scoring: ScoringService,
+    private readonly models: ModelsService,
   ) {}
 
   private async orFail(debateId: string, lastAttempt: boolean, step: () => Promise<unknown>): Promise<void> {
@@ -64,6 +68,17 @@ export class JobRunner implements OnApplicationBootstrap {
     await this.queue.work('webhook.deliver', concurrency, ({ deliveryId }, { lastAttempt }) =>
       this.webhooks.deliver(deliveryId, lastAttempt, (seq) => this.labels.bySeq(seq)),
     );
+    await this.queue.work('model.score', 1, async ({ scoringRunId }, { lastAttempt }) => {
+      try {
+        await this.scoring.run(scoringRunId);
+      } catch (error) {
+        if (!lastAttempt) throw error;
+        await this.scoring.fail(scoringRunId, error instanceof Error ? error.message : String(error));
+      }
+    });
+    await this.queue.work('model.retrain-check', 1, async ({ datasetId }) => {
+      await this.models.retrainCheck(datasetId);
+    });
     this.logger.log(`consuming debate jobs, ${concurrency} at a time per queue`);
   }
 }

@@ -24,6 +24,8 @@ export interface TribunalConfig {
   /** OpenAI-compatible endpoints protocols may name, by name. */
   endpoints: Record<string, EndpointConfig>;
   queue: QueueConfig;
+  /** Where trainer processes train: `auto` (CUDA device 0 if usable, else the CPU), `cpu`, `cuda` or `cuda:N`. */
+  trainerDevice: string;
 }
 
 export interface EndpointConfig {
@@ -115,6 +117,12 @@ function endpoints(env: Env): Record<string, EndpointConfig> {
   return result;
 }
 
+function trainerDevice(env: Env): string {
+  const raw = env.TRIBUNAL_TRAINER_DEVICE || 'auto';
+  if (!/^(auto|cpu|cuda(:\d+)?)$/.test(raw)) throw new ConfigError(`TRIBUNAL_TRAINER_DEVICE must be auto, cpu, cuda or cuda:N, got "${raw}"`);
+  return raw;
+}
+
 /**
  * Reads and validates the whole configuration once, at start-up. Nothing else in the code base reads
  * `process.env`: a bad value stops the process here with a message naming the setting.
@@ -137,6 +145,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): TribunalConfig {
     demoSize: integer(env, 'TRIBUNAL_DEMO_SIZE', 200, 1, 1_000_000),
     demoDebates: integer(env, 'TRIBUNAL_DEMO_DEBATES', 3, 0, 10_000),
     endpoints: endpoints(env),
+    trainerDevice: trainerDevice(env),
     queue: {
       retries: integer(env, 'TRIBUNAL_JOB_RETRIES', 4, 0, 100),
       retryDelaySeconds: integer(env, 'TRIBUNAL_JOB_RETRY_DELAY_SECONDS', 2, 1, 3600),

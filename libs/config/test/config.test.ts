@@ -27,8 +27,14 @@ describe('loadConfig', () => {
       demoSize: 200,
       demoDebates: 3,
       endpoints: {},
+      trainerDevice: 'auto',
       queue: { retries: 4, retryDelaySeconds: 2, heartbeatSeconds: 20, superviseSeconds: 10 },
     });
+  });
+
+  it('reads the trainer device and refuses anything but auto, cpu, cuda or cuda:N', () => {
+    expect(loadConfig({ TRIBUNAL_TRAINER_DEVICE: 'cuda:1' }, cwd).trainerDevice).toBe('cuda:1');
+    expect(() => loadConfig({ TRIBUNAL_TRAINER_DEVICE: 'gpu' }, cwd)).toThrow('TRIBUNAL_TRAINER_DEVICE must be auto, cpu, cuda or cuda:N, got "gpu"');
   });
 
   it('reads named endpoints, and refuses malformed ones naming the setting', () => {

@@ -1,4 +1,4 @@
-import type { DebateStatus } from './domain.js';
+import type { DebateStatus, TrainingJobStatus } from './domain.js';
 import type { JudgeDebateView, TurnView } from './views.js';
 
 export interface CampaignProgressView {
@@ -7,6 +7,28 @@ export interface CampaignProgressView {
   waiting: number;
   debates: Partial<Record<DebateStatus, number>>;
   total: number;
+}
+
+/** A training run's evaluation point: losses of the two-head model and the baseline, held-out accuracy of each. */
+export interface TrainingPoint {
+  step: number;
+  steps: number;
+  loss: { total: number; large: number; consistency: number; simple: number; prior: number };
+  baselineLoss: number;
+  /** Accuracy against the reference answers of held-out items (null when none has one). */
+  heldOut: { intended: number | null; instrumental: number | null; baseline: number | null };
+}
+
+export interface TrainingStatusView {
+  trainingJobId: string;
+  datasetId: string;
+  status: TrainingJobStatus;
+  /** Where it runs (`cpu`, `cuda:0`), once started. */
+  device: string | null;
+  /** Every evaluation point so far, oldest first. */
+  progress: TrainingPoint[];
+  modelVersionId: string | null;
+  error: string | null;
 }
 
 /** Events the server sends. The set is closed. */
@@ -19,6 +41,8 @@ export interface ServerEvents {
   'debate.status': (payload: { debateId: string; status: DebateStatus; awaiting: string | null; reason?: string }) => void;
   /** Counts of a campaign's debates by state. */
   'campaign.progress': (payload: CampaignProgressView) => void;
+  /** A training run moved: a new evaluation point (`point`), or a new status. */
+  'training.progress': (payload: Omit<TrainingStatusView, 'progress'> & { point: TrainingPoint | null }) => void;
 }
 
 export type Ack<T> = (reply: { ok: true; data: T } | { ok: false; error: string; status: number }) => void;
@@ -34,7 +58,10 @@ export interface ClientEvents {
   ) => void;
   /** Researchers: follow a campaign's progress; the reply is the progress so far. */
   'campaign.join': (payload: { campaignId: string }, ack: Ack<CampaignProgressView>) => void;
+  /** Researchers: follow a training run; the reply is its status and every point so far. */
+  'training.join': (payload: { trainingJobId: string }, ack: Ack<TrainingStatusView>) => void;
 }
 
 export const debateRoom = (debateId: string): string => `debate:${debateId}`;
 export const campaignRoom = (campaignId: string): string => `campaign:${campaignId}`;
+export const trainingRoom = (trainingJobId: string): string => `training:${trainingJobId}`;

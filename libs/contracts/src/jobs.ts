@@ -14,6 +14,12 @@ export interface JobPayloads {
   'dispute.requeue': { disputeId: string; protocolId: string; after: string };
   /** POST one signed event to a webhook. */
   'webhook.deliver': { deliveryId: string };
+  /** Train a two-head model version (and the naive baseline): trainer processes only. */
+  'model.train': { trainingJobId: string };
+  /** Score a dataset with a model version, then choose disputes from the predictions. */
+  'model.score': { scoringRunId: string };
+  /** A dataset received labels: retrain if its policy asks for it every N new labels. */
+  'model.retrain-check': { datasetId: string };
 }
 export type JobName = keyof JobPayloads;
 export const JOB_NAMES: readonly JobName[] = [
@@ -24,4 +30,7 @@ export const JOB_NAMES: readonly JobName[] = [
   'campaign.fill',
   'dispute.requeue',
   'webhook.deliver',
+  'model.train',
+  'model.score',
+  'model.retrain-check',
 ];

@@ -6,6 +6,7 @@ import { JobQueue } from '../../queue/src/index.js';
 import { DebateEvents } from './debate-events.js';
 import { progressOf } from './debate-progress.js';
 import { DebatesService } from './debates.service.js';
+import { ModelsService } from './models.service.js';
 import { WebhooksService } from './webhooks.service.js';
 
 /**
@@ -24,6 +25,7 @@ export class AdjudicationService {
     private readonly events: DebateEvents,
     private readonly queue: JobQueue,
     private readonly webhooks: WebhooksService,
+    private readonly models: ModelsService,
   ) {}
 
   private async pool(spec: ProtocolSpec, answers: FinalAnswer[], disputeId: string, width: number): Promise<number[]> {
@@ -100,7 +102,10 @@ export class AdjudicationService {
           }
         : null,
       async (manager, saved) => {
-        if (saved) await this.webhooks.queueFor(manager, saved, saved.revises ? 'label.revised' : 'label.created');
+        if (saved) {
+          await this.webhooks.queueFor(manager, saved, saved.revises ? 'label.revised' : 'label.created');
+          await this.models.afterLabel(manager, saved.datasetId, saved.seq);
+        }
         if (requeue) {
           const protocolId = requeue.protocolId ?? protocol.id;
           await this.queue.send(

@@ -13,6 +13,9 @@ import { DisputesService } from './disputes.service.js';
 import { JudgingService } from './judging.service.js';
 import { LabelsService } from './labels.service.js';
 import { ModelEndpoints } from './model-endpoints.js';
+import { ModelsService } from './models.service.js';
+import { ScoringService } from './scoring.service.js';
+import { TrainingService } from './training.service.js';
 import { ProtocolsService } from './protocols.service.js';
 import { SpeechesService } from './speeches.service.js';
 import { WebhooksService } from './webhooks.service.js';
@@ -35,6 +38,9 @@ const SERVICES = [
   AnalyticsService,
   WebhooksService,
   ArchiveService,
+  ModelsService,
+  TrainingService,
+  ScoringService,
 ];
 
 /** The application layer every process shares: database, queue, repositories and domain services. */

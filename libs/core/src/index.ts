@@ -18,3 +18,6 @@ export * from './speeches.service.js';
 export * from './analytics.service.js';
 export * from './webhooks.service.js';
 export * from './archive.service.js';
+export * from './models.service.js';
+export * from './training.service.js';
+export * from './scoring.service.js';

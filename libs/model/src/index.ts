@@ -6,3 +6,4 @@ export * from './features.js';
 export * from './training.js';
 export * from './run.js';
 export * from './scoring.js';
+export * from './policy.js';

@@ -1,3 +1,4 @@
+import type { TrainingPoint } from '../../contracts/src/index.js';
 import { argmax, calibration, type Calibration } from '../../judging/src/calibration.js';
 import { inferenceGraph } from './graphs.js';
 import { initialParameters, type Activation, type HeadName, type NetworkConfig, type Parameters } from './network.js';
@@ -42,14 +43,7 @@ export interface TrainingInput {
   heldOut: HeldOut;
 }
 
-export interface ProgressPoint {
-  step: number;
-  steps: number;
-  loss: Losses;
-  baselineLoss: number;
-  /** Accuracy against the reference on held-out items, per head and for the baseline. */
-  heldOut: { intended: number | null; instrumental: number | null; baseline: number | null };
-}
+export type ProgressPoint = TrainingPoint;
 
 /** How a set of held-out items fared under each head, the baseline and the simple labels themselves. */
 export interface SubsetReport {

@@ -1,3 +1,6 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import * as ort from 'onnxruntime-node';
 import { GraphBuilder } from './onnx/graph.js';
 
@@ -33,6 +36,15 @@ function probeGraph(): Uint8Array {
   return g.encode();
 }
 
+/**
+ * Whether onnxruntime-node was installed with its CUDA provider (`ONNXRUNTIME_NODE_INSTALL=cuda12`),
+ * which puts the provider library beside the binding.
+ */
+export function cudaProviderInstalled(): boolean {
+  const binding = join(dirname(createRequire(import.meta.url).resolve('onnxruntime-node')), '..', 'bin', 'napi-v6', process.platform, process.arch);
+  return existsSync(join(binding, 'libonnxruntime_providers_cuda.so')) || existsSync(join(binding, 'onnxruntime_providers_cuda.dll'));
+}
+
 export interface ResolvedDevice {
   device: Device;
   /** Why the device differs from the one asked for, if it does. */
@@ -45,6 +57,8 @@ export interface ResolvedDevice {
  * with a warning, unless `requireGpu`, in which case it throws with the reason.
  */
 export async function resolveDevice(requested: Device | 'auto', options: { requireGpu?: boolean } = {}): Promise<ResolvedDevice> {
+  // `auto` without the CUDA provider installed is simply the CPU: nothing to probe, nothing to warn about.
+  if (requested === 'auto' && !cudaProviderInstalled() && !options.requireGpu) return { device: { kind: 'cpu' } };
   const wanted: Device = requested === 'auto' ? { kind: 'cuda', index: 0 } : requested;
   if (wanted.kind === 'cpu') {
     if (options.requireGpu) throw new Error('a GPU is required, but this trainer is configured for the CPU (TRIBUNAL_TRAINER_DEVICE=cpu)');

@@ -77,7 +77,8 @@ export class JobQueue {
         retryBackoff: true,
         retryDelayMax: 300,
         heartbeatSeconds: policy.heartbeatSeconds,
-        expireInSeconds: 3600,
+        // A training run may take hours: it reports by heartbeat, and is only expired after a day.
+        expireInSeconds: name === 'model.train' ? 86_400 : 3600,
         notify: true,
       };
       // Settings may change between starts; the queue keeps the newest.

@@ -9,6 +9,7 @@ import {
   Param,
   ParseUUIDPipe,
   Post,
+  Put,
   Query,
   Res,
 } from '@nestjs/common';
@@ -25,6 +26,7 @@ import {
   DisputesService,
   JudgingService,
   LabelsService,
+  ModelsService,
   ProtocolsService,
   SpeechesService,
   WebhooksService,
@@ -41,6 +43,10 @@ import {
   LaunchCampaignDto,
   LabelsQuery,
   LoadWorldDto,
+  ModelsQuery,
+  PromoteDto,
+  ScoreDto,
+  TrainDto,
   PageQuery,
   SelectDisputesDto,
   SpeechDto,
@@ -371,6 +377,105 @@ export class LabelsController {
   }
 }
 
+@ApiTags('models')
+@Controller()
+export class ModelsController {
+  constructor(private readonly models: ModelsService) {}
+
+  @Post('training-jobs')
+  @Roles('admin', 'researcher')
+  @ApiOperation({ summary: 'Train a two-head model version (and the naive baseline beside it) on a dataset’s labels' })
+  train(@Body() body: TrainDto) {
+    const { datasetId, ...request } = body;
+    return this.models.requestTraining(datasetId, request);
+  }
+
+  @Get('training-jobs')
+  @Roles('admin', 'researcher')
+  trainingJobs(@Query() query: ModelsQuery) {
+    return this.models.trainingJobs(query.datasetId);
+  }
+
+  @Get('training-jobs/:id')
+  @Roles('admin', 'researcher')
+  @ApiOperation({ summary: 'A training run: status, device, every evaluation point (losses, held-out accuracy per head), its model version' })
+  training(@Param('id', Uuid) id: string) {
+    return this.models.training(id);
+  }
+
+  @Post('training-jobs/:id/cancel')
+  @Roles('admin', 'researcher')
+  @HttpCode(200)
+  cancelTraining(@Param('id', Uuid) id: string) {
+    return this.models.cancelTraining(id);
+  }
+
+  @Get('models')
+  @Roles('admin', 'researcher')
+  @ApiOperation({ summary: 'Model versions, newest first, with their evaluations' })
+  versions(@Query() query: ModelsQuery) {
+    return this.models.versions(query.datasetId);
+  }
+
+  @Get('models/:id')
+  @Roles('admin', 'researcher')
+  version(@Param('id', Uuid) id: string) {
+    return this.models.version(id);
+  }
+
+  @Get('models/:id/onnx')
+  @Roles('admin', 'researcher', 'pipeline')
+  @ApiProduces('application/octet-stream')
+  @ApiOperation({ summary: 'The inference graph: input `features` [n, inputSize] → `intended`, `instrumental` [n, answers]' })
+  async onnx(@Param('id', Uuid) id: string, @Res() response: Response): Promise<void> {
+    const version = await this.models.version(id);
+    response.setHeader('Content-Type', 'application/octet-stream');
+    response.setHeader('Content-Disposition', `attachment; filename="${version.name}.onnx"`);
+    response.setHeader('X-Model-Sha256', version.sha256 ?? '');
+    response.end(await this.models.onnx(id));
+  }
+
+  @Post('models/:id/promote')
+  @Roles('admin', 'researcher')
+  @HttpCode(200)
+  @ApiOperation({ summary: "Make a version its dataset's active model; by default re-score the dataset with it to choose the next disputes" })
+  promote(@Param('id', Uuid) id: string, @Body() body: PromoteDto) {
+    return this.models.promote(id, body);
+  }
+
+  @Post('datasets/:id/score')
+  @Roles('admin', 'researcher')
+  @ApiOperation({ summary: 'Score every item with a model version and choose disputes where the intended head disagrees with the simple label or the heads disagree' })
+  score(@Param('id', Uuid) id: string, @Body() body: ScoreDto) {
+    return this.models.score(id, body);
+  }
+
+  @Get('scoring-runs')
+  @Roles('admin', 'researcher')
+  scoringRuns(@Query() query: ModelsQuery) {
+    return this.models.scoringRuns(query.datasetId);
+  }
+
+  @Get('scoring-runs/:id')
+  @Roles('admin', 'researcher')
+  scoringRun(@Param('id', Uuid) id: string) {
+    return this.models.scoringRun(id);
+  }
+
+  @Get('datasets/:id/model-policy')
+  @Roles('admin', 'researcher')
+  policy(@Param('id', Uuid) id: string) {
+    return this.models.policy(id);
+  }
+
+  @Put('datasets/:id/model-policy')
+  @Roles('admin', 'researcher')
+  @ApiOperation({ summary: 'Held-out fraction, retrain every N labels, automatic promotion, re-scoring, training defaults and dispute selection' })
+  setPolicy(@Param('id', Uuid) id: string, @Body() body: Record<string, unknown>) {
+    return this.models.setPolicy(id, body);
+  }
+}
+
 export const CONTROLLERS = [
   HealthController,
   UsersController,
@@ -381,4 +486,5 @@ export const CONTROLLERS = [
   AnalyticsController,
   LabelsController,
   WebhooksController,
+  ModelsController,
 ];

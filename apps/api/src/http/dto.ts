@@ -192,3 +192,47 @@ export class AnalyticsQuery {
   @IsIn(['true', 'false'], { message: 'paper must be true or false' })
   paper?: 'true' | 'false';
 }
+
+export class TrainDto {
+  @ApiProperty() @IsUUID() datasetId!: string;
+  @ApiPropertyOptional({
+    description: 'The trunk: hidden layer widths, activation (relu or gelu), and how many first trunk layers count in θ₁ with the heads',
+    example: { hidden: [64], activation: 'relu', theta1TrunkLayers: 0 },
+  })
+  @IsOptional()
+  @IsObject()
+  architecture?: Record<string, unknown>;
+  @ApiPropertyOptional({
+    description:
+      'Objective and schedule: lambda (consistency on the small set), mu (instrumental head on simple labels), alpha1/alpha2 (prior on θ₁/θ₂), steps, batchSize, learningRate, beta1, beta2, eps, weightDecay, seed, evalEvery, checkpointEvery',
+    example: { steps: 400, lambda: 1, alpha1: 0.0001, alpha2: 0.0001 },
+  })
+  @IsOptional()
+  @IsObject()
+  settings?: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'fail rather than train on the CPU when no GPU can be used' }) @IsOptional() @IsBoolean() requireGpu?: boolean;
+}
+
+export class ModelsQuery {
+  @ApiPropertyOptional() @IsOptional() @IsUUID() datasetId?: string;
+}
+
+export class PromoteDto {
+  @ApiPropertyOptional({ description: "score the dataset again with the promoted version (default: the dataset's policy)" })
+  @IsOptional()
+  @IsBoolean()
+  rescore?: boolean;
+  @ApiPropertyOptional({ description: 'dispute selection rules for the re-scoring, over the policy' }) @IsOptional() @IsObject() selection?: Record<string, unknown>;
+}
+
+export class ScoreDto {
+  @ApiPropertyOptional({ description: "the version to score with; default the dataset's active version" }) @IsOptional() @IsUUID() modelVersionId?: string;
+  @ApiPropertyOptional({ description: 'choose disputes from the predictions (default true)' }) @IsOptional() @IsBoolean() select?: boolean;
+  @ApiPropertyOptional({
+    description: 'margin, divergence, auditFraction (0..1), budget (whole number or null), seed; over the policy',
+    example: { margin: 0.2, divergence: 0.3, auditFraction: 0.02, budget: 50 },
+  })
+  @IsOptional()
+  @IsObject()
+  selection?: Record<string, unknown>;
+}

@@ -4,6 +4,7 @@ import { IsUUID } from 'class-validator';
 import type { Server, Socket } from 'socket.io';
 import {
   campaignRoom,
+  trainingRoom,
   ContractViolation,
   debateRoom,
   parseContract,
@@ -13,6 +14,7 @@ import {
 import {
   AuthService,
   CampaignsService,
+  ModelsService,
   DebateEvents,
   DebatesService,
   httpErrorMessage,
@@ -30,6 +32,9 @@ class VerdictPayload extends VerdictDto {
 }
 class CampaignPayload {
   @IsUUID() campaignId!: string;
+}
+class TrainingPayload {
+  @IsUUID() trainingJobId!: string;
 }
 
 type Reply = Parameters<Parameters<ClientEvents['debate.join']>[1]>[0];
@@ -62,6 +67,7 @@ export class DebateGateway implements OnGatewayInit {
     private readonly judging: JudgingService,
     private readonly events: DebateEvents,
     private readonly campaigns: CampaignsService,
+    private readonly models: ModelsService,
   ) {}
 
   afterInit(server: Server): void {
@@ -114,6 +120,19 @@ export class DebateGateway implements OnGatewayInit {
       const progress = await this.campaigns.progress(campaignId);
       await socket.join(campaignRoom(campaignId));
       return progress;
+    });
+  }
+
+  @SubscribeMessage('training.join')
+  async joinTraining(@ConnectedSocket() socket: TribunalSocket, @MessageBody() body: unknown) {
+    return reply(async () => {
+      const { trainingJobId } = parseContract(TrainingPayload, body);
+      if (socket.data.principal.role !== 'researcher' && socket.data.principal.role !== 'admin') {
+        throw new ForbiddenException('only researchers and admins follow training runs');
+      }
+      // Join first, then read: a point saved in between arrives twice rather than never.
+      await socket.join(trainingRoom(trainingJobId));
+      return this.models.training(trainingJobId);
     });
   }
 

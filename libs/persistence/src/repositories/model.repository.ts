@@ -145,6 +145,10 @@ export class ModelRepository {
     });
   }
 
+  itemCount(datasetId: string): Promise<number> {
+    return this.dataSource.getRepository(ItemEntity).countBy({ datasetId });
+  }
+
   /** Each item's latest label up to a sequence number (a revised label replaces the one before). */
   async latestLabels(datasetId: string, upToSeq: number): Promise<ItemLabel[]> {
     const rows: { item_id: string; answer: number; agrees_with_simple: boolean }[] = await this.dataSource.query(
