@@ -18,6 +18,7 @@ import {
 } from '../../../libs/persistence/src/index.js';
 import { analyticsCommand, ARCHIVE_USAGE, importCommand } from './archive-command.js';
 import { LABELS_USAGE, labelsCommand } from './labels-command.js';
+import { MODEL_USAGE, modelCommand } from './model-command.js';
 import { PROTOCOLS_USAGE, protocolsCommand, UsageError } from './protocols-command.js';
 import { runProcess } from './run-process.js';
 
@@ -30,11 +31,13 @@ const USAGE = `tribunal <command>
   users create NAME ROLE                create a user (${ROLES.join(', ')}) and print its API key
   ${PROTOCOLS_USAGE}
   ${LABELS_USAGE}
+  ${MODEL_USAGE}
   ${ARCHIVE_USAGE}
   migration:generate NAME               write a migration for entity changes (needs DATABASE_URL)
 
 Settings come from the environment: DATABASE_URL, TRIBUNAL_DATA_DIR, PORT, HOST, LOG_LEVEL,
-TRIBUNAL_WORKER_CONCURRENCY, TRIBUNAL_DEMO*, TRIBUNAL_ENDPOINTS, TRIBUNAL_JOB_* (see the README).`;
+TRIBUNAL_WORKER_CONCURRENCY, TRIBUNAL_DEMO*, TRIBUNAL_ENDPOINTS, TRIBUNAL_JOB_*, TRIBUNAL_TRAINER_DEVICE
+(see the README).`;
 
 async function withDatabase<T>(config: TribunalConfig, work: (database: Database) => Promise<T>): Promise<T> {
   const database = await Database.open(databaseTarget(config));
@@ -125,6 +128,9 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'labels':
       await labelsCommand(rest, { url: process.env.TRIBUNAL_URL, key: process.env.TRIBUNAL_KEY });
+      return;
+    case 'model':
+      await modelCommand(rest, { url: process.env.TRIBUNAL_URL, key: process.env.TRIBUNAL_KEY });
       return;
     case 'protocols': {
       const config = loadConfig(process.env);

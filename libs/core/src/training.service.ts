@@ -144,7 +144,7 @@ export class TrainingService {
     };
     const active = await this.models.active(job.datasetId);
     if (active) evaluation.comparedTo = await this.compare(active.id, snapshot, input.heldOut, input.answers, device);
-    const snapshotSha256 = createHash('sha256').update(JSON.stringify(snapshot)).digest('hex');
+    const snapshotSha256 = createHash('sha256').update(canonicalJson(snapshot)).digest('hex');
     const versionConfig: VersionConfig = {
       ...config,
       inputSize: input.inputSize,
@@ -243,6 +243,13 @@ function referenceKind(snapshot: TrainingSnapshot, items: Map<string, ModelItem>
     snapshot.heldOut.flatMap(([id, label]) => (items.get(id)?.groundTruth != null ? ['ground-truth'] : label !== null ? ['complex-labels'] : [])),
   );
   return kinds.size === 1 ? ([...kinds][0] as Evaluation['reference']) : kinds.size === 0 ? 'ground-truth' : 'mixed';
+}
+
+/** JSON with object keys sorted: the snapshot reads back from jsonb with its keys reordered, and must hash the same. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
+  );
 }
 
 function fmt(value: number | null | undefined): string {

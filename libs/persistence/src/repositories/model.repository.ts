@@ -85,11 +85,14 @@ export class ModelRepository {
     await this.dataSource.query(`UPDATE training_jobs SET snapshot = $2 WHERE id = $1 AND snapshot IS NULL`, [id, JSON.stringify(snapshot)]);
   }
 
-  /** Appends an evaluation point and, when given, replaces the checkpoint, in one statement. */
+  /** Appends an evaluation point (once per step) and, when given, replaces the checkpoint, in one statement. */
   async saveProgress(id: string, point: Record<string, unknown> | null, checkpoint?: { step: number; bytes: Buffer }): Promise<string> {
     // An UPDATE answers [rows, affected].
     const [rows] = (await this.dataSource.query(
-      `UPDATE training_jobs SET progress = CASE WHEN $2::jsonb IS NULL THEN progress ELSE progress || jsonb_build_array($2::jsonb) END,
+      // A resumed run redoes the steps after its checkpoint: a point already recorded is not added again.
+      `UPDATE training_jobs SET progress = CASE
+           WHEN $2::jsonb IS NULL OR coalesce((progress -> -1 ->> 'step')::int, 0) >= ($2::jsonb ->> 'step')::int THEN progress
+           ELSE progress || jsonb_build_array($2::jsonb) END,
          checkpoint = coalesce($3, checkpoint), checkpoint_step = coalesce($4, checkpoint_step)
        WHERE id = $1 RETURNING status`,
       [id, point === null ? null : JSON.stringify(point), checkpoint?.bytes ?? null, checkpoint?.step ?? null],
@@ -289,7 +292,11 @@ export class ModelRepository {
       const [run] = (await manager.query(`SELECT status FROM scoring_runs WHERE id = $1 FOR UPDATE`, [runId])) as { status: string }[];
       if (!run || run.status === 'completed') return 0;
       if (disputes.length) await manager.getRepository(DisputeEntity).insert(disputes.map((d) => ({ ...d, modelVersionId })));
-      await manager.update(ScoringRunEntity, { id: runId }, { status: 'completed', disputesCreated: disputes.length, finishedAt: new Date() });
+      await manager.query(
+        `UPDATE scoring_runs SET status = 'completed', disputes_created = $2, finished_at = now(),
+           scored = (SELECT count(*) FROM predictions WHERE model_version_id = $3) WHERE id = $1`,
+        [runId, disputes.length, modelVersionId],
+      );
       return disputes.length;
     });
   }

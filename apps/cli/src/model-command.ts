@@ -1,0 +1,223 @@
+import { parseArgs } from 'node:util';
+import { Presets, SingleBar } from 'cli-progress';
+import type { TrainingStatusView } from '../../../libs/contracts/src/index.js';
+import { readSpec, UsageError } from './protocols-command.js';
+
+export const MODEL_USAGE = `model train DATASET [--config FILE] [--steps N] [--no-wait]
+                                        train a two-head version and the naive baseline, with a progress bar
+  model list [--dataset DATASET]        model versions and how each did where simple labels are wrong
+  model show VERSION                    one version's evaluation, head by head
+  model promote VERSION [--no-rescore]  make a version active, then re-score its dataset to choose disputes
+  model score DATASET [--version V] [--budget N] [--no-select]
+                                        score a dataset and choose disputes from the predictions
+  model policy DATASET [--set JSON]     show or change the dataset's retraining and selection policy
+    (model commands talk to a running Tribunal: --url URL --key KEY, or TRIBUNAL_URL and TRIBUNAL_KEY)`;
+
+type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+
+class Api {
+  constructor(
+    readonly url: string,
+    private readonly key: string,
+  ) {}
+
+  async call(method: string, path: string, body?: unknown): Promise<Json> {
+    let response: Response;
+    try {
+      response = await fetch(`${this.url}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${this.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      throw new UsageError(`cannot reach Tribunal at ${this.url}: ${(error as Error).message}`);
+    }
+    const text = await response.text();
+    if (!response.ok) {
+      let message = text.slice(0, 500);
+      try {
+        message = String((JSON.parse(text) as { message?: unknown }).message ?? message);
+      } catch {
+        // not JSON: keep the text
+      }
+      throw new UsageError(`${method} ${path}: ${response.status} ${message}`);
+    }
+    return text ? JSON.parse(text) : null;
+  }
+
+  /** A dataset's id from its id or its name. */
+  async dataset(ref: string): Promise<string> {
+    const datasets = (await this.call('GET', '/datasets')) as { id: string; name: string }[];
+    const found = datasets.find((d) => d.id === ref || d.name === ref);
+    if (!found) throw new UsageError(`no dataset "${ref}"; there are: ${datasets.map((d) => d.name).join(', ') || 'none'}`);
+    return found.id;
+  }
+
+  /** A model version's id from its id or its name. */
+  async version(ref: string): Promise<Json> {
+    const versions = (await this.call('GET', '/models')) as { id: string; name: string }[];
+    const found = versions.find((v) => v.id === ref || v.name === ref);
+    if (!found) throw new UsageError(`no model version "${ref}"`);
+    return this.call('GET', `/models/${found.id}`);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '  n/a' : v.toFixed(3));
+
+/** How one version did: each head, the baseline and the simple labels, overall and where the simple label is wrong. */
+export function evaluationTable(evaluation: Json): string {
+  const rows: [string, string][] = [
+    ['intended head', 'intended'],
+    ['instrumental head', 'instrumental'],
+    ['naive baseline', 'baseline'],
+  ];
+  const lines = [
+    `reference: ${evaluation.reference}; held-out items: ${evaluation.heldOut.items}, of which the simple label is wrong on ${evaluation.simpleWrong.items}`,
+    `${''.padEnd(20)} ${'held-out acc'.padStart(12)} ${'ECE'.padStart(7)} ${'Brier'.padStart(7)}   ${'simple-wrong acc'.padStart(16)} ${'ECE'.padStart(7)}`,
+  ];
+  for (const [label, key] of rows) {
+    const all = evaluation.heldOut[key];
+    const wrong = evaluation.simpleWrong[key];
+    lines.push(
+      `${label.padEnd(20)} ${fmt(all.accuracy).padStart(12)} ${fmt(all.ece).padStart(7)} ${fmt(all.brier).padStart(7)}   ${fmt(wrong.accuracy).padStart(16)} ${fmt(wrong.ece).padStart(7)}`,
+    );
+  }
+  lines.push(`${'simple labels'.padEnd(20)} ${fmt(evaluation.heldOut.simpleLabels.accuracy).padStart(12)}`);
+  if (evaluation.comparedTo) lines.push(`active version then: held-out intended accuracy ${fmt(evaluation.comparedTo.metric)}`);
+  return lines.join('\n');
+}
+
+async function follow(api: Api, jobId: string): Promise<TrainingStatusView> {
+  const bar = new SingleBar(
+    { format: 'training [{bar}] {value}/{total} steps | loss {loss} | held-out acc: intended {intended}, baseline {baseline} | {device}', hideCursor: true },
+    Presets.shades_classic,
+  );
+  let started = false;
+  for (;;) {
+    const view = (await api.call('GET', `/training-jobs/${jobId}`)) as TrainingStatusView;
+    const last = view.progress.at(-1);
+    if (!started && (last || view.status !== 'queued')) {
+      bar.start(last?.steps ?? 1, 0, { loss: '…', intended: '…', baseline: '…', device: view.device ?? '' });
+      started = true;
+    }
+    if (started && last) {
+      bar.setTotal(last.steps);
+      bar.update(last.step, { loss: last.loss.total.toFixed(4), intended: fmt(last.heldOut.intended), baseline: fmt(last.heldOut.baseline), device: view.device ?? '' });
+    }
+    if (view.status === 'completed' || view.status === 'failed' || view.status === 'cancelled') {
+      if (started) bar.stop();
+      return view;
+    }
+    await sleep(500);
+  }
+}
+
+async function waitForScoring(api: Api, runId: string): Promise<Json> {
+  const bar = new SingleBar({ format: 'scoring [{bar}] {value}/{total} items', hideCursor: true }, Presets.shades_classic);
+  let run = await api.call('GET', `/scoring-runs/${runId}`);
+  bar.start(run.total, run.scored);
+  while (run.status !== 'completed' && run.status !== 'failed') {
+    await sleep(300);
+    run = await api.call('GET', `/scoring-runs/${runId}`);
+    bar.update(run.scored);
+  }
+  bar.stop();
+  if (run.status === 'failed') throw new UsageError(`scoring failed: ${run.error}`);
+  return run;
+}
+
+export async function modelCommand(args: string[], env: { url?: string; key?: string }): Promise<void> {
+  const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      url: { type: 'string' },
+      key: { type: 'string' },
+      config: { type: 'string' },
+      steps: { type: 'string' },
+      'no-wait': { type: 'boolean' },
+      dataset: { type: 'string' },
+      'no-rescore': { type: 'boolean' },
+      version: { type: 'string' },
+      budget: { type: 'string' },
+      'no-select': { type: 'boolean' },
+      set: { type: 'string' },
+    },
+  });
+  const key = values.key ?? env.key;
+  if (!key) throw new UsageError('model commands need an API key: --key, or TRIBUNAL_KEY in the environment');
+  const api = new Api((values.url ?? env.url ?? 'http://127.0.0.1:3000').replace(/\/$/, ''), key);
+  const [target] = positionals;
+  switch (sub) {
+    case 'train': {
+      if (!target) throw new UsageError('usage: tribunal model train DATASET [--config FILE] [--steps N]');
+      const request = (values.config ? readSpec(values.config) : {}) as { settings?: Record<string, unknown> };
+      if (values.steps !== undefined) request.settings = { ...request.settings, steps: Number(values.steps) };
+      const job = await api.call('POST', '/training-jobs', { ...request, datasetId: await api.dataset(target) });
+      console.log(`training job ${job.id} queued`);
+      if (values['no-wait']) return;
+      const done = await follow(api, job.id);
+      if (done.status !== 'completed') throw new UsageError(`training ${done.status}: ${done.error ?? ''}`);
+      const version = await api.call('GET', `/models/${done.modelVersionId}`);
+      console.log(`model version ${version.name} (${version.id}), sha256 ${version.sha256}\n${evaluationTable(version.evaluation)}`);
+      return;
+    }
+    case 'list': {
+      const query = values.dataset ? `?datasetId=${await api.dataset(values.dataset)}` : '';
+      const versions = (await api.call('GET', `/models${query}`)) as Json[];
+      console.log(`${'name'.padEnd(30)} ${'status'.padEnd(10)} ${'intended'.padStart(8)} ${'baseline'.padStart(8)}   simple-wrong: ${'intended'.padStart(8)} ${'baseline'.padStart(8)}`);
+      for (const v of versions) {
+        const e = v.evaluation;
+        console.log(
+          `${v.name.padEnd(30)} ${v.status.padEnd(10)} ${fmt(e.heldOut?.intended.accuracy).padStart(8)} ${fmt(e.heldOut?.baseline.accuracy).padStart(8)}   ${''.padEnd(14)}${fmt(e.simpleWrong?.intended.accuracy).padStart(8)} ${fmt(e.simpleWrong?.baseline.accuracy).padStart(8)}`,
+        );
+      }
+      return;
+    }
+    case 'show': {
+      if (!target) throw new UsageError('usage: tribunal model show VERSION');
+      const version = await api.version(target);
+      console.log(`${version.name} (${version.id}) ${version.status}, sha256 ${version.sha256}\n${evaluationTable(version.evaluation)}`);
+      return;
+    }
+    case 'promote': {
+      if (!target) throw new UsageError('usage: tribunal model promote VERSION [--no-rescore]');
+      const version = await api.version(target);
+      const promoted = await api.call('POST', `/models/${version.id}/promote`, values['no-rescore'] ? { rescore: false } : {});
+      console.log(`${version.name} is now active`);
+      if (promoted.scoringRun) {
+        const run = await waitForScoring(api, promoted.scoringRun.id);
+        console.log(`re-scored ${run.scored} items; ${run.disputesCreated} new disputes`);
+      }
+      return;
+    }
+    case 'score': {
+      if (!target) throw new UsageError('usage: tribunal model score DATASET [--version V] [--budget N] [--no-select]');
+      const body: Record<string, unknown> = { select: !values['no-select'] };
+      if (values.version) body.modelVersionId = (await api.version(values.version)).id;
+      if (values.budget !== undefined) body.selection = { budget: Number(values.budget) };
+      const run = await api.call('POST', `/datasets/${await api.dataset(target)}/score`, body);
+      const done = await waitForScoring(api, run.id);
+      console.log(`scored ${done.scored} items${done.disputesCreated === null ? '' : `; ${done.disputesCreated} new disputes`}`);
+      return;
+    }
+    case 'policy': {
+      if (!target) throw new UsageError('usage: tribunal model policy DATASET [--set JSON]');
+      const id = await api.dataset(target);
+      let change: unknown;
+      if (values.set !== undefined) {
+        try {
+          change = JSON.parse(values.set);
+        } catch {
+          throw new UsageError('--set must be JSON, e.g. {"retrainEveryLabels": 50, "autoPromote": true}');
+        }
+      }
+      console.log(JSON.stringify(change === undefined ? await api.call('GET', `/datasets/${id}/model-policy`) : await api.call('PUT', `/datasets/${id}/model-policy`, change), null, 2));
+      return;
+    }
+    default:
+      throw new UsageError(`usage: tribunal ${MODEL_USAGE}`);
+  }
+}
