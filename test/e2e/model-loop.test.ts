@@ -36,12 +36,18 @@ describe('the learning loop: score → debates → labels → train → promote 
 
   it('trains a two-head version beside the naive baseline, promotes it, and lets it choose the next disputes', async () => {
     // Load data; before any model, a random audit sample stands in for the model's choice.
-    const { datasetId } = await worldDisputes(app, researcher, { name: 'learning', seed: 11, size: 240 }, { auditFraction: 0.35, minBlindCells: 99 });
+    const { datasetId } = await worldDisputes(
+      app,
+      researcher,
+      { name: 'learning', seed: 11, size: 240 },
+      { auditFraction: 0.35, minBlindCells: 99 },
+    );
     const protocolId = await protocol(app, researcher, 'model-loop');
     await debateOpenDisputes(app, researcher, datasetId, protocolId, 'first-labels');
-    const { rows: labelled } = await db.query(`SELECT count(*)::int AS n, count(*) FILTER (WHERE agrees_with_simple)::int AS small FROM labels WHERE dataset_id = $1`, [
-      datasetId,
-    ]);
+    const { rows: labelled } = await db.query(
+      `SELECT count(*)::int AS n, count(*) FILTER (WHERE agrees_with_simple)::int AS small FROM labels WHERE dataset_id = $1`,
+      [datasetId],
+    );
     expect(labelled[0].n).toBeGreaterThan(20);
 
     // Train, following the run live.
@@ -144,9 +150,10 @@ describe('the learning loop: score → debates → labels → train → promote 
       async () => {
         const jobs = (await http<TrainingStatusView[]>(app, 'GET', `/training-jobs?datasetId=${datasetId}`, researcher)).body;
         // Runs take turns (one queued or running per dataset), so the first one compared itself with the promoted version.
-        const { rows } = await db.query(`SELECT id, status FROM training_jobs WHERE dataset_id = $1 AND trigger = 'labels' ORDER BY created_at LIMIT 1`, [
-          datasetId,
-        ]);
+        const { rows } = await db.query(
+          `SELECT id, status FROM training_jobs WHERE dataset_id = $1 AND trigger = 'labels' ORDER BY created_at LIMIT 1`,
+          [datasetId],
+        );
         return rows[0]?.status === 'completed' ? jobs.find((j) => j.trainingJobId === rows[0].id) : undefined;
       },
       120_000,
@@ -166,7 +173,11 @@ describe('the learning loop: score → debates → labels → train → promote 
     const datasets = (await http(app, 'GET', '/datasets', researcher)).body;
     const datasetId = datasets[0].id;
     const before = (await db.query(`SELECT count(*)::int AS n FROM training_jobs`)).rows[0].n;
-    const bad = await http(app, 'POST', '/training-jobs', researcher, { datasetId, settings: { steps: -1, lambda: 'x' }, architecture: { hidden: [0] } });
+    const bad = await http(app, 'POST', '/training-jobs', researcher, {
+      datasetId,
+      settings: { steps: -1, lambda: 'x' },
+      architecture: { hidden: [0] },
+    });
     expect(bad.status).toBe(400);
     expect(bad.body.message).toContain('architecture.hidden must be a list');
     expect(bad.body.message).toContain('settings.steps must be an integer from 1');

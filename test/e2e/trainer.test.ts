@@ -55,10 +55,19 @@ describe('trainer processes', () => {
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
     researcher = (await userKey(app, 'researcher')).key;
-    ({ datasetId } = await worldDisputes(app, researcher, { name: 'trainer-world', seed: 4, size: 160 }, { auditFraction: 0.4, minBlindCells: 99 }));
+    ({ datasetId } = await worldDisputes(
+      app,
+      researcher,
+      { name: 'trainer-world', seed: 4, size: 160 },
+      { auditFraction: 0.4, minBlindCells: 99 },
+    ));
     const protocolId = await protocol(app, researcher, 'trainer-labels');
     const campaign = await http(app, 'POST', '/campaigns', researcher, { name: 'labels', protocolId, datasetId, concurrency: 8 });
-    await eventually('labels', async () => (await http(app, 'GET', `/campaigns/${campaign.body.id}`, researcher)).body.status === 'completed', 120_000);
+    await eventually(
+      'labels',
+      async () => (await http(app, 'GET', `/campaigns/${campaign.body.id}`, researcher)).body.status === 'completed',
+      120_000,
+    );
   });
 
   afterAll(async () => {
@@ -73,7 +82,8 @@ describe('trainer processes', () => {
     expect(killed.status, killed.text).toBe(201);
     await eventually(
       'a checkpoint past step 200',
-      async () => (await db.query(`SELECT checkpoint_step FROM training_jobs WHERE id = $1`, [killed.body.id])).rows[0].checkpoint_step >= 200,
+      async () =>
+        (await db.query(`SELECT checkpoint_step FROM training_jobs WHERE id = $1`, [killed.body.id])).rows[0].checkpoint_step >= 200,
       60_000,
     );
     first.kill('SIGKILL');

@@ -90,7 +90,10 @@ export function evaluationTable(evaluation: Json): string {
 
 async function follow(api: Api, jobId: string): Promise<TrainingStatusView> {
   const bar = new SingleBar(
-    { format: 'training [{bar}] {value}/{total} steps | loss {loss} | held-out acc: intended {intended}, baseline {baseline} | {device}', hideCursor: true },
+    {
+      format: 'training [{bar}] {value}/{total} steps | loss {loss} | held-out acc: intended {intended}, baseline {baseline} | {device}',
+      hideCursor: true,
+    },
     Presets.shades_classic,
   );
   let started = false;
@@ -103,7 +106,12 @@ async function follow(api: Api, jobId: string): Promise<TrainingStatusView> {
     }
     if (started && last) {
       bar.setTotal(last.steps);
-      bar.update(last.step, { loss: last.loss.total.toFixed(4), intended: fmt(last.heldOut.intended), baseline: fmt(last.heldOut.baseline), device: view.device ?? '' });
+      bar.update(last.step, {
+        loss: last.loss.total.toFixed(4),
+        intended: fmt(last.heldOut.intended),
+        baseline: fmt(last.heldOut.baseline),
+        device: view.device ?? '',
+      });
     }
     if (view.status === 'completed' || view.status === 'failed' || view.status === 'cancelled') {
       if (started) bar.stop();
@@ -167,7 +175,9 @@ export async function modelCommand(args: string[], env: { url?: string; key?: st
     case 'list': {
       const query = values.dataset ? `?datasetId=${await api.dataset(values.dataset)}` : '';
       const versions = (await api.call('GET', `/models${query}`)) as Json[];
-      console.log(`${'name'.padEnd(30)} ${'status'.padEnd(10)} ${'intended'.padStart(8)} ${'baseline'.padStart(8)}   simple-wrong: ${'intended'.padStart(8)} ${'baseline'.padStart(8)}`);
+      console.log(
+        `${'name'.padEnd(30)} ${'status'.padEnd(10)} ${'intended'.padStart(8)} ${'baseline'.padStart(8)}   simple-wrong: ${'intended'.padStart(8)} ${'baseline'.padStart(8)}`,
+      );
       for (const v of versions) {
         const e = v.evaluation;
         console.log(
@@ -214,7 +224,15 @@ export async function modelCommand(args: string[], env: { url?: string; key?: st
           throw new UsageError('--set must be JSON, e.g. {"retrainEveryLabels": 50, "autoPromote": true}');
         }
       }
-      console.log(JSON.stringify(change === undefined ? await api.call('GET', `/datasets/${id}/model-policy`) : await api.call('PUT', `/datasets/${id}/model-policy`, change), null, 2));
+      console.log(
+        JSON.stringify(
+          change === undefined
+            ? await api.call('GET', `/datasets/${id}/model-policy`)
+            : await api.call('PUT', `/datasets/${id}/model-policy`, change),
+          null,
+          2,
+        ),
+      );
       return;
     }
     default:

@@ -23,7 +23,9 @@ class TrainingJobs implements OnApplicationBootstrap {
     const configured = parseDevice(this.config.trainerDevice);
     const { device, warning } = await resolveDevice(configured);
     if (warning) this.logger.warn(warning);
-    this.logger.log(`trainer on ${deviceName(device)} (TRIBUNAL_TRAINER_DEVICE=${this.config.trainerDevice}); consuming training jobs one at a time`);
+    this.logger.log(
+      `trainer on ${deviceName(device)} (TRIBUNAL_TRAINER_DEVICE=${this.config.trainerDevice}); consuming training jobs one at a time`,
+    );
     await this.queue.work('model.train', 1, async ({ trainingJobId }, { lastAttempt }) => {
       try {
         await this.training.run(trainingJobId, device);

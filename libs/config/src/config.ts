@@ -119,7 +119,8 @@ function endpoints(env: Env): Record<string, EndpointConfig> {
 
 function trainerDevice(env: Env): string {
   const raw = env.TRIBUNAL_TRAINER_DEVICE || 'auto';
-  if (!/^(auto|cpu|cuda(:\d+)?)$/.test(raw)) throw new ConfigError(`TRIBUNAL_TRAINER_DEVICE must be auto, cpu, cuda or cuda:N, got "${raw}"`);
+  if (!/^(auto|cpu|cuda(:\d+)?)$/.test(raw))
+    throw new ConfigError(`TRIBUNAL_TRAINER_DEVICE must be auto, cpu, cuda or cuda:N, got "${raw}"`);
   return raw;
 }
 

@@ -34,7 +34,9 @@ describe('loadConfig', () => {
 
   it('reads the trainer device and refuses anything but auto, cpu, cuda or cuda:N', () => {
     expect(loadConfig({ TRIBUNAL_TRAINER_DEVICE: 'cuda:1' }, cwd).trainerDevice).toBe('cuda:1');
-    expect(() => loadConfig({ TRIBUNAL_TRAINER_DEVICE: 'gpu' }, cwd)).toThrow('TRIBUNAL_TRAINER_DEVICE must be auto, cpu, cuda or cuda:N, got "gpu"');
+    expect(() => loadConfig({ TRIBUNAL_TRAINER_DEVICE: 'gpu' }, cwd)).toThrow(
+      'TRIBUNAL_TRAINER_DEVICE must be auto, cpu, cuda or cuda:N, got "gpu"',
+    );
   });
 
   it('reads named endpoints, and refuses malformed ones naming the setting', () => {

@@ -1,8 +1,21 @@
 import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { trainingRoom, type TrainingPoint, type TrainingStatusView } from '../../contracts/src/index.js';
-import { modelPolicy, trainingConfig, DEFAULT_POLICY, selectionProblems, type ModelPolicy, type SelectionRules } from '../../model/src/index.js';
-import { DatasetRepository, ModelRepository, type ModelVersionEntity, type ScoringRunEntity, type TrainingJobEntity } from '../../persistence/src/index.js';
+import {
+  modelPolicy,
+  trainingConfig,
+  DEFAULT_POLICY,
+  selectionProblems,
+  type ModelPolicy,
+  type SelectionRules,
+} from '../../model/src/index.js';
+import {
+  DatasetRepository,
+  ModelRepository,
+  type ModelVersionEntity,
+  type ScoringRunEntity,
+  type TrainingJobEntity,
+} from '../../persistence/src/index.js';
 import { JobQueue } from '../../queue/src/index.js';
 import { DebateEvents } from './debate-events.js';
 
@@ -61,8 +74,9 @@ export class ModelsService {
     } catch (error) {
       refuse(error);
     }
-    const job = await this.models.createTrainingJob({ datasetId, trigger, config: config as unknown as Record<string, unknown> }, (saved, manager) =>
-      this.queue.send('model.train', { trainingJobId: saved.id }, { singletonKey: saved.id }, manager),
+    const job = await this.models.createTrainingJob(
+      { datasetId, trigger, config: config as unknown as Record<string, unknown> },
+      (saved, manager) => this.queue.send('model.train', { trainingJobId: saved.id }, { singletonKey: saved.id }, manager),
     );
     this.logger.log(`training job ${job.id} queued for dataset ${datasetId} (${trigger})`);
     return job;
@@ -91,7 +105,15 @@ export class ModelsService {
 
   publish(view: Omit<TrainingStatusView, 'progress'>, point: TrainingPoint | null): void {
     const { trainingJobId, datasetId, status, device, modelVersionId, error } = view;
-    this.events.emitTo(trainingRoom(trainingJobId), 'training.progress', { trainingJobId, datasetId, status, device, modelVersionId, error, point });
+    this.events.emitTo(trainingRoom(trainingJobId), 'training.progress', {
+      trainingJobId,
+      datasetId,
+      status,
+      device,
+      modelVersionId,
+      error,
+      point,
+    });
   }
 
   /** A label arrived for a dataset whose policy retrains every N labels: queue training when N have come since the last run. */
@@ -107,7 +129,9 @@ export class ModelsService {
 
   /** Inside a label's transaction: when the dataset retrains every N labels, queue a check. */
   async afterLabel(manager: EntityManager, datasetId: string, seq: string): Promise<void> {
-    const [row] = (await manager.query(`SELECT model_policy -> 'retrainEveryLabels' AS every FROM datasets WHERE id = $1`, [datasetId])) as {
+    const [row] = (await manager.query(`SELECT model_policy -> 'retrainEveryLabels' AS every FROM datasets WHERE id = $1`, [
+      datasetId,
+    ])) as {
       every: number | null;
     }[];
     if (row?.every) await this.queue.send('model.retrain-check', { datasetId }, { singletonKey: `${datasetId}:${seq}` }, manager);
@@ -132,7 +156,10 @@ export class ModelsService {
   }
 
   /** Makes a version active; re-scores its dataset with it when asked (by default, as the dataset's policy says). */
-  async promote(id: string, options: { rescore?: boolean; selection?: Partial<SelectionRules> } = {}): Promise<{ version: ModelVersionEntity; scoringRun: ScoringRunEntity | null }> {
+  async promote(
+    id: string,
+    options: { rescore?: boolean; selection?: Partial<SelectionRules> } = {},
+  ): Promise<{ version: ModelVersionEntity; scoringRun: ScoringRunEntity | null }> {
     const existing = await this.version(id);
     const policy = await this.policy(existing.datasetId);
     const rescore = options.rescore ?? policy.rescoreOnPromote;
@@ -166,7 +193,11 @@ export class ModelsService {
     return this.createScoring(version, selection);
   }
 
-  private async createScoring(version: ModelVersionEntity, selection: SelectionRules | null, manager?: EntityManager): Promise<ScoringRunEntity> {
+  private async createScoring(
+    version: ModelVersionEntity,
+    selection: SelectionRules | null,
+    manager?: EntityManager,
+  ): Promise<ScoringRunEntity> {
     const total = await this.models.itemCount(version.datasetId);
     return this.models.createScoringRun(
       { modelVersionId: version.id, datasetId: version.datasetId, selection: selection as Record<string, unknown> | null, total },

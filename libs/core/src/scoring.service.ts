@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { featuresOf, Scorer, selectDisputes, type SelectionRules } from '../../model/src/index.js';
+import { Scorer, writeFeatures, selectDisputes, type SelectionRules } from '../../model/src/index.js';
 import { ModelRepository } from '../../persistence/src/index.js';
 import type { VersionConfig } from './training.service.js';
 
@@ -34,8 +34,8 @@ export class ScoringService {
         const ids = await this.models.unscored(version.id, run.datasetId, BATCH);
         if (ids.length === 0) break;
         const items = await this.models.items(run.datasetId, ids);
-        const x = new Float32Array(items.length * config.inputSize);
-        items.forEach((item, i) => x.set(featuresOf(item, config.features), i * config.inputSize));
+        const x = scorer.input(items.length);
+        items.forEach((item, i) => writeFeatures(item, config.features, x, i * config.inputSize));
         const { intended, instrumental } = await scorer.score(x, items.length);
         const K = config.answers;
         await this.models.savePredictions(
@@ -53,7 +53,9 @@ export class ScoringService {
     }
     const disputes = run.selection ? await this.choose(version.id, run.datasetId, run.selection as unknown as SelectionRules) : [];
     const created = await this.models.finishScoring(run.id, version.id, disputes);
-    this.logger.log(`scored dataset ${run.datasetId} with model version ${version.name}${run.selection ? `; ${created} new disputes` : ''}`);
+    this.logger.log(
+      `scored dataset ${run.datasetId} with model version ${version.name}${run.selection ? `; ${created} new disputes` : ''}`,
+    );
   }
 
   private async choose(versionId: string, datasetId: string, rules: SelectionRules) {
@@ -64,7 +66,13 @@ export class ScoringService {
     return selectDisputes(
       predictions.map((p) => {
         const item = items.get(p.itemId)!;
-        return { itemId: p.itemId, answers: item.answers, simpleLabel: item.simpleLabel, intended: p.intended, instrumental: p.instrumental };
+        return {
+          itemId: p.itemId,
+          answers: item.answers,
+          simpleLabel: item.simpleLabel,
+          intended: p.intended,
+          instrumental: p.instrumental,
+        };
       }),
       rules,
     );

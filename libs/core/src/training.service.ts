@@ -99,7 +99,8 @@ export class TrainingService {
   /** Ends a job that cannot succeed however often it is retried. */
   private async fail(job: TrainingJobEntity, reason: string): Promise<void> {
     this.logger.error(`training job ${job.id} failed: ${reason}`);
-    if (await this.models.endTraining(job.id, 'failed', reason)) this.lifecycle.publish({ ...statusView(job), status: 'failed', error: reason }, null);
+    if (await this.models.endTraining(job.id, 'failed', reason))
+      this.lifecycle.publish({ ...statusView(job), status: 'failed', error: reason }, null);
   }
 
   /** The last attempt of a job failed for a reason retries did not cure. */
@@ -175,7 +176,9 @@ export class TrainingService {
     const policy = await this.lifecycle.policy(job.datasetId);
     const rival = (evaluation.comparedTo as { metric?: number | null } | undefined)?.metric ?? null;
     if (policy.autoPromote && (evaluation.metric.value ?? 0) > (rival ?? -1)) {
-      this.logger.log(`model version ${version.name} beats the active version (${fmt(evaluation.metric.value)} vs ${fmt(rival)}); promoting`);
+      this.logger.log(
+        `model version ${version.name} beats the active version (${fmt(evaluation.metric.value)} vs ${fmt(rival)}); promoting`,
+      );
       await this.lifecycle.promote(version.id);
     }
   }
@@ -192,7 +195,12 @@ export class TrainingService {
     try {
       const { intended, instrumental } = await scorer.score(heldOut.x, heldOut.n);
       const report = evaluate(heldOut, K, { intended, instrumental, baseline: intended });
-      return { modelVersionId: activeId, name: active.name, metric: report.metric.value, simpleWrongIntendedAccuracy: report.simpleWrong.intended.accuracy };
+      return {
+        modelVersionId: activeId,
+        name: active.name,
+        metric: report.metric.value,
+        simpleWrongIntendedAccuracy: report.simpleWrong.intended.accuracy,
+      };
     } finally {
       await scorer.release();
     }
@@ -203,7 +211,8 @@ export class TrainingService {
     const items = await this.models.items(job.datasetId);
     if (items.length === 0) throw new TrainingDataError('the dataset has no items');
     const answers = new Set(items.map((i) => i.answers.length));
-    if (answers.size !== 1) throw new TrainingDataError(`items have ${[...answers].sort().join(' or ')} answers; a model needs one answer count for every item`);
+    if (answers.size !== 1)
+      throw new TrainingDataError(`items have ${[...answers].sort().join(' or ')} answers; a model needs one answer count for every item`);
     const { max: labelSeq } = await this.models.labelSeqOf(job.datasetId);
     const labels = new Map((await this.models.latestLabels(job.datasetId, labelSeq)).map((l) => [l.itemId, l]));
     const snapshot: TrainingSnapshot = {
@@ -229,7 +238,9 @@ export class TrainingService {
       if (item.simpleLabel !== null) snapshot.simple.push([item.id, item.simpleLabel]);
     }
     if (snapshot.large.length === 0) {
-      throw new TrainingDataError(`no training item of the dataset has a complex-process label yet (${labels.size} labels, all on held-out items): label some disputes first`);
+      throw new TrainingDataError(
+        `no training item of the dataset has a complex-process label yet (${labels.size} labels, all on held-out items): label some disputes first`,
+      );
     }
     await this.models.saveSnapshot(job.id, snapshot as unknown as Record<string, unknown>);
     return snapshot;
@@ -240,7 +251,9 @@ class TrainingDataError extends Error {}
 
 function referenceKind(snapshot: TrainingSnapshot, items: Map<string, ModelItem>): Evaluation['reference'] {
   const kinds = new Set(
-    snapshot.heldOut.flatMap(([id, label]) => (items.get(id)?.groundTruth != null ? ['ground-truth'] : label !== null ? ['complex-labels'] : [])),
+    snapshot.heldOut.flatMap(([id, label]) =>
+      items.get(id)?.groundTruth != null ? ['ground-truth'] : label !== null ? ['complex-labels'] : [],
+    ),
   );
   return kinds.size === 1 ? ([...kinds][0] as Evaluation['reference']) : kinds.size === 0 ? 'ground-truth' : 'mixed';
 }

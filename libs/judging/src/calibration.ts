@@ -42,7 +42,12 @@ export function mean(values: readonly number[]): number | null {
 
 /** Accuracy and calibration of a set of forecasts: the chosen answer is the most probable one. */
 export function calibration(forecasts: readonly Forecast[]): Calibration {
-  const bins = Array.from({ length: BINS }, (_, i) => ({ from: i / BINS, to: (i + 1) / BINS, confidence: [] as number[], correct: [] as number[] }));
+  const bins = Array.from({ length: BINS }, (_, i) => ({
+    from: i / BINS,
+    to: (i + 1) / BINS,
+    confidence: [] as number[],
+    correct: [] as number[],
+  }));
   for (const f of forecasts) {
     const choice = argmax(f.probabilities);
     const confidence = f.probabilities[choice] as number;
@@ -57,10 +62,19 @@ export function calibration(forecasts: readonly Forecast[]): Calibration {
     brier: mean(forecasts.map((f) => f.probabilities.reduce((sum, p, i) => sum + (p - (i === f.truth ? 1 : 0)) ** 2, 0))),
     logLoss: mean(forecasts.map((f) => -Math.log(Math.max(f.probabilities[f.truth] ?? 0, 1e-9)))),
     ece: n
-      ? bins.reduce((sum, b) => sum + (b.confidence.length ? b.confidence.length * Math.abs(mean(b.correct)! - mean(b.confidence)!) : 0), 0) / n
+      ? bins.reduce(
+          (sum, b) => sum + (b.confidence.length ? b.confidence.length * Math.abs(mean(b.correct)! - mean(b.confidence)!) : 0),
+          0,
+        ) / n
       : null,
     reliability: bins
       .filter((b) => b.confidence.length > 0)
-      .map((b) => ({ from: b.from, to: b.to, count: b.confidence.length, meanConfidence: mean(b.confidence)!, accuracy: mean(b.correct)! })),
+      .map((b) => ({
+        from: b.from,
+        to: b.to,
+        count: b.confidence.length,
+        meanConfidence: mean(b.confidence)!,
+        accuracy: mean(b.correct)!,
+      })),
   };
 }

@@ -36,10 +36,12 @@ export function networkProblems(config: NetworkConfig): string[] {
   const problems: string[] = [];
   const positiveInt = (v: unknown) => Number.isInteger(v) && (v as number) > 0;
   if (!positiveInt(config.inputSize)) problems.push(`inputSize must be a positive integer, got ${String(config.inputSize)}`);
-  if (!Number.isInteger(config.answers) || config.answers < 2) problems.push(`answers must be an integer of at least 2, got ${String(config.answers)}`);
+  if (!Number.isInteger(config.answers) || config.answers < 2)
+    problems.push(`answers must be an integer of at least 2, got ${String(config.answers)}`);
   if (!Array.isArray(config.hidden) || !config.hidden.every(positiveInt))
     problems.push(`hidden must be a list of positive integer widths, got ${JSON.stringify(config.hidden)}`);
-  if (!ACTIVATIONS.includes(config.activation)) problems.push(`activation must be one of ${ACTIVATIONS.join(', ')}, got ${String(config.activation)}`);
+  if (!ACTIVATIONS.includes(config.activation))
+    problems.push(`activation must be one of ${ACTIVATIONS.join(', ')}, got ${String(config.activation)}`);
   if (config.heads !== 1 && config.heads !== 2) problems.push(`heads must be 1 or 2, got ${String(config.heads)}`);
   const layers = Array.isArray(config.hidden) ? config.hidden.length : 0;
   if (!Number.isInteger(config.theta1TrunkLayers) || config.theta1TrunkLayers < 0 || config.theta1TrunkLayers > layers)
@@ -56,7 +58,10 @@ export function parameterSpecs(config: NetworkConfig): ParameterSpec[] {
     width = out;
   });
   for (const head of headNames(config)) {
-    specs.push({ name: `${head}.weight`, shape: [width, config.answers], group: 'theta1' }, { name: `${head}.bias`, shape: [config.answers], group: 'theta1' });
+    specs.push(
+      { name: `${head}.weight`, shape: [width, config.answers], group: 'theta1' },
+      { name: `${head}.bias`, shape: [config.answers], group: 'theta1' },
+    );
   }
   return specs;
 }

@@ -47,9 +47,11 @@ export function architectureProblems(value: Record<string, unknown>, path = 'arc
       if (!Array.isArray(v) || v.length > 8 || !v.every((w) => Number.isInteger(w) && w >= 1 && w <= 8192))
         problems.push(`${path}.hidden must be a list of at most 8 layer widths from 1 to 8192, got ${JSON.stringify(v)}`);
     } else if (key === 'activation') {
-      if (!ACTIVATIONS.includes(v as never)) problems.push(`${path}.activation must be one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(v)}`);
+      if (!ACTIVATIONS.includes(v as never))
+        problems.push(`${path}.activation must be one of ${ACTIVATIONS.join(', ')}, got ${JSON.stringify(v)}`);
     } else if (key === 'theta1TrunkLayers') {
-      if (!Number.isInteger(v) || (v as number) < 0) problems.push(`${path}.theta1TrunkLayers must be a whole number, got ${JSON.stringify(v)}`);
+      if (!Number.isInteger(v) || (v as number) < 0)
+        problems.push(`${path}.theta1TrunkLayers must be a whole number, got ${JSON.stringify(v)}`);
     } else problems.push(`${path}.${key} is not an architecture field (known: hidden, activation, theta1TrunkLayers)`);
   }
   const hidden = Array.isArray(value.hidden) ? value.hidden.length : DEFAULT_ARCHITECTURE.hidden.length;
@@ -63,7 +65,9 @@ export function trainingConfig(request: unknown, base: ModelPolicy['training'] =
   const body = request ?? {};
   if (!isObject(body)) throw new Error('a training request is an object with architecture, settings and requireGpu');
   const problems: string[] = [];
-  for (const key of Object.keys(body)) if (!['architecture', 'settings', 'requireGpu'].includes(key)) problems.push(`${key} is not a training field (known: architecture, settings, requireGpu)`);
+  for (const key of Object.keys(body))
+    if (!['architecture', 'settings', 'requireGpu'].includes(key))
+      problems.push(`${key} is not a training field (known: architecture, settings, requireGpu)`);
   const architecture = body.architecture ?? {};
   const settings = body.settings ?? {};
   if (!isObject(architecture)) problems.push('architecture must be an object');
@@ -84,12 +88,16 @@ export function modelPolicy(current: Partial<ModelPolicy>, change: unknown): Mod
   if (!isObject(change)) throw new Error('a model policy is an object');
   const merged = { ...DEFAULT_POLICY, ...current, ...change } as Record<string, unknown>;
   const problems: string[] = [];
-  for (const key of Object.keys(change)) if (!(key in DEFAULT_POLICY)) problems.push(`${key} is not a policy field (known: ${Object.keys(DEFAULT_POLICY).join(', ')})`);
+  for (const key of Object.keys(change))
+    if (!(key in DEFAULT_POLICY)) problems.push(`${key} is not a policy field (known: ${Object.keys(DEFAULT_POLICY).join(', ')})`);
   const fraction = merged.heldOutFraction;
-  if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1)) problems.push(`heldOutFraction must be a number between 0 and 1, got ${JSON.stringify(fraction)}`);
+  if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1))
+    problems.push(`heldOutFraction must be a number between 0 and 1, got ${JSON.stringify(fraction)}`);
   const every = merged.retrainEveryLabels;
-  if (every !== null && !(Number.isInteger(every) && (every as number) >= 1)) problems.push(`retrainEveryLabels must be a positive whole number or null, got ${JSON.stringify(every)}`);
-  for (const key of ['autoPromote', 'rescoreOnPromote'] as const) if (typeof merged[key] !== 'boolean') problems.push(`${key} must be true or false`);
+  if (every !== null && !(Number.isInteger(every) && (every as number) >= 1))
+    problems.push(`retrainEveryLabels must be a positive whole number or null, got ${JSON.stringify(every)}`);
+  for (const key of ['autoPromote', 'rescoreOnPromote'] as const)
+    if (typeof merged[key] !== 'boolean') problems.push(`${key} must be true or false`);
   if (!isObject(merged.selection)) problems.push('selection must be an object');
   else {
     problems.push(...selectionProblems(merged.selection).map((p) => `selection.${p}`));

@@ -82,7 +82,10 @@ export interface TrainingHooks {
 
 export class TrainingCancelled extends Error {}
 
-export function networks(input: Pick<TrainingInput, 'inputSize' | 'answers'>, architecture: Architecture): { model: NetworkConfig; baseline: NetworkConfig } {
+export function networks(
+  input: Pick<TrainingInput, 'inputSize' | 'answers'>,
+  architecture: Architecture,
+): { model: NetworkConfig; baseline: NetworkConfig } {
   const base = { inputSize: input.inputSize, answers: input.answers, ...architecture };
   return { model: { ...base, heads: 2 }, baseline: { ...base, heads: 1 } };
 }
@@ -136,12 +139,18 @@ export async function trainTwoHead(
         simple: terms.simple ? batchOf(input.simple, settings.batchSize, D, settings.seed, step, 2) : undefined,
       };
       const modelOut = await modelStep.run(model, modelInit, batches, settings);
-      const baselineOut = await baselineStep.run(baseline, baselineInit, { large: batchOf(input.simple, settings.batchSize, D, settings.seed, step, 3) }, settings);
+      const baselineOut = await baselineStep.run(
+        baseline,
+        baselineInit,
+        { large: batchOf(input.simple, settings.batchSize, D, settings.seed, step, 3) },
+        settings,
+      );
       model = modelOut.state;
       baseline = baselineOut.state;
       losses = modelOut.losses;
       baselineLoss = baselineOut.losses.total;
-      if (!Number.isFinite(losses.total)) throw new Error(`the loss diverged at step ${model.step} (${losses.total}); lower the learning rate`);
+      if (!Number.isFinite(losses.total))
+        throw new Error(`the loss diverged at step ${model.step} (${losses.total}); lower the learning rate`);
       if (model.step % settings.evalEvery === 0 || model.step === settings.steps) await report();
       if (model.step % settings.checkpointEvery === 0 && model.step < settings.steps && hooks.onCheckpoint) {
         if (!(await hooks.onCheckpoint({ model, baseline }))) throw new TrainingCancelled(`cancelled at step ${model.step}`);
@@ -185,7 +194,8 @@ export function evaluate(
   const subset = (keep: (i: number) => boolean): SubsetReport => {
     const rows: number[] = [];
     for (let i = 0; i < heldOut.n; i++) if ((heldOut.reference[i] as number) >= 0 && keep(i)) rows.push(i);
-    const forecasts = (p: Float32Array) => rows.map((i) => ({ probabilities: Array.from(p.subarray(i * K, (i + 1) * K)), truth: heldOut.reference[i] as number }));
+    const forecasts = (p: Float32Array) =>
+      rows.map((i) => ({ probabilities: Array.from(p.subarray(i * K, (i + 1) * K)), truth: heldOut.reference[i] as number }));
     const simpleKnown = rows.filter((i) => (heldOut.simple[i] as number) >= 0);
     return {
       items: rows.length,
@@ -193,7 +203,9 @@ export function evaluate(
       instrumental: calibration(forecasts(probs.instrumental)),
       baseline: calibration(forecasts(probs.baseline)),
       simpleLabels: {
-        accuracy: simpleKnown.length ? simpleKnown.filter((i) => heldOut.simple[i] === heldOut.reference[i]).length / simpleKnown.length : null,
+        accuracy: simpleKnown.length
+          ? simpleKnown.filter((i) => heldOut.simple[i] === heldOut.reference[i]).length / simpleKnown.length
+          : null,
       },
     };
   };

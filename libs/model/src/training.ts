@@ -71,7 +71,13 @@ export function settingsProblems(settings: Record<string, unknown>): string[] {
       continue;
     }
     const [min, max, kind] = range;
-    if (typeof value !== 'number' || !Number.isFinite(value) || value < min || value > max || (kind === 'int' && !Number.isInteger(value))) {
+    if (
+      typeof value !== 'number' ||
+      !Number.isFinite(value) ||
+      value < min ||
+      value > max ||
+      (kind === 'int' && !Number.isInteger(value))
+    ) {
       problems.push(`${key} must be ${kind === 'int' ? 'an integer' : 'a number'} from ${min} to ${max}, got ${JSON.stringify(value)}`);
     }
   }
@@ -145,7 +151,12 @@ export class StepSession {
     return new StepSession(await createSession(graph, device), network, terms);
   }
 
-  async run(state: OptimizerState, init: Parameters, batches: StepBatches, settings: TrainingSettings): Promise<{ state: OptimizerState; losses: Losses }> {
+  async run(
+    state: OptimizerState,
+    init: Parameters,
+    batches: StepBatches,
+    settings: TrainingSettings,
+  ): Promise<{ state: OptimizerState; losses: Losses }> {
     const D = this.network.inputSize;
     const step = state.step + 1;
     const hyper: Record<HyperInput, number> = {

@@ -111,7 +111,9 @@ describe.each(['relu', 'gelu'] as const)('training graph gradients (%s)', (activ
 
   it('send no gradient through the intended head from the consistency term', async () => {
     const s = setup(net);
-    const session = await ort.InferenceSession.create(trainingGraph(net, { float: 'float64', consistency: true, simple: true, optimizer: false }));
+    const session = await ort.InferenceSession.create(
+      trainingGraph(net, { float: 'float64', consistency: true, simple: true, optimizer: false }),
+    );
     const at = async (lambda: number) => session.run(feeds(net, s, {}, { ...hyper, lambda }));
     const [small, big] = [await at(0.1), await at(5)];
     // λ moves the instrumental head and the trunk, never the intended head.
@@ -132,10 +134,12 @@ describe.each(['relu', 'gelu'] as const)('training graph gradients (%s)', (activ
 
   it('apply AdamW exactly as written', async () => {
     const s = setup(net);
-    const grads = await (await ort.InferenceSession.create(trainingGraph(net, { float: 'float64', consistency: true, simple: true, optimizer: false }))).run(
-      feeds(net, s),
+    const grads = await (
+      await ort.InferenceSession.create(trainingGraph(net, { float: 'float64', consistency: true, simple: true, optimizer: false }))
+    ).run(feeds(net, s));
+    const step = await ort.InferenceSession.create(
+      trainingGraph(net, { float: 'float64', consistency: true, simple: true, optimizer: true }),
     );
-    const step = await ort.InferenceSession.create(trainingGraph(net, { float: 'float64', consistency: true, simple: true, optimizer: true }));
     const moments: Record<string, ort.Tensor> = {};
     const m0: Record<string, F64> = {};
     const v0: Record<string, F64> = {};

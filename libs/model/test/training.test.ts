@@ -98,14 +98,23 @@ describe('training the two-head model', () => {
     ).rejects.toThrow(/cancelled at step 60/);
     const states = decodeStates(saved!);
     expect(states.model!.step).toBe(60);
-    const resumed = await trainTwoHead(input, architecture, settings, cpu, {}, states as { model: OptimizerState; baseline: OptimizerState });
+    const resumed = await trainTwoHead(
+      input,
+      architecture,
+      settings,
+      cpu,
+      {},
+      states as { model: OptimizerState; baseline: OptimizerState },
+    );
     for (const [name, values] of Object.entries(whole.params)) expect(Array.from(resumed.params[name]!)).toEqual(Array.from(values));
     expect(Buffer.from(resumed.onnx).equals(Buffer.from(whole.onnx))).toBe(true);
   });
 
   it('refuses to train without complex labels, naming what is missing', async () => {
     const input = world(3);
-    await expect(trainTwoHead({ ...input, large: { ...input.large, n: 0 } }, architecture, settings, cpu)).rejects.toThrow(/complex-process labels/);
+    await expect(trainTwoHead({ ...input, large: { ...input.large, n: 0 } }, architecture, settings, cpu)).rejects.toThrow(
+      /complex-process labels/,
+    );
   });
 });
 
@@ -139,7 +148,9 @@ describe('devices', () => {
     expect(resolved.device).toEqual({ kind: 'cpu' });
     expect(resolved.warning).toMatch(/cuda:0 cannot be used here .*running on the CPU instead/);
     expect((await resolveDevice('auto')).device).toEqual({ kind: 'cpu' });
-    await expect(resolveDevice({ kind: 'cuda', index: 0 }, { requireGpu: true })).rejects.toThrow(/a GPU is required, but cuda:0 cannot be used here/);
+    await expect(resolveDevice({ kind: 'cuda', index: 0 }, { requireGpu: true })).rejects.toThrow(
+      /a GPU is required, but cuda:0 cannot be used here/,
+    );
     await expect(resolveDevice({ kind: 'cpu' }, { requireGpu: true })).rejects.toThrow(/a GPU is required/);
   });
 });
@@ -167,8 +178,13 @@ describe('scoring and dispute selection', () => {
     expect(chosen[0]!.reasons[0]!.suggestedAnswer).toBe(1);
     expect(chosen[0]!.reasons[0]!.detail).toContain('0.80 on "1"');
     expect(chosen[1]!.reasons[0]!.suggestedAnswer).toBe(2);
-    expect(selectDisputes(items, { margin: 0.2, divergence: 0.3, auditFraction: 0, budget: 1, seed: 1 }).map((c) => c.itemId)).toEqual(['a']);
-    expect(selectDisputes(items, { margin: 0.2, divergence: 0.3, auditFraction: 1, budget: 0, seed: 1 }).map((c) => c.itemId)).toEqual(['b', 'c']);
+    expect(selectDisputes(items, { margin: 0.2, divergence: 0.3, auditFraction: 0, budget: 1, seed: 1 }).map((c) => c.itemId)).toEqual([
+      'a',
+    ]);
+    expect(selectDisputes(items, { margin: 0.2, divergence: 0.3, auditFraction: 1, budget: 0, seed: 1 }).map((c) => c.itemId)).toEqual([
+      'b',
+      'c',
+    ]);
   });
 });
 

@@ -398,7 +398,9 @@ export class ModelsController {
 
   @Get('training-jobs/:id')
   @Roles('admin', 'researcher')
-  @ApiOperation({ summary: 'A training run: status, device, every evaluation point (losses, held-out accuracy per head), its model version' })
+  @ApiOperation({
+    summary: 'A training run: status, device, every evaluation point (losses, held-out accuracy per head), its model version',
+  })
   training(@Param('id', Uuid) id: string) {
     return this.models.training(id);
   }
@@ -438,14 +440,19 @@ export class ModelsController {
   @Post('models/:id/promote')
   @Roles('admin', 'researcher')
   @HttpCode(200)
-  @ApiOperation({ summary: "Make a version its dataset's active model; by default re-score the dataset with it to choose the next disputes" })
+  @ApiOperation({
+    summary: "Make a version its dataset's active model; by default re-score the dataset with it to choose the next disputes",
+  })
   promote(@Param('id', Uuid) id: string, @Body() body: PromoteDto) {
     return this.models.promote(id, body);
   }
 
   @Post('datasets/:id/score')
   @Roles('admin', 'researcher')
-  @ApiOperation({ summary: 'Score every item with a model version and choose disputes where the intended head disagrees with the simple label or the heads disagree' })
+  @ApiOperation({
+    summary:
+      'Score every item with a model version and choose disputes where the intended head disagrees with the simple label or the heads disagree',
+  })
   score(@Param('id', Uuid) id: string, @Body() body: ScoreDto) {
     return this.models.score(id, body);
   }
@@ -470,7 +477,9 @@ export class ModelsController {
 
   @Put('datasets/:id/model-policy')
   @Roles('admin', 'researcher')
-  @ApiOperation({ summary: 'Held-out fraction, retrain every N labels, automatic promotion, re-scoring, training defaults and dispute selection' })
+  @ApiOperation({
+    summary: 'Held-out fraction, retrain every N labels, automatic promotion, re-scoring, training defaults and dispute selection',
+  })
   setPolicy(@Param('id', Uuid) id: string, @Body() body: Record<string, unknown>) {
     return this.models.setPolicy(id, body);
   }

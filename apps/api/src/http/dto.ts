@@ -210,7 +210,10 @@ export class TrainDto {
   @IsOptional()
   @IsObject()
   settings?: Record<string, unknown>;
-  @ApiPropertyOptional({ description: 'fail rather than train on the CPU when no GPU can be used' }) @IsOptional() @IsBoolean() requireGpu?: boolean;
+  @ApiPropertyOptional({ description: 'fail rather than train on the CPU when no GPU can be used' })
+  @IsOptional()
+  @IsBoolean()
+  requireGpu?: boolean;
 }
 
 export class ModelsQuery {
@@ -222,11 +225,17 @@ export class PromoteDto {
   @IsOptional()
   @IsBoolean()
   rescore?: boolean;
-  @ApiPropertyOptional({ description: 'dispute selection rules for the re-scoring, over the policy' }) @IsOptional() @IsObject() selection?: Record<string, unknown>;
+  @ApiPropertyOptional({ description: 'dispute selection rules for the re-scoring, over the policy' })
+  @IsOptional()
+  @IsObject()
+  selection?: Record<string, unknown>;
 }
 
 export class ScoreDto {
-  @ApiPropertyOptional({ description: "the version to score with; default the dataset's active version" }) @IsOptional() @IsUUID() modelVersionId?: string;
+  @ApiPropertyOptional({ description: "the version to score with; default the dataset's active version" })
+  @IsOptional()
+  @IsUUID()
+  modelVersionId?: string;
   @ApiPropertyOptional({ description: 'choose disputes from the predictions (default true)' }) @IsOptional() @IsBoolean() select?: boolean;
   @ApiPropertyOptional({
     description: 'margin, divergence, auditFraction (0..1), budget (whole number or null), seed; over the policy',

@@ -106,7 +106,8 @@ export class GraphBuilder {
   }
 
   node(op: string, inputs: string[], attrs: Record<string, Attr> = {}, outputName?: string): string {
-    for (const input of inputs) if (input !== '' && !this.names.has(input)) throw new Error(`graph ${this.name}: ${op} reads ${input}, which is not defined`);
+    for (const input of inputs)
+      if (input !== '' && !this.names.has(input)) throw new Error(`graph ${this.name}: ${op} reads ${input}, which is not defined`);
     const output = outputName === undefined ? this.fresh(op.toLowerCase()) : this.claim(outputName);
     this.nodes.push({ op, inputs, outputs: [output], attrs });
     return output;

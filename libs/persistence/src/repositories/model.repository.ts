@@ -1,8 +1,19 @@
 import { In, type DataSource, type EntityManager, type FindOptionsSelect } from 'typeorm';
 import type { DisputeReason } from '../../../contracts/src/index.js';
-import { DatasetEntity, DisputeEntity, ItemEntity, ModelVersionEntity, PredictionEntity, ScoringRunEntity, TrainingJobEntity } from '../entities/index.js';
+import {
+  DatasetEntity,
+  DisputeEntity,
+  ItemEntity,
+  ModelVersionEntity,
+  PredictionEntity,
+  ScoringRunEntity,
+  TrainingJobEntity,
+} from '../entities/index.js';
 
-export type NewModelVersion = Pick<ModelVersionEntity, 'name' | 'datasetId' | 'trainingJobId' | 'sha256' | 'onnx' | 'config' | 'evaluation'>;
+export type NewModelVersion = Pick<
+  ModelVersionEntity,
+  'name' | 'datasetId' | 'trainingJobId' | 'sha256' | 'onnx' | 'config' | 'evaluation'
+>;
 
 /** The latest accepted label of an item, as training reads it. */
 export interface ItemLabel {
@@ -12,7 +23,10 @@ export interface ItemLabel {
 }
 
 /** What training and scoring read of an item. */
-export type ModelItem = Pick<ItemEntity, 'id' | 'externalId' | 'question' | 'answers' | 'context' | 'evidence' | 'simpleLabel' | 'groundTruth' | 'features'>;
+export type ModelItem = Pick<
+  ItemEntity,
+  'id' | 'externalId' | 'question' | 'answers' | 'context' | 'evidence' | 'simpleLabel' | 'groundTruth' | 'features'
+>;
 
 /** Every column but the ONNX bytes, which only scoring and downloads read. */
 const VERSION_SUMMARY: FindOptionsSelect<ModelVersionEntity> = {
@@ -82,7 +96,10 @@ export class ModelRepository {
   }
 
   async saveSnapshot(id: string, snapshot: Record<string, unknown>): Promise<void> {
-    await this.dataSource.query(`UPDATE training_jobs SET snapshot = $2 WHERE id = $1 AND snapshot IS NULL`, [id, JSON.stringify(snapshot)]);
+    await this.dataSource.query(`UPDATE training_jobs SET snapshot = $2 WHERE id = $1 AND snapshot IS NULL`, [
+      id,
+      JSON.stringify(snapshot),
+    ]);
   }
 
   /** Appends an evaluation point (once per step) and, when given, replaces the checkpoint, in one statement. */
@@ -110,7 +127,11 @@ export class ModelRepository {
       const [job] = (await manager.query(`SELECT status FROM training_jobs WHERE id = $1 FOR UPDATE`, [id])) as { status: string }[];
       if (job?.status !== 'running') return null;
       const saved = await manager.getRepository(ModelVersionEntity).save({ ...version, status: 'candidate' as const, promotedAt: null });
-      await manager.update(TrainingJobEntity, { id }, { status: 'completed', modelVersionId: saved.id, finishedAt: new Date(), checkpoint: null });
+      await manager.update(
+        TrainingJobEntity,
+        { id },
+        { status: 'completed', modelVersionId: saved.id, finishedAt: new Date(), checkpoint: null },
+      );
       await then?.(saved, manager);
       return saved;
     });
@@ -143,7 +164,17 @@ export class ModelRepository {
   items(datasetId: string, ids?: string[]): Promise<ModelItem[]> {
     return this.dataSource.getRepository(ItemEntity).find({
       where: ids ? { datasetId, id: In(ids) } : { datasetId },
-      select: { id: true, externalId: true, question: true, answers: true, context: true, evidence: true, simpleLabel: true, groundTruth: true, features: true },
+      select: {
+        id: true,
+        externalId: true,
+        question: true,
+        answers: true,
+        context: true,
+        evidence: true,
+        simpleLabel: true,
+        groundTruth: true,
+        features: true,
+      },
       order: { externalId: 'ASC' },
     });
   }
@@ -170,7 +201,10 @@ export class ModelRepository {
   }
 
   async labelsAfter(datasetId: string, seq: number): Promise<number> {
-    const [row] = (await this.dataSource.query(`SELECT count(*) AS count FROM labels WHERE dataset_id = $1 AND seq > $2`, [datasetId, seq])) as {
+    const [row] = (await this.dataSource.query(`SELECT count(*) AS count FROM labels WHERE dataset_id = $1 AND seq > $2`, [
+      datasetId,
+      seq,
+    ])) as {
       count: string;
     }[];
     return Number(row?.count ?? 0);
@@ -198,14 +232,21 @@ export class ModelRepository {
   }
 
   /** Makes a version its dataset's active one, retiring the one before; `then` runs in the same transaction. */
-  async promote(id: string, then?: (version: ModelVersionEntity, manager: EntityManager) => Promise<void>): Promise<ModelVersionEntity | null> {
+  async promote(
+    id: string,
+    then?: (version: ModelVersionEntity, manager: EntityManager) => Promise<void>,
+  ): Promise<ModelVersionEntity | null> {
     return this.dataSource.transaction(async (manager) => {
-      const version = await manager.getRepository(ModelVersionEntity).findOne({ where: { id }, select: VERSION_SUMMARY, lock: { mode: 'pessimistic_write' } });
+      const version = await manager
+        .getRepository(ModelVersionEntity)
+        .findOne({ where: { id }, select: VERSION_SUMMARY, lock: { mode: 'pessimistic_write' } });
       if (!version) return null;
       // Promotions of one dataset take turns, so two at once cannot both retire the same predecessor.
       await manager.getRepository(DatasetEntity).findOne({ where: { id: version.datasetId }, lock: { mode: 'pessimistic_write' } });
       if (version.status !== 'active') {
-        await manager.query(`UPDATE model_versions SET status = 'retired' WHERE dataset_id = $1 AND status = 'active'`, [version.datasetId]);
+        await manager.query(`UPDATE model_versions SET status = 'retired' WHERE dataset_id = $1 AND status = 'active'`, [
+          version.datasetId,
+        ]);
         await manager.update(ModelVersionEntity, { id }, { status: 'active', promotedAt: new Date() });
         Object.assign(version, { status: 'active', promotedAt: new Date() });
       }
@@ -222,7 +263,9 @@ export class ModelRepository {
     manager?: EntityManager,
   ): Promise<ScoringRunEntity> {
     const work = async (m: EntityManager) => {
-      const saved = await m.getRepository(ScoringRunEntity).save({ ...run, status: 'queued' as const, scored: 0, disputesCreated: null, error: null });
+      const saved = await m
+        .getRepository(ScoringRunEntity)
+        .save({ ...run, status: 'queued' as const, scored: 0, disputesCreated: null, error: null });
       await then(saved, m);
       return saved;
     };
@@ -253,7 +296,11 @@ export class ModelRepository {
   }
 
   /** Writes a batch of predictions and the run's count together; a batch written twice changes nothing. */
-  async savePredictions(runId: string, modelVersionId: string, rows: { itemId: string; intended: number[]; instrumental: number[] }[]): Promise<void> {
+  async savePredictions(
+    runId: string,
+    modelVersionId: string,
+    rows: { itemId: string; intended: number[]; instrumental: number[] }[],
+  ): Promise<void> {
     await this.dataSource.transaction(async (manager) => {
       for (let start = 0; start < rows.length; start += 500) {
         await manager
@@ -302,7 +349,9 @@ export class ModelRepository {
   }
 
   async policy(datasetId: string): Promise<Record<string, unknown> | null> {
-    const row = await this.dataSource.getRepository(DatasetEntity).findOne({ where: { id: datasetId }, select: { id: true, modelPolicy: true } });
+    const row = await this.dataSource
+      .getRepository(DatasetEntity)
+      .findOne({ where: { id: datasetId }, select: { id: true, modelPolicy: true } });
     return row?.modelPolicy ?? null;
   }
 
