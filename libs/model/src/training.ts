@@ -28,9 +28,9 @@ export interface TrainingSettings {
 }
 
 export const DEFAULT_SETTINGS: TrainingSettings = {
-  steps: 400,
+  steps: 1000,
   batchSize: 128,
-  learningRate: 0.003,
+  learningRate: 0.01,
   beta1: 0.9,
   beta2: 0.999,
   eps: 1e-8,

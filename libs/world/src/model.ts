@@ -47,7 +47,7 @@ export interface WorldItem {
   simpleLabel: number;
   /** Index into answers; never shown to judges. */
   groundTruth: number;
-  /** Every cell one-hot over object types (empty first), then one-hot over the target type. */
+  /** The target type one-hot, then per askable type the sensed and the visible count (over 4). */
   features: number[];
   meta: WorldItemMeta;
 }

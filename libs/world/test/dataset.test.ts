@@ -48,7 +48,7 @@ describe('generateWorldDataset', () => {
       expect(item.answers).toEqual(['0', '1', '2', '3', '4+']);
       expect(item.evidence).toHaveLength(28);
       expect(new Set(item.evidence.map((e) => e.id)).size).toBe(28);
-      expect(item.features).toHaveLength(featureLength(params));
+      expect(item.features).toHaveLength(featureLength());
       expect(item.question).toMatch(/^How many \w+ are in the room\?$/);
       expect(item.groundTruth).toBe(Math.min(item.meta.trueCount, 4));
     }

@@ -3,15 +3,14 @@ import {
   blindCells,
   cameraView,
   createRng,
-  DEFAULT_WORLD_PARAMS,
   featureLength,
   generateRoom,
   generateWorldDataset,
   hiddenObjects,
   roomFeatures,
   sensorReadings,
+  TARGET_TYPES,
   validateWorldParams,
-  WORLD_OBJECT_TYPES,
 } from '../src/index.js';
 import { itemOf, roomOf } from './factories.js';
 
@@ -101,25 +100,29 @@ describe('evidence and features', () => {
     expect(units.find((u) => u.id === 's-3-3')?.text).toBe('Sensor at (3, 3): empty');
   });
 
-  it('one-hot encodes every cell and the target type, at featureLength', () => {
+  it('encode the target type, then sensed and visible counts of every askable type', () => {
     const room = roomOf('lamp', [
       ['cabinet', 0, 0],
       ['lamp', 0, 2],
+      ['lamp', 3, 1],
+      ['box', 4, 4],
     ]);
     const features = roomFeatures(room);
-    const slots = 1 + WORLD_OBJECT_TYPES.length;
-    expect(features).toHaveLength(featureLength(DEFAULT_WORLD_PARAMS));
-    expect(features.reduce((a, b) => a + b, 0)).toBe(36 + 1);
-    expect(features[0 * slots + 1 + WORLD_OBJECT_TYPES.indexOf('cabinet')]).toBe(1);
-    expect(features[(2 * 6 + 0) * slots + 1 + WORLD_OBJECT_TYPES.indexOf('lamp')]).toBe(1);
-    expect(features[(5 * 6 + 5) * slots]).toBe(1);
+    expect(features).toHaveLength(featureLength());
+    expect(features.slice(0, TARGET_TYPES.length)).toEqual(TARGET_TYPES.map((t) => (t === 'lamp' ? 1 : 0)));
+    // Two lamps sensed; the one at (0, 2) is behind the cabinet at (0, 0), so one is seen.
+    const lamp = TARGET_TYPES.length + 2 * TARGET_TYPES.indexOf('lamp');
+    expect(features.slice(lamp, lamp + 2)).toEqual([0.5, 0.25]);
+    const box = TARGET_TYPES.length + 2 * TARGET_TYPES.indexOf('box');
+    expect(features.slice(box, box + 2)).toEqual([0.25, 0.25]);
+    expect(features.slice(TARGET_TYPES.length).reduce((a, b) => a + b, 0)).toBe(1.25);
     expect(itemOf(room).features).toEqual(features);
   });
 
-  it('matches featureLength for other room sizes', () => {
+  it('have the same length whatever the room size', () => {
     const params = validateWorldParams({ width: 3, depth: 9, objectsPerRoom: [1, 4] });
     const [item] = generateWorldDataset({ seed: 2, size: 1, params });
-    expect(item?.features).toHaveLength(featureLength(params));
-    expect(featureLength(params)).toBe(3 * 9 * (1 + WORLD_OBJECT_TYPES.length) + 6);
+    expect(item?.features).toHaveLength(featureLength());
+    expect(featureLength()).toBe(3 * TARGET_TYPES.length);
   });
 });
