@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, userKey, type TestApp } from '../support/app.js';
-import { worldDisputes } from '../support/factories.js';
+import { eventually, http, startTestApp, userKey, type TestApp } from '../support/app.js';
+import { protocol, worldDisputes } from '../support/factories.js';
 import { launch, newPage, signIn } from './browser.js';
 
 describe('a researcher in the browser', () => {
@@ -68,5 +68,50 @@ describe('a researcher in the browser', () => {
     await page.getByRole('link', { name: 'Labels' }).click();
     await expect.poll(() => page.getByTestId('label-counts').innerText()).toMatch(/^[1-8] labels: \d+ agree with the simple label/);
     expect(await page.getByTestId('line-chart').count()).toBe(1);
+  });
+
+  it('trains a model, follows its curves, compares it with the baseline where simple labels are wrong, and promotes it', async () => {
+    const researcher = (await userKey(app, 'researcher')).key;
+    const { datasetId } = await worldDisputes(
+      app,
+      researcher,
+      { name: 'model-rooms', seed: 23, size: 60 },
+      { auditFraction: 0.7, minBlindCells: 99 },
+    );
+    const protocolId = await protocol(app, researcher, 'model-labels');
+    const campaign = await http(app, 'POST', '/campaigns', researcher, { name: 'model-labels', protocolId, datasetId, concurrency: 6 });
+    await eventually(
+      'labels',
+      async () => (await http(app, 'GET', `/campaigns/${campaign.body.id}`, researcher)).body.status === 'completed',
+      60_000,
+    );
+
+    const page = await newPage(browser, 'researcher');
+    await signIn(page, app.url, researcher);
+    await page.getByRole('link', { name: 'Models' }).click();
+    await page.getByLabel('model dataset').selectOption({ label: 'model-rooms' });
+    await page.getByLabel('steps').fill('200');
+    await page.getByLabel('hidden widths').fill('32');
+    await page.getByRole('button', { name: 'Train' }).click();
+    await expect.poll(() => page.getByTestId('training-status').first().innerText(), { timeout: 60_000 }).toBe('completed');
+    // Curves of held-out accuracy for both heads and the baseline, and of the losses.
+    expect(await page.getByTestId('accuracy-curves').locator('polyline').count()).toBe(3);
+    expect(await page.getByTestId('loss-curves').locator('polyline').count()).toBe(2);
+    // The version, with bars for every head on held-out items and where the simple label is wrong.
+    const row = page.getByTestId('versions').getByRole('row', { name: /candidate/ });
+    await row.waitFor();
+    expect(await page.getByTestId('simple-wrong-bars').locator('rect').count()).toBe(4);
+    await row.getByRole('button', { name: 'Promote' }).click();
+    await expect.poll(() => page.getByTestId('model-message').innerText()).toMatch(/is active; re-scoring the dataset/);
+    await expect
+      .poll(
+        () =>
+          page
+            .getByTestId('versions')
+            .getByRole('row', { name: /active/ })
+            .count(),
+        { timeout: 10_000 },
+      )
+      .toBe(1);
   });
 });

@@ -7,6 +7,7 @@ import { DebatePage } from './pages/Debate.js';
 import { DebatesPage } from './pages/Debates.js';
 import { JudgeQueue } from './pages/JudgeQueue.js';
 import { LabelsPage } from './pages/Labels.js';
+import { ModelsPage } from './pages/Models.js';
 import { ProtocolsPage } from './pages/Protocols.js';
 import { SignIn } from './pages/SignIn.js';
 
@@ -27,6 +28,7 @@ const RESEARCHER_LINKS = [
   ['/debates', 'Debates'],
   ['/compare', 'Compare'],
   ['/labels', 'Labels'],
+  ['/models', 'Models'],
 ] as const;
 
 export function App() {
@@ -55,6 +57,7 @@ export function App() {
   else if (route === '/debates') page = <DebatesPage />;
   else if (route === '/compare') page = <ComparePage />;
   else if (route === '/labels') page = <LabelsPage />;
+  else if (route === '/models') page = <ModelsPage />;
   else page = <DatasetsPage />;
 
   return (

@@ -72,25 +72,59 @@ export function ReliabilityDiagram({ series }: { series: { label: string; bins: 
   );
 }
 
-/** A step line of y against x, scaled to the data. */
+/** A line of y against x, scaled to the data. */
 export function LineChart({ points, xLabel, yLabel }: { points: { x: number; y: number }[]; xLabel: string; yLabel: string }) {
+  return <MultiLineChart series={[{ label: yLabel, points }]} xLabel={xLabel} yLabel={yLabel} testId="line-chart" legend={false} />;
+}
+
+/** Several lines of y against x on shared axes (y from 0 to `yMax`, or to the data's maximum), with a legend. */
+export function MultiLineChart({
+  series,
+  xLabel,
+  yLabel,
+  yMax,
+  testId,
+  legend = true,
+}: {
+  series: { label: string; points: { x: number; y: number }[] }[];
+  xLabel: string;
+  yLabel: string;
+  yMax?: number;
+  testId?: string;
+  legend?: boolean;
+}) {
   const width = 420;
   const height = 160;
   const pad = 30;
-  if (points.length === 0) return <p className="muted">Nothing yet.</p>;
-  const [x0, x1] = [Math.min(...points.map((p) => p.x)), Math.max(...points.map((p) => p.x))];
-  const y1 = Math.max(...points.map((p) => p.y));
+  const all = series.flatMap((s) => s.points);
+  if (all.length === 0) return <p className="muted">Nothing yet.</p>;
+  const [x0, x1] = [Math.min(...all.map((p) => p.x)), Math.max(...all.map((p) => p.x))];
+  const y1 = yMax ?? Math.max(...all.map((p) => p.y));
   const sx = (x: number) => pad + ((x - x0) / (x1 - x0 || 1)) * width;
   const sy = (y: number) => pad + height - (y / (y1 || 1)) * height;
   return (
-    <svg width={width + pad * 2} height={height + pad * 2} data-testid="line-chart">
+    <svg width={width + pad * 2 + (legend ? 140 : 0)} height={height + pad * 2} data-testid={testId}>
       <rect x={pad} y={pad} width={width} height={height} fill="none" stroke="#ccd5e0" />
-      <polyline fill="none" stroke={PALETTE[0]} strokeWidth={2} points={points.map((p) => `${sx(p.x)},${sy(p.y)}`).join(' ')} />
+      {series.map((s, i) => (
+        <g key={s.label}>
+          <polyline
+            fill="none"
+            stroke={PALETTE[i % PALETTE.length]}
+            strokeWidth={2}
+            points={s.points.map((p) => `${sx(p.x)},${sy(p.y)}`).join(' ')}
+          />
+          {legend && (
+            <text x={width + pad * 2} y={pad + 14 * i + 10} fontSize="11" fill={PALETTE[i % PALETTE.length]}>
+              {s.label}
+            </text>
+          )}
+        </g>
+      ))}
       <text x={pad + width / 2} y={height + pad * 2 - 6} fontSize="10" textAnchor="middle">
         {xLabel}
       </text>
       <text x={pad - 4} y={pad + 10} fontSize="10" textAnchor="end">
-        {y1}
+        {Number(y1.toPrecision(3))}
       </text>
       <text x={10} y={pad + height / 2} fontSize="10" transform={`rotate(-90 10 ${pad + height / 2})`} textAnchor="middle">
         {yLabel}
