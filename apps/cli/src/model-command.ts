@@ -79,6 +79,10 @@ export function evaluationTable(evaluation: Json): string {
   for (const [label, key] of rows) {
     const all = evaluation.heldOut[key];
     const wrong = evaluation.simpleWrong[key];
+    if (!all) {
+      lines.push(`${label.padEnd(20)} (no simple labels to fit it to)`);
+      continue;
+    }
     lines.push(
       `${label.padEnd(20)} ${fmt(all.accuracy).padStart(12)} ${fmt(all.ece).padStart(7)} ${fmt(all.brier).padStart(7)}   ${fmt(wrong.accuracy).padStart(16)} ${fmt(wrong.ece).padStart(7)}`,
     );
@@ -181,7 +185,7 @@ export async function modelCommand(args: string[], env: { url?: string; key?: st
       for (const v of versions) {
         const e = v.evaluation;
         console.log(
-          `${v.name.padEnd(30)} ${v.status.padEnd(10)} ${fmt(e.heldOut?.intended.accuracy).padStart(8)} ${fmt(e.heldOut?.baseline.accuracy).padStart(8)}   ${''.padEnd(14)}${fmt(e.simpleWrong?.intended.accuracy).padStart(8)} ${fmt(e.simpleWrong?.baseline.accuracy).padStart(8)}`,
+          `${v.name.padEnd(30)} ${v.status.padEnd(10)} ${fmt(e.heldOut?.intended.accuracy).padStart(8)} ${fmt(e.heldOut?.baseline?.accuracy).padStart(8)}   ${''.padEnd(14)}${fmt(e.simpleWrong?.intended.accuracy).padStart(8)} ${fmt(e.simpleWrong?.baseline?.accuracy).padStart(8)}`,
         );
       }
       return;

@@ -9,6 +9,85 @@ export interface LoadWorldRequest {
   params?: Partial<WorldParams>;
 }
 
+/** An item as a researcher or pipeline uploads it. */
+export interface UploadedItem {
+  externalId: string;
+  question: string;
+  answers: string[];
+  /** What a judge may see of the input, e.g. `{ "kind": "passage", "text": "…" }`. */
+  context?: Record<string, unknown>;
+  /** Units debaters may cite: `{ id, kind, text }`. */
+  evidence?: { id: string; kind: string; text: string }[];
+  simpleLabel?: number | null;
+  groundTruth?: number | null;
+  /** The model's input for this item (e.g. an embedding); without one, text items are featurised by hashed n-grams. */
+  features?: number[] | null;
+  meta?: Record<string, unknown>;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Every problem with an upload, each naming the item and field. */
+export function itemProblems(items: unknown): string[] {
+  if (!Array.isArray(items) || items.length === 0) return ['items must be a non-empty list'];
+  if (items.length > 100_000) return [`items: at most 100000 per upload, got ${items.length}`];
+  const problems: string[] = [];
+  const ids = new Set<string>();
+  const lengths = new Set<number>();
+  let withFeatures = 0;
+  items.forEach((raw: unknown, i) => {
+    const at = `items[${i}]`;
+    if (!isObject(raw)) return void problems.push(`${at} must be an object`);
+    const known = ['externalId', 'question', 'answers', 'context', 'evidence', 'simpleLabel', 'groundTruth', 'features', 'meta'];
+    for (const key of Object.keys(raw))
+      if (!known.includes(key)) problems.push(`${at}.${key} is not an item field (known: ${known.join(', ')})`);
+    if (typeof raw.externalId !== 'string' || raw.externalId.length === 0 || raw.externalId.length > 200)
+      problems.push(`${at}.externalId must be a string of 1 to 200 characters`);
+    else if (ids.has(raw.externalId)) problems.push(`${at}.externalId "${raw.externalId}" appears twice`);
+    else ids.add(raw.externalId);
+    if (typeof raw.question !== 'string' || raw.question.length === 0) problems.push(`${at}.question must be a non-empty string`);
+    const answers = raw.answers;
+    const answerCount = Array.isArray(answers) ? answers.length : 0;
+    if (!Array.isArray(answers) || answers.length < 2 || !answers.every((a) => typeof a === 'string' && a.length > 0)) {
+      problems.push(`${at}.answers must be a list of at least 2 non-empty strings`);
+    }
+    for (const key of ['simpleLabel', 'groundTruth'] as const) {
+      const v = raw[key];
+      if (v !== undefined && v !== null && !(Number.isInteger(v) && (v as number) >= 0 && (v as number) < answerCount)) {
+        problems.push(`${at}.${key} must be an index into answers (0 to ${answerCount - 1}) or null, got ${JSON.stringify(v)}`);
+      }
+    }
+    if (raw.context !== undefined && !isObject(raw.context)) problems.push(`${at}.context must be an object`);
+    if (raw.meta !== undefined && !isObject(raw.meta)) problems.push(`${at}.meta must be an object`);
+    if (raw.evidence !== undefined) {
+      if (
+        !Array.isArray(raw.evidence) ||
+        !raw.evidence.every((u) => isObject(u) && typeof u.id === 'string' && typeof u.kind === 'string' && typeof u.text === 'string')
+      ) {
+        problems.push(`${at}.evidence must be a list of { id, kind, text } strings`);
+      } else if (new Set(raw.evidence.map((u) => (u as { id: string }).id)).size !== raw.evidence.length)
+        problems.push(`${at}.evidence ids must be unique`);
+    }
+    if (raw.features !== undefined && raw.features !== null) {
+      if (
+        !Array.isArray(raw.features) ||
+        raw.features.length === 0 ||
+        !raw.features.every((v) => typeof v === 'number' && Number.isFinite(v))
+      ) {
+        problems.push(`${at}.features must be a non-empty list of finite numbers`);
+      } else {
+        withFeatures++;
+        lengths.add(raw.features.length);
+      }
+    }
+  });
+  if (lengths.size > 1)
+    problems.push(`items' features must all have one length; got lengths ${[...lengths].sort((a, b) => a - b).join(', ')}`);
+  if (withFeatures > 0 && withFeatures < items.length)
+    problems.push(`${withFeatures} of ${items.length} items have features: give every item features, or none`);
+  return problems;
+}
+
 @Injectable()
 export class DatasetsService {
   constructor(private readonly datasets: DatasetRepository) {}
@@ -47,6 +126,67 @@ export class DatasetsService {
       items: items.length,
       createdAt: dataset.createdAt,
     };
+  }
+
+  /** A dataset of uploaded items, checked whole before anything is written; all or nothing. */
+  async upload(name: string, items: unknown): Promise<DatasetSummary> {
+    const problems = itemProblems(items);
+    if (problems.length)
+      throw new UnprocessableEntityException(
+        problems.slice(0, 20).join('; ') + (problems.length > 20 ? `; and ${problems.length - 20} more` : ''),
+      );
+    if (await this.datasets.byName(name)) throw new ConflictException(`a dataset named "${name}" already exists`);
+    const uploaded = items as UploadedItem[];
+    const dataset = await this.datasets.createWithItems(
+      { name, source: 'upload', params: {} },
+      uploaded.map((item) => ({
+        externalId: item.externalId,
+        context: item.context ?? {},
+        evidence: (item.evidence ?? []) as ItemEntity['evidence'],
+        question: item.question,
+        answers: item.answers,
+        simpleLabel: item.simpleLabel ?? null,
+        groundTruth: item.groundTruth ?? null,
+        features: item.features ?? null,
+        meta: item.meta ?? {},
+      })),
+    );
+    return {
+      id: dataset.id,
+      name: dataset.name,
+      source: dataset.source,
+      params: dataset.params,
+      items: uploaded.length,
+      createdAt: dataset.createdAt,
+    };
+  }
+
+  /** Sets items' feature vectors (a pipeline's embeddings, say) by external id; every vector of the dataset must end up one length. */
+  async setFeatures(datasetId: string, rows: unknown): Promise<{ updated: number }> {
+    if (!(await this.datasets.byId(datasetId))) throw new NotFoundException(`dataset ${datasetId} does not exist`);
+    const problems: string[] = [];
+    if (!Array.isArray(rows) || rows.length === 0) problems.push('items must be a non-empty list of { externalId, features }');
+    const list = (Array.isArray(rows) ? rows : []) as unknown[];
+    list.forEach((row, i) => {
+      if (!isObject(row) || typeof row.externalId !== 'string') problems.push(`items[${i}].externalId must be a string`);
+      else if (
+        !Array.isArray(row.features) ||
+        row.features.length === 0 ||
+        !row.features.every((v) => typeof v === 'number' && Number.isFinite(v))
+      )
+        problems.push(`items[${i}].features must be a non-empty list of finite numbers`);
+    });
+    if (problems.length) throw new UnprocessableEntityException(problems.slice(0, 20).join('; '));
+    const updates = list as { externalId: string; features: number[] }[];
+    const outcome = await this.datasets.setFeatures(datasetId, updates);
+    if (outcome.missing.length)
+      throw new UnprocessableEntityException(`no items with externalId ${outcome.missing.slice(0, 10).join(', ')} in the dataset`);
+    if (outcome.lengths.length > 1) {
+      throw new UnprocessableEntityException(
+        `the dataset's feature vectors would have lengths ${outcome.lengths.join(', ')}; they must all have one length`,
+      );
+    }
+    return { updated: updates.length };
   }
 
   list(): Promise<DatasetSummary[]> {

@@ -170,7 +170,7 @@ export class TrainingService {
     const m = evaluation;
     this.logger.log(
       `training job ${job.id} produced model version ${version.name}: held-out accuracy intended ${fmt(m.heldOut.intended.accuracy)}, ` +
-        `baseline ${fmt(m.heldOut.baseline.accuracy)}; where the simple label is wrong (${m.simpleWrong.items} items): intended ${fmt(m.simpleWrong.intended.accuracy)}, baseline ${fmt(m.simpleWrong.baseline.accuracy)}`,
+        `baseline ${fmt(m.heldOut.baseline?.accuracy)}; where the simple label is wrong (${m.simpleWrong.items} items): intended ${fmt(m.simpleWrong.intended.accuracy)}, baseline ${fmt(m.simpleWrong.baseline?.accuracy)}`,
     );
     this.lifecycle.publish({ ...statusView(job), status: 'completed', device: deviceName(device), modelVersionId: version.id }, null);
     const policy = await this.lifecycle.policy(job.datasetId);

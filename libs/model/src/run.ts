@@ -38,7 +38,7 @@ export interface TrainingInput {
   large: Examples;
   /** Training items whose simple and complex labels agree (labels unused). */
   small: Examples;
-  /** Training items with their simple labels: the baseline's data, and the μ term's. */
+  /** Training items with their simple labels: the baseline's data, and the μ term's (none: no baseline). */
   simple: Examples;
   heldOut: HeldOut;
 }
@@ -50,7 +50,8 @@ export interface SubsetReport {
   items: number;
   intended: Calibration;
   instrumental: Calibration;
-  baseline: Calibration;
+  /** Null when the training items had no simple labels to fit a baseline to. */
+  baseline: Calibration | null;
   simpleLabels: { accuracy: number | null };
 }
 
@@ -67,7 +68,7 @@ export interface Evaluation {
 export interface TrainingResult {
   network: NetworkConfig;
   params: Parameters;
-  baseline: { network: NetworkConfig; params: Parameters };
+  baseline: { network: NetworkConfig; params: Parameters } | null;
   onnx: Uint8Array;
   evaluation: Evaluation;
   finalLoss: Losses;
@@ -104,17 +105,20 @@ export async function trainTwoHead(
   resume?: { model: OptimizerState; baseline: OptimizerState },
 ): Promise<TrainingResult> {
   if (input.large.n === 0) throw new Error('no training items have complex-process labels yet: label some disputes first');
-  if (input.simple.n === 0) throw new Error('no training items have simple labels: the naive baseline has nothing to fit');
+  if (input.simple.n === 0 && settings.mu > 0)
+    throw new Error('mu fits the instrumental head to simple labels, but no training item has one');
   const { model: modelNet, baseline: baselineNet } = networks(input, architecture);
   const terms = { consistency: input.small.n > 0 && settings.lambda > 0, simple: settings.mu > 0 };
   const modelInit = initialParameters(modelNet, settings.seed);
   const baselineInit = initialParameters(baselineNet, settings.seed);
+  // Without simple labels there is no labeller to imitate, so no baseline.
+  const withBaseline = input.simple.n > 0;
   let model = resume?.model ?? initialState(modelInit);
   let baseline = resume?.baseline ?? initialState(baselineInit);
   const modelStep = await StepSession.create(modelNet, terms, device);
-  const baselineStep = await StepSession.create(baselineNet, { consistency: false, simple: false }, device);
+  const baselineStep = withBaseline ? await StepSession.create(baselineNet, { consistency: false, simple: false }, device) : null;
   const modelEval = await EvaluationSession.create(modelNet, device);
-  const baselineEval = await EvaluationSession.create(baselineNet, device);
+  const baselineEval = withBaseline ? await EvaluationSession.create(baselineNet, device) : null;
   const D = input.inputSize;
   try {
     let losses: Losses = { total: NaN, large: NaN, consistency: NaN, simple: NaN, prior: NaN };
@@ -122,13 +126,13 @@ export async function trainTwoHead(
     const report = async () => {
       const accuracy = (probs: Float32Array | undefined) => heldOutAccuracy(probs, input.heldOut, input.answers);
       const m = await modelEval.run(model.params, input.heldOut.x, input.heldOut.n);
-      const b = await baselineEval.run(baseline.params, input.heldOut.x, input.heldOut.n);
+      const b = await baselineEval?.run(baseline.params, input.heldOut.x, input.heldOut.n);
       await hooks.onProgress?.({
         step: model.step,
         steps: settings.steps,
         loss: losses,
         baselineLoss,
-        heldOut: { intended: accuracy(m.intended), instrumental: accuracy(m.instrumental), baseline: accuracy(b.label) },
+        heldOut: { intended: accuracy(m.intended), instrumental: accuracy(m.instrumental), baseline: accuracy(b?.label) },
       });
     };
     while (model.step < settings.steps) {
@@ -139,16 +143,18 @@ export async function trainTwoHead(
         simple: terms.simple ? batchOf(input.simple, settings.batchSize, D, settings.seed, step, 2) : undefined,
       };
       const modelOut = await modelStep.run(model, modelInit, batches, settings);
-      const baselineOut = await baselineStep.run(
+      const baselineOut = await baselineStep?.run(
         baseline,
         baselineInit,
         { large: batchOf(input.simple, settings.batchSize, D, settings.seed, step, 3) },
         settings,
       );
       model = modelOut.state;
-      baseline = baselineOut.state;
       losses = modelOut.losses;
-      baselineLoss = baselineOut.losses.total;
+      if (baselineOut) {
+        baseline = baselineOut.state;
+        baselineLoss = baselineOut.losses.total;
+      }
       if (!Number.isFinite(losses.total))
         throw new Error(`the loss diverged at step ${model.step} (${losses.total}); lower the learning rate`);
       if (model.step % settings.evalEvery === 0 || model.step === settings.steps) await report();
@@ -157,17 +163,21 @@ export async function trainTwoHead(
       }
     }
     const m = await modelEval.run(model.params, input.heldOut.x, input.heldOut.n);
-    const b = await baselineEval.run(baseline.params, input.heldOut.x, input.heldOut.n);
+    const b = await baselineEval?.run(baseline.params, input.heldOut.x, input.heldOut.n);
     return {
       network: modelNet,
       params: model.params,
-      baseline: { network: baselineNet, params: baseline.params },
+      baseline: withBaseline ? { network: baselineNet, params: baseline.params } : null,
       onnx: inferenceGraph(modelNet, model.params),
-      evaluation: evaluate(input.heldOut, input.answers, { intended: m.intended!, instrumental: m.instrumental!, baseline: b.label! }),
+      evaluation: evaluate(input.heldOut, input.answers, {
+        intended: m.intended!,
+        instrumental: m.instrumental!,
+        baseline: b?.label ?? null,
+      }),
       finalLoss: losses,
     };
   } finally {
-    await Promise.all([modelStep.release(), baselineStep.release(), modelEval.release(), baselineEval.release()]);
+    await Promise.all([modelStep.release(), baselineStep?.release(), modelEval.release(), baselineEval?.release()]);
   }
 }
 
@@ -188,7 +198,7 @@ function heldOutAccuracy(probs: Float32Array | undefined, heldOut: HeldOut, K: n
 export function evaluate(
   heldOut: HeldOut,
   K: number,
-  probs: Record<'intended' | 'instrumental' | 'baseline', Float32Array>,
+  probs: { intended: Float32Array; instrumental: Float32Array; baseline: Float32Array | null },
   reference: Evaluation['reference'] = 'ground-truth',
 ): Evaluation {
   const subset = (keep: (i: number) => boolean): SubsetReport => {
@@ -201,7 +211,7 @@ export function evaluate(
       items: rows.length,
       intended: calibration(forecasts(probs.intended)),
       instrumental: calibration(forecasts(probs.instrumental)),
-      baseline: calibration(forecasts(probs.baseline)),
+      baseline: probs.baseline ? calibration(forecasts(probs.baseline)) : null,
       simpleLabels: {
         accuracy: simpleKnown.length
           ? simpleKnown.filter((i) => heldOut.simple[i] === heldOut.reference[i]).length / simpleKnown.length

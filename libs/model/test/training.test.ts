@@ -79,8 +79,8 @@ describe('training the two-head model', () => {
     expect(simpleWrong.items).toBeGreaterThan(30);
     expect(heldOut.intended.accuracy!).toBeGreaterThan(0.85);
     // The baseline learns the labeller, so it is wrong exactly where the labeller is.
-    expect(simpleWrong.baseline.accuracy!).toBeLessThan(0.3);
-    expect(simpleWrong.intended.accuracy!).toBeGreaterThan(simpleWrong.baseline.accuracy! + 0.4);
+    expect(simpleWrong.baseline!.accuracy!).toBeLessThan(0.3);
+    expect(simpleWrong.intended.accuracy!).toBeGreaterThan(simpleWrong.baseline!.accuracy! + 0.4);
     expect(result.evaluation.metric.value).toBe(heldOut.intended.accuracy);
   });
 

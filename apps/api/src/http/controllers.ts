@@ -47,6 +47,8 @@ import {
   PromoteDto,
   ScoreDto,
   TrainDto,
+  UploadDatasetDto,
+  FeaturesDto,
   PageQuery,
   SelectDisputesDto,
   SpeechDto,
@@ -108,6 +110,23 @@ export class DatasetsController {
     private readonly disputes: DisputesService,
     private readonly archive: ArchiveService,
   ) {}
+
+  @Post()
+  @Roles('admin', 'researcher')
+  @ApiOperation({ summary: 'Upload a dataset of items (text or anything with a question and answers), all or nothing' })
+  upload(@Body() body: UploadDatasetDto) {
+    return this.datasets.upload(body.name, body.items);
+  }
+
+  @Put(':id/features')
+  @Roles('admin', 'researcher', 'pipeline')
+  @ApiOperation({
+    summary:
+      "Set items' feature vectors (e.g. embeddings from your own model) by external id; the model reads them instead of hashed n-grams",
+  })
+  features(@Param('id', Uuid) id: string, @Body() body: FeaturesDto) {
+    return this.datasets.setFeatures(id, body.items);
+  }
 
   @Post('world')
   @Roles('admin', 'researcher')

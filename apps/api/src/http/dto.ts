@@ -245,3 +245,28 @@ export class ScoreDto {
   @IsObject()
   selection?: Record<string, unknown>;
 }
+
+export class UploadDatasetDto {
+  @ApiProperty({ example: 'trivia' })
+  @IsString()
+  @MinLength(1)
+  @MaxLength(100)
+  @Matches(NAME, { message: `name ${NAME_RULE}` })
+  name!: string;
+  @ApiProperty({
+    description:
+      'Items: { externalId, question, answers (2 or more), context?, evidence? [{id, kind, text}], simpleLabel?, groundTruth?, features? (numbers, one length for all), meta? }',
+    example: [{ externalId: 'q1', question: 'Who wrote it?', answers: ['the cook', 'the butler'], simpleLabel: 0 }],
+  })
+  @IsArray()
+  items!: unknown[];
+}
+
+export class FeaturesDto {
+  @ApiProperty({
+    description: 'Feature vectors by external id: [{ externalId, features: number[] }]',
+    example: [{ externalId: 'q1', features: [0.1, -0.3] }],
+  })
+  @IsArray()
+  items!: unknown[];
+}

@@ -9,7 +9,7 @@ interface SubsetReport {
   items: number;
   intended: Calibration;
   instrumental: Calibration;
-  baseline: Calibration;
+  baseline: Calibration | null;
   simpleLabels: { accuracy: number | null };
 }
 
@@ -59,7 +59,7 @@ function Evaluation({ version }: { version: ModelVersion }) {
   const bars = (subset: SubsetReport) => [
     { label: 'intended head', value: subset.intended.accuracy },
     { label: 'instrumental head', value: subset.instrumental.accuracy },
-    { label: 'naive baseline', value: subset.baseline.accuracy },
+    { label: 'naive baseline', value: subset.baseline?.accuracy ?? null },
     { label: 'simple labels', value: subset.simpleLabels.accuracy },
   ];
   return (
@@ -74,7 +74,7 @@ function Evaluation({ version }: { version: ModelVersion }) {
       </div>
       <p className="muted">
         Accuracy against {e.reference === 'ground-truth' ? 'the ground truth' : 'complex-process labels'}. Expected calibration error:
-        intended {pct(e.heldOut.intended.ece)}, instrumental {pct(e.heldOut.instrumental.ece)}, baseline {pct(e.heldOut.baseline.ece)}.
+        intended {pct(e.heldOut.intended.ece)}, instrumental {pct(e.heldOut.instrumental.ece)}, baseline {pct(e.heldOut.baseline?.ece)}.
       </p>
     </div>
   );
@@ -216,9 +216,9 @@ export function ModelsPage() {
                 <td title={v.sha256}>{v.name}</td>
                 <td>{v.status}</td>
                 <td>{pct(v.evaluation.heldOut.intended.accuracy)}</td>
-                <td>{pct(v.evaluation.heldOut.baseline.accuracy)}</td>
+                <td>{pct(v.evaluation.heldOut.baseline?.accuracy)}</td>
                 <td>{pct(v.evaluation.simpleWrong.intended.accuracy)}</td>
-                <td>{pct(v.evaluation.simpleWrong.baseline.accuracy)}</td>
+                <td>{pct(v.evaluation.simpleWrong.baseline?.accuracy)}</td>
                 <td>
                   {v.status !== 'active' && (
                     <button

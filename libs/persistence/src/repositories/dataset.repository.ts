@@ -35,6 +35,48 @@ export class DatasetRepository {
     });
   }
 
+  /**
+   * Sets feature vectors by external id, in one transaction that is rolled back unless every id exists
+   * and every vector of the dataset ends up one length. Reports what was wrong.
+   */
+  async setFeatures(
+    datasetId: string,
+    rows: { externalId: string; features: number[] }[],
+  ): Promise<{ missing: string[]; lengths: number[] }> {
+    class Refused extends Error {
+      constructor(readonly outcome: { missing: string[]; lengths: number[] }) {
+        super('refused');
+      }
+    }
+    try {
+      await this.dataSource.transaction(async (manager) => {
+        const found: { external_id: string }[] = await manager.query(
+          `SELECT external_id FROM items WHERE dataset_id = $1 AND external_id = ANY($2)`,
+          [datasetId, rows.map((r) => r.externalId)],
+        );
+        const known = new Set(found.map((r) => r.external_id));
+        const missing = rows.map((r) => r.externalId).filter((id) => !known.has(id));
+        if (missing.length) throw new Refused({ missing, lengths: [] });
+        for (let start = 0; start < rows.length; start += 1000) {
+          await manager.query(
+            `UPDATE items i SET features = ARRAY(SELECT jsonb_array_elements_text(v.f)::real)
+             FROM jsonb_to_recordset($2::jsonb) AS v(e text, f jsonb) WHERE i.dataset_id = $1 AND i.external_id = v.e`,
+            [datasetId, JSON.stringify(rows.slice(start, start + 1000).map((r) => ({ e: r.externalId, f: r.features })))],
+          );
+        }
+        const lengths: { n: number }[] = await manager.query(
+          `SELECT DISTINCT cardinality(features) AS n FROM items WHERE dataset_id = $1 AND features IS NOT NULL ORDER BY n`,
+          [datasetId],
+        );
+        if (lengths.length > 1) throw new Refused({ missing: [], lengths: lengths.map((l) => l.n) });
+      });
+    } catch (error) {
+      if (error instanceof Refused) return error.outcome;
+      throw error;
+    }
+    return { missing: [], lengths: [] };
+  }
+
   byName(name: string): Promise<DatasetEntity | null> {
     return this.dataSource.getRepository(DatasetEntity).findOneBy({ name });
   }
