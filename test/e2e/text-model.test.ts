@@ -9,7 +9,7 @@ const BLUE = ['sky', 'ocean', 'sapphire', 'blueberry', 'denim', 'cornflower', 'l
 
 /** Text items whose answer follows a word in the question; the labeller always says "red" for the last three blue things. */
 function items() {
-  return [...RED, ...BLUE].flatMap((thing, t) =>
+  return [...RED, ...BLUE].flatMap((thing) =>
     [0, 1, 2].map((k) => {
       const truth = RED.includes(thing) ? 0 : 1;
       const fooled = BLUE.indexOf(thing) >= 5;
