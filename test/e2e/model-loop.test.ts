@@ -145,6 +145,18 @@ describe('the learning loop: score → debates → labels → train → promote 
     });
     expect(policy.status, policy.text).toBe(200);
     await debateOpenDisputes(app, researcher, datasetId, protocolId, 'model-chosen');
+    // Debates over the model's disputes put the simple label against the intended head's answer.
+    const { rows: seated } = await db.query(
+      `SELECT d.seats, i.simple_label, p.intended FROM debates d JOIN disputes s ON s.id = d.dispute_id JOIN items i ON i.id = s.item_id
+       JOIN predictions p ON p.item_id = i.id AND p.model_version_id = s.model_version_id
+       WHERE s.model_version_id = $1 AND s.reasons @> '[{"kind": "intended-vs-simple"}]'`,
+      [version.id],
+    );
+    expect(seated.length).toBeGreaterThan(0);
+    for (const row of seated) {
+      const top = row.intended.indexOf(Math.max(...row.intended));
+      expect(row.seats.map((s: { answer: number }) => s.answer).sort()).toEqual([row.simple_label, top].sort());
+    }
     const retrained = await eventually(
       'a training run triggered by new labels to finish',
       async () => {

@@ -5,7 +5,9 @@ import { assignSeats, awaitingView, judgeDebateView } from '../../debate/src/ind
 import {
   DebateRepository,
   IdentityRepository,
+  ModelRepository,
   type DebateEntity,
+  type DisputeEntity,
   type DebateRecord,
   type JudgeAssignmentEntity,
 } from '../../persistence/src/index.js';
@@ -39,7 +41,21 @@ export class DebatesService {
     private readonly queue: JobQueue,
     private readonly events: DebateEvents,
     private readonly speeches: SpeechesService,
+    private readonly models: ModelRepository,
   ) {}
+
+  /**
+   * The model's answers for a dispute it chose: its intended head's top answer (another one when that
+   * is the simple label) and its top two. Disputes chosen otherwise use their reasons' suggestion.
+   */
+  private async modelAnswers(dispute: DisputeEntity, item: { simpleLabel: number | null; answers: string[] }) {
+    const fallback = alternativeAnswer(item, dispute.reasons);
+    const [prediction] = dispute.modelVersionId ? await this.models.predictions(dispute.modelVersionId, [dispute.itemId]) : [];
+    if (!prediction) return { answer: fallback, topTwo: [fallback, item.simpleLabel ?? 0] as [number, number] };
+    const ranked = prediction.intended.map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0]);
+    const top = ranked[0]![1];
+    return { answer: top !== item.simpleLabel ? top : fallback, topTwo: [top, ranked[1]![1]] as [number, number] };
+  }
 
   async start(request: StartDebateRequest): Promise<DebateEntity> {
     const dispute = await this.debates.dispute(request.disputeId);
@@ -49,7 +65,7 @@ export class DebatesService {
     const spec = parseProtocolSpec(protocol.spec);
     const judges = await this.chooseJudges(spec, request.judgeIds);
     const item = dispute.item;
-    const alternative = alternativeAnswer(item, dispute.reasons);
+    const model = await this.modelAnswers(dispute, item);
     if (request.answers?.some((a) => !Number.isInteger(a) || a < 0 || a >= item.answers.length)) {
       throw new UnprocessableEntityException(`answers must be answer indices from 0 to ${item.answers.length - 1}`);
     }
@@ -58,8 +74,8 @@ export class DebatesService {
       seats = assignSeats(spec, {
         answers: item.answers.length,
         simpleLabel: item.simpleLabel ?? 0,
-        modelAnswer: alternative,
-        topTwo: [alternative, item.simpleLabel ?? 0],
+        modelAnswer: model.answer,
+        topTwo: model.topTwo,
         explicit: request.answers,
         key: `${dispute.id}:${protocol.id}`,
       });
