@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, http, startTestApp, userKey, type TestApp } from '../support/app.js';
-import { protocol, worldDisputes } from '../support/factories.js';
+import { startTestApp, userKey, type TestApp } from '../support/app.js';
+import { debateOpenDisputes, protocol, worldDisputes } from '../support/factories.js';
 import { launch, newPage, signIn } from './browser.js';
 
 describe('a researcher in the browser', () => {
@@ -79,12 +79,7 @@ describe('a researcher in the browser', () => {
       { auditFraction: 0.7, minBlindCells: 99 },
     );
     const protocolId = await protocol(app, researcher, 'model-labels');
-    const campaign = await http(app, 'POST', '/campaigns', researcher, { name: 'model-labels', protocolId, datasetId, concurrency: 6 });
-    await eventually(
-      'labels',
-      async () => (await http(app, 'GET', `/campaigns/${campaign.body.id}`, researcher)).body.status === 'completed',
-      60_000,
-    );
+    await debateOpenDisputes(app, researcher, { datasetId, protocolId, name: 'model-labels' }, 60_000);
 
     const page = await newPage(browser, 'researcher');
     await signIn(page, app.url, researcher);

@@ -4,18 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingPoint, TrainingStatusView } from '../../libs/contracts/src/index.js';
 import { connectSocket, eventually, http, startTestApp, userKey, type TestApp } from '../support/app.js';
-import { protocol, worldDisputes } from '../support/factories.js';
-
-/** Runs a campaign of the dataset's open disputes to the end and returns how many labels the dataset has. */
-async function debateOpenDisputes(app: TestApp, key: string, datasetId: string, protocolId: string, name: string): Promise<void> {
-  const campaign = await http(app, 'POST', '/campaigns', key, { name, protocolId, datasetId, concurrency: 8 });
-  expect(campaign.status, campaign.text).toBe(201);
-  await eventually(
-    `campaign ${name} to complete`,
-    async () => (await http(app, 'GET', `/campaigns/${campaign.body.id}`, key)).body.status === 'completed',
-    180_000,
-  );
-}
+import { debateOpenDisputes, protocol, worldDisputes } from '../support/factories.js';
 
 describe('the learning loop: score → debates → labels → train → promote → re-score', () => {
   let app: TestApp;
@@ -43,7 +32,7 @@ describe('the learning loop: score → debates → labels → train → promote 
       { auditFraction: 0.35, minBlindCells: 99 },
     );
     const protocolId = await protocol(app, researcher, 'model-loop');
-    await debateOpenDisputes(app, researcher, datasetId, protocolId, 'first-labels');
+    await debateOpenDisputes(app, researcher, { datasetId, protocolId, name: 'first-labels' });
     const { rows: labelled } = await db.query(
       `SELECT count(*)::int AS n, count(*) FILTER (WHERE agrees_with_simple)::int AS small FROM labels WHERE dataset_id = $1`,
       [datasetId],
@@ -144,7 +133,7 @@ describe('the learning loop: score → debates → labels → train → promote 
       training: { settings: { steps: 50, evalEvery: 25 } },
     });
     expect(policy.status, policy.text).toBe(200);
-    await debateOpenDisputes(app, researcher, datasetId, protocolId, 'model-chosen');
+    await debateOpenDisputes(app, researcher, { datasetId, protocolId, name: 'model-chosen' });
     // Debates over the model's disputes put the simple label against the intended head's answer.
     const { rows: seated } = await db.query(
       `SELECT d.seats, i.simple_label, p.intended FROM debates d JOIN disputes s ON s.id = d.dispute_id JOIN items i ON i.id = s.item_id

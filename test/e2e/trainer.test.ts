@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
 import { eventually, http, userKey, type TestApp } from '../support/app.js';
 import { tribunal } from '../support/cli.js';
-import { protocol, worldDisputes } from '../support/factories.js';
+import { debateOpenDisputes, protocol, worldDisputes } from '../support/factories.js';
 import { createTestDatabase } from '../support/postgres.js';
 
 const TRAINER = resolve('dist/apps/trainer/src/main.js');
@@ -62,12 +62,7 @@ describe('trainer processes', () => {
       { auditFraction: 0.4, minBlindCells: 99 },
     ));
     const protocolId = await protocol(app, researcher, 'trainer-labels');
-    const campaign = await http(app, 'POST', '/campaigns', researcher, { name: 'labels', protocolId, datasetId, concurrency: 8 });
-    await eventually(
-      'labels',
-      async () => (await http(app, 'GET', `/campaigns/${campaign.body.id}`, researcher)).body.status === 'completed',
-      120_000,
-    );
+    await debateOpenDisputes(app, researcher, { datasetId, protocolId, name: 'labels' }, 120_000);
   });
 
   afterAll(async () => {

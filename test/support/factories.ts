@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
 import { DEFAULT_DEBATE_PROTOCOL, type ProtocolSpec } from '../../libs/contracts/src/index.js';
-import { http, type TestApp } from './app.js';
+import { eventually, http, type TestApp } from './app.js';
 
 /** Loads a world dataset and selects disputes over it, every item an audit by default. */
 export async function worldDisputes(
@@ -32,4 +32,20 @@ export async function startDebate(
   const started = await http(app, 'POST', '/debates', key, body);
   expect(started.status, started.text).toBe(201);
   return started.body.id;
+}
+
+/** Runs a campaign over the dataset's open disputes to its end: how tests get labels the real way. */
+export async function debateOpenDisputes(
+  app: TestApp,
+  key: string,
+  campaign: { datasetId: string; protocolId: string; name: string; concurrency?: number },
+  timeoutMs = 180_000,
+): Promise<void> {
+  const created = await http(app, 'POST', '/campaigns', key, { concurrency: 8, ...campaign });
+  expect(created.status, created.text).toBe(201);
+  await eventually(
+    `campaign ${campaign.name} to complete`,
+    async () => (await http(app, 'GET', `/campaigns/${created.body.id}`, key)).body.status === 'completed',
+    timeoutMs,
+  );
 }
