@@ -31,6 +31,35 @@ describe('the whole platform on the embedded database', () => {
     expect(assignments).toEqual([expect.objectContaining({ awaiting: 'judge-1' })]);
     const labels = (await get(first, '/labels', key)).text.trim().split('\n').filter(Boolean);
     expect(labels.length).toBeGreaterThan(0);
+    // Ready, with metrics read from the embedded database.
+    expect(JSON.parse((await get(first, '/ready', key)).text)).toEqual({
+      status: 'ready',
+      checks: { database: 'ok', migrations: 'ok', queue: 'ok' },
+    });
+    expect((await get(first, '/metrics', key)).text).toContain('tribunal_debates{status="completed"} 2');
+    // The trainer role trains on the embedded database too (almost nothing held out, so the labels are trained on).
+    const [dataset] = JSON.parse((await get(first, '/datasets', key)).text) as { id: string }[];
+    const send = (method: string, path: string, body: unknown) =>
+      fetch(first.url + path, {
+        method,
+        headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await send('PUT', `/datasets/${dataset!.id}/model-policy`, { heldOutFraction: 0.01 })).status).toBe(200);
+    const job = (await (await send('POST', '/training-jobs', { datasetId: dataset!.id, settings: { steps: 60 } })).json()) as {
+      id: string;
+    };
+    let training: { status: string; error: string | null; modelVersionId: string | null } = {
+      status: 'queued',
+      error: null,
+      modelVersionId: null,
+    };
+    for (const until = Date.now() + 60_000; Date.now() < until && !['completed', 'failed'].includes(training.status);) {
+      await new Promise((r) => setTimeout(r, 200));
+      training = JSON.parse((await get(first, `/training-jobs/${job.id}`, key)).text);
+    }
+    expect(training.error).toBeNull();
+    expect(training.status).toBe('completed');
     await first.app.close();
 
     const second = await startProcess(['api', 'worker', 'trainer'], env);

@@ -13,6 +13,7 @@ import { DisputesService } from './disputes.service.js';
 import { JudgingService } from './judging.service.js';
 import { LabelsService } from './labels.service.js';
 import { ModelEndpoints } from './model-endpoints.js';
+import { OperationsService } from './operations.service.js';
 import { ModelsService } from './models.service.js';
 import { ScoringService } from './scoring.service.js';
 import { TrainingService } from './training.service.js';
@@ -41,6 +42,7 @@ const SERVICES = [
   ModelsService,
   TrainingService,
   ScoringService,
+  OperationsService,
 ];
 
 /** The application layer every process shares: database, queue, repositories and domain services. */

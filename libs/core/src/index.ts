@@ -21,3 +21,4 @@ export * from './archive.service.js';
 export * from './models.service.js';
 export * from './training.service.js';
 export * from './scoring.service.js';
+export * from './operations.service.js';

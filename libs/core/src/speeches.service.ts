@@ -16,6 +16,7 @@ import { DebateRepository, type DebateRecord } from '../../persistence/src/index
 import { JobQueue } from '../../queue/src/index.js';
 import { advanceKey, progressOf } from './debate-progress.js';
 import { DebateEvents } from './debate-events.js';
+import { OperationsService } from './operations.service.js';
 import { ModelEndpoints } from './model-endpoints.js';
 
 /** How often the text of a speech being written is saved and broadcast. */
@@ -34,6 +35,7 @@ export class SpeechesService {
     private readonly queue: JobQueue,
     private readonly events: DebateEvents,
     private readonly models: ModelEndpoints,
+    private readonly operations: OperationsService,
   ) {}
 
   private speechRequest(record: DebateRecord, spec: ProtocolSpec, speech: Speech, problems?: string[]): SpeechRequest {
@@ -71,6 +73,7 @@ export class SpeechesService {
   async speak(record: DebateRecord, spec: ProtocolSpec, speech: Speech): Promise<void> {
     const seatSpec = spec.debaters[record.debate.seats.findIndex((s) => s.seat === speech.seat)]!;
     const debater = this.models.debater(spec, seatSpec);
+    const timer = this.operations.speechSeconds.startTimer({ backend: seatSpec.backend });
     const limits = speechLimits(spec, speech.step.round);
     let problems: string[] | undefined;
     let text = '';
@@ -88,6 +91,7 @@ export class SpeechesService {
     }
     const { text: kept, honoured } = withinLimits(text, parseCitations(text), limits);
     await this.append(record, speech, kept, verifyCitations(honoured, record.item.evidence));
+    timer();
   }
 
   /**

@@ -229,6 +229,8 @@ export class EvaluationSession {
   }
 
   async run(params: Parameters, x: Float32Array, n: number): Promise<Partial<Record<HeadName, Float32Array>>> {
+    // No rows (a dataset with nothing held out): nothing to run.
+    if (n === 0) return Object.fromEntries(headNames(this.network).map((head) => [head, new Float32Array(0)]));
     const feeds: Feeds = { features: floatTensor(x, [n, this.network.inputSize]) };
     for (const spec of parameterSpecs(this.network)) feeds[spec.name] = floatTensor(params[spec.name]!, spec.shape);
     const out = await this.session.run(feeds);

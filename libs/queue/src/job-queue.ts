@@ -108,6 +108,11 @@ export class JobQueue {
     );
   }
 
+  /** Jobs waiting and running, per job name. */
+  async depths(): Promise<{ name: string; queuedCount: number; activeCount: number }[]> {
+    return this.boss.getQueues([...JOB_NAMES]);
+  }
+
   async stop(): Promise<void> {
     await this.boss.stop({ graceful: true, timeout: 10_000, close: true });
   }

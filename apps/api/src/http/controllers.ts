@@ -26,6 +26,7 @@ import {
   DisputesService,
   JudgingService,
   LabelsService,
+  OperationsService,
   ModelsService,
   ProtocolsService,
   SpeechesService,
@@ -61,11 +62,30 @@ const Uuid = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new BadRe
 @ApiTags('health')
 @Controller()
 export class HealthController {
+  constructor(private readonly operations: OperationsService) {}
+
   @Get('health')
   @Public()
-  @ApiOperation({ summary: 'Liveness' })
+  @ApiOperation({ summary: 'Liveness: the process answers' })
   health(): { status: 'ok' } {
     return { status: 'ok' };
+  }
+
+  @Get('ready')
+  @Public()
+  @ApiOperation({ summary: 'Readiness: the database answers, no migration is pending, the job queue answers; 503 naming what is not' })
+  async ready(@Res() response: Response): Promise<void> {
+    const { ready, checks } = await this.operations.readiness();
+    response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
+  }
+
+  @Get('metrics')
+  @Public()
+  @ApiProduces('text/plain')
+  @ApiOperation({ summary: 'Prometheus metrics: debates by status, queued jobs, labels, training jobs and progress, sockets, speech time' })
+  async prometheus(@Res() response: Response): Promise<void> {
+    response.setHeader('Content-Type', this.operations.registry.contentType);
+    response.end(await this.operations.text());
   }
 }
 

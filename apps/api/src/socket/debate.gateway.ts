@@ -15,6 +15,7 @@ import {
   AuthService,
   CampaignsService,
   ModelsService,
+  OperationsService,
   DebateEvents,
   DebatesService,
   httpErrorMessage,
@@ -68,9 +69,11 @@ export class DebateGateway implements OnGatewayInit {
     private readonly events: DebateEvents,
     private readonly campaigns: CampaignsService,
     private readonly models: ModelsService,
+    private readonly operations: OperationsService,
   ) {}
 
   afterInit(server: Server): void {
+    this.operations.countSockets(() => server.engine?.clientsCount ?? 0);
     server.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown }).token;
       const key = typeof token === 'string' ? token : bearerToken(socket.handshake.headers.authorization);
