@@ -33,7 +33,10 @@ describe('operations: liveness, readiness and Prometheus metrics', () => {
     try {
       const behind = await http(app, 'GET', '/ready');
       expect(behind.status).toBe(503);
-      expect(behind.body).toEqual({ status: 'not ready', checks: { database: 'ok', migrations: 'failed: migrations are pending', queue: 'ok' } });
+      expect(behind.body).toEqual({
+        status: 'not ready',
+        checks: { database: 'ok', migrations: 'failed: migrations are pending', queue: 'ok' },
+      });
     } finally {
       await db.query(`INSERT INTO migrations (id, timestamp, name) VALUES ($1, $2, $3)`, [rows[0].id, rows[0].timestamp, rows[0].name]);
     }
@@ -45,7 +48,10 @@ describe('operations: liveness, readiness and Prometheus metrics', () => {
     const { disputes } = await worldDisputes(app, researcher, { name: 'metered', seed: 5, size: 6 });
     const protocolId = await protocol(app, researcher, 'metered');
     const debateId = await startDebate(app, researcher, { disputeId: disputes[0]!.id, protocolId });
-    await eventually('the debate to end', async () => (await http(app, 'GET', `/debates/${debateId}`, researcher)).body.status === 'completed');
+    await eventually(
+      'the debate to end',
+      async () => (await http(app, 'GET', `/debates/${debateId}`, researcher)).body.status === 'completed',
+    );
     const socket = connectSocket(app, researcher);
     await eventually('the socket to connect', async () => socket.connected);
     const response = await fetch(`${app.url}/metrics`);

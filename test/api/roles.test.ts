@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROLES, type Role } from '../../libs/contracts/src/index.js';
-import { http, startTestApp, userKey, type TestApp } from '../support/app.js';
+import { connectSocket, http, startTestApp, userKey, type TestApp } from '../support/app.js';
 
 interface Operation {
   method: string;
@@ -64,5 +64,39 @@ describe('every route × every role', () => {
     const after = await http(app, 'GET', '/me', judge.key);
     expect(after.status).toBe(401);
     expect(after.body.message).toBe('invalid or revoked API key');
+  });
+
+  it('refuses an address that keeps failing to authenticate, over HTTP and sockets', async () => {
+    const limited = await startTestApp({ TRIBUNAL_AUTH_FAILURES_PER_MINUTE: '3' });
+    try {
+      const researcher = await userKey(limited, 'researcher');
+      for (let i = 0; i < 3; i++) expect((await http(limited, 'GET', '/me', `trb_guess${i}`)).status).toBe(401);
+      const refused = await http(limited, 'GET', '/me', 'trb_guess4');
+      expect(refused.status).toBe(429);
+      expect(refused.body.message).toMatch(/^too many failed authentications from this address; retry in \d+ s$/);
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(50);
+      // While refused, even a valid key is turned away, on HTTP and on socket connect.
+      expect((await http(limited, 'GET', '/me', researcher.key)).status).toBe(429);
+      const socket = connectSocket(limited, researcher.key);
+      const error = await new Promise<Error>((resolve) => socket.on('connect_error', resolve));
+      socket.close();
+      expect(error.message).toMatch(/too many failed authentications/);
+      // Public routes stay open.
+      expect((await http(limited, 'GET', '/health')).status).toBe(200);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('counts failures per client behind a trusted proxy', async () => {
+    const proxied = await startTestApp({ TRIBUNAL_AUTH_FAILURES_PER_MINUTE: '2', TRIBUNAL_TRUST_PROXY: 'true' });
+    const from = (client: string) =>
+      fetch(`${proxied.url}/me`, { headers: { authorization: 'Bearer trb_guess', 'x-forwarded-for': client } }).then((r) => r.status);
+    try {
+      expect([await from('203.0.113.7'), await from('203.0.113.7'), await from('203.0.113.7')]).toEqual([401, 401, 429]);
+      expect(await from('198.51.100.2')).toBe(401);
+    } finally {
+      await proxied.close();
+    }
   });
 });

@@ -73,6 +73,8 @@ export async function startProcess(
   }
   const app = await NestFactory.create<NestExpressApplication>(root, { logger });
   app.useWebSocketAdapter(new IoAdapter(app));
+  // Behind a reverse proxy, the client's address (for the limit on failed authentications) is in X-Forwarded-For.
+  if (config.trustProxy) app.set('trust proxy', true);
   app.enableShutdownHooks();
   serveOpenApi(app);
   const web = webAppDir();

@@ -24,6 +24,10 @@ export interface TribunalConfig {
   /** OpenAI-compatible endpoints protocols may name, by name. */
   endpoints: Record<string, EndpointConfig>;
   queue: QueueConfig;
+  /** Failed authentications an address may make per minute before it is refused for a while; 0: no limit. */
+  authFailuresPerMinute: number;
+  /** The API runs behind a reverse proxy: take clients' addresses from X-Forwarded-For. */
+  trustProxy: boolean;
   /** Where trainer processes train: `auto` (CUDA device 0 if usable, else the CPU), `cpu`, `cuda` or `cuda:N`. */
   trainerDevice: string;
 }
@@ -147,6 +151,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): TribunalConfig {
     demoDebates: integer(env, 'TRIBUNAL_DEMO_DEBATES', 3, 0, 10_000),
     endpoints: endpoints(env),
     trainerDevice: trainerDevice(env),
+    authFailuresPerMinute: integer(env, 'TRIBUNAL_AUTH_FAILURES_PER_MINUTE', 30, 0, 100_000),
+    trustProxy: boolean(env, 'TRIBUNAL_TRUST_PROXY', false),
     queue: {
       retries: integer(env, 'TRIBUNAL_JOB_RETRIES', 4, 0, 100),
       retryDelaySeconds: integer(env, 'TRIBUNAL_JOB_RETRY_DELAY_SECONDS', 2, 1, 3600),

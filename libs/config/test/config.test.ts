@@ -28,6 +28,8 @@ describe('loadConfig', () => {
       demoDebates: 3,
       endpoints: {},
       trainerDevice: 'auto',
+      authFailuresPerMinute: 30,
+      trustProxy: false,
       queue: { retries: 4, retryDelaySeconds: 2, heartbeatSeconds: 20, superviseSeconds: 10 },
     });
   });

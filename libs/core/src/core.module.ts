@@ -3,6 +3,7 @@ import type { TribunalConfig } from '../../config/src/index.js';
 import { AdjudicationService } from './adjudication.service.js';
 import { AnalyticsService } from './analytics.service.js';
 import { ArchiveService } from './archive.service.js';
+import { AuthLimiter } from './auth-limiter.js';
 import { AuthService } from './auth.service.js';
 import { CampaignsService } from './campaigns.service.js';
 import { DatasetsService } from './datasets.service.js';
@@ -24,6 +25,7 @@ import { runtimeProviders } from './runtime.js';
 
 const SERVICES = [
   AuthService,
+  AuthLimiter,
   DatasetsService,
   DisputesService,
   ProtocolsService,

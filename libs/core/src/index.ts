@@ -22,3 +22,4 @@ export * from './models.service.js';
 export * from './training.service.js';
 export * from './scoring.service.js';
 export * from './operations.service.js';
+export * from './auth-limiter.js';

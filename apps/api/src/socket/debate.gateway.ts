@@ -12,6 +12,7 @@ import {
   type ServerEvents,
 } from '../../../../libs/contracts/src/index.js';
 import {
+  AuthLimiter,
   AuthService,
   CampaignsService,
   ModelsService,
@@ -70,6 +71,7 @@ export class DebateGateway implements OnGatewayInit {
     private readonly campaigns: CampaignsService,
     private readonly models: ModelsService,
     private readonly operations: OperationsService,
+    private readonly limiter: AuthLimiter,
   ) {}
 
   afterInit(server: Server): void {
@@ -77,9 +79,18 @@ export class DebateGateway implements OnGatewayInit {
     server.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown }).token;
       const key = typeof token === 'string' ? token : bearerToken(socket.handshake.headers.authorization);
+      const source = socket.handshake.address;
+      try {
+        this.limiter.check(source);
+      } catch (error) {
+        return next(new Error((error as Error).message));
+      }
       this.auth.authenticate(key).then(
         (principal) => {
-          if (!principal) return next(new Error('unauthorized: missing, invalid or revoked API key'));
+          if (!principal) {
+            if (key) this.limiter.fail(source);
+            return next(new Error('unauthorized: missing, invalid or revoked API key'));
+          }
           (socket as TribunalSocket).data.principal = principal;
           next();
         },
