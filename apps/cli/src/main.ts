@@ -19,6 +19,7 @@ import {
 import { analyticsCommand, ARCHIVE_USAGE, importCommand } from './archive-command.js';
 import { LABELS_USAGE, labelsCommand } from './labels-command.js';
 import { MODEL_USAGE, modelCommand } from './model-command.js';
+import { EXPERIMENT_USAGE, experimentCommand } from './experiment-command.js';
 import { PROTOCOLS_USAGE, protocolsCommand, UsageError } from './protocols-command.js';
 import { runProcess } from './run-process.js';
 
@@ -32,6 +33,7 @@ const USAGE = `tribunal <command>
   ${PROTOCOLS_USAGE}
   ${LABELS_USAGE}
   ${MODEL_USAGE}
+  ${EXPERIMENT_USAGE}
   ${ARCHIVE_USAGE}
   migration:generate NAME               write a migration for entity changes (needs DATABASE_URL)
 
@@ -128,6 +130,9 @@ async function main(argv: string[]): Promise<void> {
     }
     case 'labels':
       await labelsCommand(rest, { url: process.env.TRIBUNAL_URL, key: process.env.TRIBUNAL_KEY });
+      return;
+    case 'experiment':
+      await experimentCommand(rest, process.env);
       return;
     case 'model':
       await modelCommand(rest, { url: process.env.TRIBUNAL_URL, key: process.env.TRIBUNAL_KEY });

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
 import type { TrainingStatusView } from '../../../libs/contracts/src/index.js';
+import { Api, type Json } from './api-client.js';
 import { readSpec, UsageError } from './protocols-command.js';
 
 export const MODEL_USAGE = `model train DATASET [--config FILE] [--steps N] [--no-wait]
@@ -12,55 +13,6 @@ export const MODEL_USAGE = `model train DATASET [--config FILE] [--steps N] [--n
                                         score a dataset and choose disputes from the predictions
   model policy DATASET [--set JSON]     show or change the dataset's retraining and selection policy
     (model commands talk to a running Tribunal: --url URL --key KEY, or TRIBUNAL_URL and TRIBUNAL_KEY)`;
-
-type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
-
-class Api {
-  constructor(
-    readonly url: string,
-    private readonly key: string,
-  ) {}
-
-  async call(method: string, path: string, body?: unknown): Promise<Json> {
-    let response: Response;
-    try {
-      response = await fetch(`${this.url}${path}`, {
-        method,
-        headers: { authorization: `Bearer ${this.key}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      });
-    } catch (error) {
-      throw new UsageError(`cannot reach Tribunal at ${this.url}: ${(error as Error).message}`);
-    }
-    const text = await response.text();
-    if (!response.ok) {
-      let message = text.slice(0, 500);
-      try {
-        message = String((JSON.parse(text) as { message?: unknown }).message ?? message);
-      } catch {
-        // not JSON: keep the text
-      }
-      throw new UsageError(`${method} ${path}: ${response.status} ${message}`);
-    }
-    return text ? JSON.parse(text) : null;
-  }
-
-  /** A dataset's id from its id or its name. */
-  async dataset(ref: string): Promise<string> {
-    const datasets = (await this.call('GET', '/datasets')) as { id: string; name: string }[];
-    const found = datasets.find((d) => d.id === ref || d.name === ref);
-    if (!found) throw new UsageError(`no dataset "${ref}"; there are: ${datasets.map((d) => d.name).join(', ') || 'none'}`);
-    return found.id;
-  }
-
-  /** A model version's id from its id or its name. */
-  async version(ref: string): Promise<Json> {
-    const versions = (await this.call('GET', '/models')) as { id: string; name: string }[];
-    const found = versions.find((v) => v.id === ref || v.name === ref);
-    if (!found) throw new UsageError(`no model version "${ref}"`);
-    return this.call('GET', `/models/${found.id}`);
-  }
-}
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '  n/a' : v.toFixed(3));

@@ -1,0 +1,61 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { MultiBar, Presets } from 'cli-progress';
+import { AuthService } from '../../../libs/core/src/index.js';
+import { Api } from './api-client.js';
+import { experimentConfig, runExperiment } from './experiment/runner.js';
+import { plots, table } from './experiment/report.js';
+import { readSpec, UsageError } from './protocols-command.js';
+import { startProcess } from './run-process.js';
+
+export const EXPERIMENT_USAGE = `experiment [CONFIG] [--out DIR]   run the headline experiment headless (built-in world, simulated judges):
+                                        a table, SVG plots and results.json in DIR (default experiments/NAME)`;
+
+/**
+ * Runs the whole loop headless in this process: Tribunal with every role, on DATABASE_URL if set or
+ * else a throwaway embedded database, driven through its own HTTP API as a researcher would.
+ */
+export async function experimentCommand(args: string[], env: Readonly<Record<string, string | undefined>>): Promise<void> {
+  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  const config = experimentConfig(positionals[0] ? readSpec(positionals[0]) : {});
+  const out = resolve(values.out ?? join('experiments', config.name));
+  const scratch = env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'tribunal-experiment-'));
+  const running = await startProcess(['api', 'worker', 'trainer'], {
+    ...env,
+    PORT: '0',
+    LOG_LEVEL: env.LOG_LEVEL ?? 'error',
+    TRIBUNAL_DEMO: 'false',
+    ...(scratch ? { TRIBUNAL_DATA_DIR: scratch } : {}),
+  });
+  const bars = new MultiBar(
+    { format: '{phase} [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: false },
+    Presets.shades_classic,
+  );
+  const phases = new Map<string, ReturnType<MultiBar['create']>>();
+  try {
+    const { key } = await running.app.get(AuthService).createUser(`experiment-${Date.now().toString(36)}`, 'researcher');
+    const api = new Api(running.url!, key);
+    const result = await runExperiment(api, config, (phase, done, total) => {
+      let bar = phases.get(phase);
+      if (!bar) phases.set(phase, (bar = bars.create(total, done, { phase: phase.padEnd(9) })));
+      bar.setTotal(total);
+      bar.update(done, { phase: phase.padEnd(9) });
+    });
+    bars.stop();
+    mkdirSync(out, { recursive: true });
+    writeFileSync(join(out, 'results.json'), JSON.stringify(result, null, 2));
+    for (const [file, svg] of Object.entries(plots(result))) writeFileSync(join(out, file), svg);
+    const text = table(result);
+    writeFileSync(join(out, 'table.txt'), `${text}\n`);
+    console.log(`\n${text}\n\nplots and results in ${out}`);
+  } catch (error) {
+    bars.stop();
+    if (error instanceof UsageError) throw error;
+    throw new UsageError(`the experiment failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    await running.app.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+}
