@@ -160,41 +160,45 @@ export async function runExperiment(api: Api, config: ExperimentConfig, progress
     protocolIds[kind] = (await api.call('POST', '/protocols', { name: `${run}-${kind}`, spec })).id;
   }
 
-  // Judges compared: every room of the comparison world under every protocol.
-  const comparison = await api.call('POST', '/datasets/world', {
-    name: `${run}-comparison`,
-    seed: config.seed,
-    size: config.comparison.rooms,
-    params: config.world,
-  });
-  const disputes = (await api.call('POST', `/datasets/${comparison.id}/disputes`, {
-    auditFraction: 1,
-    minBlindCells: 10_000,
-    seed: config.seed,
-  })) as Json[];
-  const disputeIds = disputes.map((d) => d.id as string);
+  // Judges compared: every room of the comparison world under every protocol. Each protocol gets its
+  // own copy of the world (same seed, same rooms), so a dispute's label pools only its own judges.
+  const copies = {} as Record<ExperimentKind, { datasetId: string; disputeIds: string[] }>;
+  for (const kind of EXPERIMENT_KINDS) {
+    const copy = await api.call('POST', '/datasets/world', {
+      name: `${run}-${kind}`,
+      seed: config.seed,
+      size: config.comparison.rooms,
+      params: config.world,
+    });
+    const disputes = (await api.call('POST', `/datasets/${copy.id}/disputes`, {
+      auditFraction: 1,
+      minBlindCells: 10_000,
+      seed: config.seed,
+    })) as Json[];
+    copies[kind] = { datasetId: copy.id, disputeIds: disputes.map((d) => d.id as string) };
+  }
   await campaigns(
     api,
     EXPERIMENT_KINDS.map((kind) => ({
       name: `${run}-${kind}`,
       protocolId: protocolIds[kind],
-      disputeIds,
+      disputeIds: copies[kind].disputeIds,
       concurrency: config.concurrency,
     })),
-    disputeIds.length * EXPERIMENT_KINDS.length,
+    EXPERIMENT_KINDS.reduce((n, kind) => n + copies[kind].disputeIds.length, 0),
     'judging',
     progress,
   );
-  const stats = (await api.call('GET', `/analytics/protocols?datasetId=${comparison.id}`)) as Json[];
-  const comparisonItems = new Map((await allItems(api, comparison.id)).map((i) => [i.id, i]));
-  const comparisonLabels = await labelsOf(api, comparison.id);
-  const protocols: ProtocolOutcome[] = EXPERIMENT_KINDS.map((kind) => {
-    const name = `${run}-${kind}`;
-    const row = stats.find((s) => s.protocol.id === protocolIds[kind]);
-    const labels = comparisonLabels.filter((l) => l.provenance.debates.some((d: Json) => d.protocolId === protocolIds[kind]));
-    return {
+  const comparisonItems = await allItems(api, copies.direct.datasetId);
+  const protocols: ProtocolOutcome[] = [];
+  for (const kind of EXPERIMENT_KINDS) {
+    const { datasetId, disputeIds } = copies[kind];
+    const [row] = (await api.call('GET', `/analytics/protocols?datasetId=${datasetId}`)) as Json[];
+    const truth = new Map((await allItems(api, datasetId)).map((i) => [i.id, i.groundTruth]));
+    const labels = await labelsOf(api, datasetId);
+    protocols.push({
       kind,
-      protocol: name,
+      protocol: `${run}-${kind}`,
       debates: row?.stats.debates ?? 0,
       failed: row?.stats.failed ?? 0,
       judge: {
@@ -205,11 +209,11 @@ export async function runExperiment(api: Api, config: ExperimentConfig, progress
       },
       labels: {
         count: labels.length,
-        accuracy: mean(labels.map((l) => (l.answer === comparisonItems.get(l.itemId)?.groundTruth ? 1 : 0))),
+        accuracy: mean(labels.map((l) => (l.answer === truth.get(l.itemId) ? 1 : 0))),
         adjudicated: labels.length / Math.max(1, disputeIds.length),
       },
-    };
-  });
+    });
+  }
 
   // The learning loop: disputes of the training world debated, labels, then training.
   const world = await api.call('POST', '/datasets/world', {
@@ -258,7 +262,7 @@ export async function runExperiment(api: Api, config: ExperimentConfig, progress
     config,
     comparison: {
       rooms: config.comparison.rooms,
-      simpleLabelAccuracy: mean([...comparisonItems.values()].map((i) => right(i.simpleLabel, i))),
+      simpleLabelAccuracy: mean(comparisonItems.map((i) => right(i.simpleLabel, i))),
       protocols,
     },
     training: {

@@ -1,0 +1,55 @@
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { tribunal } from '../support/cli.js';
+
+describe('tribunal experiment', () => {
+  it('runs the loop headless on an embedded database and writes its table, plots and results', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tribunal-experiment-test-'));
+    const config = join(dir, 'tiny.yaml');
+    writeFileSync(
+      config,
+      'name: tiny\nseed: 3\ncomparison: { rooms: 6 }\ntraining: { rooms: 50, auditFraction: 0.7, settings: { steps: 80 } }\n',
+    );
+    const out = join(dir, 'out');
+    const run = await tribunal(['experiment', config, '--out', out], {});
+    expect(run.stderr).not.toMatch(/tribunal:/);
+    expect(run.code).toBe(0);
+    for (const kind of ['direct', 'consultancy', 'debate'])
+      expect(run.stdout).toMatch(new RegExp(`^${kind}\\s+6\\s+0\\s+\\d\\.\\d{3}`, 'm'));
+    expect(run.stdout).toMatch(/^intended head\s+\d\.\d{3}/m);
+    expect(run.stdout).toMatch(/^naive baseline\s+\d\.\d{3}/m);
+    expect(run.stdout).toMatch(/complex-process labels: \d\.\d{3} correct/);
+    expect(readdirSync(out).sort()).toEqual([
+      'calibration.svg',
+      'judges.svg',
+      'labels.svg',
+      'model.svg',
+      'results.json',
+      'table.txt',
+      'training.svg',
+    ]);
+    const results = JSON.parse(readFileSync(join(out, 'results.json'), 'utf8'));
+    expect(results.comparison.protocols.map((p: { kind: string }) => p.kind)).toEqual(['direct', 'consultancy', 'debate']);
+    expect(results.training.rooms).toBe(50);
+    expect(results.model.evaluation.simpleWrong.items).toBeGreaterThanOrEqual(0);
+    expect(results.model.progress.at(-1).step).toBe(80);
+    expect(readFileSync(join(out, 'model.svg'), 'utf8')).toMatch(/^<svg xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+    expect(readFileSync(join(out, 'table.txt'), 'utf8')).toBe(
+      run.stdout.slice(run.stdout.indexOf('Judges and labels'), run.stdout.indexOf('\n\nplots and results')) + '\n',
+    );
+  }, 120_000);
+
+  it('refuses a bad config, naming each problem', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tribunal-experiment-test-'));
+    const config = join(dir, 'bad.yaml');
+    writeFileSync(config, 'seed: -1\ncomparison: { rooms: 0 }\nprotocols: { debate: { preset: nope } }\ncolour: red\n');
+    const run = await tribunal(['experiment', config], {});
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('colour is not an experiment field');
+    expect(run.stderr).toContain('seed must be an integer from 0');
+    expect(run.stderr).toContain('comparison.rooms must be an integer from 1');
+    expect(run.stderr).toContain('protocols.debate.preset must be one of');
+  });
+});
