@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { tribunal } from '../support/cli.js';
 
 describe('tribunal experiment', () => {
-  it('runs the loop headless on an embedded database and writes its table, plots and results', async () => {
+  it('runs the loop headless on an embedded database, writes its table, plots and results, and does it again the same', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tribunal-experiment-test-'));
     const config = join(dir, 'tiny.yaml');
     writeFileSync(
@@ -39,7 +39,12 @@ describe('tribunal experiment', () => {
     expect(readFileSync(join(out, 'table.txt'), 'utf8')).toBe(
       run.stdout.slice(run.stdout.indexOf('Judges and labels'), run.stdout.indexOf('\n\nplots and results')) + '\n',
     );
-  }, 120_000);
+    // Seeded: the same config gives the same table (the model's name carries the date).
+    const again = await tribunal(['experiment', config, '--out', join(dir, 'again')], {});
+    expect(again.code).toBe(0);
+    const masked = (file: string) => readFileSync(file, 'utf8').replace(/^Model \S+,/m, 'Model,');
+    expect(masked(join(dir, 'again', 'table.txt'))).toBe(masked(join(out, 'table.txt')));
+  }, 180_000);
 
   it('refuses a bad config, naming each problem', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tribunal-experiment-test-'));

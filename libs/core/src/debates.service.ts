@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { ConflictException, ForbiddenException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AssignmentView, JudgeDebateView, ProtocolSpec } from '../../contracts/src/index.js';
@@ -77,7 +78,9 @@ export class DebatesService {
         modelAnswer: model.answer,
         topTwo: model.topTwo,
         explicit: request.answers,
-        key: `${dispute.id}:${protocol.id}`,
+        // The item and the protocol's rules, not row ids or names: the same world under the same
+        // rules is seated the same way in every run, which keeps experiments reproducible.
+        key: `${item.externalId}:${createHash('sha256').update(JSON.stringify(protocol.spec)).digest('hex')}`,
       });
     } catch (error) {
       throw new UnprocessableEntityException((error as Error).message);

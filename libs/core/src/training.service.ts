@@ -227,7 +227,7 @@ export class TrainingService {
     };
     for (const item of items) {
       const label = labels.get(item.id);
-      if (isHeldOut(job.datasetId, item.id, policy.heldOutFraction)) {
+      if (isHeldOut(item.externalId, policy.heldOutFraction)) {
         snapshot.heldOut.push([item.id, label?.answer ?? null]);
         continue;
       }

@@ -21,7 +21,7 @@ export interface SeatingInput {
   topTwo: [number, number];
   /** Answers given explicitly when the debate starts, one per seat (`explicit` assignment). */
   explicit?: number[];
-  /** A stable key (the dispute and protocol), from which the order is drawn. */
+  /** A stable key (the item and protocol), from which the order is drawn. */
   key: string;
 }
 

@@ -14,7 +14,7 @@ export interface TrainingConfig {
 
 /** How a dataset's model is kept up to date. */
 export interface ModelPolicy {
-  /** Fraction of items never trained on, by a hash of the item id: fixed for the dataset, so versions compare on the same items. */
+  /** Fraction of items never trained on, by a hash of the item's external id: fixed, so versions compare on the same items. */
   heldOutFraction: number;
   /** Queue a training job every this many new accepted labels; null: only by hand. */
   retrainEveryLabels: number | null;
@@ -115,8 +115,11 @@ export function modelPolicy(current: Partial<ModelPolicy>, change: unknown): Mod
   return merged as unknown as ModelPolicy;
 }
 
-/** Whether an item is held out: a hash of dataset and item id under the fraction, so the split never changes. */
-export function isHeldOut(datasetId: string, itemId: string, fraction: number): boolean {
-  const digest = createHash('sha256').update(`${datasetId}:${itemId}`).digest();
+/**
+ * Whether an item is held out: a hash of its external id under the fraction, so the split never
+ * changes, and a dataset loaded again (the same world, the same upload) splits the same way.
+ */
+export function isHeldOut(externalId: string, fraction: number): boolean {
+  const digest = createHash('sha256').update(`held-out:${externalId}`).digest();
   return digest.readUInt32BE(0) / 2 ** 32 < fraction;
 }
