@@ -1,0 +1,103 @@
+/**
+ * Label pull: NDJSON labels per second over HTTP (GET /labels?after=0, streamed) for a million labels,
+ * against `COPY (SELECT row_to_json(...)) TO STDOUT` of the same rows through psql, in the same run.
+ * Needs PostgreSQL (TRIBUNAL_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres)
+ * and psql. Run: npm run bench:labels [-- --labels N]
+ */
+import { spawn } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { startProcess } from '../apps/cli/src/run-process.js';
+
+const { values } = parseArgs({ options: { labels: { type: 'string', default: '1000000' } } });
+const N = Number(values.labels);
+const server = new URL(process.env.TRIBUNAL_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const name = 'tribunal_bench_labels';
+const url = new URL(server);
+url.pathname = `/${name}`;
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: server.toString() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Bytes and lines a command writes to standard output, and how long it took. */
+function drain(command: string, args: string[]): Promise<{ seconds: number; lines: number; bytes: number }> {
+  return new Promise((resolve, reject) => {
+    const began = process.hrtime.bigint();
+    const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let lines = 0;
+    let bytes = 0;
+    child.stdout.on('data', (chunk: Buffer) => {
+      bytes += chunk.length;
+      for (const b of chunk) if (b === 10) lines++;
+    });
+    child.on('error', reject);
+    child.on('close', (code) =>
+      code === 0
+        ? resolve({ seconds: Number(process.hrtime.bigint() - began) / 1e9, lines, bytes })
+        : reject(new Error(`${command} exited ${code}`)),
+    );
+  });
+}
+
+await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+await admin(`CREATE DATABASE ${name}`);
+const running = await startProcess(['api'], { DATABASE_URL: url.toString(), PORT: '0', LOG_LEVEL: 'warn', TRIBUNAL_DEMO: 'false' });
+try {
+  const db = new pg.Client({ connectionString: url.toString() });
+  await db.connect();
+  const filled = process.hrtime.bigint();
+  const [{ id: datasetId }] = (await db.query(`INSERT INTO datasets (name, source) VALUES ('bench', 'upload') RETURNING id`)).rows;
+  await db.query(
+    `INSERT INTO items (dataset_id, external_id, context, evidence, question, answers, simple_label)
+     SELECT $1, 'item-' || g, '{}', '[]', 'How many?', '["0","1","2","3"]', g % 4 FROM generate_series(1, 1000) g`,
+    [datasetId],
+  );
+  await db.query(
+    `INSERT INTO labels (seq, item_id, dataset_id, answer, distribution, method, agrees_with_simple, provenance, schema_version)
+     SELECT g, i.id, $1, g % 4, ARRAY[0.85, 0.05, 0.05, 0.05], 'mean', g % 3 = 0,
+            jsonb_build_object('disputeId', gen_random_uuid(), 'debates', jsonb_build_array(jsonb_build_object('id', gen_random_uuid(),
+              'protocolId', gen_random_uuid(), 'protocolName', 'bench', 'protocolVersion', 1)), 'verdicts', jsonb_build_array(gen_random_uuid())), 1
+     FROM generate_series(1, $2::int) g JOIN (SELECT id, row_number() OVER () - 1 AS k FROM items) i ON i.k = g % 1000`,
+    [datasetId, N],
+  );
+  await db.query('ANALYZE labels');
+  await db.end();
+  console.log(`${N} labels written in ${(Number(process.hrtime.bigint() - filled) / 1e9).toFixed(1)} s`);
+
+  const began = process.hrtime.bigint();
+  const response = await fetch(`${running.url}/labels?after=0`, { headers: { authorization: `Bearer ${running.adminKey}` } });
+  let lines = 0;
+  let bytes = 0;
+  for await (const chunk of response.body!) {
+    bytes += chunk.length;
+    for (const b of chunk) if (b === 10) lines++;
+  }
+  const http = { seconds: Number(process.hrtime.bigint() - began) / 1e9, lines, bytes };
+  if (lines !== N) throw new Error(`the pull returned ${lines} labels, not ${N}`);
+
+  const copy = await drain('psql', [
+    url.toString(),
+    '-qAt',
+    '-c',
+    `COPY (SELECT row_to_json(l) FROM (SELECT seq, id, item_id, dataset_id, answer, distribution, method, agrees_with_simple, provenance, schema_version, revises, created_at FROM labels ORDER BY seq) l) TO STDOUT`,
+  ]);
+  const rate = (r: { seconds: number; lines: number }) => r.lines / r.seconds;
+  console.log(`label pull, ${N} labels:`);
+  console.log(
+    `  GET /labels (NDJSON, streamed)  ${rate(http).toFixed(0).padStart(9)} labels/s  ${(http.bytes / 2 ** 20).toFixed(0)} MiB in ${http.seconds.toFixed(1)} s`,
+  );
+  console.log(
+    `  COPY ... TO STDOUT via psql     ${rate(copy).toFixed(0).padStart(9)} labels/s  ${(copy.bytes / 2 ** 20).toFixed(0)} MiB in ${copy.seconds.toFixed(1)} s`,
+  );
+  console.log(`  ratio HTTP/COPY ${(rate(http) / rate(copy)).toFixed(2)}`);
+} finally {
+  await running.app.close();
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
