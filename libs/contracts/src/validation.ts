@@ -21,10 +21,26 @@ export class ContractViolation extends Error {
 }
 
 /** Validates plain JSON against a contract class: unknown fields and wrong types are refused. */
+const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Paths of keys, at any depth, that would reach an object's prototype machinery when the value is
+ * turned into class instances; they are refused before anything reads them.
+ */
+function prototypeKeys(value: unknown, path: string, depth = 0): string[] {
+  if (value === null || typeof value !== 'object' || depth > 32) return [];
+  return Object.entries(value).flatMap(([key, child]) => {
+    const at = Array.isArray(value) ? `${path}[${key}]` : path ? `${path}.${key}` : key;
+    return PROTOTYPE_KEYS.has(key) ? [at] : prototypeKeys(child, at, depth + 1);
+  });
+}
+
 export function parseContract<T extends object>(cls: ClassConstructor<T>, value: unknown, prefix = ''): T {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     throw new ContractViolation([`${prefix || 'value'} must be an object`]);
   }
+  const forbidden = prototypeKeys(value, prefix);
+  if (forbidden.length) throw new ContractViolation(forbidden.map((path) => `${path} is not allowed`));
   const instance = plainToInstance(cls, value);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true });
   if (errors.length > 0) throw new ContractViolation(describeValidationErrors(errors, prefix));

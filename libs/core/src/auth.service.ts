@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ConflictException, Injectable } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Role } from '../../contracts/src/index.js';
 import { IdentityRepository, type KeyRecord } from '../../persistence/src/index.js';
 
@@ -46,6 +46,7 @@ export class AuthService {
   }
 
   async revokeKeys(userId: string): Promise<{ revoked: number }> {
+    if (!(await this.identities.userById(userId))) throw new NotFoundException(`user ${userId} does not exist`);
     return { revoked: await this.identities.revokeKeysOf(userId) };
   }
 

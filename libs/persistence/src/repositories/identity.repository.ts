@@ -18,6 +18,10 @@ export class IdentityRepository {
     return this.dataSource.getRepository(UserEntity).findOneBy({ name });
   }
 
+  userById(id: string): Promise<UserEntity | null> {
+    return this.dataSource.getRepository(UserEntity).findOneBy({ id });
+  }
+
   listUsers(): Promise<UserEntity[]> {
     return this.dataSource.getRepository(UserEntity).find({ order: { createdAt: 'ASC' } });
   }
