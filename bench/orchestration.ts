@@ -1,0 +1,95 @@
+/**
+ * Orchestration: turns per second when a campaign of debates with built-in debaters and simulated
+ * judges runs through the platform (every step a durable job, every turn persisted and verified),
+ * against the built-in debater writing the same number of speeches directly, in the same run; and the
+ * platform's added time per turn. Needs PostgreSQL (TRIBUNAL_BENCH_DATABASE_URL, default
+ * postgres://postgres@127.0.0.1:5432/postgres). Run: npm run bench:orchestration [-- --debates N]
+ */
+import { parseArgs } from 'node:util';
+import pg from 'pg';
+import { Api } from '../apps/cli/src/api-client.js';
+import { startProcess } from '../apps/cli/src/run-process.js';
+import { DEFAULT_DEBATE_PROTOCOL } from '../libs/contracts/src/index.js';
+import { builtinSpeech } from '../libs/debate/src/index.js';
+import { generateWorldDataset } from '../libs/world/src/index.js';
+
+const { values } = parseArgs({ options: { debates: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '16' } } });
+const DEBATES = Number(values.debates);
+const server = new URL(process.env.TRIBUNAL_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
+const name = 'tribunal_bench_orchestration';
+const url = new URL(server);
+url.pathname = `/${name}`;
+
+async function admin(sql: string): Promise<void> {
+  const client = new pg.Client({ connectionString: server.toString() });
+  await client.connect();
+  try {
+    await client.query(sql);
+  } finally {
+    await client.end();
+  }
+}
+
+await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+await admin(`CREATE DATABASE ${name}`);
+const running = await startProcess(['api', 'worker'], {
+  DATABASE_URL: url.toString(),
+  PORT: '0',
+  LOG_LEVEL: 'warn',
+  TRIBUNAL_DEMO: 'false',
+  TRIBUNAL_WORKER_CONCURRENCY: values.concurrency,
+});
+try {
+  const api = new Api(running.url!, running.adminKey!);
+  const dataset = await api.call('POST', '/datasets/world', { name: 'bench', seed: 1, size: DEBATES });
+  const disputes = (await api.call('POST', `/datasets/${dataset.id}/disputes`, { auditFraction: 1, minBlindCells: 10_000 })) as {
+    id: string;
+  }[];
+  const protocol = await api.call('POST', '/protocols', { name: 'bench', spec: DEFAULT_DEBATE_PROTOCOL });
+  const began = process.hrtime.bigint();
+  const campaign = await api.call('POST', '/campaigns', {
+    name: 'bench',
+    protocolId: protocol.id,
+    disputeIds: disputes.map((d) => d.id),
+    concurrency: Number(values.concurrency),
+  });
+  for (;;) {
+    const view = await api.call('GET', `/campaigns/${campaign.id}`);
+    if (view.status === 'completed') break;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  const seconds = Number(process.hrtime.bigint() - began) / 1e9;
+  const db = new pg.Client({ connectionString: url.toString() });
+  await db.connect();
+  const turns = (await db.query(`SELECT count(*)::int AS n FROM turns`)).rows[0].n as number;
+  await db.end();
+
+  // The same number of speeches, written by the built-in debater directly.
+  const items = generateWorldDataset({ seed: 1, size: DEBATES });
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < turns; i++) {
+    const item = items[i % items.length]!;
+    builtinSpeech({
+      item: { ...item, context: item.context as unknown as Record<string, unknown>, meta: item.meta as unknown as Record<string, unknown> },
+      seat: 'A',
+      answer: i % item.answers.length,
+      opponents: [{ seat: 'B', answer: (i + 1) % item.answers.length }],
+      speechNumber: 1 + (i % 2),
+      transcript: [],
+      limits: { chars: 1200, quoteChars: undefined, citations: 3 },
+      alreadyCited: [],
+    });
+  }
+  const bare = Number(process.hrtime.bigint() - t0) / 1e9;
+  const platformRate = turns / seconds;
+  const bareRate = turns / bare;
+  console.log(`orchestration, ${DEBATES} debates (${turns} turns, built-in debaters, simulated judges, ${values.concurrency} at a time):`);
+  console.log(`  platform           ${platformRate.toFixed(1).padStart(10)} turns/s  (campaign end to end, ${seconds.toFixed(1)} s)`);
+  console.log(`  debater alone      ${bareRate.toFixed(1).padStart(10)} speeches/s`);
+  console.log(
+    `  ratio platform/debater ${(platformRate / bareRate).toFixed(4)}; the platform adds ${((1 / platformRate - 1 / bareRate) * 1000).toFixed(1)} ms per turn`,
+  );
+} finally {
+  await running.app.close();
+  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+}
