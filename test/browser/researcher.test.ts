@@ -1,6 +1,6 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, userKey, type TestApp } from '../support/app.js';
+import { http, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { debateOpenDisputes, protocol, worldDisputes } from '../support/factories.js';
 import { launch, newPage, signIn } from './browser.js';
 
@@ -108,5 +108,32 @@ describe('a researcher in the browser', () => {
         { timeout: 10_000 },
       )
       .toBe(1);
+  });
+
+  it('shows a kept experiment: its table and its comparisons', async () => {
+    const researcher = (await userKey(app, 'researcher')).key;
+    const protocols = ['direct', 'consultancy', 'debate'].map((kind, i) => ({
+      kind,
+      judge: { accuracy: 0.5 + i * 0.2 },
+      labels: { accuracy: 0.9 },
+    }));
+    const simpleWrong = { items: 12, intended: { accuracy: 0.5 }, instrumental: { accuracy: 0.4 }, baseline: { accuracy: 0.1 } };
+    const kept = await http(app, 'POST', '/experiments', researcher, {
+      name: 'browser-experiment',
+      config: { seed: 1 },
+      results: { comparison: { protocols }, model: { evaluation: { simpleWrong } } },
+      summary: 'Judges and labels by protocol (a table)',
+    });
+    expect(kept.status, kept.text).toBe(201);
+    const page = await newPage(browser, 'researcher');
+    await signIn(page, app.url, researcher);
+    await page.getByRole('link', { name: 'Experiments' }).click();
+    await expect.poll(() => page.getByTestId('experiment-table').innerText()).toBe('Judges and labels by protocol (a table)');
+    expect(await page.getByTestId('experiment-judges').locator('rect').count()).toBe(3);
+    expect(await page.getByTestId('experiment-model').locator('text').allTextContents()).toEqual([
+      'intended head: 0.50',
+      'instrumental head: 0.40',
+      'naive baseline: 0.10',
+    ]);
   });
 });

@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { http, startTestApp, userKey } from '../support/app.js';
 import { tribunal } from '../support/cli.js';
 
 describe('tribunal experiment', () => {
@@ -45,6 +46,31 @@ describe('tribunal experiment', () => {
     const masked = (file: string) => readFileSync(file, 'utf8').replace(/^Model \S+,/m, 'Model,');
     expect(masked(join(dir, 'again', 'table.txt'))).toBe(masked(join(out, 'table.txt')));
   }, 180_000);
+
+  it('runs on a running Tribunal, which keeps the results', async () => {
+    const app = await startTestApp();
+    try {
+      const researcher = (await userKey(app, 'researcher')).key;
+      const dir = mkdtempSync(join(tmpdir(), 'tribunal-experiment-test-'));
+      const config = join(dir, 'remote.yaml');
+      writeFileSync(
+        config,
+        'name: remote\nseed: 4\ncomparison: { rooms: 4 }\ntraining: { rooms: 40, auditFraction: 0.7, settings: { steps: 60 } }\n',
+      );
+      const run = await tribunal(['experiment', config, '--out', join(dir, 'out'), '--url', app.url, '--key', researcher], {});
+      expect(run.stderr).not.toMatch(/tribunal:/);
+      expect(run.code).toBe(0);
+      const stored = (await http(app, 'GET', '/experiments', researcher)).body;
+      expect(stored).toHaveLength(1);
+      expect(stored[0].name).toBe('remote');
+      expect(`${stored[0].summary}\n`).toBe(readFileSync(join(dir, 'out', 'table.txt'), 'utf8'));
+      expect(stored[0].results.training.rooms).toBe(40);
+      const judge = (await userKey(app, 'judge')).key;
+      expect((await http(app, 'GET', '/experiments', judge)).status).toBe(403);
+    } finally {
+      await app.close();
+    }
+  }, 120_000);
 
   it('refuses a bad config, naming each problem', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'tribunal-experiment-test-'));

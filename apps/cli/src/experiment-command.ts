@@ -5,22 +5,36 @@ import { parseArgs } from 'node:util';
 import { MultiBar, Presets } from 'cli-progress';
 import { AuthService } from '../../../libs/core/src/index.js';
 import { Api } from './api-client.js';
-import { experimentConfig, runExperiment } from './experiment/runner.js';
+import { experimentConfig, runExperiment, type ExperimentConfig } from './experiment/runner.js';
 import { plots, table } from './experiment/report.js';
 import { readSpec, UsageError } from './protocols-command.js';
 import { startProcess } from './run-process.js';
 
-export const EXPERIMENT_USAGE = `experiment [CONFIG] [--out DIR]   run the headline experiment headless (built-in world, simulated judges):
-                                        a table, SVG plots and results.json in DIR (default experiments/NAME)`;
+export const EXPERIMENT_USAGE = `experiment [CONFIG] [--out DIR] [--url URL --key KEY]
+                                        run the headline experiment headless (built-in world, simulated judges):
+                                        a table, SVG plots and results.json in DIR (default experiments/NAME);
+                                        with --url (or TRIBUNAL_URL and TRIBUNAL_KEY), on that Tribunal, which keeps the results`;
 
 /**
- * Runs the whole loop headless in this process: Tribunal with every role, on DATABASE_URL if set or
- * else a throwaway embedded database, driven through its own HTTP API as a researcher would.
+ * Runs the whole loop headless, driving Tribunal through its HTTP API as a researcher would: a
+ * running Tribunal given by --url and --key (which keeps the results, shown in its web app), or else
+ * one started in this process with every role, on DATABASE_URL if set or a throwaway embedded database.
  */
 export async function experimentCommand(args: string[], env: Readonly<Record<string, string | undefined>>): Promise<void> {
-  const { values, positionals } = parseArgs({ args, allowPositionals: true, options: { out: { type: 'string' } } });
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { out: { type: 'string' }, url: { type: 'string' }, key: { type: 'string' } },
+  });
   const config = experimentConfig(positionals[0] ? readSpec(positionals[0]) : {});
   const out = resolve(values.out ?? join('experiments', config.name));
+  const remote = values.url ?? env.TRIBUNAL_URL;
+  if (remote) {
+    const key = values.key ?? env.TRIBUNAL_KEY;
+    if (!key) throw new UsageError('an experiment on a running Tribunal needs a researcher key: --key, or TRIBUNAL_KEY');
+    await experiment(new Api(remote.replace(/\/$/, ''), key), config, out, true);
+    return;
+  }
   const scratch = env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'tribunal-experiment-'));
   const running = await startProcess(['api', 'worker', 'trainer'], {
     ...env,
@@ -29,14 +43,22 @@ export async function experimentCommand(args: string[], env: Readonly<Record<str
     TRIBUNAL_DEMO: 'false',
     ...(scratch ? { TRIBUNAL_DATA_DIR: scratch } : {}),
   });
+  try {
+    const { key } = await running.app.get(AuthService).createUser(`experiment-${Date.now().toString(36)}`, 'researcher');
+    await experiment(new Api(running.url!, key), config, out, !scratch);
+  } finally {
+    await running.app.close();
+    if (scratch) rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+async function experiment(api: Api, config: ExperimentConfig, out: string, keep: boolean): Promise<void> {
   const bars = new MultiBar(
     { format: '{phase} [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: false },
     Presets.shades_classic,
   );
   const phases = new Map<string, ReturnType<MultiBar['create']>>();
   try {
-    const { key } = await running.app.get(AuthService).createUser(`experiment-${Date.now().toString(36)}`, 'researcher');
-    const api = new Api(running.url!, key);
     const result = await runExperiment(api, config, (phase, done, total) => {
       let bar = phases.get(phase);
       if (!bar) phases.set(phase, (bar = bars.create(total, done, { phase: phase.padEnd(9) })));
@@ -49,13 +71,11 @@ export async function experimentCommand(args: string[], env: Readonly<Record<str
     for (const [file, svg] of Object.entries(plots(result))) writeFileSync(join(out, file), svg);
     const text = table(result);
     writeFileSync(join(out, 'table.txt'), `${text}\n`);
+    if (keep) await api.call('POST', '/experiments', { name: config.name, config, results: result, summary: text });
     console.log(`\n${text}\n\nplots and results in ${out}`);
   } catch (error) {
     bars.stop();
     if (error instanceof UsageError) throw error;
     throw new UsageError(`the experiment failed: ${error instanceof Error ? error.message : String(error)}`);
-  } finally {
-    await running.app.close();
-    if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
 }

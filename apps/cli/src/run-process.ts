@@ -73,6 +73,8 @@ export async function startProcess(
   }
   const app = await NestFactory.create<NestExpressApplication>(root, { logger });
   app.useWebSocketAdapter(new IoAdapter(app));
+  // Dataset uploads and experiment results are large JSON bodies; Express's default is 100 kB.
+  app.useBodyParser('json', { limit: '64mb' });
   // Behind a reverse proxy, the client's address (for the limit on failed authentications) is in X-Forwarded-For.
   if (config.trustProxy) app.set('trust proxy', true);
   app.enableShutdownHooks();

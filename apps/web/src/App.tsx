@@ -6,6 +6,7 @@ import { DatasetsPage } from './pages/Datasets.js';
 import { DebatePage } from './pages/Debate.js';
 import { DebatesPage } from './pages/Debates.js';
 import { JudgeQueue } from './pages/JudgeQueue.js';
+import { ExperimentsPage } from './pages/Experiments.js';
 import { LabelsPage } from './pages/Labels.js';
 import { ModelsPage } from './pages/Models.js';
 import { ProtocolsPage } from './pages/Protocols.js';
@@ -29,6 +30,7 @@ const RESEARCHER_LINKS = [
   ['/compare', 'Compare'],
   ['/labels', 'Labels'],
   ['/models', 'Models'],
+  ['/experiments', 'Experiments'],
 ] as const;
 
 export function App() {
@@ -58,6 +60,7 @@ export function App() {
   else if (route === '/compare') page = <ComparePage />;
   else if (route === '/labels') page = <LabelsPage />;
   else if (route === '/models') page = <ModelsPage />;
+  else if (route === '/experiments') page = <ExperimentsPage />;
   else page = <DatasetsPage />;
 
   return (

@@ -11,6 +11,7 @@ import { DebateEvents } from './debate-events.js';
 import { DebatesService } from './debates.service.js';
 import { DemoService } from './demo.service.js';
 import { DisputesService } from './disputes.service.js';
+import { ExperimentsService } from './experiments.service.js';
 import { JudgingService } from './judging.service.js';
 import { LabelsService } from './labels.service.js';
 import { ModelEndpoints } from './model-endpoints.js';
@@ -45,6 +46,7 @@ const SERVICES = [
   TrainingService,
   ScoringService,
   OperationsService,
+  ExperimentsService,
 ];
 
 /** The application layer every process shares: database, queue, repositories and domain services. */

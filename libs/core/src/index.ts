@@ -23,3 +23,4 @@ export * from './training.service.js';
 export * from './scoring.service.js';
 export * from './operations.service.js';
 export * from './auth-limiter.js';
+export * from './experiments.service.js';

@@ -7,6 +7,7 @@ import {
   databaseTarget,
   DatasetRepository,
   DebateRepository,
+  ExperimentRepository,
   IdentityRepository,
   LabelRepository,
   ModelRepository,
@@ -56,6 +57,7 @@ export function runtimeProviders(config: TribunalConfig): Provider[] {
     { provide: CampaignRepository, useFactory: (d: Database) => new CampaignRepository(d.dataSource), inject: [Database] },
     { provide: WebhookRepository, useFactory: (d: Database) => new WebhookRepository(d.dataSource), inject: [Database] },
     { provide: ModelRepository, useFactory: (d: Database) => new ModelRepository(d.dataSource), inject: [Database] },
+    { provide: ExperimentRepository, useFactory: (d: Database) => new ExperimentRepository(d.dataSource), inject: [Database] },
     { provide: ArchiveRepository, useFactory: (d: Database) => new ArchiveRepository(d.dataSource), inject: [Database] },
     RuntimeLifecycle,
   ];

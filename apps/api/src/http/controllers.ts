@@ -24,6 +24,7 @@ import {
   DatasetsService,
   DebatesService,
   DisputesService,
+  ExperimentsService,
   JudgingService,
   LabelsService,
   OperationsService,
@@ -49,6 +50,7 @@ import {
   ScoreDto,
   TrainDto,
   UploadDatasetDto,
+  RecordExperimentDto,
   FeaturesDto,
   PageQuery,
   SelectDisputesDto,
@@ -524,6 +526,31 @@ export class ModelsController {
   }
 }
 
+@ApiTags('experiments')
+@Controller('experiments')
+export class ExperimentsController {
+  constructor(private readonly experiments: ExperimentsService) {}
+
+  @Post()
+  @Roles('admin', 'researcher')
+  @ApiOperation({ summary: 'Keep the results of a headless experiment (tribunal experiment does this itself)' })
+  record(@Body() body: RecordExperimentDto) {
+    return this.experiments.record(body);
+  }
+
+  @Get()
+  @Roles('admin', 'researcher')
+  list() {
+    return this.experiments.list();
+  }
+
+  @Get(':id')
+  @Roles('admin', 'researcher')
+  get(@Param('id', Uuid) id: string) {
+    return this.experiments.get(id);
+  }
+}
+
 export const CONTROLLERS = [
   HealthController,
   UsersController,
@@ -535,4 +562,5 @@ export const CONTROLLERS = [
   LabelsController,
   WebhooksController,
   ModelsController,
+  ExperimentsController,
 ];

@@ -270,3 +270,13 @@ export class FeaturesDto {
   @IsArray()
   items!: unknown[];
 }
+
+export class RecordExperimentDto {
+  @ApiProperty({ example: 'headline' }) @IsString() @MinLength(1) @MaxLength(200) name!: string;
+  @ApiProperty({ description: 'the experiment config, as run' }) @IsObject() config!: Record<string, unknown>;
+  @ApiProperty({ description: 'the results, as `tribunal experiment` writes them to results.json' }) @IsObject() results!: Record<
+    string,
+    unknown
+  >;
+  @ApiProperty({ description: 'the printed table' }) @IsString() @MaxLength(100_000) summary!: string;
+}

@@ -6,3 +6,4 @@ export * from './campaign.repository.js';
 export * from './webhook.repository.js';
 export * from './archive.repository.js';
 export * from './model.repository.js';
+export * from './experiment.repository.js';

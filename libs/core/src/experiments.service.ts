@@ -1,0 +1,22 @@
+import { Injectable, NotFoundException } from '@nestjs/common';
+import { ExperimentRepository, type ExperimentEntity } from '../../persistence/src/index.js';
+
+/** Results of headless experiments (`tribunal experiment`), kept so the web app can show them. */
+@Injectable()
+export class ExperimentsService {
+  constructor(private readonly experiments: ExperimentRepository) {}
+
+  record(experiment: Pick<ExperimentEntity, 'name' | 'config' | 'results' | 'summary'>): Promise<ExperimentEntity> {
+    return this.experiments.save(experiment);
+  }
+
+  list(): Promise<ExperimentEntity[]> {
+    return this.experiments.list();
+  }
+
+  async get(id: string): Promise<ExperimentEntity> {
+    const experiment = await this.experiments.get(id);
+    if (!experiment) throw new NotFoundException(`experiment ${id} does not exist`);
+    return experiment;
+  }
+}
