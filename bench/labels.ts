@@ -8,24 +8,10 @@ import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { startProcess } from '../apps/cli/src/run-process.js';
+import { benchDatabase } from './database.js';
 
 const { values } = parseArgs({ options: { labels: { type: 'string', default: '1000000' } } });
 const N = Number(values.labels);
-const server = new URL(process.env.TRIBUNAL_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-const name = 'tribunal_bench_labels';
-const url = new URL(server);
-url.pathname = `/${name}`;
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: server.toString() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
 /** Bytes and lines a command writes to standard output, and how long it took. */
 function drain(command: string, args: string[]): Promise<{ seconds: number; lines: number; bytes: number }> {
   return new Promise((resolve, reject) => {
@@ -46,11 +32,10 @@ function drain(command: string, args: string[]): Promise<{ seconds: number; line
   });
 }
 
-await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-await admin(`CREATE DATABASE ${name}`);
-const running = await startProcess(['api'], { DATABASE_URL: url.toString(), PORT: '0', LOG_LEVEL: 'warn', TRIBUNAL_DEMO: 'false' });
+const database = await benchDatabase('tribunal_bench_labels');
+const running = await startProcess(['api'], { DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'warn', TRIBUNAL_DEMO: 'false' });
 try {
-  const db = new pg.Client({ connectionString: url.toString() });
+  const db = new pg.Client({ connectionString: database.url });
   await db.connect();
   const filled = process.hrtime.bigint();
   const [{ id: datasetId }] = (await db.query(`INSERT INTO datasets (name, source) VALUES ('bench', 'upload') RETURNING id`)).rows;
@@ -83,7 +68,7 @@ try {
   if (lines !== N) throw new Error(`the pull returned ${lines} labels, not ${N}`);
 
   const copy = await drain('psql', [
-    url.toString(),
+    database.url,
     '-qAt',
     '-c',
     `COPY (SELECT row_to_json(l) FROM (SELECT seq, id, item_id, dataset_id, answer, distribution, method, agrees_with_simple, provenance, schema_version, revises, created_at FROM labels ORDER BY seq) l) TO STDOUT`,
@@ -99,5 +84,5 @@ try {
   console.log(`  ratio HTTP/COPY ${(rate(http) / rate(copy)).toFixed(2)}`);
 } finally {
   await running.app.close();
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await database.drop();
 }

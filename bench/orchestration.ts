@@ -9,31 +9,16 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Api } from '../apps/cli/src/api-client.js';
 import { startProcess } from '../apps/cli/src/run-process.js';
+import { benchDatabase } from './database.js';
 import { DEFAULT_DEBATE_PROTOCOL } from '../libs/contracts/src/index.js';
 import { builtinSpeech } from '../libs/debate/src/index.js';
 import { generateWorldDataset } from '../libs/world/src/index.js';
 
 const { values } = parseArgs({ options: { debates: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '16' } } });
 const DEBATES = Number(values.debates);
-const server = new URL(process.env.TRIBUNAL_BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres');
-const name = 'tribunal_bench_orchestration';
-const url = new URL(server);
-url.pathname = `/${name}`;
-
-async function admin(sql: string): Promise<void> {
-  const client = new pg.Client({ connectionString: server.toString() });
-  await client.connect();
-  try {
-    await client.query(sql);
-  } finally {
-    await client.end();
-  }
-}
-
-await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-await admin(`CREATE DATABASE ${name}`);
+const database = await benchDatabase('tribunal_bench_orchestration');
 const running = await startProcess(['api', 'worker'], {
-  DATABASE_URL: url.toString(),
+  DATABASE_URL: database.url,
   PORT: '0',
   LOG_LEVEL: 'warn',
   TRIBUNAL_DEMO: 'false',
@@ -59,7 +44,7 @@ try {
     await new Promise((r) => setTimeout(r, 100));
   }
   const seconds = Number(process.hrtime.bigint() - began) / 1e9;
-  const db = new pg.Client({ connectionString: url.toString() });
+  const db = new pg.Client({ connectionString: database.url });
   await db.connect();
   const turns = (await db.query(`SELECT count(*)::int AS n FROM turns`)).rows[0].n as number;
   await db.end();
@@ -91,5 +76,5 @@ try {
   );
 } finally {
   await running.app.close();
-  await admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+  await database.drop();
 }
