@@ -9,4 +9,13 @@ import { ModelTraining1795460637146 } from './1795460637146-ModelTraining.js';
 import { Experiments1795466711837 } from './1795466711837-Experiments.js';
 
 /** Every migration, in order. The schema changes only by adding to this list. */
-export const MIGRATIONS: (new () => MigrationInterface)[] = [Initial1795450738679, ProtocolsCampaignsStreaming1795453137643, Webhooks1795455917632, OptionalSimpleLabel1795456285089, JudgeNames1795457506718, LabelRevisions1795457666674, ModelTraining1795460637146, Experiments1795466711837];
+export const MIGRATIONS: (new () => MigrationInterface)[] = [
+  Initial1795450738679,
+  ProtocolsCampaignsStreaming1795453137643,
+  Webhooks1795455917632,
+  OptionalSimpleLabel1795456285089,
+  JudgeNames1795457506718,
+  LabelRevisions1795457666674,
+  ModelTraining1795460637146,
+  Experiments1795466711837,
+];
