@@ -128,6 +128,8 @@ export function reliability(options: {
     `<rect x="${left}" y="${top}" width="${size}" height="${size}" fill="none" stroke="#ccd5e0"/>`,
     `<line x1="${at(0)}" y1="${flip(0)}" x2="${at(1)}" y2="${flip(1)}" stroke="#bbb" stroke-dasharray="4 3"/>`,
     `<text x="${left + size / 2}" y="${top + size + 16}" text-anchor="middle">stated confidence</text>`,
+    `<text x="${left}" y="${top + size + 14}" text-anchor="middle">0</text><text x="${left + size}" y="${top + size + 14}" text-anchor="middle">1</text>`,
+    `<text x="${left - 4}" y="${top + size}" text-anchor="end">0</text><text x="${left - 4}" y="${top + 8}" text-anchor="end">1</text>`,
     `<text x="14" y="${top + size / 2}" transform="rotate(-90 14 ${top + size / 2})" text-anchor="middle">accuracy</text>`,
   ];
   options.series.forEach((s, i) => {
