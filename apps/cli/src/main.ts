@@ -38,8 +38,8 @@ const USAGE = `tribunal <command>
   migration:generate NAME               write a migration for entity changes (needs DATABASE_URL)
 
 Settings come from the environment: DATABASE_URL, TRIBUNAL_DATA_DIR, PORT, HOST, LOG_LEVEL,
-TRIBUNAL_WORKER_CONCURRENCY, TRIBUNAL_DEMO*, TRIBUNAL_ENDPOINTS, TRIBUNAL_JOB_*, TRIBUNAL_TRAINER_DEVICE
-(see the README).`;
+TRIBUNAL_WORKER_CONCURRENCY, TRIBUNAL_DEMO*, TRIBUNAL_ENDPOINTS, TRIBUNAL_JOB_*, TRIBUNAL_TRAINER_DEVICE,
+TRIBUNAL_AUTH_FAILURES_PER_MINUTE, TRIBUNAL_TRUST_PROXY (see the README).`;
 
 async function withDatabase<T>(config: TribunalConfig, work: (database: Database) => Promise<T>): Promise<T> {
   const database = await Database.open(databaseTarget(config));
