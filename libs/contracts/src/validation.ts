@@ -21,6 +21,11 @@ export class ContractViolation extends Error {
 }
 
 /** Validates plain JSON against a contract class: unknown fields and wrong types are refused. */
+/** A JSON object: not null, not an array. */
+export function isJsonObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
 const PROTOTYPE_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
 /**
@@ -36,7 +41,7 @@ function prototypeKeys(value: unknown, path: string, depth = 0): string[] {
 }
 
 export function parseContract<T extends object>(cls: ClassConstructor<T>, value: unknown, prefix = ''): T {
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+  if (!isJsonObject(value)) {
     throw new ContractViolation([`${prefix || 'value'} must be an object`]);
   }
   const forbidden = prototypeKeys(value, prefix);

@@ -1,4 +1,5 @@
 import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { isJsonObject } from '../../contracts/src/index.js';
 import { DatasetRepository, type DatasetSummary, type ItemEntity } from '../../persistence/src/index.js';
 import { generateWorldDataset, validateWorldParams, WorldParamsError, type WorldParams } from '../../world/src/index.js';
 
@@ -25,7 +26,6 @@ export interface UploadedItem {
   meta?: Record<string, unknown>;
 }
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Every problem with an upload, each naming the item and field. */
 export function itemProblems(items: unknown): string[] {
@@ -37,7 +37,7 @@ export function itemProblems(items: unknown): string[] {
   let withFeatures = 0;
   items.forEach((raw: unknown, i) => {
     const at = `items[${i}]`;
-    if (!isObject(raw)) return void problems.push(`${at} must be an object`);
+    if (!isJsonObject(raw)) return void problems.push(`${at} must be an object`);
     const known = ['externalId', 'question', 'answers', 'context', 'evidence', 'simpleLabel', 'groundTruth', 'features', 'meta'];
     for (const key of Object.keys(raw))
       if (!known.includes(key)) problems.push(`${at}.${key} is not an item field (known: ${known.join(', ')})`);
@@ -57,12 +57,12 @@ export function itemProblems(items: unknown): string[] {
         problems.push(`${at}.${key} must be an index into answers (0 to ${answerCount - 1}) or null, got ${JSON.stringify(v)}`);
       }
     }
-    if (raw.context !== undefined && !isObject(raw.context)) problems.push(`${at}.context must be an object`);
-    if (raw.meta !== undefined && !isObject(raw.meta)) problems.push(`${at}.meta must be an object`);
+    if (raw.context !== undefined && !isJsonObject(raw.context)) problems.push(`${at}.context must be an object`);
+    if (raw.meta !== undefined && !isJsonObject(raw.meta)) problems.push(`${at}.meta must be an object`);
     if (raw.evidence !== undefined) {
       if (
         !Array.isArray(raw.evidence) ||
-        !raw.evidence.every((u) => isObject(u) && typeof u.id === 'string' && typeof u.kind === 'string' && typeof u.text === 'string')
+        !raw.evidence.every((u) => isJsonObject(u) && typeof u.id === 'string' && typeof u.kind === 'string' && typeof u.text === 'string')
       ) {
         problems.push(`${at}.evidence must be a list of { id, kind, text } strings`);
       } else if (new Set(raw.evidence.map((u) => (u as { id: string }).id)).size !== raw.evidence.length)
@@ -168,7 +168,7 @@ export class DatasetsService {
     if (!Array.isArray(rows) || rows.length === 0) problems.push('items must be a non-empty list of { externalId, features }');
     const list = (Array.isArray(rows) ? rows : []) as unknown[];
     list.forEach((row, i) => {
-      if (!isObject(row) || typeof row.externalId !== 'string') problems.push(`items[${i}].externalId must be a string`);
+      if (!isJsonObject(row) || typeof row.externalId !== 'string') problems.push(`items[${i}].externalId must be a string`);
       else if (
         !Array.isArray(row.features) ||
         row.features.length === 0 ||

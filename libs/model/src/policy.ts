@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isJsonObject } from '../../contracts/src/index.js';
 import { ACTIVATIONS } from './network.js';
 import { DEFAULT_ARCHITECTURE, type Architecture } from './run.js';
 import { DEFAULT_SELECTION, selectionProblems, type SelectionRules } from './scoring.js';
@@ -36,10 +37,6 @@ export const DEFAULT_POLICY: ModelPolicy = {
   selection: DEFAULT_SELECTION,
 };
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 export function architectureProblems(value: Record<string, unknown>, path = 'architecture'): string[] {
   const problems: string[] = [];
   for (const [key, v] of Object.entries(value)) {
@@ -63,16 +60,16 @@ export function architectureProblems(value: Record<string, unknown>, path = 'arc
 /** A training request or policy's training defaults, merged over the defaults; throws naming every problem. */
 export function trainingConfig(request: unknown, base: ModelPolicy['training'] = {}): TrainingConfig {
   const body = request ?? {};
-  if (!isObject(body)) throw new Error('a training request is an object with architecture, settings and requireGpu');
+  if (!isJsonObject(body)) throw new Error('a training request is an object with architecture, settings and requireGpu');
   const problems: string[] = [];
   for (const key of Object.keys(body))
     if (!['architecture', 'settings', 'requireGpu'].includes(key))
       problems.push(`${key} is not a training field (known: architecture, settings, requireGpu)`);
   const architecture = body.architecture ?? {};
   const settings = body.settings ?? {};
-  if (!isObject(architecture)) problems.push('architecture must be an object');
+  if (!isJsonObject(architecture)) problems.push('architecture must be an object');
   else problems.push(...architectureProblems(architecture));
-  if (!isObject(settings)) problems.push('settings must be an object');
+  if (!isJsonObject(settings)) problems.push('settings must be an object');
   else problems.push(...settingsProblems(settings).map((p) => `settings.${p}`));
   if (body.requireGpu !== undefined && typeof body.requireGpu !== 'boolean') problems.push('requireGpu must be true or false');
   if (problems.length) throw new Error(problems.join('; '));
@@ -85,7 +82,7 @@ export function trainingConfig(request: unknown, base: ModelPolicy['training'] =
 
 /** A stored policy with a change applied; throws naming every problem. */
 export function modelPolicy(current: Partial<ModelPolicy>, change: unknown): ModelPolicy {
-  if (!isObject(change)) throw new Error('a model policy is an object');
+  if (!isJsonObject(change)) throw new Error('a model policy is an object');
   const merged = { ...DEFAULT_POLICY, ...current, ...change } as Record<string, unknown>;
   const problems: string[] = [];
   for (const key of Object.keys(change))
@@ -98,12 +95,12 @@ export function modelPolicy(current: Partial<ModelPolicy>, change: unknown): Mod
     problems.push(`retrainEveryLabels must be a positive whole number or null, got ${JSON.stringify(every)}`);
   for (const key of ['autoPromote', 'rescoreOnPromote'] as const)
     if (typeof merged[key] !== 'boolean') problems.push(`${key} must be true or false`);
-  if (!isObject(merged.selection)) problems.push('selection must be an object');
+  if (!isJsonObject(merged.selection)) problems.push('selection must be an object');
   else {
     problems.push(...selectionProblems(merged.selection).map((p) => `selection.${p}`));
     merged.selection = { ...DEFAULT_SELECTION, ...(current.selection ?? {}), ...merged.selection };
   }
-  if (!isObject(merged.training)) problems.push('training must be an object');
+  if (!isJsonObject(merged.training)) problems.push('training must be an object');
   else {
     try {
       trainingConfig(merged.training);

@@ -1,3 +1,4 @@
+import { isJsonObject } from '../../../../libs/contracts/src/index.js';
 import { PRESETS } from '../../../../libs/debate/src/index.js';
 import type { Api, Json } from '../api-client.js';
 import { UsageError } from '../protocols-command.js';
@@ -30,12 +31,11 @@ const DEFAULT_PROTOCOLS: ExperimentConfig['protocols'] = {
   debate: { preset: 'khan-2024-debate', changes: {} },
 };
 
-const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** A config file's contents over the defaults; every problem named. */
 export function experimentConfig(raw: unknown): ExperimentConfig {
   const body = raw ?? {};
-  if (!isObject(body)) throw new UsageError('an experiment config is a mapping (YAML or JSON)');
+  if (!isJsonObject(body)) throw new UsageError('an experiment config is a mapping (YAML or JSON)');
   const problems: string[] = [];
   const known = ['name', 'seed', 'world', 'comparison', 'training', 'protocols', 'judges', 'concurrency'];
   for (const key of Object.keys(body))
@@ -46,19 +46,19 @@ export function experimentConfig(raw: unknown): ExperimentConfig {
       problems.push(`${path} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
     return value as number;
   };
-  const comparison = isObject(body.comparison) ? body.comparison : {};
-  const training = isObject(body.training) ? body.training : {};
+  const comparison = isJsonObject(body.comparison) ? body.comparison : {};
+  const training = isJsonObject(body.training) ? body.training : {};
   const auditFraction = training.auditFraction ?? 0.6;
   if (typeof auditFraction !== 'number' || !(auditFraction > 0 && auditFraction <= 1))
     problems.push('training.auditFraction must be a number in (0, 1]');
   const protocols = { ...DEFAULT_PROTOCOLS };
   if (body.protocols !== undefined) {
-    if (!isObject(body.protocols)) problems.push('protocols must be a mapping of direct, consultancy, debate');
+    if (!isJsonObject(body.protocols)) problems.push('protocols must be a mapping of direct, consultancy, debate');
     else
       for (const [kind, value] of Object.entries(body.protocols)) {
         if (!EXPERIMENT_KINDS.includes(kind as ExperimentKind))
           problems.push(`protocols.${kind} is not one of ${EXPERIMENT_KINDS.join(', ')}`);
-        else if (!isObject(value)) problems.push(`protocols.${kind} must be a mapping: { preset, ...changes }`);
+        else if (!isJsonObject(value)) problems.push(`protocols.${kind} must be a mapping: { preset, ...changes }`);
         else {
           const { preset = DEFAULT_PROTOCOLS[kind as ExperimentKind].preset, ...changes } = value;
           if (typeof preset !== 'string' || !PRESETS[preset])
@@ -70,13 +70,13 @@ export function experimentConfig(raw: unknown): ExperimentConfig {
   const config: ExperimentConfig = {
     name: typeof body.name === 'string' && /^[a-z0-9][a-z0-9._-]*$/.test(body.name) ? body.name : 'experiment',
     seed: int(body.seed, 'seed', 0, 2 ** 31 - 1, 1),
-    world: isObject(body.world) ? body.world : {},
+    world: isJsonObject(body.world) ? body.world : {},
     comparison: { rooms: int(comparison.rooms, 'comparison.rooms', 1, 100_000, 60) },
     training: {
       rooms: int(training.rooms, 'training.rooms', 10, 1_000_000, 300),
       auditFraction: auditFraction as number,
-      architecture: isObject(training.architecture) ? training.architecture : {},
-      settings: isObject(training.settings) ? training.settings : {},
+      architecture: isJsonObject(training.architecture) ? training.architecture : {},
+      settings: isJsonObject(training.settings) ? training.settings : {},
     },
     protocols,
     judges: int(body.judges, 'judges', 1, 10, 1),
