@@ -58,9 +58,8 @@ export function architectureProblems(value: Record<string, unknown>, path = 'arc
 }
 
 /** A training request or policy's training defaults, merged over the defaults; throws naming every problem. */
-export function trainingConfig(request: unknown, base: ModelPolicy['training'] = {}): TrainingConfig {
-  const body = request ?? {};
-  if (!isJsonObject(body)) throw new Error('a training request is an object with architecture, settings and requireGpu');
+/** Every problem with a training request (architecture, settings, requireGpu), each naming its field. */
+export function trainingProblems(body: Record<string, unknown>): string[] {
   const problems: string[] = [];
   for (const key of Object.keys(body))
     if (!['architecture', 'settings', 'requireGpu'].includes(key))
@@ -72,6 +71,15 @@ export function trainingConfig(request: unknown, base: ModelPolicy['training'] =
   if (!isJsonObject(settings)) problems.push('settings must be an object');
   else problems.push(...settingsProblems(settings).map((p) => `settings.${p}`));
   if (body.requireGpu !== undefined && typeof body.requireGpu !== 'boolean') problems.push('requireGpu must be true or false');
+  return problems;
+}
+
+export function trainingConfig(request: unknown, base: ModelPolicy['training'] = {}): TrainingConfig {
+  const body = request ?? {};
+  if (!isJsonObject(body)) throw new Error('a training request is an object with architecture, settings and requireGpu');
+  const problems = trainingProblems(body);
+  const architecture = body.architecture ?? {};
+  const settings = body.settings ?? {};
   if (problems.length) throw new Error(problems.join('; '));
   return {
     architecture: { ...DEFAULT_ARCHITECTURE, ...base.architecture, ...(architecture as Partial<Architecture>) },
@@ -101,13 +109,7 @@ export function modelPolicy(current: Partial<ModelPolicy>, change: unknown): Mod
     merged.selection = { ...DEFAULT_SELECTION, ...(current.selection ?? {}), ...merged.selection };
   }
   if (!isJsonObject(merged.training)) problems.push('training must be an object');
-  else {
-    try {
-      trainingConfig(merged.training);
-    } catch (error) {
-      problems.push(...(error as Error).message.split('; ').map((p) => `training.${p}`));
-    }
-  }
+  else problems.push(...trainingProblems(merged.training).map((p) => `training.${p}`));
   if (problems.length) throw new Error(problems.join('; '));
   return merged as unknown as ModelPolicy;
 }
