@@ -26,7 +26,6 @@ export interface UploadedItem {
   meta?: Record<string, unknown>;
 }
 
-
 /** Every problem with an upload, each naming the item and field. */
 export function itemProblems(items: unknown): string[] {
   if (!Array.isArray(items) || items.length === 0) return ['items must be a non-empty list'];

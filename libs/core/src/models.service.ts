@@ -129,12 +129,8 @@ export class ModelsService {
 
   /** Inside a label's transaction: when the dataset retrains every N labels, queue a check. */
   async afterLabel(manager: EntityManager, datasetId: string, seq: string): Promise<void> {
-    const [row] = (await manager.query(`SELECT model_policy -> 'retrainEveryLabels' AS every FROM datasets WHERE id = $1`, [
-      datasetId,
-    ])) as {
-      every: number | null;
-    }[];
-    if (row?.every) await this.queue.send('model.retrain-check', { datasetId }, { singletonKey: `${datasetId}:${seq}` }, manager);
+    if (await this.models.retrainsEveryLabels(manager, datasetId))
+      await this.queue.send('model.retrain-check', { datasetId }, { singletonKey: `${datasetId}:${seq}` }, manager);
   }
 
   // ---- versions ----------------------------------------------------------------------------------

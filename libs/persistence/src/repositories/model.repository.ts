@@ -355,6 +355,16 @@ export class ModelRepository {
     return row?.modelPolicy ?? null;
   }
 
+  /** Whether the dataset's policy retrains every N labels, read inside the caller's transaction. */
+  async retrainsEveryLabels(manager: EntityManager, datasetId: string): Promise<boolean> {
+    const [row] = (await manager.query(`SELECT model_policy -> 'retrainEveryLabels' AS every FROM datasets WHERE id = $1`, [
+      datasetId,
+    ])) as {
+      every: number | null;
+    }[];
+    return Boolean(row?.every);
+  }
+
   async setPolicy(datasetId: string, policy: Record<string, unknown>): Promise<void> {
     await this.dataSource.query(`UPDATE datasets SET model_policy = $2 WHERE id = $1`, [datasetId, JSON.stringify(policy)]);
   }
