@@ -1,5 +1,5 @@
 import type { TrainingPoint } from '../../contracts/src/index.js';
-import { argmax, calibration, type Calibration } from '../../judging/src/calibration.js';
+import { calibration, type Calibration } from '../../judging/src/calibration.js';
 import { inferenceGraph } from './graphs.js';
 import { initialParameters, type Activation, type HeadName, type NetworkConfig, type Parameters } from './network.js';
 import type { Device } from './runtime.js';
@@ -123,16 +123,27 @@ export async function trainTwoHead(
   try {
     let losses: Losses = { total: NaN, large: NaN, consistency: NaN, simple: NaN, prior: NaN };
     let baselineLoss = NaN;
+    /** Held-out evaluation of the current parameters; the last one is the run's result. */
+    let evaluation: Evaluation | undefined;
     const report = async () => {
-      const accuracy = (probs: Float32Array | undefined) => heldOutAccuracy(probs, input.heldOut, input.answers);
       const m = await modelEval.run(model.params, input.heldOut.x, input.heldOut.n);
       const b = await baselineEval?.run(baseline.params, input.heldOut.x, input.heldOut.n);
+      evaluation = evaluate(input.heldOut, input.answers, {
+        intended: m.intended!,
+        instrumental: m.instrumental!,
+        baseline: b?.label ?? null,
+      });
+      const { heldOut } = evaluation;
       await hooks.onProgress?.({
         step: model.step,
         steps: settings.steps,
         loss: losses,
         baselineLoss,
-        heldOut: { intended: accuracy(m.intended), instrumental: accuracy(m.instrumental), baseline: accuracy(b?.label) },
+        heldOut: {
+          intended: heldOut.intended.accuracy,
+          instrumental: heldOut.instrumental.accuracy,
+          baseline: heldOut.baseline?.accuracy ?? null,
+        },
       });
     };
     while (model.step < settings.steps) {
@@ -162,36 +173,19 @@ export async function trainTwoHead(
         if (!(await hooks.onCheckpoint({ model, baseline }))) throw new TrainingCancelled(`cancelled at step ${model.step}`);
       }
     }
-    const m = await modelEval.run(model.params, input.heldOut.x, input.heldOut.n);
-    const b = await baselineEval?.run(baseline.params, input.heldOut.x, input.heldOut.n);
+    // The last step always reports, so its evaluation is the run's.
+    if (!evaluation) await report();
     return {
       network: modelNet,
       params: model.params,
       baseline: withBaseline ? { network: baselineNet, params: baseline.params } : null,
       onnx: inferenceGraph(modelNet, model.params),
-      evaluation: evaluate(input.heldOut, input.answers, {
-        intended: m.intended!,
-        instrumental: m.instrumental!,
-        baseline: b?.label ?? null,
-      }),
+      evaluation: evaluation!,
       finalLoss: losses,
     };
   } finally {
     await Promise.all([modelStep.release(), baselineStep?.release(), modelEval.release(), baselineEval?.release()]);
   }
-}
-
-function heldOutAccuracy(probs: Float32Array | undefined, heldOut: HeldOut, K: number): number | null {
-  if (!probs) return null;
-  let known = 0;
-  let right = 0;
-  for (let i = 0; i < heldOut.n; i++) {
-    const ref = heldOut.reference[i] as number;
-    if (ref < 0) continue;
-    known++;
-    if (argmax(probs.subarray(i * K, (i + 1) * K)) === ref) right++;
-  }
-  return known ? right / known : null;
 }
 
 /** Accuracy and calibration of each head and the baseline on held-out items, and on those whose simple label is wrong. */
