@@ -7,7 +7,7 @@ import { JobQueue } from '../../../libs/queue/src/index.js';
 /**
  * Consumes training jobs, one at a time: a trainer process owns one device (run one process per GPU,
  * each with its own TRIBUNAL_TRAINER_DEVICE=cuda:N). The device is resolved at start, so the log says
- * which it is, and again per job, so a job that demands a GPU fails here with the reason.
+ * which it is, once: a job that demands a GPU fails on a CPU trainer with the reason it is one.
  */
 @Injectable()
 class TrainingJobs implements OnApplicationBootstrap {
@@ -21,14 +21,15 @@ class TrainingJobs implements OnApplicationBootstrap {
 
   async onApplicationBootstrap(): Promise<void> {
     const configured = parseDevice(this.config.trainerDevice);
-    const { device, warning } = await resolveDevice(configured);
+    const resolved = await resolveDevice(configured);
+    const { device, warning } = resolved;
     if (warning) this.logger.warn(warning);
     this.logger.log(
       `trainer on ${deviceName(device)} (TRIBUNAL_TRAINER_DEVICE=${this.config.trainerDevice}); consuming training jobs one at a time`,
     );
     await this.queue.work('model.train', 1, async ({ trainingJobId }, { lastAttempt }) => {
       try {
-        await this.training.run(trainingJobId, device);
+        await this.training.run(trainingJobId, resolved);
       } catch (error) {
         const reason = error instanceof Error ? error.message : String(error);
         if (!lastAttempt) {

@@ -9,11 +9,11 @@ import {
   examples,
   featuresOf,
   isHeldOut,
-  resolveDevice,
   Scorer,
   trainTwoHead,
   TrainingCancelled,
   type Device,
+  type ResolvedDevice,
   type Evaluation,
   type FeatureSpec,
   type HeldOut,
@@ -65,17 +65,16 @@ export class TrainingService {
     private readonly lifecycle: ModelsService,
   ) {}
 
-  async run(trainingJobId: string, configured: Device | 'auto'): Promise<void> {
+  /**
+   * Runs one job on the device this trainer resolved when it started (`fellBack` says why that is the
+   * CPU when CUDA was asked for); a job that demands a GPU fails on a CPU trainer, saying so.
+   */
+  async run(trainingJobId: string, { device, warning: fellBack }: ResolvedDevice): Promise<void> {
     const queued = await this.models.trainingJob(trainingJobId);
     if (!queued || (queued.status !== 'queued' && queued.status !== 'running')) return;
     const config = queued.config as unknown as TrainingConfig;
-    let device: Device;
-    try {
-      const resolved = await resolveDevice(configured, { requireGpu: config.requireGpu });
-      if (resolved.warning) this.logger.warn(resolved.warning);
-      device = resolved.device;
-    } catch (error) {
-      await this.fail(queued, (error as Error).message);
+    if (config.requireGpu && device.kind === 'cpu') {
+      await this.fail(queued, `a GPU is required, but this trainer trains on the CPU${fellBack ? `: ${fellBack}` : ''}`);
       return;
     }
     const job = await this.models.startTraining(trainingJobId, deviceName(device));
