@@ -21,7 +21,7 @@ import {
   type TrainingConfig,
   type TrainingInput,
 } from '../../model/src/index.js';
-import { ModelRepository, type ModelItem, type TrainingJobEntity } from '../../persistence/src/index.js';
+import { ModelRepository, type ModelItem, type ModelVersionEntity, type TrainingJobEntity } from '../../persistence/src/index.js';
 import { ModelsService, statusView } from './models.service.js';
 
 /**
@@ -143,7 +143,7 @@ export class TrainingService {
       seconds: (Date.now() - started) / 1000,
     };
     const active = await this.models.active(job.datasetId);
-    if (active) evaluation.comparedTo = await this.compare(active.id, snapshot, input.heldOut, input.answers, device);
+    if (active) evaluation.comparedTo = await this.compare(active, snapshot, input.heldOut, input.answers, device);
     const snapshotSha256 = createHash('sha256').update(canonicalJson(snapshot)).digest('hex');
     const versionConfig: VersionConfig = {
       ...config,
@@ -183,17 +183,17 @@ export class TrainingService {
   }
 
   /** The active version's held-out metric on this run's held-out items, so promotion compares like with like. */
-  private async compare(activeId: string, snapshot: TrainingSnapshot, heldOut: HeldOut, K: number, device: Device) {
-    const active = await this.models.version(activeId);
+  private async compare(active: ModelVersionEntity, snapshot: TrainingSnapshot, heldOut: HeldOut, K: number, device: Device) {
+    const activeId = active.id;
     const onnx = await this.models.onnx(activeId);
-    const config = active?.config as unknown as VersionConfig | undefined;
-    if (!active || !onnx || !config || JSON.stringify(config.features) !== JSON.stringify(snapshot.features) || config.answers !== K) {
+    const config = active.config as unknown as VersionConfig;
+    if (!onnx || JSON.stringify(config.features) !== JSON.stringify(snapshot.features) || config.answers !== K) {
       return { modelVersionId: activeId, metric: null, note: 'the active version reads other features or answers; not compared' };
     }
     const scorer = await Scorer.load(onnx, config, device);
     try {
       const { intended, instrumental } = await scorer.score(heldOut.x, heldOut.n);
-      const report = evaluate(heldOut, K, { intended, instrumental, baseline: intended });
+      const report = evaluate(heldOut, K, { intended, instrumental, baseline: null });
       return {
         modelVersionId: activeId,
         name: active.name,
