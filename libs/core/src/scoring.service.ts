@@ -59,23 +59,7 @@ export class ScoringService {
   }
 
   private async choose(versionId: string, datasetId: string, rules: SelectionRules) {
-    const disputed = await this.models.disputedItems(datasetId);
-    const items = new Map((await this.models.items(datasetId)).map((item) => [item.id, item]));
-    const predictions = (await this.models.predictions(versionId)).filter((p) => !disputed.has(p.itemId) && items.has(p.itemId));
-    predictions.sort((a, b) => (items.get(a.itemId)!.externalId < items.get(b.itemId)!.externalId ? -1 : 1));
-    return selectDisputes(
-      predictions.map((p) => {
-        const item = items.get(p.itemId)!;
-        return {
-          itemId: p.itemId,
-          answers: item.answers,
-          simpleLabel: item.simpleLabel,
-          intended: p.intended,
-          instrumental: p.instrumental,
-        };
-      }),
-      rules,
-    );
+    return selectDisputes(await this.models.undisputedPredictions(versionId, datasetId), rules);
   }
 
   async fail(scoringRunId: string, reason: string): Promise<void> {

@@ -324,13 +324,29 @@ export class ModelRepository {
       .find({ where: itemIds ? { modelVersionId, itemId: In(itemIds) } : { modelVersionId } });
   }
 
-  /** Items of the dataset that have ever been disputed. */
-  async disputedItems(datasetId: string): Promise<Set<string>> {
-    const rows: { item_id: string }[] = await this.dataSource.query(
-      `SELECT DISTINCT d.item_id FROM disputes d JOIN items i ON i.id = d.item_id WHERE i.dataset_id = $1`,
-      [datasetId],
-    );
-    return new Set(rows.map((r) => r.item_id));
+  /**
+   * A version's predictions for the dataset's items that have never been disputed, with what choosing
+   * disputes reads of each item, ordered by external id (code-point order, as JavaScript sorts).
+   */
+  async undisputedPredictions(
+    modelVersionId: string,
+    datasetId: string,
+  ): Promise<{ itemId: string; answers: string[]; simpleLabel: number | null; intended: number[]; instrumental: number[] }[]> {
+    const rows: { item_id: string; answers: string[]; simple_label: number | null; intended: number[]; instrumental: number[] }[] =
+      await this.dataSource.query(
+        `SELECT p.item_id, i.answers, i.simple_label, p.intended, p.instrumental
+         FROM predictions p JOIN items i ON i.id = p.item_id
+         WHERE p.model_version_id = $1 AND i.dataset_id = $2 AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.item_id = i.id)
+         ORDER BY i.external_id COLLATE "C"`,
+        [modelVersionId, datasetId],
+      );
+    return rows.map((r) => ({
+      itemId: r.item_id,
+      answers: r.answers,
+      simpleLabel: r.simple_label,
+      intended: r.intended,
+      instrumental: r.instrumental,
+    }));
   }
 
   /** The run's disputes and its completion, in one transaction: a retried run never creates them twice. */
