@@ -2,6 +2,34 @@ import type { ReliabilityBin } from '../../../../libs/judging/src/calibration.js
 
 const PALETTE = ['#2f6fde', '#d9822b', '#2e9b57', '#a463d8', '#d93025', '#56606d'];
 
+/** One series of a line chart: its line in the series' colour, its name in the legend, and any marks. */
+function Series({
+  index,
+  label,
+  points,
+  legendAt,
+  children,
+}: {
+  index: number;
+  label: string;
+  points: [number, number][];
+  legendAt: [number, number] | null;
+  children?: React.ReactNode;
+}) {
+  const colour = PALETTE[index % PALETTE.length];
+  return (
+    <g>
+      <polyline fill="none" stroke={colour} strokeWidth={2} points={points.map(([x, y]) => `${x},${y}`).join(' ')} />
+      {children}
+      {legendAt && (
+        <text x={legendAt[0]} y={legendAt[1] + 14 * index + 10} fontSize="11" fill={colour}>
+          {label}
+        </text>
+      )}
+    </g>
+  );
+}
+
 /** Horizontal bars; a missing value is drawn as a dash. Negative values grow to the left of zero. */
 export function BarChart({ bars, max, testId }: { bars: { label: string; value: number | null }[]; max?: number; testId?: string }) {
   const values = bars.map((b) => b.value ?? 0);
@@ -46,13 +74,13 @@ export function ReliabilityDiagram({ series }: { series: { label: string; bins: 
         accuracy
       </text>
       {series.map((s, i) => (
-        <g key={s.label}>
-          <polyline
-            fill="none"
-            stroke={PALETTE[i % PALETTE.length]}
-            strokeWidth={2}
-            points={s.bins.map((b) => `${at(b.meanConfidence)},${flip(b.accuracy)}`).join(' ')}
-          />
+        <Series
+          key={s.label}
+          index={i}
+          label={s.label}
+          points={s.bins.map((b) => [at(b.meanConfidence), flip(b.accuracy)])}
+          legendAt={[size + pad * 2, pad]}
+        >
           {s.bins.map((b) => (
             <circle
               key={b.from}
@@ -63,10 +91,7 @@ export function ReliabilityDiagram({ series }: { series: { label: string; bins: 
               opacity={0.7}
             />
           ))}
-          <text x={size + pad * 2} y={pad + 14 * i + 10} fontSize="11" fill={PALETTE[i % PALETTE.length]}>
-            {s.label}
-          </text>
-        </g>
+        </Series>
       ))}
     </svg>
   );
@@ -106,19 +131,13 @@ export function MultiLineChart({
     <svg width={width + pad * 2 + (legend ? 140 : 0)} height={height + pad * 2} data-testid={testId}>
       <rect x={pad} y={pad} width={width} height={height} fill="none" stroke="#ccd5e0" />
       {series.map((s, i) => (
-        <g key={s.label}>
-          <polyline
-            fill="none"
-            stroke={PALETTE[i % PALETTE.length]}
-            strokeWidth={2}
-            points={s.points.map((p) => `${sx(p.x)},${sy(p.y)}`).join(' ')}
-          />
-          {legend && (
-            <text x={width + pad * 2} y={pad + 14 * i + 10} fontSize="11" fill={PALETTE[i % PALETTE.length]}>
-              {s.label}
-            </text>
-          )}
-        </g>
+        <Series
+          key={s.label}
+          index={i}
+          label={s.label}
+          points={s.points.map((p) => [sx(p.x), sy(p.y)])}
+          legendAt={legend ? [width + pad * 2, pad] : null}
+        />
       ))}
       <text x={pad + width / 2} y={height + pad * 2 - 6} fontSize="10" textAnchor="middle">
         {xLabel}
