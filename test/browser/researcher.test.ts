@@ -1,7 +1,7 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { http, startTestApp, userKey, type TestApp } from '../support/app.js';
-import { debateOpenDisputes, protocol, worldDisputes } from '../support/factories.js';
+import { labelledWorld, worldDisputes } from '../support/factories.js';
 import { launch, newPage, signIn } from './browser.js';
 
 describe('a researcher in the browser', () => {
@@ -72,14 +72,7 @@ describe('a researcher in the browser', () => {
 
   it('trains a model, follows its curves, compares it with the baseline where simple labels are wrong, and promotes it', async () => {
     const researcher = (await userKey(app, 'researcher')).key;
-    const { datasetId } = await worldDisputes(
-      app,
-      researcher,
-      { name: 'model-rooms', seed: 23, size: 60 },
-      { auditFraction: 0.7, minBlindCells: 99 },
-    );
-    const protocolId = await protocol(app, researcher, 'model-labels');
-    await debateOpenDisputes(app, researcher, { datasetId, protocolId, name: 'model-labels' }, 60_000);
+    await labelledWorld(app, researcher, { name: 'model-rooms', seed: 23, size: 60 }, 0.7, 60_000);
 
     const page = await newPage(browser, 'researcher');
     await signIn(page, app.url, researcher);

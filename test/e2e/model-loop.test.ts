@@ -4,7 +4,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TrainingPoint, TrainingStatusView } from '../../libs/contracts/src/index.js';
 import { connectSocket, eventually, http, startTestApp, userKey, type TestApp } from '../support/app.js';
-import { debateOpenDisputes, protocol, worldDisputes } from '../support/factories.js';
+import { debateOpenDisputes, labelledWorld } from '../support/factories.js';
 
 describe('the learning loop: score → debates → labels → train → promote → re-score', () => {
   let app: TestApp;
@@ -25,14 +25,7 @@ describe('the learning loop: score → debates → labels → train → promote 
 
   it('trains a two-head version beside the naive baseline, promotes it, and lets it choose the next disputes', async () => {
     // Load data; before any model, a random audit sample stands in for the model's choice.
-    const { datasetId } = await worldDisputes(
-      app,
-      researcher,
-      { name: 'learning', seed: 11, size: 240 },
-      { auditFraction: 0.35, minBlindCells: 99 },
-    );
-    const protocolId = await protocol(app, researcher, 'model-loop');
-    await debateOpenDisputes(app, researcher, { datasetId, protocolId, name: 'first-labels' });
+    const { datasetId, protocolId } = await labelledWorld(app, researcher, { name: 'learning', seed: 11, size: 240 }, 0.35);
     const { rows: labelled } = await db.query(
       `SELECT count(*)::int AS n, count(*) FILTER (WHERE agrees_with_simple)::int AS small FROM labels WHERE dataset_id = $1`,
       [datasetId],

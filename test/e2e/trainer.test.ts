@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
 import { eventually, http, userKey, type TestApp } from '../support/app.js';
 import { tribunal } from '../support/cli.js';
-import { debateOpenDisputes, protocol, worldDisputes } from '../support/factories.js';
+import { labelledWorld } from '../support/factories.js';
 import { createTestDatabase } from '../support/postgres.js';
 
 const TRAINER = resolve('dist/apps/trainer/src/main.js');
@@ -55,14 +55,7 @@ describe('trainer processes', () => {
     db = new pg.Client({ connectionString: database.url });
     await db.connect();
     researcher = (await userKey(app, 'researcher')).key;
-    ({ datasetId } = await worldDisputes(
-      app,
-      researcher,
-      { name: 'trainer-world', seed: 4, size: 160 },
-      { auditFraction: 0.4, minBlindCells: 99 },
-    ));
-    const protocolId = await protocol(app, researcher, 'trainer-labels');
-    await debateOpenDisputes(app, researcher, { datasetId, protocolId, name: 'labels' }, 120_000);
+    ({ datasetId } = await labelledWorld(app, researcher, { name: 'trainer-world', seed: 4, size: 160 }, 0.4, 120_000));
   });
 
   afterAll(async () => {

@@ -49,3 +49,20 @@ export async function debateOpenDisputes(
     timeoutMs,
   );
 }
+
+/**
+ * A world whose randomly audited rooms have been debated under the default protocol to an end, so
+ * that it has labels: the starting point of every model test. Returns the dataset and the protocol.
+ */
+export async function labelledWorld(
+  app: TestApp,
+  key: string,
+  world: { name: string; seed: number; size: number },
+  auditFraction: number,
+  timeoutMs?: number,
+): Promise<{ datasetId: string; protocolId: string }> {
+  const { datasetId } = await worldDisputes(app, key, world, { auditFraction, minBlindCells: 99 });
+  const protocolId = await protocol(app, key, `${world.name}-labels`);
+  await debateOpenDisputes(app, key, { datasetId, protocolId, name: `${world.name}-labels` }, timeoutMs);
+  return { datasetId, protocolId };
+}
