@@ -31,7 +31,6 @@ const DEFAULT_PROTOCOLS: ExperimentConfig['protocols'] = {
   debate: { preset: 'khan-2024-debate', changes: {} },
 };
 
-
 /** A config file's contents over the defaults; every problem named. */
 export function experimentConfig(raw: unknown): ExperimentConfig {
   const body = raw ?? {};
