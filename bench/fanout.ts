@@ -1,0 +1,248 @@
+/**
+ * Live fan-out: N socket.io judge clients spread over M live debates (default 1,000 over 100). Speeches
+ * are submitted at a steady rate; for every `turn.created` each judge receives, the latency from the
+ * turn being persisted (its `createdAt`) to the client holding it. The reference, in the same run: a
+ * bare socket.io server (bench/fanout-bare.ts) broadcasting the same payloads to the same rooms,
+ * timed from its emit. Both servers run in processes of their own; the clients share this one.
+ * Needs PostgreSQL (TRIBUNAL_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres).
+ * Run: npm run bench:fanout [-- --clients N --debates M --rounds R --rate turns-per-second]
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { io, type Socket } from 'socket.io-client';
+import { Api } from '../apps/cli/src/api-client.js';
+import { DEFAULT_DEBATE_PROTOCOL, type ProtocolSpec, type TurnView } from '../libs/contracts/src/index.js';
+import { benchDatabase } from './database.js';
+import { freePort, spawnRole } from './processes.js';
+
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '1000' },
+    debates: { type: 'string', default: '100' },
+    rounds: { type: 'string', default: '10' },
+    rate: { type: 'string', default: '50' },
+  },
+});
+const CLIENTS = Number(values.clients);
+const DEBATES = Number(values.debates);
+const ROUNDS = Number(values.rounds);
+const RATE = Number(values.rate);
+const PER_DEBATE = Math.ceil(CLIENTS / DEBATES);
+if (PER_DEBATE > 50) throw new Error('at most 50 judges per debate: raise --debates');
+const SPEECHES = 2 * ROUNDS;
+const logs = mkdtempSync(join(tmpdir(), 'tribunal-fanout-'));
+
+/** A limited number of `work` calls at a time over `items`. */
+async function pool<T, R>(items: readonly T[], size: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(size, items.length) }, async () => {
+      while (next < items.length) {
+        const i = next++;
+        results[i] = await work(items[i]!, i);
+      }
+    }),
+  );
+  return results;
+}
+
+interface Listener {
+  latencies: number[];
+  /** Per client, the turn indices received. */
+  received: Set<number>[];
+  sockets: Socket[];
+}
+
+/** Connects `CLIENTS` sockets, client c to debate c mod M, joined through `join`; records latencies of `turn.created`. */
+async function listen(connect: (client: number) => Socket, join: (socket: Socket, debate: number) => Promise<void>): Promise<Listener> {
+  const listener: Listener = { latencies: [], received: [], sockets: [] };
+  await pool(
+    Array.from({ length: CLIENTS }, (_, c) => c),
+    50,
+    async (c) => {
+      const socket = connect(c);
+      const received = new Set<number>();
+      listener.received[c] = received;
+      listener.sockets[c] = socket;
+      socket.on('turn.created', ({ turn }: { turn: TurnView }) => {
+        listener.latencies.push(Date.now() - Date.parse(turn.createdAt));
+        received.add(turn.index);
+      });
+      await new Promise<void>((connected, failed) => {
+        socket.once('connect', () => connected());
+        socket.once('connect_error', failed);
+      });
+      await join(socket, c % DEBATES);
+    },
+  );
+  return listener;
+}
+
+/** Submits SPEECHES speeches to every debate, one every 1/RATE s overall, each debate's in order. */
+async function drive(submit: (debate: number, speech: number) => Promise<void>): Promise<number> {
+  const began = performance.now();
+  let slot = 0;
+  await Promise.all(
+    Array.from({ length: DEBATES }, async (_, d) => {
+      for (let k = 0; k < SPEECHES; k++) {
+        const at = began + (slot++ * 1000) / RATE;
+        await new Promise((r) => setTimeout(r, Math.max(0, at - performance.now())));
+        await submit(d, k);
+      }
+    }),
+  );
+  return (performance.now() - began) / 1000;
+}
+
+const seatOf = (speech: number) => (speech % 2 === 0 ? 'A' : 'B');
+const textOf = (debate: number, speech: number) =>
+  `Speech ${speech} of debate ${debate}. ${'The sensor readings in the rooms agree with my answer, and my opponent has not shown otherwise. '.repeat(4)}`;
+
+/** Waits until every client has received every speech of its debate, or a few seconds of silence. */
+async function settle(listener: Listener): Promise<void> {
+  const expected = CLIENTS * SPEECHES;
+  let last = -1;
+  for (let quiet = 0; quiet < 30;) {
+    const got = listener.latencies.length;
+    if (got >= expected) return;
+    quiet = got === last ? quiet + 1 : 0;
+    last = got;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+function summary(listener: Listener) {
+  const sorted = Float64Array.from(listener.latencies).sort();
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
+  const complete = listener.received.filter((r) => r.size === SPEECHES).length;
+  return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? NaN, deliveries: sorted.length, complete };
+}
+
+function close(listener: Listener): void {
+  for (const socket of listener.sockets) socket.close();
+}
+
+// ---- Tribunal: API and worker processes on PostgreSQL ----
+const database = await benchDatabase('tribunal_bench_fanout');
+const env = { DATABASE_URL: database.url, LOG_LEVEL: 'warn', TRIBUNAL_DEMO: 'false' };
+const port = await freePort();
+const api = await spawnRole('api', { ...env, PORT: String(port) }, { logFile: join(logs, 'api.log'), fresh: true });
+const worker = await spawnRole('worker', env, { logFile: join(logs, 'worker.log') });
+let platform: ReturnType<typeof summary>;
+let platformSeconds: number;
+try {
+  const admin = new Api(api.url!, api.adminKey!);
+  process.stdout.write(`setting up ${DEBATES} debates and ${CLIENTS} judges (logs in ${logs})\n`);
+  const judges = await pool(
+    Array.from({ length: CLIENTS }, (_, c) => c),
+    16,
+    async (c) => {
+      const created = await admin.call('POST', '/users', { name: `judge-${c}`, role: 'judge' });
+      return { id: created.user.id as string, key: created.key as string };
+    },
+  );
+  const dataset = await admin.call('POST', '/datasets/world', { name: 'fanout', seed: 3, size: DEBATES });
+  const disputes = (await admin.call('POST', `/datasets/${dataset.id}/disputes`, { auditFraction: 1, minBlindCells: 10_000 })) as {
+    id: string;
+  }[];
+  if (disputes.length < DEBATES) throw new Error(`only ${disputes.length} disputes for ${DEBATES} debates`);
+  const spec: ProtocolSpec = {
+    ...DEFAULT_DEBATE_PROTOCOL,
+    description: 'Manual speeches, one sequential round after another, followed by human judges.',
+    structure: { opening: [], repeating: [{ type: 'sequential' }], closing: [] },
+    end: { maxRepeats: ROUNDS, judgeMayEnd: false },
+    debaters: [{ backend: 'manual' }, { backend: 'manual' }],
+    judges: { count: PER_DEBATE, kind: 'human' },
+  };
+  const protocol = await admin.call('POST', '/protocols', { name: 'fanout', spec });
+  const debateIds = await pool(
+    Array.from({ length: DEBATES }, (_, d) => d),
+    8,
+    async (d) => {
+      const judgeIds = judges.filter((_, c) => c % DEBATES === d).map((j) => j.id);
+      const debate = await admin.call('POST', '/debates', { disputeId: disputes[d]!.id, protocolId: protocol.id, judgeIds });
+      return debate.id as string;
+    },
+  );
+
+  const listener = await listen(
+    (c) => io(api.url!, { auth: { token: judges[c]!.key }, transports: ['websocket'], reconnection: false, forceNew: true }),
+    async (socket, d) => {
+      const joined = await socket.timeout(30_000).emitWithAck('debate.join', { debateId: debateIds[d] });
+      if (!joined.ok) throw new Error(`could not join debate ${debateIds[d]}: ${joined.error}`);
+    },
+  );
+  process.stdout.write(`${CLIENTS} judges connected; ${DEBATES * SPEECHES} speeches at ${RATE}/s\n`);
+  platformSeconds = await drive(async (d, k) => {
+    for (let attempt = 0; ; attempt++) {
+      const response = await fetch(`${api.url}/debates/${debateIds[d]}/speeches`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${api.adminKey}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ seat: seatOf(k), text: textOf(d, k) }),
+      });
+      if (response.status === 201) return;
+      // The debate may not have reached this seat yet (its worker job is still starting it).
+      if (response.status !== 409 || attempt > 200)
+        throw new Error(`speech ${k} of debate ${d}: ${response.status} ${await response.text()}`);
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  });
+  await settle(listener);
+  platform = summary(listener);
+  close(listener);
+} finally {
+  await worker.kill('SIGTERM');
+  await api.kill('SIGTERM');
+  await database.drop();
+}
+
+// ---- The reference: a bare socket.io server ----
+const barePort = await freePort();
+const bareServer = spawn(process.execPath, [resolve('dist/bench/fanout-bare.js')], {
+  env: { PATH: process.env.PATH ?? '', PORT: String(barePort) },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+let bare: ReturnType<typeof summary>;
+let bareSeconds: number;
+try {
+  await new Promise<void>((ready) => bareServer.stdout!.once('data', () => ready()));
+  const url = `http://127.0.0.1:${barePort}`;
+  const listener = await listen(
+    () => io(url, { transports: ['websocket'], reconnection: false, forceNew: true }),
+    async (socket, d) => {
+      await socket.timeout(30_000).emitWithAck('join', { room: `debate:${d}` });
+    },
+  );
+  bareSeconds = await drive(async (d, k) => {
+    const turn = { index: k, round: Math.floor(k / 2), seat: seatOf(k), text: textOf(d, k), citations: [] };
+    const response = await fetch(`${url}/publish`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ room: `debate:${d}`, debateId: String(d), turn }),
+    });
+    if (response.status !== 201) throw new Error(`publish: ${response.status}`);
+  });
+  await settle(listener);
+  bare = summary(listener);
+  close(listener);
+} finally {
+  bareServer.kill();
+}
+
+const ms = (x: number) => `${x.toFixed(0).padStart(5)} ms`;
+const line = (name: string, s: ReturnType<typeof summary>, seconds: number) =>
+  `  ${name.padEnd(34)} p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  max ${ms(s.max)}  ` +
+  `${s.deliveries}/${CLIENTS * SPEECHES} delivered, ${s.complete}/${CLIENTS} clients complete, ${seconds.toFixed(1)} s`;
+console.log(
+  `live fan-out, ${CLIENTS} judges over ${DEBATES} debates, ${DEBATES * SPEECHES} turns at ${RATE} turns/s (${CLIENTS * SPEECHES} deliveries):`,
+);
+console.log(line('platform (persisted → judge)', platform, platformSeconds));
+console.log(line('bare socket.io (emit → client)', bare, bareSeconds));
+console.log(
+  `  ratio platform/bare p50 ${(platform.p50 / Math.max(bare.p50, 1)).toFixed(2)}, p99 ${(platform.p99 / Math.max(bare.p99, 1)).toFixed(2)}`,
+);
+process.exit(0);
