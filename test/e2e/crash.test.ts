@@ -13,17 +13,17 @@ import { assignedAnswer, FakeLlm, type ChatRequest } from '../support/fake-llm.j
 import { createTestDatabase } from '../support/postgres.js';
 
 const WORKER = resolve('dist/apps/worker/src/main.js');
-const DEBATES = 10;
-const KILLS = 6;
+const DEBATES = 100;
+const KILLS = 10;
 const END = ' [end of speech]';
 
-/** Speeches long enough to be killed mid-stream: about a second each. */
+/** Speeches long enough to be killed mid-stream: about half a second each. */
 function speech(request: ChatRequest): { text: string; chunkSize: number; delayMs: number } {
   const id = /\[\[(s-\d+-\d+)\]\]/.exec(request.messages[0]!.content)?.[1] ?? 's-0-0';
   return {
     text: `I hold that the answer is "${assignedAnswer(request)}". ${'The readings agree. '.repeat(6)}See [[${id}]].${END}`,
     chunkSize: 10,
-    delayMs: 60,
+    delayMs: 30,
   };
 }
 
@@ -60,6 +60,7 @@ describe('killing workers at random points', () => {
       TRIBUNAL_QUEUE_SUPERVISE_SECONDS: '1',
       TRIBUNAL_JOB_RETRIES: '30',
       TRIBUNAL_JOB_RETRY_DELAY_SECONDS: '1',
+      TRIBUNAL_WORKER_CONCURRENCY: '10',
     };
     api = await startProcess(['api'], { ...env, PORT: '0' });
     app = { running: api, url: api.url!, adminKey: api.adminKey!, databaseUrl: database.url, close: async () => database.drop() };
@@ -92,19 +93,19 @@ describe('killing workers at random points', () => {
       name: 'under fire',
       protocolId,
       disputeIds: disputes.map((d) => d.id),
-      concurrency: 4,
+      concurrency: 16,
     });
     expect(campaign.status, campaign.text).toBe(201);
     const joined = await observer.timeout(5000).emitWithAck('campaign.join', { campaignId: campaign.body.id });
     expect(joined).toMatchObject({ ok: true, data: { total: DEBATES } });
 
-    // Two workers share the work; one of them, chosen at random, is killed at a random moment, six times.
+    // Two workers share the work; one of them, chosen at random, is killed at a random moment, ten times.
     const seed = Date.now() % 100_000;
     const random = createRng(seed);
     startWorker();
     startWorker();
     for (let kill = 0; kill < KILLS; kill++) {
-      await new Promise((r) => setTimeout(r, 700 + random() * 2300));
+      await new Promise((r) => setTimeout(r, 500 + random() * 2000));
       const victims = [...workers];
       victims[Math.floor(random() * victims.length)]?.kill('SIGKILL');
       startWorker();

@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdjudicationService, DebatesService, JudgingService } from '../../libs/core/src/index.js';
+import { DebateRepository } from '../../libs/persistence/src/index.js';
 import { eventually, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { protocol, startDebate, worldDisputes } from '../support/factories.js';
 
@@ -49,5 +50,33 @@ describe('debate steps are idempotent', () => {
     expect(labels.rows.length).toBeLessThanOrEqual(1);
     await hammer();
     expect((await db.query('SELECT count(*) FROM turns WHERE debate_id = $1', [debateId])).rows[0].count).toBe('6');
+  });
+
+  it('leaves no draft behind when a stale stream saves one while the turn is being written', async () => {
+    const researcher = (await userKey(app, 'researcher')).key;
+    const { disputes } = await worldDisputes(app, researcher, { name: 'drafts', seed: 4, size: 5 });
+    const protocolId = await protocol(app, researcher, 'drafts', { debaters: [{ backend: 'manual' }, { backend: 'manual' }] });
+    const debateId = await startDebate(app, researcher, { disputeId: disputes[0]!.id, protocolId });
+    const repository = app.running.app.get(DebateRepository);
+    await repository.saveDraft({ debateId, index: 0, seat: 'A', text: 'I hold' });
+    let racing: Promise<void> | undefined;
+    // Inside the turn's transaction, after it removed the draft: a second stream of the same speech saves again.
+    const appended = await repository.appendTurn(
+      { debateId, index: 0, round: 0, seat: 'A', text: 'I hold that it is so.' },
+      [],
+      async () => {
+        racing = repository.saveDraft({ debateId, index: 0, seat: 'A', text: 'I hold that' });
+        await new Promise((r) => setTimeout(r, 300));
+      },
+    );
+    expect(appended?.turn.index).toBe(0);
+    await racing;
+    expect((await db.query('SELECT count(*)::int AS n FROM speech_drafts WHERE debate_id = $1', [debateId])).rows[0].n).toBe(0);
+    // A draft for the next speech is kept; once the debate has ended, drafts are not.
+    await repository.saveDraft({ debateId, index: 1, seat: 'B', text: 'But' });
+    expect((await db.query('SELECT index FROM speech_drafts WHERE debate_id = $1', [debateId])).rows).toEqual([{ index: 1 }]);
+    await repository.setStatus(debateId, 'failed', undefined, 'stopped by the test');
+    await repository.saveDraft({ debateId, index: 2, seat: 'A', text: 'Too late' });
+    expect((await db.query('SELECT index FROM speech_drafts WHERE debate_id = $1', [debateId])).rows).toEqual([{ index: 1 }]);
   });
 });

@@ -258,14 +258,24 @@ export class DebateRepository {
     });
   }
 
-  /** Keeps the text of a speech being written; a no-op once the turn exists or the debate ended. */
+  /**
+   * Keeps the text of a speech being written; a no-op once the turn exists or the debate ended. The
+   * debate's row is share-locked first, so a save racing the turn's append (which holds it for update
+   * and removes the draft) waits for it, and then sees the turn: no draft outlives its turn.
+   */
   async saveDraft(draft: Pick<SpeechDraftEntity, 'debateId' | 'index' | 'seat' | 'text'>): Promise<void> {
-    await this.dataSource.query(
-      `INSERT INTO speech_drafts (debate_id, index, seat, text) SELECT $1, $2, $3, $4
-       WHERE NOT EXISTS (SELECT 1 FROM turns WHERE debate_id = $1 AND index = $2)
-       ON CONFLICT (debate_id, index) DO UPDATE SET text = excluded.text, updated_at = now()`,
-      [draft.debateId, draft.index, draft.seat, draft.text],
-    );
+    await this.dataSource.transaction(async (manager) => {
+      const debate = await manager
+        .getRepository(DebateEntity)
+        .findOne({ where: { id: draft.debateId }, lock: { mode: 'pessimistic_read' } });
+      if (!debate || ENDED.includes(debate.status)) return;
+      await manager.query(
+        `INSERT INTO speech_drafts (debate_id, index, seat, text) SELECT $1, $2, $3, $4
+         WHERE NOT EXISTS (SELECT 1 FROM turns WHERE debate_id = $1 AND index = $2)
+         ON CONFLICT (debate_id, index) DO UPDATE SET text = excluded.text, updated_at = now()`,
+        [draft.debateId, draft.index, draft.seat, draft.text],
+      );
+    });
   }
 
   async debateOfAssignment(assignmentId: string): Promise<string | null> {
