@@ -1,62 +1,77 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
+import { freePort, spawnRole, type SpawnedProcess } from '../../bench/processes.js';
 import type { TurnView } from '../../libs/contracts/src/index.js';
 import { connectSocket, eventually, http, userKey, type TestApp } from '../support/app.js';
 import { protocol, startDebate, worldDisputes } from '../support/factories.js';
 import { createTestDatabase } from '../support/postgres.js';
 
-describe('an API process and a separate worker process on one PostgreSQL', () => {
-  let api: RunningProcess;
-  let worker: RunningProcess;
+describe('two API processes and two worker processes on one PostgreSQL', () => {
+  const processes: SpawnedProcess[] = [];
+  const logs = mkdtempSync(join(tmpdir(), 'tribunal-processes-'));
+  let database: { url: string; drop: () => Promise<void> };
+  /** The API process judges connect to, and the one researchers talk to. */
   let app: TestApp;
+  let other: TestApp;
 
   beforeAll(async () => {
-    const database = await createTestDatabase();
-    const env = { DATABASE_URL: database.url, PORT: '0', LOG_LEVEL: 'warn', TRIBUNAL_DEMO: 'false' };
-    api = await startProcess(['api'], env);
-    worker = await startProcess(['worker'], env);
-    app = {
-      running: api,
-      url: api.url!,
-      adminKey: api.adminKey!,
-      databaseUrl: database.url,
-      close: async () => {
-        await worker.app.close();
-        await api.app.close();
-        await database.drop();
-      },
-    };
+    database = await createTestDatabase();
+    const env = { DATABASE_URL: database.url, LOG_LEVEL: 'warn', TRIBUNAL_DEMO: 'false' };
+    const first = await spawnRole('api', { ...env, PORT: String(await freePort()) }, { logFile: join(logs, 'api-1.log'), fresh: true });
+    const second = await spawnRole('api', { ...env, PORT: String(await freePort()) }, { logFile: join(logs, 'api-2.log') });
+    processes.push(first, second);
+    for (const n of [1, 2]) processes.push(await spawnRole('worker', env, { logFile: join(logs, `worker-${n}.log`) }));
+    const base = { running: undefined as never, adminKey: first.adminKey!, databaseUrl: database.url, close: async () => undefined };
+    app = { ...base, url: first.url! };
+    other = { ...base, url: second.url! };
   });
   afterAll(async () => {
-    await app?.close();
+    await Promise.all(processes.map((p) => p.kill('SIGTERM')));
+    await database?.drop();
   });
 
-  it("delivers a worker's events to sockets held by the API process", async () => {
-    const researcher = await userKey(app, 'researcher');
-    const judge = await userKey(app, 'judge');
-    const { disputes } = await worldDisputes(app, researcher.key, { name: 'split', seed: 2, size: 10 });
-    const protocolId = await protocol(app, researcher.key, 'split', { judges: { count: 1, kind: 'human' } });
-    const debateId = await startDebate(app, researcher.key, { disputeId: disputes[0]!.id, protocolId });
+  it('delivers to a judge on one API process the events of debates driven through the other', async () => {
+    const researcher = await userKey(other, 'researcher');
+    const judge = await userKey(other, 'judge');
+    const { disputes } = await worldDisputes(other, researcher.key, { name: 'split', seed: 2, size: 10 });
+    const protocolId = await protocol(other, researcher.key, 'split', { judges: { count: 1, kind: 'human' } });
+    const debateId = await startDebate(other, researcher.key, { disputeId: disputes[0]!.id, protocolId, judgeIds: [judge.id] });
 
-    // The worker process speaks round 0, then the debate waits for the judge.
-    await eventually('round 0', async () => (await http(app, 'GET', `/debates/${debateId}`, judge.key)).body.awaiting?.stage === 'judge-1');
-    const observer = connectSocket(app, researcher.key);
+    // A worker speaks round 0, then the debate waits for the judge.
+    await eventually(
+      'round 0',
+      async () => (await http(other, 'GET', `/debates/${debateId}`, judge.key)).body.awaiting?.stage === 'judge-1',
+    );
+    const follower = connectSocket(app, judge.key);
+    const observer = connectSocket(other, researcher.key);
     const live: TurnView[] = [];
-    observer.on('turn.created', ({ turn }) => live.push(turn));
-    const joined = await observer.timeout(5000).emitWithAck('debate.join', { debateId });
+    const observed: TurnView[] = [];
+    const statuses: string[] = [];
+    follower.on('turn.created', ({ turn }) => live.push(turn));
+    follower.on('debate.status', ({ status }) => statuses.push(status));
+    observer.on('turn.created', ({ turn }) => observed.push(turn));
+    const joined = await follower.timeout(5000).emitWithAck('debate.join', { debateId });
     expect(joined.ok && joined.data.turns.map((t: TurnView) => t.index)).toEqual([0, 1]);
+    expect(await observer.timeout(5000).emitWithAck('debate.join', { debateId })).toMatchObject({ ok: true });
 
-    const verdict = await http(app, 'POST', `/debates/${debateId}/verdicts`, judge.key, {
-      stage: 'judge-1',
-      probabilities: [0.2, 0.2, 0.2, 0.2, 0.2],
-    });
-    expect(verdict.status, verdict.text).toBe(200);
-    // Round 1 is spoken in the worker process; its events cross to the API process through PostgreSQL.
-    await eventually('round 1 to stream in', async () => live.length >= 2);
-    expect(live.map((t) => [t.index, t.seat])).toEqual([
-      [2, 'A'],
-      [3, 'B'],
-    ]);
+    // The judge answers through the socket it holds on the first API process.
+    const verdict = await follower
+      .timeout(5000)
+      .emitWithAck('verdict.submit', { debateId, stage: 'judge-1', probabilities: [0.2, 0.2, 0.2, 0.2, 0.2] });
+    expect(verdict, JSON.stringify(verdict)).toMatchObject({ ok: true });
+    // Round 1 is spoken by a worker; its events reach the sockets of both API processes through PostgreSQL.
+    await eventually('round 1 to stream in', async () => live.length >= 2 && observed.length >= 2);
+    for (const turns of [live, observed]) {
+      expect(turns.map((t) => [t.index, t.seat])).toEqual([
+        [2, 'A'],
+        [3, 'B'],
+      ]);
+    }
+    expect(live).toEqual(observed);
+    await eventually('the debate to wait for the final verdict', async () => statuses.includes('judging'));
+    follower.close();
     observer.close();
   });
 
@@ -70,7 +85,7 @@ describe('an API process and a separate worker process on one PostgreSQL', () =>
       judges: { count: 1, kind: 'human' },
     });
     const debateId = await startDebate(app, researcher.key, { disputeId: disputes[0]!.id, protocolId, judgeIds: [judge.id] });
-    const follower = connectSocket(app, judge.key);
+    const follower = connectSocket(other, judge.key);
     const live: TurnView[] = [];
     follower.on('turn.created', ({ turn }) => live.push(turn));
     expect(await follower.timeout(5000).emitWithAck('debate.join', { debateId })).toMatchObject({ ok: true });
