@@ -33,16 +33,19 @@ export async function freePort(): Promise<number> {
 /**
  * Starts `node dist/apps/<role>/src/main.js` with `env` (plus PATH), its output appended to `logFile`.
  * An API (give it PORT) is waited for until /ready answers 200 and, on a fresh database (`fresh`),
- * until it has printed the first admin's key; other roles are returned at once.
+ * until it has printed the first admin's key; other roles are returned at once. `cwd` runs a build
+ * elsewhere, and `args` replaces the command line after `node` (relative to `cwd`).
  */
 export async function spawnRole(
   role: Role,
   env: Record<string, string>,
-  { logFile, fresh = false }: { logFile: string; fresh?: boolean },
+  { logFile, fresh = false, cwd = process.cwd(), args }: { logFile: string; fresh?: boolean; cwd?: string; args?: string[] },
 ): Promise<SpawnedProcess> {
-  const main = resolve(join('dist/apps', role, 'src/main.js'));
+  const command = args ?? [join('dist/apps', role, 'src/main.js')];
+  const main = resolve(cwd, command[0]!);
   if (!existsSync(main)) throw new Error(`${main} is missing: run "npm run build" first`);
-  const child = spawn(process.execPath, [main], {
+  const child = spawn(process.execPath, [main, ...command.slice(1)], {
+    cwd,
     env: { PATH: process.env.PATH ?? '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
