@@ -78,7 +78,7 @@ export async function spawnRole(
       child.kill('SIGKILL');
       throw new Error(`the api process did not become ready at ${url}; see ${logFile}`);
     }
-    spawned.adminKey = /API key, shown this once:\s+(\S+)/.exec(stdout)?.[1] ?? null;
+    spawned.adminKey = (/API key, shown this once:\s+(\S+)/.exec(stdout) ?? /"adminKey":"([^"]+)"/.exec(stdout))?.[1] ?? null;
     const ready = await fetch(`${url}/ready`).then(
       (r) => r.status === 200,
       () => false,

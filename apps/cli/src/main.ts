@@ -37,7 +37,7 @@ const USAGE = `tribunal <command>
   ${ARCHIVE_USAGE}
   migration:generate NAME               write a migration for entity changes (needs DATABASE_URL)
 
-Settings come from the environment: DATABASE_URL, TRIBUNAL_DATA_DIR, PORT, HOST, LOG_LEVEL,
+Settings come from the environment: DATABASE_URL, TRIBUNAL_DATA_DIR, PORT, HOST, LOG_LEVEL, LOG_FORMAT,
 TRIBUNAL_WORKER_CONCURRENCY, TRIBUNAL_DEMO*, TRIBUNAL_ENDPOINTS, TRIBUNAL_JOB_*, TRIBUNAL_TRAINER_DEVICE,
 TRIBUNAL_AUTH_FAILURES_PER_MINUTE, TRIBUNAL_TRUST_PROXY (see the README).`;
 

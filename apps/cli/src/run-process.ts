@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Logger, Module, type DynamicModule, type INestApplicationContext, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, Logger, Module, type DynamicModule, type INestApplicationContext, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
@@ -64,7 +64,7 @@ export async function startProcess(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<RunningProcess> {
   const config = loadConfig(env);
-  const logger = LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1);
+  const logger = new ConsoleLogger({ logLevels: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1), json: config.logFormat === 'json' });
   const root = RootModule.forRoles(config, roles);
   if (!roles.includes('api')) {
     const app = await NestFactory.createApplicationContext(root, { logger });
@@ -97,7 +97,16 @@ export async function runProcess(roles: readonly ProcessRole[]): Promise<void> {
     const logger = new Logger('Tribunal');
     logger.log(`roles: ${roles.join(', ')}`);
     if (running.url) logger.log(`web app and API on ${running.url} (OpenAPI docs at ${running.url}/docs)`);
-    if (running.adminKey) {
+    if (running.adminKey && running.config.logFormat === 'json') {
+      // Shown once whatever LOG_LEVEL says, as the one record that carries a key.
+      const record = {
+        level: 'log',
+        timestamp: Date.now(),
+        context: 'Tribunal',
+        message: 'first start: an admin was created; its API key is shown this once',
+      };
+      process.stdout.write(`${JSON.stringify({ ...record, adminKey: running.adminKey, judgeKey: running.judgeKey ?? undefined })}\n`);
+    } else if (running.adminKey) {
       process.stdout.write(
         `\n  First start: an admin was created. Its API key, shown this once:\n\n    ${running.adminKey}\n\n` +
           (running.judgeKey

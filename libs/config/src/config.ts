@@ -11,6 +11,8 @@ export interface TribunalConfig {
   host: string;
   port: number;
   logLevel: LogLevel;
+  /** `text` for people at a terminal; `json`: one JSON object per line, for a log collector. */
+  logFormat: 'text' | 'json';
   /** Jobs each worker process runs at once. */
   workerConcurrency: number;
   /** Load a built-in world dataset and start debates on a fresh database, so a newcomer sees the loop run. */
@@ -76,6 +78,13 @@ function boolean(env: Env, key: string, fallback: boolean): boolean {
   throw new ConfigError(`${key} must be true or false, got "${raw}"`);
 }
 
+function oneOf<T extends string>(env: Env, key: string, choices: readonly T[], fallback: T): T {
+  const raw = env[key];
+  if (raw === undefined || raw === '') return fallback;
+  if (!choices.includes(raw as T)) throw new ConfigError(`${key} must be one of ${choices.join(', ')}, got "${raw}"`);
+  return raw as T;
+}
+
 function databaseUrl(env: Env): string | undefined {
   const raw = env.DATABASE_URL;
   if (raw === undefined || raw === '') return undefined;
@@ -133,10 +142,7 @@ function trainerDevice(env: Env): string {
  * `process.env`: a bad value stops the process here with a message naming the setting.
  */
 export function loadConfig(env: Env, cwd = process.cwd()): TribunalConfig {
-  const logLevel = (env.LOG_LEVEL || 'log') as LogLevel;
-  if (!LOG_LEVELS.includes(logLevel)) {
-    throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got "${env.LOG_LEVEL}"`);
-  }
+  const logLevel = oneOf(env, 'LOG_LEVEL', LOG_LEVELS, 'log');
   const dataDir = env.TRIBUNAL_DATA_DIR || '.tribunal';
   return {
     databaseUrl: databaseUrl(env),
@@ -144,6 +150,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): TribunalConfig {
     host: env.HOST || '127.0.0.1',
     port: integer(env, 'PORT', 3000, 0, 65535),
     logLevel,
+    logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'] as const, 'text'),
     workerConcurrency: integer(env, 'TRIBUNAL_WORKER_CONCURRENCY', 4, 1, 256),
     demo: boolean(env, 'TRIBUNAL_DEMO', true),
     demoSeed: integer(env, 'TRIBUNAL_DEMO_SEED', 1, 0, 2 ** 31 - 1),
