@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL_SCHEMA_VERSION } from '../../libs/contracts/src/index.js';
+import { labelRecord } from '../../libs/core/src/index.js';
 import { Database, LabelRepository, type NewLabel } from '../../libs/persistence/src/index.js';
 import { http, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { tribunal } from '../support/cli.js';
@@ -82,6 +83,9 @@ describe('labels for pipelines', () => {
   it('filters by set, dataset, protocol and time, streams everything at once, and counts what a pull returns', async () => {
     const everything = await pull('after=0');
     expect(everything).toHaveLength(WRITERS * EACH);
+    // The database writes each line; it is the same record the webhooks send.
+    const repository = app.running.app.get(LabelRepository);
+    for (const pulled of everything.slice(0, 40)) expect(pulled).toEqual(labelRecord((await repository.bySeq(pulled.seq))!));
     const small = await pull('after=0&set=small');
     expect(small.length).toBe(everything.filter((l) => l.agreesWithSimple).length);
     expect(small.every((l) => l.agreesWithSimple)).toBe(true);

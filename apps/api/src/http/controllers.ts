@@ -405,7 +405,7 @@ export class LabelsController {
     response.setHeader('X-Label-Schema-Version', String(LABEL_SCHEMA_VERSION));
     for await (const page of this.labels.stream(labelFilter(query), query.limit ?? Number.MAX_SAFE_INTEGER)) {
       // Respect back-pressure: a slow reader slows the query, not the server's memory.
-      if (!response.write(page.map((label) => JSON.stringify(label) + '\n').join(''))) await new Promise((r) => response.once('drain', r));
+      if (!response.write(page.join('\n') + '\n')) await new Promise((r) => response.once('drain', r));
     }
     response.end();
   }

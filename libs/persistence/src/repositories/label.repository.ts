@@ -79,9 +79,24 @@ export class LabelRepository {
     return query;
   }
 
-  /** Labels after a sequence number, in order, under the filter. */
-  after(filter: LabelFilter, limit: number): Promise<LabelEntity[]> {
-    return this.filtered(filter).orderBy('l.seq', 'ASC').limit(limit).getMany();
+  /**
+   * Labels after a sequence number, in order, under the filter, each serialised by PostgreSQL as the
+   * JSON of the pipelines' label record (`labelRecord` in libs/core: the same fields), so that a bulk
+   * pull maps and stringifies nothing in Node.
+   */
+  async after(filter: LabelFilter, limit: number): Promise<{ seq: string; json: string }[]> {
+    return this.filtered(filter)
+      .select('l.seq::text', 'seq')
+      .addSelect(
+        // row_to_json writes no spaces between fields: a tenth less to send than json_build_object.
+        `row_to_json((SELECT r FROM (SELECT l.schema_version AS "schemaVersion", l.seq::text AS seq, l.id, l.dataset_id AS "datasetId",
+          l.item_id AS "itemId", l.answer, l.distribution, l.method, l.agrees_with_simple AS "agreesWithSimple", l.provenance, l.revises,
+          to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt") r))::text`,
+        'json',
+      )
+      .orderBy('l.seq', 'ASC')
+      .limit(limit)
+      .getRawMany();
   }
 
   bySeq(seq: string): Promise<LabelEntity | null> {
