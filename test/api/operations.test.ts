@@ -43,7 +43,7 @@ describe('operations: liveness, readiness and Prometheus metrics', () => {
     expect((await http(app, 'GET', '/ready')).status).toBe(200);
   });
 
-  it('counts debates, labels, speeches, queued jobs and sockets', async () => {
+  it('counts debates, labels, speeches, turn deliveries, queued jobs and sockets', async () => {
     const researcher = (await userKey(app, 'researcher')).key;
     const { disputes } = await worldDisputes(app, researcher, { name: 'metered', seed: 5, size: 6 });
     const protocolId = await protocol(app, researcher, 'metered');
@@ -62,6 +62,7 @@ describe('operations: liveness, readiness and Prometheus metrics', () => {
     expect(sample(text, 'tribunal_debates{status="completed"}')).toBe(1);
     expect(sample(text, 'tribunal_labels')).toBe(rows[0].n);
     expect(sample(text, 'tribunal_speech_seconds_count{backend="builtin"}')).toBe(4);
+    expect(sample(text, 'tribunal_turn_delivery_seconds_count')).toBe(4);
     expect(sample(text, 'tribunal_socket_connections')).toBe(1);
     expect(sample(text, 'tribunal_queue_jobs{queue="debate.advance",state="active"}')).toBeGreaterThanOrEqual(0);
     expect(text).toContain('# TYPE tribunal_training_progress gauge');

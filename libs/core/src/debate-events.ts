@@ -4,6 +4,7 @@ import type { Server } from 'socket.io';
 import { debateRoom, type ServerEvents } from '../../contracts/src/index.js';
 import { turnView } from '../../debate/src/index.js';
 import { Database, DebateRepository } from '../../persistence/src/index.js';
+import { OperationsService } from './operations.service.js';
 
 /** The PostgreSQL channel that carries live events between processes. */
 const CHANNEL = 'tribunal_debate_events';
@@ -38,6 +39,7 @@ export class DebateEvents implements OnApplicationShutdown {
   constructor(
     private readonly database: Database,
     private readonly debates: DebateRepository,
+    private readonly operations: OperationsService,
   ) {}
 
   /** Called by the gateway of an API process: from now on this process delivers events to its sockets. */
@@ -109,6 +111,10 @@ export class DebateEvents implements OnApplicationShutdown {
 
   private deliver(envelope: Envelope): void {
     if (!this.server) return;
+    if (envelope.event === 'turn.created') {
+      const { turn } = envelope.payload as Parameters<ServerEvents['turn.created']>[0];
+      this.operations.turnDeliverySeconds.observe(Math.max(0, Date.now() - Date.parse(turn.createdAt)) / 1000);
+    }
     (this.server.to(envelope.room).emit as (event: string, payload: unknown) => boolean)(envelope.event, envelope.payload);
   }
 

@@ -19,6 +19,13 @@ export class OperationsService {
     buckets: [0.01, 0.05, 0.1, 0.5, 1, 2, 5, 10, 30, 60, 120],
     registers: [this.registry],
   });
+  /** Seconds from a turn being persisted to its event leaving this API process for the debate's room. */
+  readonly turnDeliverySeconds = new Histogram({
+    name: 'tribunal_turn_delivery_seconds',
+    help: "Seconds from a turn being persisted to its event being emitted to this API process's sockets",
+    buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    registers: [this.registry],
+  });
   private sockets: () => number = () => 0;
 
   constructor(
