@@ -126,6 +126,18 @@ function close(listener: Listener): void {
   for (const socket of listener.sockets) socket.close();
 }
 
+/** The upper bound of the bucket holding the median of a Prometheus histogram, in ms. */
+async function medianBucket(url: string, name: string): Promise<string> {
+  const text = await (await fetch(url)).text();
+  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, 'gm'))].map((m) => ({
+    le: m[1]!,
+    n: Number(m[2]),
+  }));
+  const total = buckets.at(-1)?.n ?? 0;
+  const median = buckets.find((b) => b.n >= total / 2);
+  return median ? `≤ ${Number(median.le) * 1000} ms` : 'unknown';
+}
+
 // ---- Tribunal: API and worker processes on PostgreSQL ----
 const database = await benchDatabase('tribunal_bench_fanout');
 const env = { DATABASE_URL: database.url, LOG_LEVEL: 'warn', TRIBUNAL_DEMO: 'false' };
@@ -134,6 +146,7 @@ const api = await spawnRole('api', { ...env, PORT: String(port) }, { logFile: jo
 const worker = await spawnRole('worker', env, { logFile: join(logs, 'worker.log') });
 let platform: ReturnType<typeof summary>;
 let platformSeconds: number;
+let emitted: string;
 try {
   const admin = new Api(api.url!, api.adminKey!);
   process.stdout.write(`setting up ${DEBATES} debates and ${CLIENTS} judges (logs in ${logs})\n`);
@@ -194,6 +207,7 @@ try {
   await settle(listener);
   platform = summary(listener);
   close(listener);
+  emitted = await medianBucket(`${api.url}/metrics`, 'tribunal_turn_delivery_seconds');
 } finally {
   await worker.kill('SIGTERM');
   await api.kill('SIGTERM');
@@ -241,6 +255,7 @@ console.log(
   `live fan-out, ${CLIENTS} judges over ${DEBATES} debates, ${DEBATES * SPEECHES} turns at ${RATE} turns/s (${CLIENTS * SPEECHES} deliveries):`,
 );
 console.log(line('platform (persisted → judge)', platform, platformSeconds));
+console.log(`    of which persisted → emitted by the API process: median ${emitted} (its tribunal_turn_delivery_seconds)`);
 console.log(line('bare socket.io (emit → client)', bare, bareSeconds));
 console.log(
   `  ratio platform/bare p50 ${(platform.p50 / Math.max(bare.p50, 1)).toFixed(2)}, p99 ${(platform.p99 / Math.max(bare.p99, 1)).toFixed(2)}`,
