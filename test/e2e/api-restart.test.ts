@@ -8,7 +8,7 @@ import { startProcess, type RunningProcess } from '../../apps/cli/src/run-proces
 import { freePort, spawnRole, type SpawnedProcess } from '../../bench/processes.js';
 import type { ClientEvents, JudgeDebateView, ServerEvents, TurnView } from '../../libs/contracts/src/index.js';
 import { eventually, http, userKey, type TestApp } from '../support/app.js';
-import { protocol, startDebate, worldDisputes } from '../support/factories.js';
+import { protocol, SPEECHES_JUDGE_SPEECHES, startDebate, worldDisputes } from '../support/factories.js';
 import { createTestDatabase } from '../support/postgres.js';
 
 const DEBATES = 20;
@@ -93,8 +93,7 @@ describe('killing and restarting the API process while 200 judges are connected'
     const researcher = (await userKey(app, 'researcher')).key;
     const { disputes } = await worldDisputes(app, researcher, { name: 'restart', seed: 12, size: DEBATES });
     const protocolId = await protocol(app, researcher, 'restart', {
-      structure: { opening: [{ type: 'simultaneous' }], repeating: [{ type: 'judge' }, { type: 'sequential' }], closing: [] },
-      end: { maxRepeats: 1, judgeMayEnd: false },
+      ...SPEECHES_JUDGE_SPEECHES,
       judges: { count: PER_DEBATE, kind: 'human' },
     });
     for (let d = 0; d < DEBATES; d++) {

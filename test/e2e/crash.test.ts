@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
 import type { CampaignProgressView } from '../../libs/contracts/src/index.js';
 import { createRng } from '../../libs/world/src/index.js';
-import { connectSocket, eventually, http, userKey, type TestApp } from '../support/app.js';
-import { protocol, worldDisputes } from '../support/factories.js';
+import { connectSocket, eventually, userKey, type TestApp } from '../support/app.js';
+import { campaignEnd, protocol, SPEECHES_JUDGE_SPEECHES, startCampaign, worldDisputes } from '../support/factories.js';
 import { assignedAnswer, FakeLlm, type ChatRequest } from '../support/fake-llm.js';
 import { createTestDatabase } from '../support/postgres.js';
 
@@ -79,8 +79,7 @@ describe('killing workers at random points', () => {
     const researcher = (await userKey(app, 'researcher')).key;
     const { disputes } = await worldDisputes(app, researcher, { name: 'crash', seed: 8, size: DEBATES });
     const protocolId = await protocol(app, researcher, 'crash', {
-      structure: { opening: [{ type: 'simultaneous' }], repeating: [{ type: 'judge' }, { type: 'sequential' }], closing: [] },
-      end: { maxRepeats: 1, judgeMayEnd: false },
+      ...SPEECHES_JUDGE_SPEECHES,
       debaters: [
         { backend: 'openai', endpoint: 'fake', model: 'debater' },
         { backend: 'openai', endpoint: 'fake', model: 'debater' },
@@ -89,14 +88,13 @@ describe('killing workers at random points', () => {
     const observer = connectSocket(app, researcher);
     const progress: CampaignProgressView[] = [];
     observer.on('campaign.progress', (p) => progress.push(p));
-    const campaign = await http(app, 'POST', '/campaigns', researcher, {
+    const campaignId = await startCampaign(app, researcher, {
       name: 'under fire',
       protocolId,
       disputeIds: disputes.map((d) => d.id),
       concurrency: 16,
     });
-    expect(campaign.status, campaign.text).toBe(201);
-    const joined = await observer.timeout(5000).emitWithAck('campaign.join', { campaignId: campaign.body.id });
+    const joined = await observer.timeout(5000).emitWithAck('campaign.join', { campaignId });
     expect(joined).toMatchObject({ ok: true, data: { total: DEBATES } });
 
     // Two workers share the work; one of them, chosen at random, is killed at a random moment, ten times.
@@ -110,18 +108,13 @@ describe('killing workers at random points', () => {
       victims[Math.floor(random() * victims.length)]?.kill('SIGKILL');
       startWorker();
     }
-    const done = await eventually(
-      `the campaign to complete (random seed ${seed}, worker logs in ${logs})`,
-      async () => {
-        const p = await http<CampaignProgressView>(app, 'GET', `/campaigns/${campaign.body.id}`, researcher);
-        return p.body.status === 'completed' ? p.body : undefined;
-      },
-      240_000,
-    );
+    const done = await campaignEnd(app, researcher, campaignId, 240_000).catch((error: Error) => {
+      throw new Error(`${error.message} (random seed ${seed}, worker logs in ${logs})`);
+    });
     expect(done.debates).toEqual({ completed: DEBATES });
     expect(done.waiting).toBe(0);
 
-    const { rows: debates } = await db.query(`SELECT id, status FROM debates WHERE campaign_id = $1`, [campaign.body.id]);
+    const { rows: debates } = await db.query(`SELECT id, status FROM debates WHERE campaign_id = $1`, [campaignId]);
     expect(debates).toHaveLength(DEBATES);
     for (const { id } of debates) {
       const { rows: turns } = await db.query('SELECT index, text FROM turns WHERE debate_id = $1 ORDER BY index', [id]);

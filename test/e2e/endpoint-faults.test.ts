@@ -1,9 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CampaignProgressView } from '../../libs/contracts/src/index.js';
 import { createRng } from '../../libs/world/src/index.js';
-import { eventually, http, startTestApp, userKey, type TestApp } from '../support/app.js';
-import { protocol, worldDisputes } from '../support/factories.js';
+import { startTestApp, userKey, type TestApp } from '../support/app.js';
+import { campaignEnd, protocol, SPEECHES_JUDGE_SPEECHES, startCampaign, worldDisputes } from '../support/factories.js';
 import { assignedAnswer, FakeLlm, firstEvidenceId, type ChatRequest, type Reply } from '../support/fake-llm.js';
 
 const DEBATES = 40;
@@ -68,29 +67,20 @@ describe('a debater and judge endpoint failing 30% of requests', () => {
     const { disputes } = await worldDisputes(app, researcher, { name: 'faults', seed: 30, size: DEBATES });
     const model = { backend: 'openai' as const, endpoint: 'fake', model: 'debater' };
     const protocolId = await protocol(app, researcher, 'faults', {
-      structure: { opening: [{ type: 'simultaneous' }], repeating: [{ type: 'judge' }, { type: 'sequential' }], closing: [] },
-      end: { maxRepeats: 1, judgeMayEnd: false },
+      ...SPEECHES_JUDGE_SPEECHES,
       speechTimeoutSeconds: 2,
       debaters: [model, model],
       judges: { count: 1, kind: 'llm', endpoint: 'fake', model: 'judge' },
     });
-    const campaign = await http(app, 'POST', '/campaigns', researcher, {
+    const campaignId = await startCampaign(app, researcher, {
       name: 'faults',
       protocolId,
       disputeIds: disputes.map((d) => d.id),
       concurrency: 16,
     });
-    expect(campaign.status, campaign.text).toBe(201);
-    const done = await eventually(
-      'the campaign to end',
-      async () => {
-        const p = await http<CampaignProgressView>(app, 'GET', `/campaigns/${campaign.body.id}`, researcher);
-        return p.body.status === 'completed' ? p.body : undefined;
-      },
-      240_000,
-    );
+    const done = await campaignEnd(app, researcher, campaignId, 240_000);
 
-    const { rows: debates } = await db.query(`SELECT id, status, failure_reason FROM debates WHERE campaign_id = $1`, [campaign.body.id]);
+    const { rows: debates } = await db.query(`SELECT id, status, failure_reason FROM debates WHERE campaign_id = $1`, [campaignId]);
     expect(debates).toHaveLength(DEBATES);
     const completed = debates.filter((d) => d.status === 'completed');
     const failed = debates.filter((d) => d.status === 'failed');

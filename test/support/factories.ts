@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { DEFAULT_DEBATE_PROTOCOL, type ProtocolSpec } from '../../libs/contracts/src/index.js';
+import { DEFAULT_DEBATE_PROTOCOL, type CampaignProgressView, type ProtocolSpec } from '../../libs/contracts/src/index.js';
 import { eventually, http, type TestApp } from './app.js';
 
 /** Loads a world dataset and selects disputes over it, every item an audit by default. */
@@ -34,6 +34,35 @@ export async function startDebate(
   return started.body.id;
 }
 
+/** The rounds of the fault tests' debates: both debaters at once, a judge round, one after the other, then the final verdict. */
+export const SPEECHES_JUDGE_SPEECHES: Pick<ProtocolSpec, 'structure' | 'end'> = {
+  structure: { opening: [{ type: 'simultaneous' }], repeating: [{ type: 'judge' }, { type: 'sequential' }], closing: [] },
+  end: { maxRepeats: 1, judgeMayEnd: false },
+};
+
+/** Starts a campaign over the given disputes, or the dataset's open ones; returns its id. */
+export async function startCampaign(
+  app: TestApp,
+  key: string,
+  campaign: { protocolId: string; name: string; concurrency?: number } & ({ datasetId: string } | { disputeIds: string[] }),
+): Promise<string> {
+  const created = await http(app, 'POST', '/campaigns', key, { concurrency: 8, ...campaign });
+  expect(created.status, created.text).toBe(201);
+  return created.body.id;
+}
+
+/** Waits for a campaign to complete (every debate ended) and returns its final progress. */
+export async function campaignEnd(app: TestApp, key: string, campaignId: string, timeoutMs = 180_000): Promise<CampaignProgressView> {
+  return eventually(
+    `campaign ${campaignId} to complete`,
+    async () => {
+      const progress = await http<CampaignProgressView>(app, 'GET', `/campaigns/${campaignId}`, key);
+      return progress.body.status === 'completed' ? progress.body : undefined;
+    },
+    timeoutMs,
+  );
+}
+
 /** Runs a campaign over the dataset's open disputes to its end: how tests get labels the real way. */
 export async function debateOpenDisputes(
   app: TestApp,
@@ -41,13 +70,7 @@ export async function debateOpenDisputes(
   campaign: { datasetId: string; protocolId: string; name: string; concurrency?: number },
   timeoutMs = 180_000,
 ): Promise<void> {
-  const created = await http(app, 'POST', '/campaigns', key, { concurrency: 8, ...campaign });
-  expect(created.status, created.text).toBe(201);
-  await eventually(
-    `campaign ${campaign.name} to complete`,
-    async () => (await http(app, 'GET', `/campaigns/${created.body.id}`, key)).body.status === 'completed',
-    timeoutMs,
-  );
+  await campaignEnd(app, key, await startCampaign(app, key, campaign), timeoutMs);
 }
 
 /**
