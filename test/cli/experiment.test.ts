@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { http, startTestApp, userKey } from '../support/app.js';
 import { tribunal } from '../support/cli.js';
+import { assignedAnswer, FakeLlm, firstEvidenceId } from '../support/fake-llm.js';
 
 describe('tribunal experiment', () => {
   it('runs the loop headless on an embedded database, writes its table, plots and results, and does it again the same', async () => {
@@ -45,6 +46,41 @@ describe('tribunal experiment', () => {
     expect(again.code).toBe(0);
     const masked = (file: string) => readFileSync(file, 'utf8').replace(/^Model \S+,/m, 'Model,');
     expect(masked(join(dir, 'again', 'table.txt'))).toBe(masked(join(out, 'table.txt')));
+  }, 180_000);
+
+  it('puts language models in the debates when the config names an endpoint', async () => {
+    const llm = await new FakeLlm((request) => ({
+      text: `The answer is "${assignedAnswer(request)}": see [[${firstEvidenceId(request)}]].`,
+    })).start();
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'tribunal-experiment-llm-'));
+      const config = join(dir, 'llm.yaml');
+      writeFileSync(
+        config,
+        [
+          'name: llm',
+          'seed: 5',
+          'comparison: { rooms: 4 }',
+          'training: { rooms: 20, auditFraction: 0.5, settings: { steps: 10 } }',
+          'protocols:',
+          '  debate:',
+          '    debaters: [{ backend: openai, endpoint: local, model: m1 }, { backend: openai, endpoint: local, model: m1 }]',
+        ].join('\n'),
+      );
+      const run = await tribunal(['experiment', config, '--out', join(dir, 'out')], {
+        TRIBUNAL_ENDPOINTS: JSON.stringify({ local: { baseUrl: llm.url, timeoutSeconds: 10 } }),
+      });
+      expect(run.stderr).not.toMatch(/tribunal:/);
+      expect(run.code).toBe(0);
+      expect(run.stdout).toMatch(/^debate\s+4\s+0\s+\d\.\d{3}/m);
+      // Every debate of the comparison and of the training world was argued by the model: two seats, several speeches each.
+      expect(llm.speechRequests.length).toBeGreaterThanOrEqual(2 * 4);
+      expect(llm.speechRequests.every((r) => r.model === 'm1')).toBe(true);
+      const results = JSON.parse(readFileSync(join(dir, 'out', 'results.json'), 'utf8'));
+      expect(results.config.protocols.debate.changes.debaters[0]).toEqual({ backend: 'openai', endpoint: 'local', model: 'm1' });
+    } finally {
+      await llm.stop();
+    }
   }, 180_000);
 
   it('runs on a running Tribunal, which keeps the results', async () => {
