@@ -72,7 +72,7 @@ describe('logs', () => {
       .filter((line) => line.trim())
       .map((line) => {
         try {
-          return JSON.parse(line) as { level: string; message: unknown; context?: string; timestamp: number };
+          return JSON.parse(line) as { level: string; pid: number; message: unknown; context?: string; timestamp: number };
         } catch {
           throw new Error(`a log line that is not JSON: ${line}`);
         }
@@ -80,6 +80,7 @@ describe('logs', () => {
     for (const record of records) {
       expect(record.level).toMatch(/^(fatal|error|warn|log|debug|verbose)$/);
       expect(record.timestamp).toEqual(expect.any(Number));
+      expect(record.pid).toEqual(expect.any(Number));
       expect(record.message).toBeDefined();
     }
     // The worker's warning about the failing endpoint is there, naming the debate.

@@ -101,6 +101,7 @@ export async function runProcess(roles: readonly ProcessRole[]): Promise<void> {
       // Shown once whatever LOG_LEVEL says, as the one record that carries a key.
       const record = {
         level: 'log',
+        pid: process.pid,
         timestamp: Date.now(),
         context: 'Tribunal',
         message: 'first start: an admin was created; its API key is shown this once',
