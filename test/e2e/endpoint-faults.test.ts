@@ -101,8 +101,8 @@ describe('a debater and judge endpoint failing 30% of requests', () => {
     const { rows: labelled } = await db.query(`SELECT DISTINCT provenance -> 'debates' -> 0 ->> 'id' AS id FROM labels`);
     for (const { id } of labelled) expect(completed.map((d) => d.id)).toContain(id);
     expect(completed.length).toBeGreaterThan(DEBATES / 2);
-    // The faults were real: about 30% of the requests the endpoint saw.
-    expect(faults / llm.requests.length).toBeGreaterThan(0.2);
-    expect(faults / llm.requests.length).toBeLessThan(0.4);
+    // The faults were real: about 30% of the requests the endpoint saw (bounds five standard deviations out).
+    expect(faults / llm.requests.length).toBeGreaterThan(0.15);
+    expect(faults / llm.requests.length).toBeLessThan(0.45);
   }, 300_000);
 });
