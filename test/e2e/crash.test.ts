@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
+import { spawnRole, type SpawnedProcess } from '../../bench/processes.js';
 import type { CampaignProgressView } from '../../libs/contracts/src/index.js';
 import { createRng } from '../../libs/world/src/index.js';
 import { connectSocket, eventually, userKey, type TestApp } from '../support/app.js';
@@ -12,7 +12,6 @@ import { campaignEnd, protocol, SPEECHES_JUDGE_SPEECHES, startCampaign, worldDis
 import { assignedAnswer, FakeLlm, type ChatRequest } from '../support/fake-llm.js';
 import { createTestDatabase } from '../support/postgres.js';
 
-const WORKER = resolve('dist/apps/worker/src/main.js');
 const DEBATES = 100;
 const KILLS = 10;
 const END = ' [end of speech]';
@@ -33,22 +32,17 @@ describe('killing workers at random points', () => {
   let app: TestApp;
   let db: pg.Client;
   let env: Record<string, string>;
-  const workers = new Set<ChildProcess>();
+  const workers = new Set<SpawnedProcess>();
   const logs = mkdtempSync(join(tmpdir(), 'tribunal-crash-'));
   let started = 0;
 
-  function startWorker(): ChildProcess {
-    const child = spawn(process.execPath, [WORKER], { env: { ...env, PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const log = createWriteStream(join(logs, `worker-${++started}.log`));
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
-    workers.add(child);
-    child.on('exit', () => workers.delete(child));
-    return child;
+  async function startWorker(): Promise<void> {
+    const worker = await spawnRole('worker', env, { logFile: join(logs, `worker-${++started}.log`) });
+    workers.add(worker);
+    void worker.exited.then(() => workers.delete(worker));
   }
 
   beforeAll(async () => {
-    if (!existsSync(WORKER)) throw new Error(`${WORKER} is missing: run "npm run build" first (npm test does)`);
     llm = await new FakeLlm(speech).start();
     const database = await createTestDatabase();
     env = {
@@ -68,7 +62,7 @@ describe('killing workers at random points', () => {
     await db.connect();
   });
   afterAll(async () => {
-    for (const w of workers) w.kill('SIGKILL');
+    await Promise.all([...workers].map((w) => w.kill()));
     await db?.end();
     await api?.app.close();
     await app?.close();
@@ -100,13 +94,13 @@ describe('killing workers at random points', () => {
     // Two workers share the work; one of them, chosen at random, is killed at a random moment, ten times.
     const seed = Date.now() % 100_000;
     const random = createRng(seed);
-    startWorker();
-    startWorker();
+    await startWorker();
+    await startWorker();
     for (let kill = 0; kill < KILLS; kill++) {
       await new Promise((r) => setTimeout(r, 500 + random() * 2000));
       const victims = [...workers];
-      victims[Math.floor(random() * victims.length)]?.kill('SIGKILL');
-      startWorker();
+      await victims[Math.floor(random() * victims.length)]?.kill('SIGKILL');
+      await startWorker();
     }
     const done = await campaignEnd(app, researcher, campaignId, 240_000).catch((error: Error) => {
       throw new Error(`${error.message} (random seed ${seed}, worker logs in ${logs})`);

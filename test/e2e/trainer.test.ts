@@ -1,16 +1,14 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
+import { spawnRole, type SpawnedProcess } from '../../bench/processes.js';
 import { eventually, http, userKey, type TestApp } from '../support/app.js';
 import { tribunal } from '../support/cli.js';
 import { labelledWorld } from '../support/factories.js';
 import { createTestDatabase } from '../support/postgres.js';
-
-const TRAINER = resolve('dist/apps/trainer/src/main.js');
 
 /** Long enough to be killed mid-run: a wide trunk, many steps, a checkpoint every 100. */
 const SLOW = {
@@ -26,17 +24,14 @@ describe('trainer processes', () => {
   let researcher: string;
   let datasetId: string;
   const logs = mkdtempSync(join(tmpdir(), 'tribunal-trainer-'));
-  const trainers = new Set<ChildProcess>();
+  const trainers = new Set<SpawnedProcess>();
   let started = 0;
 
-  function startTrainer(): ChildProcess {
-    const child = spawn(process.execPath, [TRAINER], { env: { ...env, PATH: process.env.PATH ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] });
-    const log = createWriteStream(join(logs, `trainer-${++started}.log`));
-    child.stdout!.pipe(log);
-    child.stderr!.pipe(log);
-    trainers.add(child);
-    child.on('exit', () => trainers.delete(child));
-    return child;
+  async function startTrainer(): Promise<SpawnedProcess> {
+    const trainer = await spawnRole('trainer', env, { logFile: join(logs, `trainer-${++started}.log`) });
+    trainers.add(trainer);
+    void trainer.exited.then(() => trainers.delete(trainer));
+    return trainer;
   }
 
   beforeAll(async () => {
@@ -59,13 +54,13 @@ describe('trainer processes', () => {
   });
 
   afterAll(async () => {
-    for (const child of trainers) child.kill('SIGKILL');
+    await Promise.all([...trainers].map((t) => t.kill()));
     await db?.end();
     await api?.app.close();
   });
 
   it(`resumes a killed run from its checkpoint and ends with the very model an uninterrupted run makes (logs in ${logs})`, async () => {
-    const first = startTrainer();
+    const first = await startTrainer();
     const killed = await http(app, 'POST', '/training-jobs', researcher, { datasetId, ...SLOW });
     expect(killed.status, killed.text).toBe(201);
     await eventually(
@@ -74,10 +69,10 @@ describe('trainer processes', () => {
         (await db.query(`SELECT checkpoint_step FROM training_jobs WHERE id = $1`, [killed.body.id])).rows[0].checkpoint_step >= 200,
       60_000,
     );
-    first.kill('SIGKILL');
+    await first.kill('SIGKILL');
     const { rows: at } = await db.query(`SELECT checkpoint_step, status FROM training_jobs WHERE id = $1`, [killed.body.id]);
     expect(at[0].status).toBe('running');
-    startTrainer();
+    await startTrainer();
     const resumed = await eventually(
       'the resumed run to complete',
       async () => {
