@@ -22,6 +22,16 @@ function legend(x: number, y: number, labels: string[]): string {
     .join('\n');
 }
 
+/** The y axis's title, written upwards beside a plot that starts at `top` and is `height` tall. */
+function yTitle(top: number, height: number, text: string): string {
+  return `<text x="14" y="${top + height / 2}" transform="rotate(-90 14 ${top + height / 2})" text-anchor="middle">${esc(text)}</text>`;
+}
+
+/** A line through points already in picture coordinates. */
+function polyline(points: [number, number][], colour: string): string {
+  return `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${points.map(([x, y]) => `${x.toFixed(1)},${y.toFixed(1)}`).join(' ')}"/>`;
+}
+
 /**
  * Bars in groups: one group per category, one bar per series, values from 0 to `max` (a missing value
  * is left out and marked "n/a").
@@ -63,9 +73,7 @@ export function groupedBars(options: {
     parts.push(`<text x="${left + c * group + group / 2}" y="${top + plotH + 16}" text-anchor="middle">${esc(category)}</text>`);
   });
   parts.push(`<line x1="${left}" x2="${left + plotW}" y1="${y(0)}" y2="${y(0)}" stroke="#888"/>`);
-  parts.push(
-    `<text x="14" y="${top + plotH / 2}" transform="rotate(-90 14 ${top + plotH / 2})" text-anchor="middle">${esc(options.yLabel)}</text>`,
-  );
+  parts.push(yTitle(top, plotH, options.yLabel));
   parts.push(
     legend(
       left + plotW + 16,
@@ -93,7 +101,10 @@ export function lines(options: {
   const parts = [`<rect x="${left}" y="${top}" width="${plotW}" height="${plotH}" fill="none" stroke="#ccd5e0"/>`];
   options.series.forEach((s, i) => {
     parts.push(
-      `<polyline fill="none" stroke="${PALETTE[i % PALETTE.length]}" stroke-width="2" points="${s.points.map((p) => `${sx(p.x).toFixed(1)},${sy(p.y).toFixed(1)}`).join(' ')}"/>`,
+      polyline(
+        s.points.map((p) => [sx(p.x), sy(p.y)]),
+        PALETTE[i % PALETTE.length]!,
+      ),
     );
   });
   parts.push(
@@ -103,9 +114,7 @@ export function lines(options: {
     `<text x="${left}" y="${top + plotH + 14}">${x0}</text><text x="${left + plotW}" y="${top + plotH + 14}" text-anchor="end">${x1}</text>`,
   );
   parts.push(`<text x="${left + plotW / 2}" y="${top + plotH + 26}" text-anchor="middle">${esc(options.xLabel)}</text>`);
-  parts.push(
-    `<text x="14" y="${top + plotH / 2}" transform="rotate(-90 14 ${top + plotH / 2})" text-anchor="middle">${esc(options.yLabel)}</text>`,
-  );
+  parts.push(yTitle(top, plotH, options.yLabel));
   parts.push(
     legend(
       left + plotW + 16,
@@ -130,12 +139,15 @@ export function reliability(options: {
     `<text x="${left + size / 2}" y="${top + size + 16}" text-anchor="middle">stated confidence</text>`,
     `<text x="${left}" y="${top + size + 14}" text-anchor="middle">0</text><text x="${left + size}" y="${top + size + 14}" text-anchor="middle">1</text>`,
     `<text x="${left - 4}" y="${top + size}" text-anchor="end">0</text><text x="${left - 4}" y="${top + 8}" text-anchor="end">1</text>`,
-    `<text x="14" y="${top + size / 2}" transform="rotate(-90 14 ${top + size / 2})" text-anchor="middle">accuracy</text>`,
+    yTitle(top, size, 'accuracy'),
   ];
   options.series.forEach((s, i) => {
     const colour = PALETTE[i % PALETTE.length];
     parts.push(
-      `<polyline fill="none" stroke="${colour}" stroke-width="2" points="${s.bins.map((b) => `${at(b.meanConfidence).toFixed(1)},${flip(b.accuracy).toFixed(1)}`).join(' ')}"/>`,
+      polyline(
+        s.bins.map((b) => [at(b.meanConfidence), flip(b.accuracy)]),
+        colour!,
+      ),
     );
     for (const b of s.bins)
       parts.push(
