@@ -45,18 +45,21 @@ export class OperationsService {
         this.set(sockets());
       },
     });
-    new Gauge({
-      name: 'tribunal_debates',
-      help: 'Debates by status',
-      labelNames: ['status'],
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        for (const row of await query<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM debates GROUP BY status`)) {
-          this.set({ status: row.status }, Number(row.n));
-        }
-      },
-    });
+    /** Rows of a table counted by their `status` column. */
+    const byStatus = (name: string, help: string, table: string) =>
+      new Gauge({
+        name,
+        help,
+        labelNames: ['status'],
+        registers: [this.registry],
+        async collect() {
+          this.reset();
+          for (const row of await query<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM ${table} GROUP BY status`)) {
+            this.set({ status: row.status }, Number(row.n));
+          }
+        },
+      });
+    byStatus('tribunal_debates', 'Debates by status', 'debates');
     new Gauge({
       name: 'tribunal_labels',
       help: 'Complex-process labels written',
@@ -79,18 +82,7 @@ export class OperationsService {
         }
       },
     });
-    new Gauge({
-      name: 'tribunal_training_jobs',
-      help: 'Training jobs by status',
-      labelNames: ['status'],
-      registers: [this.registry],
-      async collect() {
-        this.reset();
-        for (const row of await query<{ status: string; n: string }>(`SELECT status, count(*) AS n FROM training_jobs GROUP BY status`)) {
-          this.set({ status: row.status }, Number(row.n));
-        }
-      },
-    });
+    byStatus('tribunal_training_jobs', 'Training jobs by status', 'training_jobs');
     new Gauge({
       name: 'tribunal_training_progress',
       help: 'Fraction of its steps each running training job has taken',
