@@ -9,6 +9,7 @@ import {
   examples,
   featuresOf,
   isHeldOut,
+  sameFeatures,
   Scorer,
   trainTwoHead,
   TrainingCancelled,
@@ -187,7 +188,7 @@ export class TrainingService {
     const activeId = active.id;
     const onnx = await this.models.onnx(activeId);
     const config = active.config as unknown as VersionConfig;
-    if (!onnx || JSON.stringify(config.features) !== JSON.stringify(snapshot.features) || config.answers !== K) {
+    if (!onnx || !sameFeatures(config.features, snapshot.features) || config.answers !== K) {
       return { modelVersionId: activeId, metric: null, note: 'the active version reads other features or answers; not compared' };
     }
     const scorer = await Scorer.load(onnx, config, device);

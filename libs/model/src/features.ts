@@ -26,6 +26,12 @@ export function chooseFeatures(items: readonly Pick<FeaturedItem, 'features'>[])
   return { kind: 'hashed-ngrams', size: HASHED_SIZE, n: 2 };
 }
 
+/** Whether two specs describe the same features, whatever the order of their keys (one may have been read back from jsonb). */
+export function sameFeatures(a: FeatureSpec, b: FeatureSpec): boolean {
+  if (a.kind !== b.kind || a.size !== b.size) return false;
+  return a.kind !== 'hashed-ngrams' || a.n === (b as typeof a).n;
+}
+
 export function featuresOf(item: FeaturedItem, spec: FeatureSpec): Float32Array {
   const out = new Float32Array(spec.size);
   writeFeatures(item, spec, out, 0);

@@ -6,6 +6,7 @@ import {
   encodeStates,
   examples,
   hashedNgrams,
+  sameFeatures,
   inferenceGraph,
   initialParameters,
   initialState,
@@ -195,5 +196,17 @@ describe('hashed n-gram features', () => {
     expect(Array.from(a)).toEqual(Array.from(hashedNgrams(['Who wrote it?', 'a0:the cook', 'a1:the butler'], 256, 2)));
     expect(Math.hypot(...a)).toBeCloseTo(1, 5);
     expect(Array.from(a)).not.toEqual(Array.from(b));
+  });
+});
+
+describe('feature specs', () => {
+  it('are the same whatever the order of their keys, and differ by kind, size or n-gram length', () => {
+    const spec = { kind: 'hashed-ngrams', size: 2048, n: 2 } as const;
+    // As jsonb hands it back: shorter keys first.
+    expect(sameFeatures(spec, JSON.parse('{"n": 2, "kind": "hashed-ngrams", "size": 2048}'))).toBe(true);
+    expect(sameFeatures(spec, { ...spec, n: 3 })).toBe(false);
+    expect(sameFeatures(spec, { ...spec, size: 1024 })).toBe(false);
+    expect(sameFeatures({ kind: 'provided', size: 18 }, { kind: 'provided', size: 18 })).toBe(true);
+    expect(sameFeatures({ kind: 'provided', size: 2048 }, spec)).toBe(false);
   });
 });
