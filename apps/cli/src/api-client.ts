@@ -4,13 +4,17 @@ export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-an
 
 /** A client of a running Tribunal's HTTP API; a refusal becomes a UsageError with the server's message. */
 export class Api {
-  constructor(
-    readonly url: string,
-    private readonly key: string,
-  ) {}
+  readonly url: string;
 
-  /** The response body of a request, as text. */
-  async text(path: string, method = 'GET', body?: unknown): Promise<string> {
+  constructor(
+    url: string,
+    private readonly key: string,
+  ) {
+    this.url = url.replace(/\/$/, '');
+  }
+
+  /** The response to a request, once the server has accepted it: its body is still to be read (or streamed). */
+  async response(path: string, method = 'GET', body?: unknown): Promise<Response> {
     let response: Response;
     try {
       response = await fetch(`${this.url}${path}`, {
@@ -21,8 +25,8 @@ export class Api {
     } catch (error) {
       throw new UsageError(`cannot reach Tribunal at ${this.url}: ${(error as Error).message}`);
     }
-    const text = await response.text();
     if (!response.ok) {
+      const text = await response.text();
       let message = text.slice(0, 500);
       try {
         message = String((JSON.parse(text) as { message?: unknown }).message ?? message);
@@ -31,7 +35,12 @@ export class Api {
       }
       throw new UsageError(`${method} ${path}: ${response.status} ${message}`);
     }
-    return text;
+    return response;
+  }
+
+  /** The response body of a request, as text. */
+  async text(path: string, method = 'GET', body?: unknown): Promise<string> {
+    return (await this.response(path, method, body)).text();
   }
 
   /** The JSON answer to a request. */

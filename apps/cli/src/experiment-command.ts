@@ -32,7 +32,7 @@ export async function experimentCommand(args: string[], env: Readonly<Record<str
   if (remote) {
     const key = values.key ?? env.TRIBUNAL_KEY;
     if (!key) throw new UsageError('an experiment on a running Tribunal needs a researcher key: --key, or TRIBUNAL_KEY');
-    await experiment(new Api(remote.replace(/\/$/, ''), key), config, out, true);
+    await experiment(new Api(remote, key), config, out, true);
     return;
   }
   const scratch = env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'tribunal-experiment-'));

@@ -1,6 +1,7 @@
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
+import { Api } from './api-client.js';
 import { UsageError } from './protocols-command.js';
 
 export const LABELS_USAGE = `labels pull [--url URL] [--key KEY] [--after SEQ] [--out FILE] [--set small|large]
@@ -39,9 +40,9 @@ export async function labelsCommand(args: string[], env: { url?: string; key?: s
       since: { type: 'string' },
     },
   });
-  const url = (values.url ?? env.url ?? 'http://127.0.0.1:3000').replace(/\/$/, '');
   const key = values.key ?? env.key;
   if (!key) throw new UsageError('labels pull needs an API key: --key, or TRIBUNAL_KEY in the environment');
+  const api = new Api(values.url ?? env.url ?? 'http://127.0.0.1:3000', key);
   const after = values.after ?? (values.out && existsSync(values.out) ? lastSeq(values.out) : undefined) ?? '0';
   if (!/^\d+$/.test(after)) throw new UsageError(`--after must be a sequence number, got "${after}"`);
   const query = new URLSearchParams({ after });
@@ -53,12 +54,9 @@ export async function labelsCommand(args: string[], env: { url?: string; key?: s
   ] as const) {
     if (value) query.set(name, value);
   }
-  const headers = { authorization: `Bearer ${key}` };
-  const count = await fetch(`${url}/labels/count?${query}`, { headers });
-  if (!count.ok) throw new UsageError(`${url} refused: ${count.status} ${(await count.text()).slice(0, 300)}`);
-  const { count: total } = (await count.json()) as { count: number };
-  const response = await fetch(`${url}/labels?${query}`, { headers });
-  if (!response.ok || !response.body) throw new UsageError(`${url} refused: ${response.status} ${(await response.text()).slice(0, 300)}`);
+  const { count: total } = (await api.call('GET', `/labels/count?${query}`)) as { count: number };
+  const response = await api.response(`/labels?${query}`);
+  if (!response.body) throw new UsageError(`GET /labels: the response has no body`);
 
   const out: NodeJS.WritableStream = values.out ? createWriteStream(values.out, { flags: 'a' }) : process.stdout;
   const bar = new SingleBar({ format: 'labels [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true }, Presets.shades_classic);

@@ -112,7 +112,7 @@ export async function modelCommand(args: string[], env: { url?: string; key?: st
   });
   const key = values.key ?? env.key;
   if (!key) throw new UsageError('model commands need an API key: --key, or TRIBUNAL_KEY in the environment');
-  const api = new Api((values.url ?? env.url ?? 'http://127.0.0.1:3000').replace(/\/$/, ''), key);
+  const api = new Api(values.url ?? env.url ?? 'http://127.0.0.1:3000', key);
   const [target] = positionals;
   switch (sub) {
     case 'train': {

@@ -23,7 +23,7 @@ export class ScoringService {
     const version = await this.models.version(run.modelVersionId);
     const onnx = await this.models.onnx(run.modelVersionId);
     if (!version || !onnx) {
-      await this.models.markScoring(run.id, { status: 'failed', error: 'the model version no longer exists', finishedAt: new Date() });
+      await this.fail(run.id, 'the model version no longer exists');
       return;
     }
     const config = version.config as unknown as VersionConfig;
