@@ -2,6 +2,9 @@ import { UsageError } from './protocols-command.js';
 
 export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
 
+/** A training job's view once it has ended, one way or the other. */
+export const trainingEnded = (view: { status: string }) => ['completed', 'failed', 'cancelled'].includes(view.status);
+
 /** A client of a running Tribunal's HTTP API; a refusal becomes a UsageError with the server's message. */
 export class Api {
   readonly url: string;
@@ -41,6 +44,16 @@ export class Api {
   /** The response body of a request, as text. */
   async text(path: string, method = 'GET', body?: unknown): Promise<string> {
     return (await this.response(path, method, body)).text();
+  }
+
+  /** GETs `path` every `everyMs` until `ended` says so, handing each answer to `seen`; returns the last answer. */
+  async poll(path: string, ended: (view: Json) => boolean, seen: (view: Json) => void = () => undefined, everyMs = 500): Promise<Json> {
+    for (;;) {
+      const view = await this.call('GET', path);
+      seen(view);
+      if (ended(view)) return view;
+      await new Promise((resolve) => setTimeout(resolve, everyMs));
+    }
   }
 
   /** The JSON answer to a request. */

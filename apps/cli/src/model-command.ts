@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
 import type { TrainingStatusView } from '../../../libs/contracts/src/index.js';
-import { Api, type Json } from './api-client.js';
+import { Api, trainingEnded, type Json } from './api-client.js';
 import { readSpec, UsageError } from './protocols-command.js';
 
 export const MODEL_USAGE = `model train DATASET [--config FILE] [--steps N] [--no-wait]
@@ -14,7 +14,6 @@ export const MODEL_USAGE = `model train DATASET [--config FILE] [--steps N] [--n
   model policy DATASET [--set JSON]     show or change the dataset's retraining and selection policy
     (model commands talk to a running Tribunal: --url URL --key KEY, or TRIBUNAL_URL and TRIBUNAL_KEY)`;
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '  n/a' : v.toFixed(3));
 
 /** How one version did: each head, the baseline and the simple labels, overall and where the simple label is wrong. */
@@ -53,8 +52,7 @@ async function follow(api: Api, jobId: string): Promise<TrainingStatusView> {
     Presets.shades_classic,
   );
   let started = false;
-  for (;;) {
-    const view = (await api.call('GET', `/training-jobs/${jobId}`)) as TrainingStatusView;
+  const view = (await api.poll(`/training-jobs/${jobId}`, trainingEnded, (view: TrainingStatusView) => {
     const last = view.progress.at(-1);
     if (!started && (last || view.status !== 'queued')) {
       bar.start(last?.steps ?? 1, 0, { loss: '…', intended: '…', baseline: '…', device: view.device ?? '' });
@@ -69,23 +67,24 @@ async function follow(api: Api, jobId: string): Promise<TrainingStatusView> {
         device: view.device ?? '',
       });
     }
-    if (view.status === 'completed' || view.status === 'failed' || view.status === 'cancelled') {
-      if (started) bar.stop();
-      return view;
-    }
-    await sleep(500);
-  }
+  })) as TrainingStatusView;
+  if (started) bar.stop();
+  return view;
 }
 
 async function waitForScoring(api: Api, runId: string): Promise<Json> {
   const bar = new SingleBar({ format: 'scoring [{bar}] {value}/{total} items', hideCursor: true }, Presets.shades_classic);
-  let run = await api.call('GET', `/scoring-runs/${runId}`);
-  bar.start(run.total, run.scored);
-  while (run.status !== 'completed' && run.status !== 'failed') {
-    await sleep(300);
-    run = await api.call('GET', `/scoring-runs/${runId}`);
-    bar.update(run.scored);
-  }
+  let started = false;
+  const run = await api.poll(
+    `/scoring-runs/${runId}`,
+    (run) => run.status === 'completed' || run.status === 'failed',
+    (run) => {
+      if (!started) bar.start(run.total, run.scored);
+      started = true;
+      bar.update(run.scored);
+    },
+    300,
+  );
   bar.stop();
   if (run.status === 'failed') throw new UsageError(`scoring failed: ${run.error}`);
   return run;

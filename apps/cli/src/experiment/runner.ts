@@ -1,6 +1,6 @@
 import { isJsonObject } from '../../../../libs/contracts/src/index.js';
 import { PRESETS } from '../../../../libs/debate/src/index.js';
-import type { Api, Json } from '../api-client.js';
+import { trainingEnded, type Api, type Json } from '../api-client.js';
 import { UsageError } from '../protocols-command.js';
 
 export const EXPERIMENT_KINDS = ['direct', 'consultancy', 'debate'] as const;
@@ -188,12 +188,14 @@ export async function runExperiment(api: Api, config: ExperimentConfig, progress
     'judging',
     progress,
   );
-  const comparisonItems = await allItems(api, copies.direct.datasetId);
+  // Every copy holds the same rooms; the simple labels' accuracy is read from any of them.
+  let comparisonItems: Json[] = [];
   const protocols: ProtocolOutcome[] = [];
   for (const kind of EXPERIMENT_KINDS) {
     const { datasetId, disputeIds } = copies[kind];
     const [row] = (await api.call('GET', `/analytics/protocols?datasetId=${datasetId}`)) as Json[];
-    const truth = new Map((await allItems(api, datasetId)).map((i) => [i.id, i.groundTruth]));
+    comparisonItems = await allItems(api, datasetId);
+    const truth = new Map(comparisonItems.map((i) => [i.id, i.groundTruth]));
     const labels = await labelsOf(api, datasetId);
     protocols.push({
       kind,
@@ -246,14 +248,15 @@ export async function runExperiment(api: Api, config: ExperimentConfig, progress
     settings: config.training.settings,
   });
   const started = Date.now();
-  let view: Json;
-  for (;;) {
-    view = await api.call('GET', `/training-jobs/${job.id}`);
-    const last = view.progress.at(-1);
-    if (last) progress('training', last.step, last.steps);
-    if (['completed', 'failed', 'cancelled'].includes(view.status)) break;
-    await sleep(300);
-  }
+  const view = await api.poll(
+    `/training-jobs/${job.id}`,
+    trainingEnded,
+    (view) => {
+      const last = view.progress.at(-1);
+      if (last) progress('training', last.step, last.steps);
+    },
+    300,
+  );
   if (view.status !== 'completed') throw new UsageError(`training ${view.status}: ${view.error ?? ''}`);
   const version = await api.call('GET', `/models/${view.modelVersionId}`);
 
