@@ -27,18 +27,12 @@ class TrainingJobs implements OnApplicationBootstrap {
     this.logger.log(
       `trainer on ${deviceName(device)} (TRIBUNAL_TRAINER_DEVICE=${this.config.trainerDevice}); consuming training jobs one at a time`,
     );
-    await this.queue.work('model.train', 1, async ({ trainingJobId }, { lastAttempt }) => {
-      try {
-        await this.training.run(trainingJobId, resolved);
-      } catch (error) {
-        const reason = error instanceof Error ? error.message : String(error);
-        if (!lastAttempt) {
-          this.logger.warn(`training job ${trainingJobId}: ${reason}; it will be retried from its last checkpoint`);
-          throw error;
-        }
-        await this.training.giveUp(trainingJobId, `gave up after ${this.config.queue.retries + 1} attempts: ${reason}`);
-      }
-    });
+    await this.queue.work('model.train', 1, ({ trainingJobId }, { lastAttempt }) =>
+      this.queue.settle(lastAttempt, () => this.training.run(trainingJobId, resolved), {
+        retrying: (reason) => this.logger.warn(`training job ${trainingJobId}: ${reason}; it will be retried from its last checkpoint`),
+        giveUp: (reason) => this.training.giveUp(trainingJobId, reason),
+      }),
+    );
   }
 }
 

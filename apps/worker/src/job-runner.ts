@@ -35,17 +35,11 @@ export class JobRunner implements OnApplicationBootstrap {
     private readonly models: ModelsService,
   ) {}
 
-  private async orFail(debateId: string, lastAttempt: boolean, step: () => Promise<unknown>): Promise<void> {
-    try {
-      await step();
-    } catch (error) {
-      const reason = error instanceof Error ? error.message : String(error);
-      if (!lastAttempt) {
-        this.logger.warn(`debate ${debateId}: ${reason}; the step will be retried`);
-        throw error;
-      }
-      await this.debates.fail(debateId, `gave up after ${this.config.queue.retries + 1} attempts: ${reason}`);
-    }
+  private orFail(debateId: string, lastAttempt: boolean, step: () => Promise<unknown>): Promise<void> {
+    return this.queue.settle(lastAttempt, step, {
+      retrying: (reason) => this.logger.warn(`debate ${debateId}: ${reason}; the step will be retried`),
+      giveUp: (reason) => this.debates.fail(debateId, reason),
+    });
   }
 
   async onApplicationBootstrap(): Promise<void> {
@@ -68,14 +62,9 @@ export class JobRunner implements OnApplicationBootstrap {
     await this.queue.work('webhook.deliver', concurrency, ({ deliveryId }, { lastAttempt }) =>
       this.webhooks.deliver(deliveryId, lastAttempt, (seq) => this.labels.bySeq(seq)),
     );
-    await this.queue.work('model.score', 1, async ({ scoringRunId }, { lastAttempt }) => {
-      try {
-        await this.scoring.run(scoringRunId);
-      } catch (error) {
-        if (!lastAttempt) throw error;
-        await this.scoring.fail(scoringRunId, error instanceof Error ? error.message : String(error));
-      }
-    });
+    await this.queue.work('model.score', 1, ({ scoringRunId }, { lastAttempt }) =>
+      this.queue.settle(lastAttempt, () => this.scoring.run(scoringRunId), { giveUp: (reason) => this.scoring.fail(scoringRunId, reason) }),
+    );
     await this.queue.work('model.retrain-check', 1, async ({ datasetId }) => {
       await this.models.retrainCheck(datasetId);
     });

@@ -108,6 +108,28 @@ export class JobQueue {
     );
   }
 
+  /**
+   * Runs a job's work so that the job ends somewhere: a failure is thrown again for the queue to retry
+   * (after `retrying` has said so), except on the job's last attempt, when `giveUp` records the reason
+   * ("gave up after N attempts: …") and the job ends.
+   */
+  async settle(
+    lastAttempt: boolean,
+    work: () => Promise<unknown>,
+    outcome: { retrying?: (reason: string) => void; giveUp: (reason: string) => Promise<unknown> },
+  ): Promise<void> {
+    try {
+      await work();
+    } catch (error) {
+      const reason = error instanceof Error ? error.message : String(error);
+      if (!lastAttempt) {
+        outcome.retrying?.(reason);
+        throw error;
+      }
+      await outcome.giveUp(`gave up after ${this.policy.retries + 1} attempts: ${reason}`);
+    }
+  }
+
   /** Jobs waiting and running, per job name. */
   async depths(): Promise<{ name: string; queuedCount: number; activeCount: number }[]> {
     return this.boss.getQueues([...JOB_NAMES]);
