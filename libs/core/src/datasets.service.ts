@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { isJsonObject } from '../../contracts/src/index.js';
-import { DatasetRepository, type DatasetSummary, type ItemEntity } from '../../persistence/src/index.js';
+import { DatasetRepository, type DatasetEntity, type DatasetSummary, type ItemEntity, type NewItem } from '../../persistence/src/index.js';
 import { generateWorldDataset, validateWorldParams, WorldParamsError, type WorldParams } from '../../world/src/index.js';
 
 export interface LoadWorldRequest {
@@ -24,6 +24,18 @@ export interface UploadedItem {
   /** The model's input for this item (e.g. an embedding); without one, text items are featurised by hashed n-grams. */
   features?: number[] | null;
   meta?: Record<string, unknown>;
+}
+
+/** A feature vector: a non-empty list of finite numbers. */
+function isFeatureVector(value: unknown): value is number[] {
+  return Array.isArray(value) && value.length > 0 && value.every((v) => typeof v === 'number' && Number.isFinite(v));
+}
+
+/** A refusal naming the first 20 problems, and how many more there are. */
+function refusal(problems: string[]): UnprocessableEntityException {
+  return new UnprocessableEntityException(
+    problems.slice(0, 20).join('; ') + (problems.length > 20 ? `; and ${problems.length - 20} more` : ''),
+  );
 }
 
 /** Every problem with an upload, each naming the item and field. */
@@ -68,13 +80,8 @@ export function itemProblems(items: unknown): string[] {
         problems.push(`${at}.evidence ids must be unique`);
     }
     if (raw.features !== undefined && raw.features !== null) {
-      if (
-        !Array.isArray(raw.features) ||
-        raw.features.length === 0 ||
-        !raw.features.every((v) => typeof v === 'number' && Number.isFinite(v))
-      ) {
-        problems.push(`${at}.features must be a non-empty list of finite numbers`);
-      } else {
+      if (!isFeatureVector(raw.features)) problems.push(`${at}.features must be a non-empty list of finite numbers`);
+      else {
         withFeatures++;
         lengths.add(raw.features.length);
       }
@@ -100,45 +107,45 @@ export class DatasetsService {
       if (error instanceof WorldParamsError) throw new UnprocessableEntityException(error.message.replace(/^world\./, 'params.'));
       throw error;
     }
-    if (await this.datasets.byName(request.name)) throw new ConflictException(`a dataset named "${request.name}" already exists`);
-    const items = generateWorldDataset({ seed: request.seed, size: request.size, params });
-    const dataset = await this.datasets.createWithItems(
+    return this.create(
       { name: request.name, source: 'world', params: { seed: request.seed, size: request.size, world: params } },
-      items.map((item) => ({
-        externalId: item.externalId,
-        context: item.context as unknown as Record<string, unknown>,
-        evidence: item.evidence as unknown as ItemEntity['evidence'],
-        question: item.question,
-        answers: item.answers,
-        simpleLabel: item.simpleLabel,
-        groundTruth: item.groundTruth,
-        features: item.features,
-        meta: item.meta as unknown as Record<string, unknown>,
-      })),
-      (done) => onProgress?.(done, items.length),
+      () =>
+        generateWorldDataset({ seed: request.seed, size: request.size, params }).map((item) => ({
+          externalId: item.externalId,
+          context: item.context as unknown as Record<string, unknown>,
+          evidence: item.evidence as unknown as ItemEntity['evidence'],
+          question: item.question,
+          answers: item.answers,
+          simpleLabel: item.simpleLabel,
+          groundTruth: item.groundTruth,
+          features: item.features,
+          meta: item.meta as unknown as Record<string, unknown>,
+        })),
+      onProgress,
     );
-    return {
-      id: dataset.id,
-      name: dataset.name,
-      source: dataset.source,
-      params: dataset.params,
-      items: items.length,
-      createdAt: dataset.createdAt,
-    };
+  }
+
+  /**
+   * Stores a new dataset with its items, all or nothing, under a name no other dataset has; the items
+   * are made only once the name is known to be free.
+   */
+  private async create(
+    dataset: Pick<DatasetEntity, 'name' | 'source' | 'params'>,
+    makeItems: () => NewItem[],
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<DatasetSummary> {
+    if (await this.datasets.byName(dataset.name)) throw new ConflictException(`a dataset named "${dataset.name}" already exists`);
+    const items = makeItems();
+    const saved = await this.datasets.createWithItems(dataset, items, (done) => onProgress?.(done, items.length));
+    return { id: saved.id, name: saved.name, source: saved.source, params: saved.params, items: items.length, createdAt: saved.createdAt };
   }
 
   /** A dataset of uploaded items, checked whole before anything is written; all or nothing. */
   async upload(name: string, items: unknown): Promise<DatasetSummary> {
     const problems = itemProblems(items);
-    if (problems.length)
-      throw new UnprocessableEntityException(
-        problems.slice(0, 20).join('; ') + (problems.length > 20 ? `; and ${problems.length - 20} more` : ''),
-      );
-    if (await this.datasets.byName(name)) throw new ConflictException(`a dataset named "${name}" already exists`);
-    const uploaded = items as UploadedItem[];
-    const dataset = await this.datasets.createWithItems(
-      { name, source: 'upload', params: {} },
-      uploaded.map((item) => ({
+    if (problems.length) throw refusal(problems);
+    return this.create({ name, source: 'upload', params: {} }, () =>
+      (items as UploadedItem[]).map((item) => ({
         externalId: item.externalId,
         context: item.context ?? {},
         evidence: (item.evidence ?? []) as ItemEntity['evidence'],
@@ -150,14 +157,6 @@ export class DatasetsService {
         meta: item.meta ?? {},
       })),
     );
-    return {
-      id: dataset.id,
-      name: dataset.name,
-      source: dataset.source,
-      params: dataset.params,
-      items: uploaded.length,
-      createdAt: dataset.createdAt,
-    };
   }
 
   /** Sets items' feature vectors (a pipeline's embeddings, say) by external id; every vector of the dataset must end up one length. */
@@ -168,14 +167,9 @@ export class DatasetsService {
     const list = (Array.isArray(rows) ? rows : []) as unknown[];
     list.forEach((row, i) => {
       if (!isJsonObject(row) || typeof row.externalId !== 'string') problems.push(`items[${i}].externalId must be a string`);
-      else if (
-        !Array.isArray(row.features) ||
-        row.features.length === 0 ||
-        !row.features.every((v) => typeof v === 'number' && Number.isFinite(v))
-      )
-        problems.push(`items[${i}].features must be a non-empty list of finite numbers`);
+      else if (!isFeatureVector(row.features)) problems.push(`items[${i}].features must be a non-empty list of finite numbers`);
     });
-    if (problems.length) throw new UnprocessableEntityException(problems.slice(0, 20).join('; '));
+    if (problems.length) throw refusal(problems);
     const updates = list as { externalId: string; features: number[] }[];
     const outcome = await this.datasets.setFeatures(datasetId, updates);
     if (outcome.missing.length)
