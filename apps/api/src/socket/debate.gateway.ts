@@ -54,6 +54,12 @@ async function reply<T>(work: () => Promise<T>): Promise<Reply | { ok: true; dat
   }
 }
 
+/** Refuses anyone but a researcher or an admin, saying what they may not do. */
+function onlyResearchers(socket: TribunalSocket, what: string): void {
+  const { role } = socket.data.principal;
+  if (role !== 'researcher' && role !== 'admin') throw new ForbiddenException(`only researchers and admins ${what}`);
+}
+
 /**
  * Judges and observers follow debates here. The key is checked when the socket connects; a judge may
  * join only the debates they are assigned to. Joining answers with the state so far, and live events
@@ -128,9 +134,7 @@ export class DebateGateway implements OnGatewayInit {
   async joinCampaign(@ConnectedSocket() socket: TribunalSocket, @MessageBody() body: unknown) {
     return reply(async () => {
       const { campaignId } = parseContract(CampaignPayload, body);
-      if (socket.data.principal.role !== 'researcher' && socket.data.principal.role !== 'admin') {
-        throw new ForbiddenException('only researchers and admins follow campaigns');
-      }
+      onlyResearchers(socket, 'follow campaigns');
       const progress = await this.campaigns.progress(campaignId);
       await socket.join(campaignRoom(campaignId));
       return progress;
@@ -141,9 +145,7 @@ export class DebateGateway implements OnGatewayInit {
   async joinTraining(@ConnectedSocket() socket: TribunalSocket, @MessageBody() body: unknown) {
     return reply(async () => {
       const { trainingJobId } = parseContract(TrainingPayload, body);
-      if (socket.data.principal.role !== 'researcher' && socket.data.principal.role !== 'admin') {
-        throw new ForbiddenException('only researchers and admins follow training runs');
-      }
+      onlyResearchers(socket, 'follow training runs');
       // Join first, then read: a point saved in between arrives twice rather than never.
       await socket.join(trainingRoom(trainingJobId));
       return this.models.training(trainingJobId);
