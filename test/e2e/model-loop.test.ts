@@ -181,7 +181,7 @@ describe('the learning loop: score → debates → labels → train → promote 
     const policy = await http(app, 'PUT', `/datasets/${datasetId}/model-policy`, researcher, { heldOutFraction: 2, bogus: true });
     expect(policy.status).toBe(400);
     expect(policy.body.message).toContain('bogus is not a policy field');
-    expect(policy.body.message).toContain('heldOutFraction must be a number between 0 and 1');
+    expect(policy.body.message).toContain('heldOutFraction must be a number from 0 (none held out) to below 1');
     const judge = (await userKey(app, 'judge')).key;
     expect((await http(app, 'POST', '/training-jobs', judge, { datasetId })).status).toBe(403);
     expect((await db.query(`SELECT count(*)::int AS n FROM training_jobs`)).rows[0].n).toBe(before);

@@ -15,7 +15,10 @@ export interface TrainingConfig {
 
 /** How a dataset's model is kept up to date. */
 export interface ModelPolicy {
-  /** Fraction of items never trained on, by a hash of the item's external id: fixed, so versions compare on the same items. */
+  /**
+   * Fraction of items never trained on nor disputed, by a hash of the item's external id: fixed, so
+   * versions compare on the same items. 0 holds none out (a dataset only for comparing protocols).
+   */
   heldOutFraction: number;
   /** Queue a training job every this many new accepted labels; null: only by hand. */
   retrainEveryLabels: number | null;
@@ -96,8 +99,8 @@ export function modelPolicy(current: Partial<ModelPolicy>, change: unknown): Mod
   for (const key of Object.keys(change))
     if (!(key in DEFAULT_POLICY)) problems.push(`${key} is not a policy field (known: ${Object.keys(DEFAULT_POLICY).join(', ')})`);
   const fraction = merged.heldOutFraction;
-  if (typeof fraction !== 'number' || !(fraction > 0 && fraction < 1))
-    problems.push(`heldOutFraction must be a number between 0 and 1, got ${JSON.stringify(fraction)}`);
+  if (typeof fraction !== 'number' || !(fraction >= 0 && fraction < 1))
+    problems.push(`heldOutFraction must be a number from 0 (none held out) to below 1, got ${JSON.stringify(fraction)}`);
   const every = merged.retrainEveryLabels;
   if (every !== null && !(Number.isInteger(every) && (every as number) >= 1))
     problems.push(`retrainEveryLabels must be a positive whole number or null, got ${JSON.stringify(every)}`);
