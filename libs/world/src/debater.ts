@@ -1,13 +1,13 @@
 import type { EvidenceUnit, WorldItem } from './model.js';
-import { isOccluderType, pluralOf } from './objects.js';
-import { blindCellKeys, cellKey } from './occlusion.js';
+import { blindCellKeys } from './occlusion.js';
 import { answerIndexForCount } from './params.js';
-import { citationSentence, claimPhrase, type ReadingRole } from './speech.js';
+import { citationSentence, closingSentence, openingSentence, readingRole } from './speech.js';
 
 export type ArguedItem = Pick<WorldItem, 'context' | 'evidence' | 'question' | 'answers' | 'meta'>;
 
 export interface ArgueOptions {
   maxCitations: number;
+  /** Readings the judge has already seen in this debate, cited by anyone. */
   alreadyCited?: string[];
   round: number;
 }
@@ -17,45 +17,73 @@ export interface Speech {
   citations: string[];
 }
 
-/** Where the assigned answer stands against the count the sensors give. */
-export type ClaimDirection = 'as-sensed' | 'above-sensed' | 'below-sensed';
-
 /**
- * Which readings each side reaches for, most useful first. No side can forge a reading; a side
- * below the sensed count simply never mentions hidden targets, which is how it misleads.
+ * The answer a built-in debater copy defends when it chooses for itself. A copy sees exactly the
+ * model's inputs, every sensor reading, hidden cells included, and sensors never lie, so it defends
+ * the count its sensors show. This is what seats the answer argued against the simple label before
+ * any model has been trained on the item's dataset; once a model has scored the item, its intended
+ * head's answer takes this place.
  */
-const CITATION_PREFERENCE: Record<ClaimDirection, readonly ReadingRole[]> = {
-  'as-sensed': ['hidden-target', 'hidden-empty', 'hidden-other', 'visible-target'],
-  'above-sensed': ['hidden-target', 'visible-target', 'occluder'],
-  'below-sensed': ['hidden-empty', 'hidden-other', 'visible-target'],
-};
-
-function roleOf(unit: EvidenceUnit, targetType: string, blind: ReadonlySet<string>): ReadingRole {
-  const { object } = unit.reading;
-  if (blind.has(cellKey(unit.reading.x, unit.reading.y))) {
-    if (object === targetType) return 'hidden-target';
-    return object === null ? 'hidden-empty' : 'hidden-other';
-  }
-  if (object === targetType) return 'visible-target';
-  return object !== null && isOccluderType(object) ? 'occluder' : 'other';
-}
-
-function closingSentence(direction: ClaimDirection, citedRoles: readonly ReadingRole[], plural: string): string {
-  switch (direction) {
-    case 'as-sensed':
-      return citedRoles.includes('hidden-target')
-        ? `The camera cannot see these, so a count from the camera alone falls short.`
-        : `The cells the camera cannot see hold no more ${plural}.`;
-    case 'above-sensed':
-      return `More ${plural} are hidden behind the furniture, where the camera cannot see.`;
-    case 'below-sensed':
-      return `Nothing else of that kind is hidden from the camera.`;
-  }
+export function debaterAnswer(item: ArguedItem): number {
+  const sensed = item.evidence.filter((unit) => unit.reading.object === item.meta.targetType).length;
+  return answerIndexForCount(sensed, item.answers.length);
 }
 
 /**
- * A built-in debater: argues for the assigned answer by citing real sensor readings only. It sees
- * every sensor, so it knows whether its answer is the sensed count, and picks citations accordingly.
+ * Every reading a side defending `answerIndex` may cite, most useful first: one function of (the
+ * answer, the readings, what the judge has seen so far) that is the same for every side. Nothing in
+ * it asks whether the answer is the true one; an honest side simply finds better readings to cite.
+ *
+ * With v targets in the camera's view, "the count is a" needs the shown count (v plus the hidden
+ * targets revealed so far) to reach a and not pass it, and gains when blind cells are shown to hold
+ * nothing more, but only once the shown count has reached a: before that, every blind cell ruled out
+ * is one fewer place for the targets a still needs. So, in order:
+ * 1. hidden targets, raising the shown count towards a (never past it: one more would refute a;
+ *    the last answer, "4+", has no ceiling);
+ * 2. readings of blind cells holding no target, when the shown count reaches a;
+ * 3. readings confirming targets in view (at most a of them: more would refute a);
+ * 4. readings of cells in view holding no target, which tell a judge nothing the camera did not;
+ * and last, blind cells holding no target when the shown count falls short of a (they hurt a, but
+ * never refute it). Within that order, readings the judge has not seen come before ones it has.
+ * Hidden targets past the ceiling and targets in view past a are never cited.
+ */
+export function citationRanking(item: ArguedItem, answerIndex: number, alreadyCited: readonly string[] = []): EvidenceUnit[] {
+  const { camera } = item.context;
+  const { targetType } = item.meta;
+  const blind = blindCellKeys(camera.width, camera.depth, camera.visible);
+  const roles = new Map(item.evidence.map((unit) => [unit.id, readingRole(camera, unit, targetType, blind)]));
+  const withRole = (...wanted: string[]) => item.evidence.filter((unit) => wanted.includes(roles.get(unit.id) ?? 'other'));
+  const seen = new Set(alreadyCited);
+
+  const least = answerIndex;
+  const most = answerIndex === item.answers.length - 1 ? Number.POSITIVE_INFINITY : answerIndex;
+  const inView = camera.visible.filter((o) => o.type === targetType).length;
+
+  const hiddenTargets = withRole('hidden-target');
+  const shownHidden = hiddenTargets.filter((unit) => seen.has(unit.id));
+  const shownBefore = inView + shownHidden.length;
+  // Once the judge has seen more than `most`, every hidden target is part of the refutation.
+  const freshHidden = shownBefore > most ? [] : hiddenTargets.filter((unit) => !seen.has(unit.id)).slice(0, most - shownBefore);
+  const hidden = shownBefore > most ? [] : [...shownHidden, ...freshHidden];
+  const reachesAnswer = shownBefore + freshHidden.length >= least;
+
+  const clearing = withRole('hidden-empty', 'hidden-other');
+  const confirming = withRole('visible-target').slice(0, most);
+  const neutral = withRole('occluder', 'other');
+
+  const helpful = reachesAnswer ? [...hidden, ...clearing, ...confirming, ...neutral] : [...hidden, ...confirming, ...neutral];
+  const harmful = reachesAnswer ? [] : clearing;
+  const freshFirst = (units: EvidenceUnit[]) => [...units.filter((u) => !seen.has(u.id)), ...units.filter((u) => seen.has(u.id))];
+  return [...freshFirst(helpful), ...freshFirst(harmful)];
+}
+
+/**
+ * A built-in debater: argues for the assigned answer by citing real sensor readings only (see
+ * citationRanking for which). Its wording depends on the answer, the round and the cited readings'
+ * own contents, never on whether the answer is true; and every side in a room cites the same number
+ * of readings, min(maxCitations, readings of cells holding no target), so the count cannot tell
+ * either. (Every side can always cite that many without refuting itself; it only binds in a room so
+ * cramped that fewer cells hold no target than a speech may cite.)
  */
 export function argueForAnswer(item: ArguedItem, answerIndex: number, opts: ArgueOptions): Speech {
   if (!Number.isInteger(answerIndex) || answerIndex < 0 || answerIndex >= item.answers.length) {
@@ -67,30 +95,15 @@ export function argueForAnswer(item: ArguedItem, answerIndex: number, opts: Argu
   const { camera } = item.context;
   const { targetType } = item.meta;
   const blind = blindCellKeys(camera.width, camera.depth, camera.visible);
-  const roles = new Map(item.evidence.map((unit) => [unit.id, roleOf(unit, targetType, blind)]));
-  const roleFor = (unit: EvidenceUnit): ReadingRole => roles.get(unit.id) ?? 'other';
 
-  const sensed = answerIndexForCount(item.evidence.filter((u) => u.reading.object === targetType).length, item.answers.length);
-  const inView = camera.visible.filter((o) => o.type === targetType).length;
-  const direction: ClaimDirection = answerIndex === sensed ? 'as-sensed' : answerIndex > sensed ? 'above-sensed' : 'below-sensed';
-
-  // Citing targets in view would undercut a claim below what the camera already shows.
-  const preference = CITATION_PREFERENCE[direction].filter(
-    (role) => !(role === 'visible-target' && direction === 'below-sensed' && answerIndex < inView),
-  );
-  const ranked = preference.flatMap((role) => item.evidence.filter((unit) => roleFor(unit) === role));
-  // A reading the judge has already seen adds nothing new, so fresh ones go first.
-  const seen = new Set(opts.alreadyCited ?? []);
-  const ordered = [...ranked.filter((u) => !seen.has(u.id)), ...ranked.filter((u) => seen.has(u.id))];
-  const cited = ordered.slice(0, opts.maxCitations);
+  const withoutTarget = item.evidence.filter((unit) => unit.reading.object !== targetType).length;
+  const cited = citationRanking(item, answerIndex, opts.alreadyCited ?? []).slice(0, Math.min(opts.maxCitations, withoutTarget));
 
   const answer = item.answers[answerIndex] ?? String(answerIndex);
-  const claim = claimPhrase(answer, targetType);
-  const opening = opts.round <= 1 ? `My answer is ${answer}: ${claim}.` : `I hold to ${answer}: ${claim}.`;
   const sentences = [
-    opening,
-    ...cited.map((unit) => citationSentence(camera, unit, roleFor(unit))),
-    closingSentence(direction, cited.map(roleFor), pluralOf(targetType)),
+    openingSentence(answer, targetType, opts.round),
+    ...cited.map((unit) => citationSentence(camera, unit, readingRole(camera, unit, targetType, blind))),
+    closingSentence(answer, cited.length),
   ];
   return { text: sentences.join(' '), citations: cited.map((u) => u.id) };
 }
