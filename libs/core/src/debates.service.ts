@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConflictException, ForbiddenException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AssignmentView, JudgeDebateView, ProtocolSpec } from '../../contracts/src/index.js';
-import { assignSeats, awaitingView, judgeDebateView } from '../../debate/src/index.js';
+import { assignSeats, awaitingView, judgeDebateView, neighbouringAnswer } from '../../debate/src/index.js';
 import {
   DebateRepository,
   IdentityRepository,
@@ -13,6 +13,7 @@ import {
   type JudgeAssignmentEntity,
 } from '../../persistence/src/index.js';
 import { JobQueue } from '../../queue/src/index.js';
+import { debaterAnswer, type ArguedItem } from '../../world/src/index.js';
 import type { Principal } from './auth.service.js';
 import { DebateEvents } from './debate-events.js';
 import { advanceKey, progressOf } from './debate-progress.js';
@@ -46,16 +47,28 @@ export class DebatesService {
   ) {}
 
   /**
-   * The model's answers for a dispute it chose: its intended head's top answer (another one when that
-   * is the simple label) and its top two. Disputes chosen otherwise use their reasons' suggestion.
+   * The answer seated against the simple label, and the two most plausible answers (for `top-two`).
+   * Once a model has scored the item: its intended head's top answer (its second when the top is the
+   * simple label) and its top two. Before any model, on the built-in world: the answer a debater copy
+   * chooses to defend, seeing exactly what the model sees (every sensor); when that is the simple
+   * label, a neighbouring answer drawn from the item, so the debate audits the label. Elsewhere: the
+   * dispute's suggested answer, else the next one.
    */
-  private async modelAnswers(dispute: DisputeEntity, item: { simpleLabel: number | null; answers: string[] }) {
-    const fallback = alternativeAnswer(item, dispute.reasons);
+  private async modelAnswers(dispute: DisputeEntity, item: DisputeEntity['item']) {
+    const simple = item.simpleLabel ?? 0;
     const [prediction] = dispute.modelVersionId ? await this.models.predictions(dispute.modelVersionId, [dispute.itemId]) : [];
-    if (!prediction) return { answer: fallback, topTwo: [fallback, item.simpleLabel ?? 0] as [number, number] };
-    const ranked = prediction.intended.map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0]);
-    const top = ranked[0]![1];
-    return { answer: top !== item.simpleLabel ? top : fallback, topTwo: [top, ranked[1]![1]] as [number, number] };
+    if (prediction) {
+      const ranked = prediction.intended.map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0]);
+      const [first, second] = [ranked[0]![1], ranked[1]![1]];
+      return { answer: first !== simple ? first : second, topTwo: [first, second] as [number, number] };
+    }
+    if (item.context.kind === 'world-room' && item.simpleLabel !== null) {
+      const chosen = debaterAnswer(item as unknown as ArguedItem);
+      const answer = chosen !== simple ? chosen : neighbouringAnswer(simple, item.answers.length, item.externalId);
+      return { answer, topTwo: [chosen, chosen !== simple ? simple : answer] as [number, number] };
+    }
+    const fallback = alternativeAnswer(item, dispute.reasons);
+    return { answer: fallback, topTwo: [fallback, simple] as [number, number] };
   }
 
   async start(request: StartDebateRequest): Promise<DebateEntity> {

@@ -1,14 +1,24 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { DisputeReason } from '../../contracts/src/index.js';
+import { disputesLeft, isHeldOut, withinBudget, type SelectionRules } from '../../model/src/index.js';
 import { DatasetRepository, DebateRepository, type DisputeEntity, type ItemEntity } from '../../persistence/src/index.js';
-import { blindCells, createRng, type CameraView } from '../../world/src/index.js';
+import { blindCells, createRng, shuffled, type CameraView } from '../../world/src/index.js';
+import { ModelsService } from './models.service.js';
 
 export interface DisputeSelection {
-  /** Fraction of items sampled at random for audit, whatever the rules say. */
+  /** Fraction of the undisputed training items sampled at random for audit. */
   auditFraction: number;
-  /** The stub rule flags built-in world items with at least this many cells the camera cannot see. */
+  /** A rule for the built-in world: flag rooms with at least this many cells the camera cannot see. */
   minBlindCells: number;
   seed: number;
+}
+
+/** Which items may still become disputes, and how many the loop's budget still allows. */
+export interface DisputeRoom {
+  /** Items of the training split (never held out) that are not disputed yet, in external id order. */
+  open: Set<string>;
+  /** Disputes the budget still allows; null when the dataset's policy sets none. */
+  left: number | null;
 }
 
 /** An answer to argue against the simple label: the reason's suggestion, else the next answer up. */
@@ -20,27 +30,50 @@ export function alternativeAnswer(item: Pick<ItemEntity, 'simpleLabel' | 'answer
 }
 
 /**
- * Chooses which items become disputes. Until a model is trained this is a random audit sample plus a
- * stub rule: on the built-in world, rooms with many cells hidden from the camera, where the simple
- * labeller may have missed objects.
+ * Chooses which items become disputes by hand (the model's choices are made when it scores the
+ * dataset). Only items of the training split are ever disputed: a held-out item labelled by a debate
+ * would be an item the model is evaluated on but never trained on, and a dispute there spends the
+ * budget on nothing. Every selection, by hand or by the model, stays within the policy's budget.
  */
 @Injectable()
 export class DisputesService {
   constructor(
     private readonly datasets: DatasetRepository,
     private readonly debates: DebateRepository,
+    private readonly models: ModelsService,
   ) {}
+
+  /**
+   * The training split's undisputed items and what the budget still allows: the dataset policy's, or
+   * a scoring run's own rules where they are tighter (a run cannot spend past the policy's budget).
+   */
+  async room(datasetId: string, rules?: Pick<SelectionRules, 'maxDisputedFraction'>): Promise<DisputeRoom> {
+    const { heldOutFraction, selection } = await this.models.policy(datasetId);
+    const training = (await this.datasets.itemKeys(datasetId)).filter((item) => !isHeldOut(item.externalId, heldOutFraction));
+    const disputed = training.filter((item) => item.disputed).length;
+    const limits = [selection.maxDisputedFraction, rules?.maxDisputedFraction]
+      .map((fraction) => disputesLeft(training.length, disputed, fraction))
+      .filter((left): left is number => left !== null);
+    return {
+      open: new Set(training.filter((item) => !item.disputed).map((item) => item.id)),
+      left: limits.length ? Math.min(...limits) : null,
+    };
+  }
 
   async select(datasetId: string, selection: DisputeSelection): Promise<DisputeEntity[]> {
     if (!(await this.datasets.byId(datasetId))) throw new NotFoundException(`dataset ${datasetId} does not exist`);
-    const existing = new Set((await this.debates.disputesOfDataset(datasetId)).map((d) => d.itemId));
-    const rng = createRng(selection.seed);
-    const disputes: { itemId: string; reasons: DisputeReason[] }[] = [];
-    for (const item of await this.datasets.allItems(datasetId)) {
+    const { open, left } = await this.room(datasetId);
+    // A seeded random order: the audit sample is its head, and a budget too small for every flagged
+    // item keeps a random share of them rather than the first by name.
+    const items = shuffled(
+      createRng(selection.seed),
+      (await this.datasets.allItems(datasetId)).filter((item) => open.has(item.id)),
+    );
+    const audited = new Set(items.slice(0, Math.round(selection.auditFraction * items.length)).map((item) => item.id));
+    const flagged: { itemId: string; reasons: DisputeReason[] }[] = [];
+    const audits: { itemId: string; reasons: DisputeReason[] }[] = [];
+    for (const item of items) {
       const reasons: DisputeReason[] = [];
-      const draw = rng();
-      if (existing.has(item.id)) continue;
-      if (draw < selection.auditFraction) reasons.push({ kind: 'audit', detail: 'random audit sample' });
       if (item.context.kind === 'world-room' && item.simpleLabel !== null) {
         const camera = item.context.camera as CameraView;
         const blind = blindCells(camera.width, camera.depth, camera.visible).length;
@@ -48,13 +81,14 @@ export class DisputesService {
           reasons.push({
             kind: 'rule',
             detail: `${blind} cells are hidden from the camera; the simple label may have missed objects there`,
-            suggestedAnswer: Math.min(item.simpleLabel + 1, item.answers.length - 1),
           });
         }
       }
-      if (reasons.length > 0) disputes.push({ itemId: item.id, reasons });
+      if (audited.has(item.id)) reasons.push({ kind: 'audit', detail: 'random audit sample' });
+      if (reasons.some((r) => r.kind === 'rule')) flagged.push({ itemId: item.id, reasons });
+      else if (reasons.length > 0) audits.push({ itemId: item.id, reasons });
     }
-    return this.debates.createDisputes(disputes);
+    return this.debates.createDisputes(withinBudget(flagged, audits, left));
   }
 
   list(datasetId: string): Promise<DisputeEntity[]> {

@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Scorer, writeFeatures, selectDisputes, type SelectionRules } from '../../model/src/index.js';
 import { ModelRepository } from '../../persistence/src/index.js';
+import { DisputesService } from './disputes.service.js';
 import type { VersionConfig } from './training.service.js';
 
 /** Items scored per batch: one onnxruntime call and one transaction each. */
@@ -15,7 +16,10 @@ const BATCH = 1024;
 export class ScoringService {
   private readonly logger = new Logger('Scoring');
 
-  constructor(private readonly models: ModelRepository) {}
+  constructor(
+    private readonly models: ModelRepository,
+    private readonly disputes: DisputesService,
+  ) {}
 
   async run(scoringRunId: string): Promise<void> {
     const run = await this.models.scoringRun(scoringRunId);
@@ -58,8 +62,12 @@ export class ScoringService {
     );
   }
 
+  /** The model's choices among the training split's undisputed items, within what the loop's budget still allows. */
   private async choose(versionId: string, datasetId: string, rules: SelectionRules) {
-    return selectDisputes(await this.models.undisputedPredictions(versionId, datasetId), rules);
+    const budgeted = { ...rules, maxDisputedFraction: rules.maxDisputedFraction ?? null };
+    const { open, left } = await this.disputes.room(datasetId, budgeted);
+    const candidates = (await this.models.undisputedPredictions(versionId, datasetId)).filter((item) => open.has(item.itemId));
+    return selectDisputes(candidates, budgeted, left);
   }
 
   async fail(scoringRunId: string, reason: string): Promise<void> {

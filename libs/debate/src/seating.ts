@@ -12,6 +12,18 @@ export function unitHash(text: string): number {
   return (h >>> 0) / 2 ** 32;
 }
 
+/**
+ * The answer next to `answer` that a second seat argues when nothing else names one (the debater copy
+ * agrees with the simple label, say): one up or one down, drawn from the key, so that which of two
+ * neighbouring answers is the contested one tells a judge nothing.
+ */
+export function neighbouringAnswer(answer: number, answers: number, key: string): number {
+  if (answers < 2) throw new Error('an item needs at least two answers to contest one');
+  if (answer <= 0) return 1;
+  if (answer >= answers - 1) return answers - 2;
+  return unitHash(`neighbour:${key}`) < 0.5 ? answer - 1 : answer + 1;
+}
+
 export interface SeatingInput {
   answers: number;
   simpleLabel: number;
@@ -41,7 +53,7 @@ export function assignSeats(spec: ProtocolSpec, input: SeatingInput): DebaterSea
     answers = input.explicit;
   } else {
     const pair = spec.assignment === 'top-two' ? [...input.topTwo] : [input.simpleLabel, input.modelAnswer];
-    if (pair[0] === pair[1]) pair[1] = (pair[0]! + 1) % input.answers;
+    if (pair[0] === pair[1]) pair[1] = neighbouringAnswer(pair[0]!, input.answers, input.key);
     if (unitHash(input.key) < 0.5) pair.reverse();
     const rest = Array.from({ length: input.answers }, (_, a) => a).filter((a) => !pair.includes(a));
     answers = [...pair, ...rest].slice(0, count);

@@ -47,12 +47,43 @@ export interface SelectionRules {
   divergence: number;
   /** Fraction of items drawn at random for audit, whatever the model says. */
   auditFraction: number;
-  /** At most this many model-flagged disputes, strongest first (audits come on top); null for no limit. */
+  /** At most this many model-flagged disputes per scoring, strongest first (audits come on top); null for no limit. */
   budget: number | null;
+  /**
+   * The loop's budget: at most this fraction of the training split's items is ever disputed, across
+   * every round and however the disputes were chosen (audits included); null for no limit.
+   */
+  maxDisputedFraction: number | null;
   seed: number;
 }
 
-export const DEFAULT_SELECTION: SelectionRules = { margin: 0.2, divergence: 0.3, auditFraction: 0.02, budget: null, seed: 1 };
+export const DEFAULT_SELECTION: SelectionRules = {
+  margin: 0.2,
+  divergence: 0.3,
+  auditFraction: 0.02,
+  budget: null,
+  maxDisputedFraction: null,
+  seed: 1,
+};
+
+/** Disputes still allowed by the loop's budget: null when there is none. */
+export function disputesLeft(trainingItems: number, disputed: number, maxDisputedFraction: number | null | undefined): number | null {
+  if (maxDisputedFraction === null || maxDisputedFraction === undefined) return null;
+  return Math.max(0, Math.floor(maxDisputedFraction * trainingItems) - disputed);
+}
+
+/**
+ * At most `limit` disputes from the flagged ones (strongest first) and the random audit sample,
+ * keeping the audit's share of the candidates, so that a tight budget still spends part of itself on
+ * items the model has no opinion about (a selection of disagreements alone skews towards what the
+ * model already gets right or wrong).
+ */
+export function withinBudget<T>(flagged: readonly T[], audits: readonly T[], limit: number | null): T[] {
+  if (limit === null || flagged.length + audits.length <= limit) return [...flagged, ...audits];
+  const auditShare = Math.round((limit * audits.length) / (flagged.length + audits.length));
+  const keptFlagged = flagged.slice(0, limit - auditShare);
+  return [...keptFlagged, ...audits.slice(0, limit - keptFlagged.length)];
+}
 
 export interface ScoredItem {
   itemId: string;
@@ -73,9 +104,14 @@ const pct = (p: number) => p.toFixed(2);
 /**
  * Disputes from predictions, each with every reason it was chosen: the intended head disagrees with
  * the simple label by a margin, the heads disagree, or a random audit draw. The intended head's
- * answer is the suggested one to argue against the simple label.
+ * answer is the suggested one to argue against the simple label. `items` must be training items
+ * only (never held out); `limit` is what the loop's budget still allows.
  */
-export function selectDisputes(items: readonly ScoredItem[], rules: SelectionRules): { itemId: string; reasons: DisputeReason[] }[] {
+export function selectDisputes(
+  items: readonly ScoredItem[],
+  rules: SelectionRules,
+  limit: number | null = null,
+): { itemId: string; reasons: DisputeReason[] }[] {
   const rng = createRng(rules.seed);
   const flagged: { itemId: string; reasons: DisputeReason[]; strength: number }[] = [];
   const audits: { itemId: string; reasons: DisputeReason[] }[] = [];
@@ -111,7 +147,11 @@ export function selectDisputes(items: readonly ScoredItem[], rules: SelectionRul
   }
   flagged.sort((a, b) => b.strength - a.strength);
   const kept = rules.budget === null ? flagged : flagged.slice(0, rules.budget);
-  return [...kept.map(({ itemId, reasons }) => ({ itemId, reasons })), ...audits];
+  return withinBudget(
+    kept.map(({ itemId, reasons }) => ({ itemId, reasons })),
+    audits,
+    limit,
+  );
 }
 
 export function selectionProblems(rules: Record<string, unknown>): string[] {
@@ -122,6 +162,9 @@ export function selectionProblems(rules: Record<string, unknown>): string[] {
     else if (key === 'budget') {
       if (value !== null && !(Number.isInteger(value) && (value as number) >= 0))
         problems.push(`budget must be a whole number or null, got ${JSON.stringify(value)}`);
+    } else if (key === 'maxDisputedFraction') {
+      if (value !== null && !(typeof value === 'number' && value > 0 && value <= 1))
+        problems.push(`maxDisputedFraction must be a number above 0 and at most 1, or null, got ${JSON.stringify(value)}`);
     } else if (key === 'seed') {
       if (!Number.isInteger(value)) problems.push(`seed must be an integer, got ${JSON.stringify(value)}`);
     } else if (typeof value !== 'number' || !(value >= 0 && value <= 1))

@@ -109,6 +109,16 @@ export class DatasetRepository {
     return this.dataSource.getRepository(ItemEntity).find({ where: { datasetId }, order: { externalId: 'ASC' } });
   }
 
+  /** Every item's external id (which decides whether it is held out) and whether it is disputed already. */
+  async itemKeys(datasetId: string): Promise<{ id: string; externalId: string; disputed: boolean }[]> {
+    const rows: { id: string; external_id: string; disputed: boolean }[] = await this.dataSource.query(
+      `SELECT i.id, i.external_id, EXISTS (SELECT 1 FROM disputes d WHERE d.item_id = i.id) AS disputed
+         FROM items i WHERE i.dataset_id = $1 ORDER BY i.external_id COLLATE "C"`,
+      [datasetId],
+    );
+    return rows.map((r) => ({ id: r.id, externalId: r.external_id, disputed: r.disputed }));
+  }
+
   item(id: string): Promise<ItemEntity | null> {
     return this.dataSource.getRepository(ItemEntity).findOneBy({ id });
   }
