@@ -41,7 +41,8 @@ export class SpeechesService {
   private speechRequest(record: DebateRecord, spec: ProtocolSpec, speech: Speech, problems?: string[]): SpeechRequest {
     const seat = record.debate.seats.find((s) => s.seat === speech.seat)!;
     const transcript: TranscriptEntry[] = [];
-    for (const turn of record.turns.filter((t) => t.index < speech.visibleBefore)) {
+    const visible = record.turns.filter((t) => t.index < speech.visibleBefore);
+    for (const turn of visible) {
       const speaker = record.debate.seats.find((s) => s.seat === turn.seat)!;
       transcript.push({ kind: 'speech', seat: turn.seat, answer: speaker.answer, round: turn.round, text: turn.text });
     }
@@ -64,7 +65,11 @@ export class SpeechesService {
       speechNumber: record.turns.filter((t) => t.seat === seat.seat && t.index < speech.index).length + 1,
       transcript,
       limits: { ...limits, tokens: spec.limits.tokens },
-      alreadyCited: record.citations.map((c) => c.evidenceId).filter((id): id is string => id !== null),
+      // Only what the speaker could have read: a simultaneous opponent's speech of the same round is not.
+      alreadyCited: record.citations
+        .filter((c) => visible.some((t) => t.id === c.turnId))
+        .map((c) => c.evidenceId)
+        .filter((id): id is string => id !== null),
       problems,
     };
   }

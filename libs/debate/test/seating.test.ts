@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DebaterSpec } from '../../contracts/src/index.js';
-import { assignSeats, unitHash, type SeatingInput } from '../src/index.js';
+import { assignSeats, neighbouringAnswer, unitHash, type SeatingInput } from '../src/index.js';
 import { specWith } from './factories.js';
 
 const keys = Array.from({ length: 400 }, (_, i) => `dispute-${i}:protocol-${i % 7}`);
@@ -61,11 +61,21 @@ describe('assignSeats: simple-vs-model', () => {
     ]);
   });
 
-  it('argues the next answer when the model agrees with the simple label', () => {
-    const same = { ...input, simpleLabel: 4, modelAnswer: 4 };
+  it('argues a neighbouring answer when the model agrees with the simple label, up or down as the key draws', () => {
+    const last = { ...input, simpleLabel: 4, modelAnswer: 4 };
     for (const key of keys.slice(0, 20)) {
-      expect(assignSeats(spec, { ...same, key }).map((s) => s.answer)).toEqual(swapped(key) ? [0, 4] : [4, 0]);
+      expect(assignSeats(spec, { ...last, key }).map((s) => s.answer)).toEqual(swapped(key) ? [3, 4] : [4, 3]);
     }
+    const middle = { ...input, simpleLabel: 2, modelAnswer: 2 };
+    const others = keys.map((key) => assignSeats(spec, { ...middle, key }).find((s) => s.answer !== 2)!.answer);
+    expect(new Set(others)).toEqual(new Set([1, 3]));
+    expect(others.filter((a) => a === 1).length).toBeGreaterThan(keys.length * 0.4);
+    expect(others.filter((a) => a === 1).length).toBeLessThan(keys.length * 0.6);
+    for (const key of keys.slice(0, 20)) {
+      expect(neighbouringAnswer(0, 5, key)).toBe(1);
+      expect(neighbouringAnswer(4, 5, key)).toBe(3);
+    }
+    expect(() => neighbouringAnswer(0, 1, 'k')).toThrow('at least two answers');
   });
 
   it('gives seats beyond two the remaining answers in order', () => {
