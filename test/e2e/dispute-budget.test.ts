@@ -1,0 +1,116 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { isHeldOut } from '../../libs/model/src/index.js';
+import { eventually, http, startTestApp, userKey, type TestApp } from '../support/app.js';
+import { debateOpenDisputes, protocol } from '../support/factories.js';
+
+describe('disputes on a budget, from the training split only', () => {
+  let app: TestApp;
+  let researcher: string;
+  let db: pg.Client;
+
+  beforeAll(async () => {
+    app = await startTestApp({ TRIBUNAL_TRAINER_DEVICE: 'cpu' });
+    researcher = (await userKey(app, 'researcher')).key;
+    db = new pg.Client({ connectionString: app.databaseUrl });
+    await db.connect();
+  });
+
+  afterAll(async () => {
+    await db?.end();
+    await app?.close();
+  });
+
+  /** Every disputed item's external id, in the order they were disputed. */
+  const disputed = async (datasetId: string): Promise<string[]> =>
+    (
+      await db.query(
+        `SELECT i.external_id FROM disputes d JOIN items i ON i.id = d.item_id WHERE i.dataset_id = $1 ORDER BY d.created_at, i.external_id`,
+        [datasetId],
+      )
+    ).rows.map((r: { external_id: string }) => r.external_id);
+
+  it('never disputes a held-out item, and the loop never spends more than its budget across rounds', async () => {
+    const heldOutFraction = 0.3;
+    const world = await http(app, 'POST', '/datasets/world', researcher, { name: 'budgeted', seed: 21, size: 300 });
+    expect(world.status, world.text).toBe(201);
+    const datasetId = world.body.id as string;
+    const policy = await http(app, 'PUT', `/datasets/${datasetId}/model-policy`, researcher, {
+      heldOutFraction,
+      selection: { maxDisputedFraction: 0.1, auditFraction: 0.05 },
+    });
+    expect(policy.status, policy.text).toBe(200);
+    const items = (await http(app, 'GET', `/datasets/${datasetId}/items?limit=1000`, researcher)).body as { externalId: string }[];
+    const training = items.filter((i) => !isHeldOut(i.externalId, heldOutFraction)).length;
+    const budget = Math.floor(0.1 * training);
+
+    // Round 1, by hand: an audit of half the budget; every item is eligible for the rule, none held out.
+    const first = await http(app, 'POST', `/datasets/${datasetId}/disputes`, researcher, {
+      auditFraction: 0.05,
+      minBlindCells: 0,
+      seed: 3,
+    });
+    expect(first.status, first.text).toBe(201);
+    // minBlindCells 0 flags every training room, so only the budget stops the selection.
+    expect(first.body).toHaveLength(budget);
+    expect((await disputed(datasetId)).filter((id) => isHeldOut(id, heldOutFraction))).toEqual([]);
+
+    // Asking again, the budget is spent: nothing more.
+    const again = await http(app, 'POST', `/datasets/${datasetId}/disputes`, researcher, { auditFraction: 1, minBlindCells: 0, seed: 4 });
+    expect(again.status, again.text).toBe(201);
+    expect(again.body).toEqual([]);
+
+    // Round 2, by the model: debates, a version, promotion and re-scoring with the whole dataset flagged
+    // as far as the model is concerned; the budget still holds, and no held-out item is chosen.
+    const protocolId = await protocol(app, researcher, 'budgeted-labels', { judges: { count: 1, kind: 'simulated' } });
+    await debateOpenDisputes(app, researcher, { datasetId, protocolId, name: 'budgeted-r1' });
+    const job = await http(app, 'POST', '/training-jobs', researcher, { datasetId, settings: { steps: 40 } });
+    expect(job.status, job.text).toBe(201);
+    const trained = await eventually(
+      'the training job to end',
+      async () => {
+        const view = (await http(app, 'GET', `/training-jobs/${job.body.id}`, researcher)).body;
+        return ['completed', 'failed'].includes(view.status) ? view : undefined;
+      },
+      120_000,
+    );
+    expect(trained.error).toBeNull();
+    // Raise the policy's budget to 20%: a scoring run asking for more than the policy allows is held to it.
+    await http(app, 'PUT', `/datasets/${datasetId}/model-policy`, researcher, { selection: { maxDisputedFraction: 0.2 } });
+    const promoted = await http(app, 'POST', `/models/${trained.modelVersionId}/promote`, researcher, {
+      rescore: true,
+      selection: { margin: 0, divergence: 0, auditFraction: 1, maxDisputedFraction: 0.5 },
+    });
+    expect(promoted.status, promoted.text).toBe(200);
+    await eventually(
+      'the re-scoring to complete',
+      async () => (await http(app, 'GET', `/scoring-runs/${promoted.body.scoringRun.id}`, researcher)).body.status === 'completed',
+      60_000,
+    );
+    const all = await disputed(datasetId);
+    expect(all).toHaveLength(Math.floor(0.2 * training));
+    expect(new Set(all).size).toBe(all.length);
+    expect(all.filter((id) => isHeldOut(id, heldOutFraction))).toEqual([]);
+
+    // A scoring run may tighten the budget, never loosen it: at 20% already, asking for 50% adds nothing.
+    const rescored = await http(app, 'POST', `/datasets/${datasetId}/score`, researcher, {
+      selection: { margin: 0, divergence: 0, auditFraction: 1, maxDisputedFraction: 0.5 },
+    });
+    expect(rescored.status, rescored.text).toBe(201);
+    await eventually(
+      'the second scoring to complete',
+      async () => (await http(app, 'GET', `/scoring-runs/${rescored.body.id}`, researcher)).body.status === 'completed',
+      60_000,
+    );
+    expect(await disputed(datasetId)).toHaveLength(Math.floor(0.2 * training));
+  }, 240_000);
+
+  it('refuses a budget out of range, naming it', async () => {
+    const world = await http(app, 'POST', '/datasets/world', researcher, { name: 'budget-refused', seed: 22, size: 10 });
+    const refused = await http(app, 'PUT', `/datasets/${world.body.id}/model-policy`, researcher, {
+      selection: { maxDisputedFraction: 1.5 },
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toContain('selection.maxDisputedFraction must be a number above 0 and at most 1, or null, got 1.5');
+  });
+});
