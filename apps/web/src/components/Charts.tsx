@@ -30,24 +30,56 @@ function Series({
   );
 }
 
-/** Horizontal bars; a missing value is drawn as a dash. Negative values grow to the left of zero. */
-export function BarChart({ bars, max, testId }: { bars: { label: string; value: number | null }[]; max?: number; testId?: string }) {
+export interface Bar {
+  label: string;
+  value: number | null;
+  /** A 95% interval, drawn as a whisker over the bar and written after the value. */
+  interval?: [number, number] | null;
+}
+
+/**
+ * Horizontal bars; a missing value is drawn as a dash. Negative values grow to the left of zero. A bar
+ * with an interval gets a whisker (class `whisker`) from its low to its high end.
+ */
+export function BarChart({ bars, max, testId, title }: { bars: Bar[]; max?: number; testId?: string; title?: string }) {
   const values = bars.map((b) => b.value ?? 0);
-  const hi = max ?? Math.max(0, ...values);
+  const hi = max ?? Math.max(0, ...values, ...bars.map((b) => b.interval?.[1] ?? 0));
   const lo = Math.min(0, ...values);
   const span = hi - lo || 1;
   const width = 260;
   const zero = ((0 - lo) / span) * width;
+  const at = (v: number) => zero + (v / span) * width;
+  const text = (b: Bar) =>
+    `${b.label}: ${b.value === null ? '—' : b.value.toFixed(2)}${b.interval ? ` [${b.interval[0].toFixed(2)}, ${b.interval[1].toFixed(2)}]` : ''}`;
+  const labelWidth = Math.max(180, ...bars.map((b) => text(b).length * 5.9 + 12));
   return (
-    <svg width={width + 180} height={bars.length * 26 + 6} data-testid={testId}>
+    <svg
+      width={width + labelWidth}
+      height={bars.length * 26 + 6}
+      viewBox={`0 0 ${width + labelWidth} ${bars.length * 26 + 6}`}
+      data-testid={testId}
+      role="img"
+      aria-label={title}
+    >
       {bars.map((b, i) => {
         const v = b.value ?? 0;
         const x = v >= 0 ? zero : zero - (-v / span) * width;
         return (
           <g key={b.label} transform={`translate(0, ${i * 26 + 4})`}>
-            <rect x={x} width={Math.abs(v / span) * width} height={18} fill={PALETTE[i % PALETTE.length]} />
+            <rect x={x} width={Math.abs(v / span) * width} height={18} fill={PALETTE[i % PALETTE.length]}>
+              <title>{text(b)}</title>
+            </rect>
+            {b.interval && (
+              <path
+                className="whisker"
+                d={`M${at(b.interval[0])},9H${at(b.interval[1])}M${at(b.interval[0])},4V14M${at(b.interval[1])},4V14`}
+                stroke="#222"
+                strokeWidth={1.5}
+                fill="none"
+              />
+            )}
             <text x={width + 8} y={13} fontSize="11">
-              {b.label}: {b.value === null ? '—' : b.value.toFixed(2)}
+              {text(b)}
             </text>
           </g>
         );
@@ -110,6 +142,8 @@ export function MultiLineChart({
   yMax,
   testId,
   legend = true,
+  markers = false,
+  xTicks,
 }: {
   series: { label: string; points: { x: number; y: number }[] }[];
   xLabel: string;
@@ -117,6 +151,10 @@ export function MultiLineChart({
   yMax?: number;
   testId?: string;
   legend?: boolean;
+  /** A dot at every point, with its value on hover (for few points, e.g. rounds). */
+  markers?: boolean;
+  /** x values to write under the axis. */
+  xTicks?: number[];
 }) {
   const width = 420;
   const height = 160;
@@ -128,7 +166,12 @@ export function MultiLineChart({
   const sx = (x: number) => pad + ((x - x0) / (x1 - x0 || 1)) * width;
   const sy = (y: number) => pad + height - (y / (y1 || 1)) * height;
   return (
-    <svg width={width + pad * 2 + (legend ? 140 : 0)} height={height + pad * 2} data-testid={testId}>
+    <svg
+      width={width + pad * 2 + (legend ? 140 : 0)}
+      height={height + pad * 2}
+      viewBox={`0 0 ${width + pad * 2 + (legend ? 140 : 0)} ${height + pad * 2}`}
+      data-testid={testId}
+    >
       <rect x={pad} y={pad} width={width} height={height} fill="none" stroke="#ccd5e0" />
       {series.map((s, i) => (
         <Series
@@ -137,7 +180,19 @@ export function MultiLineChart({
           label={s.label}
           points={s.points.map((p) => [sx(p.x), sy(p.y)])}
           legendAt={legend ? [width + pad * 2, pad] : null}
-        />
+        >
+          {markers &&
+            s.points.map((p) => (
+              <circle key={p.x} cx={sx(p.x)} cy={sy(p.y)} r={3.5} fill={PALETTE[i % PALETTE.length]}>
+                <title>{`${s.label}, ${xLabel} ${p.x}: ${Number(p.y.toPrecision(3))}`}</title>
+              </circle>
+            ))}
+        </Series>
+      ))}
+      {xTicks?.map((x) => (
+        <text key={x} x={sx(x)} y={pad + height + 12} fontSize="10" textAnchor="middle">
+          {x}
+        </text>
       ))}
       <text x={pad + width / 2} y={height + pad * 2 - 6} fontSize="10" textAnchor="middle">
         {xLabel}
