@@ -1,9 +1,10 @@
 import { ConflictException, Injectable, UnprocessableEntityException } from '@nestjs/common';
-import type { EvidenceUnit } from '../../contracts/src/index.js';
+import { isJsonObject, type EvidenceUnit } from '../../contracts/src/index.js';
 import { awaitingView, judgeText } from '../../debate/src/index.js';
 import { probabilityProblem, simulatedJudge } from '../../judging/src/index.js';
-import { DebateRepository, type DebateRecord, type JudgeAssignmentEntity } from '../../persistence/src/index.js';
+import { DatasetRepository, DebateRepository, type DebateRecord, type JudgeAssignmentEntity } from '../../persistence/src/index.js';
 import { JobQueue } from '../../queue/src/index.js';
+import type { WorldParams } from '../../world/src/index.js';
 import type { Principal } from './auth.service.js';
 import { progressOf } from './debate-progress.js';
 import { DebatesService } from './debates.service.js';
@@ -24,11 +25,15 @@ function contextText(context: Record<string, unknown>): string {
 
 @Injectable()
 export class JudgingService {
+  /** Each dataset's world parameters, read once: a dataset's params never change after it is made. */
+  private readonly worldParams = new Map<string, Partial<WorldParams> | undefined>();
+
   constructor(
     private readonly debates: DebateRepository,
     private readonly debateService: DebatesService,
     private readonly queue: JobQueue,
     private readonly models: ModelEndpoints,
+    private readonly datasets: DatasetRepository,
   ) {}
 
   /** A human judge's probabilities at a stage. Submitting the same stage again changes nothing. */
@@ -80,6 +85,7 @@ export class JudgingService {
           question: record.item.question,
           answers: record.item.answers,
           revealed,
+          world: record.item.context.kind === 'world-room' ? await this.worldOf(record.item.datasetId) : undefined,
         }),
         note: null,
       };
@@ -90,6 +96,19 @@ export class JudgingService {
         if (!(error instanceof ConflictException)) throw error;
       },
     );
+  }
+
+  /**
+   * The parameters a world dataset was generated with (`POST /datasets/world` stores them as
+   * `params.world`), which the simulated judge reasons with; none for other datasets (an upload of
+   * world rooms is judged under the default world).
+   */
+  private async worldOf(datasetId: string): Promise<Partial<WorldParams> | undefined> {
+    if (this.worldParams.has(datasetId)) return this.worldParams.get(datasetId);
+    const world = (await this.datasets.byId(datasetId))?.params.world;
+    const params = isJsonObject(world) ? (world as Partial<WorldParams>) : undefined;
+    this.worldParams.set(datasetId, params);
+    return params;
   }
 
   /** The `debate.deadline` job: a human judge who still has not answered ends the debate as failed. */

@@ -1,5 +1,11 @@
 import type { EvidenceUnit } from '../../contracts/src/index.js';
-import { simulatedJudgeBelief, type CameraView } from '../../world/src/index.js';
+import {
+  simulatedJudgeBelief,
+  validateWorldParams,
+  type CameraView,
+  type EvidenceUnit as SensorReading,
+  type WorldParams,
+} from '../../world/src/index.js';
 
 export interface SimulatedJudgeInput {
   context: Record<string, unknown>;
@@ -7,6 +13,22 @@ export interface SimulatedJudgeInput {
   answers: string[];
   /** Only the evidence whose citation verified: the judge sees nothing else of it. */
   revealed: EvidenceUnit[];
+  /**
+   * The parameters the item's world was generated with (a world dataset's `params.world`), which
+   * the judge knows as a human judge would be told how the world is made; defaults fill the rest.
+   */
+  world?: Partial<WorldParams>;
+}
+
+function isSensorReading(unit: EvidenceUnit): unit is EvidenceUnit & SensorReading {
+  const reading = unit.reading;
+  return (
+    unit.kind === 'sensor' &&
+    reading !== undefined &&
+    typeof reading.x === 'number' &&
+    typeof reading.y === 'number' &&
+    (reading.object === null || typeof reading.object === 'string')
+  );
 }
 
 /**
@@ -16,7 +38,7 @@ export interface SimulatedJudgeInput {
 export function simulatedJudge(input: SimulatedJudgeInput): number[] {
   if (input.context.kind === 'world-room') {
     const view = { context: input.context as { camera: CameraView }, question: input.question, answers: input.answers };
-    return simulatedJudgeBelief(view, input.revealed as Parameters<typeof simulatedJudgeBelief>[1]);
+    return simulatedJudgeBelief(view, input.revealed.filter(isSensorReading), validateWorldParams(input.world ?? {}));
   }
   return input.answers.map(() => 1 / input.answers.length);
 }

@@ -11,8 +11,8 @@ export interface Room {
   objects: WorldObject[];
 }
 
-/** Share of small objects that are of the asked-about type; gives counts spread over 0..4+. */
-const TARGET_SHARE = 0.4;
+/** Share of small objects that are of the asked-about type; gives counts spread over 0..4+. The simulated judge's prior uses it too. */
+export const TARGET_SHARE = 0.4;
 
 interface DraftObject {
   type: string;
