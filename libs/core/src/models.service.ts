@@ -160,9 +160,11 @@ export class ModelsService {
     const policy = await this.policy(existing.datasetId);
     const rescore = options.rescore ?? policy.rescoreOnPromote;
     const selection = this.selection(policy, options.selection);
+    // Counted before the transaction: on the embedded database a query outside it would wait for it forever.
+    const total = await this.models.itemCount(existing.datasetId);
     let scoringRun: ScoringRunEntity | null = null;
     const version = await this.models.promote(id, async (promoted, manager) => {
-      if (rescore) scoringRun = await this.createScoring(promoted, selection, manager);
+      if (rescore) scoringRun = await this.createScoring(promoted, selection, total, manager);
     });
     if (!version) throw new NotFoundException(`model version ${id} does not exist`);
     this.logger.log(`model version ${version.name} is now active for dataset ${version.datasetId}${rescore ? '; re-scoring' : ''}`);
@@ -186,15 +188,15 @@ export class ModelsService {
     if (!version) throw new ConflictException(`dataset ${datasetId} has no active model version: train one and promote it, or name one`);
     if (version.datasetId !== datasetId) throw new BadRequestException(`model version ${version.id} was trained on another dataset`);
     const selection = request.select === false ? null : this.selection(policy, request.selection);
-    return this.createScoring(version, selection);
+    return this.createScoring(version, selection, await this.models.itemCount(datasetId));
   }
 
   private async createScoring(
     version: ModelVersionEntity,
     selection: SelectionRules | null,
+    total: number,
     manager?: EntityManager,
   ): Promise<ScoringRunEntity> {
-    const total = await this.models.itemCount(version.datasetId);
     return this.models.createScoringRun(
       { modelVersionId: version.id, datasetId: version.datasetId, selection: selection as Record<string, unknown> | null, total },
       (run, m) => this.queue.send('model.score', { scoringRunId: run.id }, { singletonKey: run.id }, m),
