@@ -2,7 +2,14 @@ import type { ProtocolSpec, RoundSpec } from '../../contracts/src/index.js';
 
 const judge = (visibleToDebaters: boolean, noteLimit?: number): RoundSpec => ({ type: 'judge', visibleToDebaters, noteLimit });
 const NYU_SCORING = { kind: 'log', base: 2, perTurnPenalty: 0.05 } as const;
-const CLEAR_CUT = { method: 'mean', threshold: 0.8 } as const;
+/**
+ * A label is kept only when the judges put at least 0.99 on it. Measured with built-in debaters and
+ * the simulated judge (libs/debate/test/clear-cut-world.test.ts): where neither side cited the hidden
+ * objects that decide the count, the judge still put up to 0.97 on the wrong count in the default
+ * world (7 of 309 such rooms at 0.95 or more), so 0.8 or 0.95 would keep wrong labels that nothing
+ * examined; at 0.99 none pass, while a debate with a side that cites the sensors settles at 1.
+ */
+const CLEAR_CUT = { method: 'mean', threshold: 0.99 } as const;
 /** What every preset shares: one human judge, scored as on the NYU platform, clear-cut labels only. */
 const COMMON = { judges: { count: 1, kind: 'human' }, scoring: NYU_SCORING, adjudication: CLEAR_CUT } as const;
 const TWO_BUILTIN: ProtocolSpec['debaters'] = [{ backend: 'builtin' }, { backend: 'builtin' }];
