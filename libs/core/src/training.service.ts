@@ -11,6 +11,8 @@ import {
   isHeldOut,
   sameFeatures,
   Scorer,
+  trainingSets,
+  trainMethods,
   trainTwoHead,
   TrainingCancelled,
   type Device,
@@ -18,6 +20,7 @@ import {
   type Evaluation,
   type FeatureSpec,
   type HeldOut,
+  type MethodReport,
   type ModelPolicy,
   type TrainingConfig,
   type TrainingInput,
@@ -43,6 +46,8 @@ export interface TrainingSnapshot {
   simple: [string, number][];
   /** Held-out items with their complex label, if they have one (the reference where ground truth is unknown). */
   heldOut: [string, number | null][];
+  /** Training items whose ground truth is known, with it: the oracle method's labels. Absent from snapshots taken before it was recorded. */
+  truth?: [string, number][];
 }
 
 /** What a model version's config records. */
@@ -111,9 +116,10 @@ export class TrainingService {
 
   private async train(job: TrainingJobEntity, config: TrainingConfig, device: Device): Promise<void> {
     const snapshot = (job.snapshot as unknown as TrainingSnapshot | null) ?? (await this.snapshot(job));
-    const ids = new Set([...snapshot.large.map(([id]) => id), ...snapshot.simple.map(([id]) => id), ...snapshot.heldOut.map(([id]) => id)]);
+    const ids = new Set([snapshot.large, snapshot.simple, snapshot.heldOut, snapshot.truth ?? []].flatMap((set) => set.map(([id]) => id)));
     const items = new Map((await this.models.items(job.datasetId, [...ids])).map((item) => [item.id, item]));
-    const input = trainingInput(snapshot, items);
+    const methods = config.methods ?? [];
+    const input = trainingInput(snapshot, items, methods);
     const checkpoint = job.checkpoint ? decodeStates(job.checkpoint) : undefined;
     if (checkpoint) this.logger.log(`training job ${job.id}: resuming from the checkpoint at step ${job.checkpointStep}`);
     this.logger.log(
@@ -138,9 +144,16 @@ export class TrainingService {
       },
       checkpoint as Parameters<typeof trainTwoHead>[5],
     );
+    if (methods.length) this.logger.log(`training job ${job.id}: training ${methods.join(', ')} beside it, for comparison`);
     const evaluation: Evaluation & { comparedTo?: unknown; seconds?: number } = {
       ...result.evaluation,
       reference: referenceKind(snapshot, items),
+      methods: methods.length
+        ? await trainMethods(input, config.architecture, config.settings, methods, device, result.evaluation, {
+            // A cancelled job stops between methods' steps, as it does between checkpoints of the main run.
+            shouldContinue: async () => (await this.models.saveProgress(job.id, null)) === 'running',
+          })
+        : result.evaluation.methods,
       seconds: (Date.now() - started) / 1000,
     };
     const active = await this.models.active(job.datasetId);
@@ -170,7 +183,8 @@ export class TrainingService {
     const m = evaluation;
     this.logger.log(
       `training job ${job.id} produced model version ${version.name}: held-out accuracy intended ${fmt(m.heldOut.intended.accuracy)}, ` +
-        `baseline ${fmt(m.heldOut.baseline?.accuracy)}; where the simple label is wrong (${m.simpleWrong.items} items): intended ${fmt(m.simpleWrong.intended.accuracy)}, baseline ${fmt(m.simpleWrong.baseline?.accuracy)}`,
+        `baseline ${fmt(m.heldOut.baseline?.accuracy)}; where the simple label is wrong (${m.simpleWrong.items} items): intended ${fmt(m.simpleWrong.intended.accuracy)}, baseline ${fmt(m.simpleWrong.baseline?.accuracy)}; ` +
+        `methods there: ${methodsLine(m.methods)}`,
     );
     this.lifecycle.publish({ ...statusView(job), status: 'completed', device: deviceName(device), modelVersionId: version.id }, null);
     const policy = await this.lifecycle.policy(job.datasetId);
@@ -224,6 +238,7 @@ export class TrainingService {
       small: [],
       simple: [],
       heldOut: [],
+      truth: [],
     };
     for (const item of items) {
       const label = labels.get(item.id);
@@ -236,6 +251,7 @@ export class TrainingService {
         if (label.agreesWithSimple) snapshot.small.push(item.id);
       }
       if (item.simpleLabel !== null) snapshot.simple.push([item.id, item.simpleLabel]);
+      if (item.groundTruth !== null) snapshot.truth!.push([item.id, item.groundTruth]);
     }
     if (snapshot.large.length === 0) {
       throw new TrainingDataError(
@@ -269,12 +285,30 @@ function fmt(value: number | null | undefined): string {
   return value === null || value === undefined ? 'n/a' : value.toFixed(3);
 }
 
-/** Feature rows for the snapshot's items; held-out references are ground truth, else the item's complex label. */
-function trainingInput(snapshot: TrainingSnapshot, items: Map<string, ModelItem>): TrainingInput {
+/** Each method's accuracy where the simple label is wrong, with the gap it recovers when there is an oracle. */
+function methodsLine(methods: Record<string, MethodReport>): string {
+  return Object.entries(methods)
+    .map(
+      ([name, r]) => `${name} ${fmt(r.simpleWrong.accuracy)}${r.simpleWrong.pgr === null ? '' : ` (pgr ${r.simpleWrong.pgr.toFixed(2)})`}`,
+    )
+    .join(', ');
+}
+
+/**
+ * Feature rows for the snapshot's items; held-out references are ground truth, else the item's
+ * complex label. The mixture and oracle sets only when a method reads them.
+ */
+function trainingInput(snapshot: TrainingSnapshot, items: Map<string, ModelItem>, methods: readonly string[] = []): TrainingInput {
+  // An item is in several sets; hashed n-grams are worth computing once.
+  const cache = new Map<string, Float32Array>();
   const features = (id: string) => {
+    let row = cache.get(id);
+    if (row) return row;
     const item = items.get(id);
     if (!item) throw new TrainingDataError(`item ${id} of the snapshot no longer exists`);
-    return featuresOf(item, snapshot.features);
+    row = featuresOf(item, snapshot.features);
+    cache.set(id, row);
+    return row;
   };
   const D = snapshot.features.size;
   const held = snapshot.heldOut.map(([id]) => items.get(id));
@@ -286,21 +320,7 @@ function trainingInput(snapshot: TrainingSnapshot, items: Map<string, ModelItem>
   return {
     inputSize: D,
     answers: snapshot.answers,
-    large: examples(
-      snapshot.large.map(([id]) => features(id)),
-      snapshot.large.map(([, answer]) => answer),
-      D,
-    ),
-    small: examples(
-      snapshot.small.map(features),
-      snapshot.small.map(() => 0),
-      D,
-    ),
-    simple: examples(
-      snapshot.simple.map(([id]) => features(id)),
-      snapshot.simple.map(([, label]) => label),
-      D,
-    ),
+    ...trainingSets(snapshot, features, D, methods),
     heldOut: {
       x: heldX.x,
       n: heldX.n,

@@ -7,3 +7,5 @@ export * from './training.js';
 export * from './run.js';
 export * from './scoring.js';
 export * from './policy.js';
+export * from './methods.js';
+export * from './comparison.js';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isJsonObject } from '../../contracts/src/index.js';
+import { methodsProblems, type OptionalMethod } from './methods.js';
 import { ACTIVATIONS } from './network.js';
 import { DEFAULT_ARCHITECTURE, type Architecture } from './run.js';
 import { DEFAULT_SELECTION, selectionProblems, type SelectionRules } from './scoring.js';
@@ -11,6 +12,11 @@ export interface TrainingConfig {
   settings: TrainingSettings;
   /** Fail rather than fall back to the CPU when no GPU can be used. */
   requireGpu: boolean;
+  /**
+   * Methods to train beside the two-head model and its naive baseline, on the same labels, seed and
+   * schedule, for comparison (methods.ts); [] trains none. Older stored configs lack it.
+   */
+  methods: OptionalMethod[];
 }
 
 /** How a dataset's model is kept up to date. */
@@ -27,7 +33,7 @@ export interface ModelPolicy {
   /** Score the dataset again with a newly promoted version, choosing the next disputes. */
   rescoreOnPromote: boolean;
   /** Defaults for training jobs of the dataset (a request may override them). */
-  training: { architecture?: Partial<Architecture>; settings?: Partial<TrainingSettings> };
+  training: { architecture?: Partial<Architecture>; settings?: Partial<TrainingSettings>; methods?: OptionalMethod[] };
   selection: SelectionRules;
 }
 
@@ -60,13 +66,13 @@ export function architectureProblems(value: Record<string, unknown>, path = 'arc
   return problems;
 }
 
-/** A training request or policy's training defaults, merged over the defaults; throws naming every problem. */
-/** Every problem with a training request (architecture, settings, requireGpu), each naming its field. */
+const TRAINING_FIELDS = ['architecture', 'settings', 'requireGpu', 'methods'];
+
+/** Every problem with a training request (architecture, settings, requireGpu, methods), each naming its field. */
 export function trainingProblems(body: Record<string, unknown>): string[] {
   const problems: string[] = [];
   for (const key of Object.keys(body))
-    if (!['architecture', 'settings', 'requireGpu'].includes(key))
-      problems.push(`${key} is not a training field (known: architecture, settings, requireGpu)`);
+    if (!TRAINING_FIELDS.includes(key)) problems.push(`${key} is not a training field (known: ${TRAINING_FIELDS.join(', ')})`);
   const architecture = body.architecture ?? {};
   const settings = body.settings ?? {};
   if (!isJsonObject(architecture)) problems.push('architecture must be an object');
@@ -74,12 +80,14 @@ export function trainingProblems(body: Record<string, unknown>): string[] {
   if (!isJsonObject(settings)) problems.push('settings must be an object');
   else problems.push(...settingsProblems(settings).map((p) => `settings.${p}`));
   if (body.requireGpu !== undefined && typeof body.requireGpu !== 'boolean') problems.push('requireGpu must be true or false');
+  if (body.methods !== undefined) problems.push(...methodsProblems(body.methods));
   return problems;
 }
 
+/** A training request merged over a policy's training defaults and the defaults; throws naming every problem. */
 export function trainingConfig(request: unknown, base: ModelPolicy['training'] = {}): TrainingConfig {
   const body = request ?? {};
-  if (!isJsonObject(body)) throw new Error('a training request is an object with architecture, settings and requireGpu');
+  if (!isJsonObject(body)) throw new Error('a training request is an object with architecture, settings, requireGpu and methods');
   const problems = trainingProblems(body);
   const architecture = body.architecture ?? {};
   const settings = body.settings ?? {};
@@ -88,6 +96,7 @@ export function trainingConfig(request: unknown, base: ModelPolicy['training'] =
     architecture: { ...DEFAULT_ARCHITECTURE, ...base.architecture, ...(architecture as Partial<Architecture>) },
     settings: { ...DEFAULT_SETTINGS, ...base.settings, ...(settings as Partial<TrainingSettings>) },
     requireGpu: (body.requireGpu as boolean | undefined) ?? false,
+    methods: [...((body.methods as OptionalMethod[] | undefined) ?? base.methods ?? [])],
   };
 }
 

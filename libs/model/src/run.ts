@@ -1,6 +1,7 @@
 import type { TrainingPoint } from '../../contracts/src/index.js';
 import { calibration, type Calibration } from '../../judging/src/calibration.js';
 import { inferenceGraph } from './graphs.js';
+import { mainMethods, type MethodReport } from './methods.js';
 import { initialParameters, type Activation, type HeadName, type NetworkConfig, type Parameters } from './network.js';
 import type { Device } from './runtime.js';
 import {
@@ -11,6 +12,7 @@ import {
   type Examples,
   type Losses,
   type OptimizerState,
+  type StepBatches,
   type TrainingSettings,
 } from './training.js';
 
@@ -40,6 +42,10 @@ export interface TrainingInput {
   small: Examples;
   /** Training items with their simple labels: the baseline's data, and the μ term's (none: no baseline). */
   simple: Examples;
+  /** Training items with the complex label where one exists, else the simple label: the mixture method's data. */
+  mixture?: Examples;
+  /** Training items whose ground truth is known: the oracle's data (absent or empty: no oracle). */
+  truth?: Examples;
   heldOut: HeldOut;
 }
 
@@ -63,6 +69,11 @@ export interface Evaluation {
   simpleWrong: SubsetReport;
   /** The number promotion compares: the intended head's accuracy on held-out items. */
   metric: { name: 'heldOut.intended.accuracy'; value: number | null };
+  /**
+   * Every method trained on this job's labels, scored alike: always 'two-head' (its intended head)
+   * and 'naive' (the baseline), then each method the job asked for (see methods.ts).
+   */
+  methods: Record<string, MethodReport>;
 }
 
 export interface TrainingResult {
@@ -72,6 +83,8 @@ export interface TrainingResult {
   onnx: Uint8Array;
   evaluation: Evaluation;
   finalLoss: Losses;
+  /** Wall time of the training steps in this process (a resumed run: since the resume), per network. */
+  seconds: { model: number; baseline: number };
 }
 
 export interface TrainingHooks {
@@ -91,6 +104,29 @@ export function networks(
   return { model: { ...base, heads: 2 }, baseline: { ...base, heads: 1 } };
 }
 
+/** Which of the objective's optional terms a run of the two-head model computes. */
+export function objectiveTerms(input: TrainingInput, settings: TrainingSettings): { consistency: boolean; simple: boolean } {
+  return { consistency: input.small.n > 0 && settings.lambda > 0, simple: settings.mu > 0 };
+}
+
+/** The two-head model's batches for one step: each depends only on (seed, step, stream). */
+export function twoHeadBatches(
+  input: TrainingInput,
+  settings: TrainingSettings,
+  terms: { consistency: boolean; simple: boolean },
+  step: number,
+): StepBatches {
+  const D = input.inputSize;
+  return {
+    large: batchOf(input.large, settings.batchSize, D, settings.seed, step, 0),
+    small: terms.consistency ? batchOf(input.small, settings.batchSize, D, settings.seed, step, 1) : undefined,
+    simple: terms.simple ? batchOf(input.simple, settings.batchSize, D, settings.seed, step, 2) : undefined,
+  };
+}
+
+/** The baseline's stream of batches; the other one-head methods take their own (comparison.ts). */
+export const BASELINE_STREAM = 3;
+
 /**
  * Trains the two-head model and, in lockstep, the naive baseline (one head on simple labels) with
  * the same trunk, seed and schedule. Batches depend only on (seed, step), so a run resumed from a
@@ -108,7 +144,7 @@ export async function trainTwoHead(
   if (input.simple.n === 0 && settings.mu > 0)
     throw new Error('mu fits the instrumental head to simple labels, but no training item has one');
   const { model: modelNet, baseline: baselineNet } = networks(input, architecture);
-  const terms = { consistency: input.small.n > 0 && settings.lambda > 0, simple: settings.mu > 0 };
+  const terms = objectiveTerms(input, settings);
   const modelInit = initialParameters(modelNet, settings.seed);
   const baselineInit = initialParameters(baselineNet, settings.seed);
   // Without simple labels there is no labeller to imitate, so no baseline.
@@ -146,20 +182,20 @@ export async function trainTwoHead(
         },
       });
     };
+    const seconds = { model: 0, baseline: 0 };
     while (model.step < settings.steps) {
       const step = model.step;
-      const batches = {
-        large: batchOf(input.large, settings.batchSize, D, settings.seed, step, 0),
-        small: terms.consistency ? batchOf(input.small, settings.batchSize, D, settings.seed, step, 1) : undefined,
-        simple: terms.simple ? batchOf(input.simple, settings.batchSize, D, settings.seed, step, 2) : undefined,
-      };
-      const modelOut = await modelStep.run(model, modelInit, batches, settings);
+      let clock = performance.now();
+      const modelOut = await modelStep.run(model, modelInit, twoHeadBatches(input, settings, terms, step), settings);
+      seconds.model += (performance.now() - clock) / 1000;
+      clock = performance.now();
       const baselineOut = await baselineStep?.run(
         baseline,
         baselineInit,
-        { large: batchOf(input.simple, settings.batchSize, D, settings.seed, step, 3) },
+        { large: batchOf(input.simple, settings.batchSize, D, settings.seed, step, BASELINE_STREAM) },
         settings,
       );
+      seconds.baseline += (performance.now() - clock) / 1000;
       model = modelOut.state;
       losses = modelOut.losses;
       if (baselineOut) {
@@ -175,6 +211,8 @@ export async function trainTwoHead(
     }
     // The last step always reports, so its evaluation is the run's.
     if (!evaluation) await report();
+    Object.assign(evaluation!.methods['two-head']!, { labels: input.large.n, seconds: seconds.model });
+    if (withBaseline) Object.assign(evaluation!.methods.naive!, { labels: input.simple.n, seconds: seconds.baseline });
     return {
       network: modelNet,
       params: model.params,
@@ -182,6 +220,7 @@ export async function trainTwoHead(
       onnx: inferenceGraph(modelNet, model.params),
       evaluation: evaluation!,
       finalLoss: losses,
+      seconds,
     };
   } finally {
     await Promise.all([modelStep.release(), baselineStep?.release(), modelEval.release(), baselineEval?.release()]);
@@ -219,6 +258,7 @@ export function evaluate(
     heldOut: all,
     simpleWrong: subset((i) => (heldOut.simple[i] as number) >= 0 && heldOut.simple[i] !== heldOut.reference[i]),
     metric: { name: 'heldOut.intended.accuracy', value: all.intended.accuracy },
+    methods: mainMethods(heldOut, K, probs),
   };
 }
 

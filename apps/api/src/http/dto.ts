@@ -214,6 +214,15 @@ export class TrainDto {
   @IsOptional()
   @IsBoolean()
   requireGpu?: boolean;
+  @ApiPropertyOptional({
+    description:
+      "Methods to train beside the two-head model and its naive baseline on the same labels, seed and schedule, reported in the version's evaluation.methods: complex-only, mixture, two-head-lambda0, two-head-mu0, oracle (default none)",
+    type: [String],
+    example: ['complex-only', 'mixture', 'oracle'],
+  })
+  // Checked by trainingProblems, whose message lists the known names.
+  @IsOptional()
+  methods?: string[];
 }
 
 export class ModelsQuery {
