@@ -1,5 +1,6 @@
 import 'reflect-metadata';
 import { existsSync } from 'node:fs';
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConsoleLogger, Logger, Module, type DynamicModule, type INestApplicationContext, type LogLevel } from '@nestjs/common';
@@ -82,6 +83,14 @@ export async function startProcess(
   const web = webAppDir();
   if (web) app.useStaticAssets(web, { index: 'index.html' });
   else new Logger('Tribunal').warn('the web app is not built (npm run build:web); the API alone is served');
+  // Node closes a kept-alive connection after 5 s idle by default. When the event loop is held longer
+  // than that (the embedded database runs its queries on this thread), the idle timer fires before the
+  // next request on the connection is read and the client sees ECONNRESET: the experiment, whose client
+  // shares this process, lost runs so. A minute's grace (longer than a proxy's usual 60 s, so a reverse
+  // proxy never reuses a connection the server is closing) makes that rare; the CLI's client retries the rest.
+  const server = app.getHttpServer() as Server;
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app.listen(config.port, config.host);
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host}:${address.port}`;
