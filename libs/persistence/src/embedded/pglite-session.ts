@@ -43,6 +43,10 @@ export class PgliteSession {
     const previous = this.queue;
     this.queue = previous.then(() => mine);
     await previous;
+    // The database runs on this thread: without a turn of the event loop between holders, a queue of
+    // transactions runs as one block, and for its length (seconds, under load) no request is read, no
+    // timer fires and no socket is answered. A macrotask here lets them in between transactions.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     let released = false;
     return () => {
       if (!released) {
