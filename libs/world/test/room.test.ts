@@ -100,7 +100,7 @@ describe('evidence and features', () => {
     expect(units.find((u) => u.id === 's-3-3')?.text).toBe('Sensor at (3, 3): empty');
   });
 
-  it('encode the asked type\'s sensed and visible counts, the target type, then both counts of every askable type', () => {
+  it("encode the asked type's sensed and visible counts as answers, the target type, then both counts of every askable type", () => {
     const room = roomOf('lamp', [
       ['cabinet', 0, 0],
       ['lamp', 0, 2],
@@ -110,13 +110,14 @@ describe('evidence and features', () => {
     const features = roomFeatures(room);
     expect(features).toHaveLength(featureLength());
     // Two lamps sensed; the one at (0, 2) is behind the cabinet at (0, 0), so one is seen.
-    expect(features.slice(0, 2)).toEqual([0.5, 0.25]);
-    expect(features.slice(2, 2 + TARGET_TYPES.length)).toEqual(TARGET_TYPES.map((t) => (t === 'lamp' ? 1 : 0)));
-    const lamp = 2 + TARGET_TYPES.length + 2 * TARGET_TYPES.indexOf('lamp');
+    expect(features.slice(0, 5)).toEqual([0, 0, 1, 0, 0]);
+    expect(features.slice(5, 10)).toEqual([0, 1, 0, 0, 0]);
+    expect(features.slice(10, 10 + TARGET_TYPES.length)).toEqual(TARGET_TYPES.map((t) => (t === 'lamp' ? 1 : 0)));
+    const lamp = 10 + TARGET_TYPES.length + 2 * TARGET_TYPES.indexOf('lamp');
     expect(features.slice(lamp, lamp + 2)).toEqual([0.5, 0.25]);
-    const box = 2 + TARGET_TYPES.length + 2 * TARGET_TYPES.indexOf('box');
+    const box = 10 + TARGET_TYPES.length + 2 * TARGET_TYPES.indexOf('box');
     expect(features.slice(box, box + 2)).toEqual([0.25, 0.25]);
-    expect(features.slice(2 + TARGET_TYPES.length).reduce((a, b) => a + b, 0)).toBe(1.25);
+    expect(features.slice(10 + TARGET_TYPES.length).reduce((a, b) => a + b, 0)).toBe(1.25);
     expect(itemOf(room).features).toEqual(features);
   });
 
@@ -124,6 +125,6 @@ describe('evidence and features', () => {
     const params = validateWorldParams({ width: 3, depth: 9, objectsPerRoom: [1, 4] });
     const [item] = generateWorldDataset({ seed: 2, size: 1, params });
     expect(item?.features).toHaveLength(featureLength());
-    expect(featureLength()).toBe(2 + 3 * TARGET_TYPES.length);
+    expect(featureLength()).toBe(10 + 3 * TARGET_TYPES.length);
   });
 });
