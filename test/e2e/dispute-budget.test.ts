@@ -75,6 +75,37 @@ describe('disputes on a budget, from the training split only', () => {
       120_000,
     );
     expect(trained.error).toBeNull();
+
+    // The same labels, few of them: a job may train on a seeded sample of the complex labels only.
+    const sampled = await http(app, 'POST', '/training-jobs', researcher, {
+      datasetId,
+      settings: { steps: 20 },
+      complexLabels: 3,
+      methods: ['complex-only'],
+    });
+    expect(sampled.status, sampled.text).toBe(201);
+    const few = await eventually(
+      'the sampled job to end',
+      async () => {
+        const view = (await http(app, 'GET', `/training-jobs/${sampled.body.id}`, researcher)).body;
+        return ['completed', 'failed'].includes(view.status) ? view : undefined;
+      },
+      120_000,
+    );
+    expect(few.error).toBeNull();
+    const { rows: snapshots } = await db.query(
+      `SELECT jsonb_array_length(snapshot->'large') AS large, (snapshot->>'labelledItems')::int AS labelled FROM training_jobs WHERE id = $1`,
+      [sampled.body.id],
+    );
+    const { rows: labels } = await db.query(`SELECT count(DISTINCT item_id)::int AS n FROM labels WHERE dataset_id = $1`, [datasetId]);
+    expect(labels[0].n).toBeGreaterThan(3);
+    expect(snapshots[0]).toEqual({ large: 3, labelled: labels[0].n });
+    const sampledVersion = (await http(app, 'GET', `/models/${few.modelVersionId}`, researcher)).body;
+    expect(sampledVersion.evaluation.methods['complex-only'].labels).toBe(3);
+    const refused = await http(app, 'POST', '/training-jobs', researcher, { datasetId, complexLabels: 0 });
+    expect(refused.status).toBe(400);
+    expect(refused.body.message).toContain('complexLabels must be a whole number of at least 1, or null for every label, got 0');
+
     // Raise the policy's budget to 20%: a scoring run asking for more than the policy allows is held to it.
     await http(app, 'PUT', `/datasets/${datasetId}/model-policy`, researcher, { selection: { maxDisputedFraction: 0.2 } });
     const promoted = await http(app, 'POST', `/models/${trained.modelVersionId}/promote`, researcher, {

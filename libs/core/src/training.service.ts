@@ -25,6 +25,7 @@ import {
   type TrainingConfig,
   type TrainingInput,
 } from '../../model/src/index.js';
+import { createRng, shuffled } from '../../world/src/index.js';
 import { ModelRepository, type ModelItem, type ModelVersionEntity, type TrainingJobEntity } from '../../persistence/src/index.js';
 import { ModelsService, statusView } from './models.service.js';
 
@@ -38,8 +39,10 @@ export interface TrainingSnapshot {
   heldOutFraction: number;
   features: FeatureSpec;
   answers: number;
-  /** Training items with their latest complex label. */
+  /** Training items with their latest complex label (a sample of them when the job limits `complexLabels`). */
   large: [string, number][];
+  /** How many training items had a complex label, when the job trained on a sample of them. */
+  labelledItems?: number;
   /** Training items whose simple and complex labels agree. */
   small: string[];
   /** Training items with their simple label. */
@@ -257,6 +260,13 @@ export class TrainingService {
       throw new TrainingDataError(
         `no training item of the dataset has a complex-process label yet (${labels.size} labels, all on held-out items): label some disputes first`,
       );
+    }
+    const { complexLabels, settings } = job.config as unknown as TrainingConfig;
+    if (complexLabels && complexLabels < snapshot.large.length) {
+      snapshot.labelledItems = snapshot.large.length;
+      snapshot.large = shuffled(createRng(settings.seed), snapshot.large).slice(0, complexLabels);
+      const kept = new Set(snapshot.large.map(([id]) => id));
+      snapshot.small = snapshot.small.filter((id) => kept.has(id));
     }
     await this.models.saveSnapshot(job.id, snapshot as unknown as Record<string, unknown>);
     return snapshot;

@@ -17,6 +17,12 @@ export interface TrainingConfig {
    * schedule, for comparison (methods.ts); [] trains none. Older stored configs lack it.
    */
   methods: OptionalMethod[];
+  /**
+   * Train on at most this many of the complex-process labels, a sample drawn with the settings' seed
+   * when the job first starts (a learning curve, or seed 002's regime of few complex labels); null
+   * for all of them. The simple labels are never sampled.
+   */
+  complexLabels: number | null;
 }
 
 /** How a dataset's model is kept up to date. */
@@ -66,7 +72,7 @@ export function architectureProblems(value: Record<string, unknown>, path = 'arc
   return problems;
 }
 
-const TRAINING_FIELDS = ['architecture', 'settings', 'requireGpu', 'methods'];
+const TRAINING_FIELDS = ['architecture', 'settings', 'requireGpu', 'methods', 'complexLabels'];
 
 /** Every problem with a training request (architecture, settings, requireGpu, methods), each naming its field. */
 export function trainingProblems(body: Record<string, unknown>): string[] {
@@ -81,6 +87,9 @@ export function trainingProblems(body: Record<string, unknown>): string[] {
   else problems.push(...settingsProblems(settings).map((p) => `settings.${p}`));
   if (body.requireGpu !== undefined && typeof body.requireGpu !== 'boolean') problems.push('requireGpu must be true or false');
   if (body.methods !== undefined) problems.push(...methodsProblems(body.methods));
+  const limit = body.complexLabels;
+  if (limit !== undefined && limit !== null && !(Number.isInteger(limit) && (limit as number) >= 1))
+    problems.push(`complexLabels must be a whole number of at least 1, or null for every label, got ${JSON.stringify(limit)}`);
   return problems;
 }
 
@@ -97,6 +106,7 @@ export function trainingConfig(request: unknown, base: ModelPolicy['training'] =
     settings: { ...DEFAULT_SETTINGS, ...base.settings, ...(settings as Partial<TrainingSettings>) },
     requireGpu: (body.requireGpu as boolean | undefined) ?? false,
     methods: [...((body.methods as OptionalMethod[] | undefined) ?? base.methods ?? [])],
+    complexLabels: (body.complexLabels as number | null | undefined) ?? null,
   };
 }
 

@@ -223,6 +223,15 @@ export class TrainDto {
   // Checked by trainingProblems, whose message lists the known names.
   @IsOptional()
   methods?: string[];
+  @ApiPropertyOptional({
+    description:
+      'Train on at most this many of the complex-process labels, a sample drawn with the seed when the job starts (default: all); the simple labels are never sampled',
+    example: 20,
+    nullable: true,
+  })
+  // Checked by trainingProblems.
+  @IsOptional()
+  complexLabels?: number | null;
 }
 
 export class ModelsQuery {
