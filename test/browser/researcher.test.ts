@@ -238,7 +238,7 @@ function wilson(correct: number, n: number): [number, number] {
   return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
-const METHODS = ['naive', 'complex-only', 'mixture', 'two-head', 'lambda-0', 'mu-0', 'oracle'];
+const METHODS = ['naive', 'complex-only', 'mixture', 'two-head', 'two-head-lambda0', 'two-head-mu0', 'oracle'];
 
 /** Every method's scores from its correct counts (in METHODS order), on `all` held-out rooms and `wrong` with a wrong simple label. */
 function methodResults(all: number, allCorrect: number[], wrong: number, wrongCorrect: number[]) {

@@ -5,14 +5,17 @@ import { parseArgs } from 'node:util';
 import { MultiBar, Presets } from 'cli-progress';
 import { AuthService } from '../../../libs/core/src/index.js';
 import { Api } from './api-client.js';
-import { experimentConfig, runExperiment, type ExperimentConfig } from './experiment/runner.js';
+import type { ExperimentConfig } from '../../../libs/contracts/src/index.js';
+import { experimentConfig } from './experiment/config.js';
+import { runExperiment } from './experiment/runner.js';
 import { plots, table } from './experiment/report.js';
 import { readSpec, UsageError } from './protocols-command.js';
 import { startProcess } from './run-process.js';
 
-export const EXPERIMENT_USAGE = `experiment [CONFIG] [--out DIR] [--url URL --key KEY]
-                                        run the headline experiment headless (built-in world, simulated judges):
+export const EXPERIMENT_USAGE = `experiment [CONFIG] [--quick] [--out DIR] [--url URL --key KEY]
+                                        run the headline experiment headless (built-in worlds, simulated judges):
                                         a table, SVG plots and results.json in DIR (default experiments/NAME);
+                                        --quick runs one seed per world;
                                         with --url (or TRIBUNAL_URL and TRIBUNAL_KEY), on that Tribunal, which keeps the results`;
 
 /**
@@ -24,9 +27,9 @@ export async function experimentCommand(args: string[], env: Readonly<Record<str
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { out: { type: 'string' }, url: { type: 'string' }, key: { type: 'string' } },
+    options: { out: { type: 'string' }, url: { type: 'string' }, key: { type: 'string' }, quick: { type: 'boolean' } },
   });
-  const config = experimentConfig(positionals[0] ? readSpec(positionals[0]) : {});
+  const config = experimentConfig(positionals[0] ? readSpec(positionals[0]) : {}, { quick: values.quick });
   const out = resolve(values.out ?? join('experiments', config.name));
   const remote = values.url ?? env.TRIBUNAL_URL;
   if (remote) {

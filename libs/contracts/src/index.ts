@@ -5,3 +5,4 @@ export * from './jobs.js';
 export * from './views.js';
 export * from './events.js';
 export * from './webhooks.js';
+export * from './experiments.js';

@@ -1,5 +1,8 @@
+import { wilsonInterval } from '../../judging/src/calibration.js';
 import type { HeldOut, TrainingInput } from './run.js';
 import { examples } from './training.js';
+
+export { wilsonInterval };
 
 /**
  * The methods a training job compares on the same labels, seed and schedule (DESIGN.md, "What the
@@ -59,20 +62,6 @@ export interface MethodReport {
    * naive baseline, or when they score the same.
    */
   simpleWrong: MethodScore & { pgr: number | null };
-}
-
-/**
- * The Wilson score interval of a binomial proportion: `correct` successes in `n` trials, at `z`
- * standard deviations (1.96: 95%). Null when n is 0.
- */
-export function wilsonInterval(correct: number, n: number, z = 1.96): [number, number] | null {
-  if (n <= 0) return null;
-  const p = correct / n;
-  const z2 = z * z;
-  const denominator = 1 + z2 / n;
-  const centre = (p + z2 / (2 * n)) / denominator;
-  const half = (z * Math.sqrt((p * (1 - p)) / n + z2 / (4 * n * n))) / denominator;
-  return [Math.max(0, centre - half), Math.min(1, centre + half)];
 }
 
 /** Held-out rows with a reference answer, and those of them whose simple label is wrong. */

@@ -1,112 +1,177 @@
-import type { Json } from '../api-client.js';
-import type { ExperimentResult } from './runner.js';
+import { wilsonInterval } from '../../../../libs/model/src/index.js';
+import {
+  METHOD_ORDER,
+  methodLabel,
+  verdictText,
+  type ExperimentResult,
+  type MethodResult,
+  type Score,
+  type Verdict,
+  type WorldSummary,
+} from '../../../../libs/contracts/src/index.js';
 import { groupedBars, lines, reliability } from './svg.js';
 
-const f = (v: number | null | undefined, width = 8) => (v === null || v === undefined ? 'n/a' : v.toFixed(3)).padStart(width);
-const pct = (v: number) => `${(100 * v).toFixed(0)}%`;
+const f = (v: number | null | undefined, width = 8, digits = 3) =>
+  (v === null || v === undefined ? 'n/a' : v.toFixed(digits)).padStart(width);
+const pct = (v: number | null | undefined, digits = 1) => (v === null || v === undefined ? 'n/a' : `${(100 * v).toFixed(digits)}%`);
+const interval = (i: [number, number] | null | undefined) => (i ? `[${i[0].toFixed(2)}, ${i[1].toFixed(2)}]` : '');
+const scoreText = (s: Score | undefined, width: number) => `${f(s?.accuracy, 6)} ${interval(s?.interval).padEnd(13)}`.padStart(width);
+
+const ordered = (methods: Record<string, MethodResult>) => METHOD_ORDER.filter((m) => methods[m]);
+
+/** One sentence on whether the two-head objective earns its place, as the table shows it. */
+export function verdictSentence(world: string, regime: string, verdict: Verdict | null): string {
+  return `${world}, ${regime}: ${verdict ? verdictText(verdict) : 'no comparison (a method is missing).'}`;
+}
+
+function regimeSettings(result: ExperimentResult, name: string): string {
+  const regime = result.config.training.regimes.find((r) => r.name === name);
+  const settings = { ...result.config.training.settings, ...regime?.settings };
+  const lambda = settings['lambda'] ?? 1;
+  const mu = settings['mu'] ?? 0;
+  const labels = regime?.complexLabels ? `, ${regime.complexLabels} complex labels per run` : ', every complex label';
+  return `λ = ${String(lambda)}, μ = ${String(mu)}${labels}`;
+}
 
 /** The experiment's one table, as text. */
 export function table(result: ExperimentResult): string {
-  const { comparison, training, model } = result;
-  const e = model.evaluation;
+  const { config } = result;
   const out: string[] = [];
-  out.push(`Judges and labels by protocol (${comparison.rooms} rooms, each debated under every protocol; simulated judges)`);
+  const worldNames = config.worlds.map((w) => w.name);
+  const wWidth = Math.max(8, ...worldNames.map((n) => n.length + 2));
   out.push(
-    `${'protocol'.padEnd(13)}${'debates'.padStart(8)}${'failed'.padStart(8)}${'judge acc'.padStart(11)}${'ECE'.padStart(8)}${'Brier'.padStart(8)}${'labels'.padStart(8)}${'label acc'.padStart(11)}${'adjudicated'.padStart(13)}`,
+    `${config.name}: ${config.worlds.length} world(s) × ${config.seeds.length} seed(s) (${config.seeds.join(', ')}), ${config.training.rooms} rooms per training world, ` +
+      `${pct(config.training.heldOutFraction, 0)} held out; budget ${pct(config.training.budget, 0)} of the training split over ${config.training.rounds} round(s)`,
   );
-  for (const p of comparison.protocols) {
+  for (const world of config.worlds) out.push(`  ${world.name}: ${JSON.stringify(world.params)}`);
+  out.push('');
+
+  out.push(
+    `Judges by protocol (each world's ${config.comparison.rooms} comparison rooms judged in full under every protocol; simulated judges)`,
+  );
+  out.push(
+    `${'world'.padEnd(wWidth)}${'protocol'.padEnd(13)}${'debates'.padStart(8)}${'failed'.padStart(7)}${'judge acc'.padStart(10)} ${'[95% interval]'.padEnd(14)}${'ECE'.padStart(7)}${'labels'.padStart(8)}${'label acc'.padStart(11)}`,
+  );
+  for (const c of result.comparisons) {
+    for (const p of c.protocols) {
+      const i = p.judge.judged ? wilsonInterval(p.judge.correct, p.judge.judged) : null;
+      out.push(
+        `${c.world.padEnd(wWidth)}${p.kind.padEnd(13)}${String(p.debates).padStart(8)}${String(p.failed).padStart(7)}${f(p.judge.accuracy, 10)} ${interval(i).padEnd(14)}${f(p.judge.ece, 7)}${String(p.labels.count).padStart(8)}${f(p.labels.accuracy, 11)}`,
+      );
+    }
+    out.push(`${c.world.padEnd(wWidth)}${'simple labels'.padEnd(28)}${f(c.simpleLabelAccuracy, 10)}`);
+  }
+  out.push('');
+
+  out.push('The loop, per world, pooled over seeds: rooms adjudicated, labels kept and how many are right');
+  out.push(
+    `${'world'.padEnd(wWidth)}${'adjudicated'.padStart(12)}${'(max)'.padStart(8)}${'labels'.padStart(8)}${'label acc'.padStart(11)}${'small set'.padStart(11)}${'wrong'.padStart(7)}${'contamination'.padStart(15)}${'on held-out'.padStart(13)}`,
+  );
+  for (const w of result.worlds) {
+    const t = w.training;
     out.push(
-      `${p.kind.padEnd(13)}${String(p.debates).padStart(8)}${String(p.failed).padStart(8)}${f(p.judge.accuracy, 11)}${f(p.judge.ece)}${f(p.judge.brier)}${String(p.labels.count).padStart(8)}${f(p.labels.accuracy, 11)}${pct(p.labels.adjudicated).padStart(13)}`,
+      `${w.world.padEnd(wWidth)}${pct(t.adjudicated.mean).padStart(12)}${pct(t.adjudicated.max).padStart(8)}${String(t.labels).padStart(8)}${f(t.labelAccuracy, 11)}${String(t.small).padStart(11)}${String(t.smallWrong).padStart(7)}${pct(t.contamination, 2).padStart(15)}${String(t.disputesOnHeldOut).padStart(13)}`,
     );
   }
-  out.push(`${'simple labels'.padEnd(13)}${''.padStart(16)}${f(comparison.simpleLabelAccuracy, 11)}`);
   out.push('');
   out.push(
-    `Labels of the training world (${training.rooms} rooms, ${training.disputes} disputed, ${training.labelled} labelled: ${pct(training.adjudicated)} of rooms adjudicated)`,
+    `${'world'.padEnd(wWidth)}${'round'.padStart(6)}  ${'chosen by'.padEnd(10)}${'adjudicated'.padStart(12)}${'labels'.padStart(8)}${'label acc'.padStart(11)}`,
   );
-  out.push(
-    `  simple labels: ${f(training.simpleLabelAccuracy.all, 0)} correct on all rooms, ${f(training.simpleLabelAccuracy.labelled, 0)} on the labelled ones`,
-  );
-  out.push(`  complex-process labels: ${f(training.complexLabelAccuracy, 0)} correct`);
+  for (const w of result.worlds)
+    for (const r of w.rounds)
+      out.push(
+        `${w.world.padEnd(wWidth)}${String(r.round).padStart(6)}  ${r.source.padEnd(10)}${pct(r.adjudicated).padStart(12)}${String(r.labels).padStart(8)}${f(r.labelAccuracy, 11)}`,
+      );
   out.push('');
-  out.push(
-    `Model ${model.name}, against ${e.reference} on held-out rooms (${e.heldOut.items}; the simple label is wrong on ${e.simpleWrong.items})`,
-  );
-  out.push(`${''.padEnd(20)}${'held-out acc'.padStart(14)}${'ECE'.padStart(8)}${'simple-wrong acc'.padStart(18)}${'ECE'.padStart(8)}`);
-  for (const [label, key] of [
-    ['intended head', 'intended'],
-    ['instrumental head', 'instrumental'],
-    ['naive baseline', 'baseline'],
-  ] as const) {
-    const all = e.heldOut[key] as Json;
-    const wrong = e.simpleWrong[key] as Json;
-    out.push(`${label.padEnd(20)}${f(all?.accuracy, 14)}${f(all?.ece)}${f(wrong?.accuracy, 18)}${f(wrong?.ece)}`);
+
+  const verdicts: string[] = [];
+  for (const regime of config.training.regimes) {
+    out.push(
+      `Methods on held-out rooms, regime ${regime.name} (${regimeSettings(result, regime.name)}), pooled over seeds; PGR = (method − naive) / (oracle − naive) where the simple label is wrong`,
+    );
+    out.push(
+      `${'world'.padEnd(wWidth)}${'method'.padEnd(24)}${'all held-out [95%]'.padStart(22)}${'simple label wrong [95%]'.padStart(27)}${'PGR'.padStart(8)}`,
+    );
+    for (const w of result.worlds) {
+      const g = w.regimes.find((r) => r.name === regime.name);
+      if (!g) continue;
+      out.push(`${w.world.padEnd(wWidth)}(${w.heldOutRooms} held-out rooms, ${w.heldOutSimpleWrong} with a wrong simple label)`);
+      for (const name of ordered(g.methods)) {
+        const m = g.methods[name]!;
+        out.push(
+          `${''.padEnd(wWidth)}${methodLabel(name).padEnd(24)}${scoreText(m.heldOut, 22)}${scoreText(m.simpleWrong, 27)}${f(m.pgr, 8, 2)}`,
+        );
+      }
+      verdicts.push(verdictSentence(w.world, `regime ${regime.name}`, g.verdict));
+    }
+    out.push('');
   }
-  out.push(
-    `${'simple labels'.padEnd(20)}${f(e.heldOut.simpleLabels.accuracy, 14)}${''.padStart(8)}${f(e.simpleWrong.simpleLabels.accuracy, 18)}`,
-  );
+  out.push('Does the two-head objective earn its place?');
+  for (const v of verdicts) out.push(`  ${v}`);
   return out.join('\n');
+}
+
+function methodsPlot(worlds: WorldSummary[], regime: string, set: 'simpleWrong' | 'heldOut', title: string): string {
+  const names = METHOD_ORDER.filter((m) => worlds.some((w) => w.regimes.find((r) => r.name === regime)?.methods[m]));
+  return groupedBars({
+    title,
+    categories: worlds.map((w) => w.world),
+    series: names.map((name) => {
+      const scores = worlds.map((w) => w.regimes.find((r) => r.name === regime)?.methods[name]?.[set]);
+      return {
+        label: methodLabel(name),
+        values: scores.map((s) => s?.accuracy ?? null),
+        intervals: scores.map((s) => s?.interval ?? null),
+      };
+    }),
+    max: 1,
+    yLabel: 'accuracy (95% interval)',
+  });
 }
 
 /** The experiment's plots, by file name. */
 export function plots(result: ExperimentResult): Record<string, string> {
-  const { comparison, model } = result;
-  const kinds = comparison.protocols.map((p) => p.kind);
-  const e = model.evaluation;
-  const heads = [
-    ['intended head', 'intended'],
-    ['instrumental head', 'instrumental'],
-    ['naive baseline', 'baseline'],
-  ] as const;
-  return {
+  const kinds = result.comparisons[0]?.protocols.map((p) => p.kind) ?? [];
+  const files: Record<string, string> = {
     'judges.svg': groupedBars({
-      title: 'Judges by protocol',
-      categories: kinds,
-      series: [
-        { label: 'judge accuracy', values: comparison.protocols.map((p) => p.judge.accuracy) },
-        { label: 'expected calibration error', values: comparison.protocols.map((p) => p.judge.ece) },
-      ],
+      title: 'Judge accuracy by protocol (simulated judges)',
+      categories: result.comparisons.map((c) => c.world),
+      series: kinds.map((kind) => {
+        const rows = result.comparisons.map((c) => c.protocols.find((p) => p.kind === kind));
+        return {
+          label: kind,
+          values: rows.map((p) => p?.judge.accuracy ?? null),
+          intervals: rows.map((p) => (p?.judge.judged ? wilsonInterval(p.judge.correct, p.judge.judged) : null)),
+        };
+      }),
       max: 1,
-      yLabel: 'fraction',
+      yLabel: 'judge accuracy (95% interval)',
     }),
     'calibration.svg': reliability({
-      title: 'Judge calibration by protocol',
-      series: comparison.protocols.map((p) => ({ label: p.kind, bins: p.judge.reliability })),
+      title: `Judge calibration by protocol (${result.comparisons[0]?.world ?? ''})`,
+      series: (result.comparisons[0]?.protocols ?? []).map((p) => ({ label: p.kind, bins: p.judge.reliability })),
     }),
-    'labels.svg': groupedBars({
-      title: 'Simple vs complex-process labels, against the ground truth',
-      categories: ['simple', ...kinds],
-      series: [
-        { label: 'accuracy', values: [comparison.simpleLabelAccuracy, ...comparison.protocols.map((p) => p.labels.accuracy)] },
-        { label: 'fraction adjudicated', values: [1, ...comparison.protocols.map((p) => p.labels.adjudicated)] },
-      ],
-      max: 1,
+    'rounds.svg': lines({
+      title: 'The loop by round: training split adjudicated (cumulative) and labels right',
+      xLabel: 'round',
       yLabel: 'fraction',
-    }),
-    'model.svg': groupedBars({
-      title: 'Heads and baseline on held-out rooms',
-      categories: ['all held-out', 'simple label wrong'],
-      series: [
-        ...heads.map(([label, key]) => ({
-          label,
-          values: [(e.heldOut[key] as Json)?.accuracy ?? null, (e.simpleWrong[key] as Json)?.accuracy ?? null],
-        })),
-        { label: 'simple labels', values: [e.heldOut.simpleLabels.accuracy, e.simpleWrong.simpleLabels.accuracy] },
-      ],
-      max: 1,
-      yLabel: 'accuracy',
-    }),
-    'training.svg': lines({
-      title: 'Held-out accuracy while training',
-      xLabel: 'step',
-      yLabel: 'accuracy',
       yMax: 1,
-      series: heads.map(([label, key]) => ({
-        label,
-        points: (model.progress as Json[]).flatMap((p) =>
-          p.heldOut[key] === null ? [] : [{ x: p.step as number, y: p.heldOut[key] as number }],
-        ),
-      })),
+      series: result.worlds.flatMap((w) => [
+        { label: `${w.world}: adjudicated`, points: w.rounds.map((r) => ({ x: r.round, y: r.adjudicated })) },
+        {
+          label: `${w.world}: label accuracy`,
+          points: w.rounds.flatMap((r) => (r.labelAccuracy === null ? [] : [{ x: r.round, y: r.labelAccuracy }])),
+        },
+      ]),
     }),
   };
+  for (const regime of result.config.training.regimes) {
+    files[`methods-${regime.name}.svg`] = methodsPlot(
+      result.worlds,
+      regime.name,
+      'simpleWrong',
+      `Held-out rooms whose simple label is wrong, regime ${regime.name}`,
+    );
+  }
+  return files;
 }

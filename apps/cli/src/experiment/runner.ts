@@ -1,118 +1,18 @@
-import { isJsonObject } from '../../../../libs/contracts/src/index.js';
 import { PRESETS } from '../../../../libs/debate/src/index.js';
+import { isHeldOut } from '../../../../libs/model/src/index.js';
 import { trainingEnded, type Api, type Json } from '../api-client.js';
 import { UsageError } from '../protocols-command.js';
-
-export const EXPERIMENT_KINDS = ['direct', 'consultancy', 'debate'] as const;
-export type ExperimentKind = (typeof EXPERIMENT_KINDS)[number];
-
-/**
- * The headline experiment, as data. A comparison world is debated in full under each protocol to
- * compare judges; a training world's disputes are debated under the `debate` protocol, and the
- * resulting labels train the two-head model beside the naive baseline.
- */
-export interface ExperimentConfig {
-  name: string;
-  seed: number;
-  /** Built-in world parameters (room size, hiding probability, labeller noise, …). */
-  world: Record<string, unknown>;
-  comparison: { rooms: number };
-  training: { rooms: number; auditFraction: number; architecture: Record<string, unknown>; settings: Record<string, unknown> };
-  /** Per kind, a preset and changes to it (e.g. `debaters` naming an OpenAI-compatible endpoint). */
-  protocols: Record<ExperimentKind, { preset: string; changes: Record<string, unknown> }>;
-  /** Simulated judges per debate. */
-  judges: number;
-  concurrency: number;
-}
-
-const DEFAULT_PROTOCOLS: ExperimentConfig['protocols'] = {
-  direct: { preset: 'direct', changes: {} },
-  consultancy: { preset: 'khan-2024-consultancy', changes: {} },
-  debate: { preset: 'khan-2024-debate', changes: {} },
-};
-
-/** A config file's contents over the defaults; every problem named. */
-export function experimentConfig(raw: unknown): ExperimentConfig {
-  const body = raw ?? {};
-  if (!isJsonObject(body)) throw new UsageError('an experiment config is a mapping (YAML or JSON)');
-  const problems: string[] = [];
-  const known = ['name', 'seed', 'world', 'comparison', 'training', 'protocols', 'judges', 'concurrency'];
-  for (const key of Object.keys(body))
-    if (!known.includes(key)) problems.push(`${key} is not an experiment field (known: ${known.join(', ')})`);
-  const int = (value: unknown, path: string, min: number, max: number, fallback: number) => {
-    if (value === undefined) return fallback;
-    if (!Number.isInteger(value) || (value as number) < min || (value as number) > max)
-      problems.push(`${path} must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}`);
-    return value as number;
-  };
-  const comparison = isJsonObject(body.comparison) ? body.comparison : {};
-  const training = isJsonObject(body.training) ? body.training : {};
-  const auditFraction = training.auditFraction ?? 0.6;
-  if (typeof auditFraction !== 'number' || !(auditFraction > 0 && auditFraction <= 1))
-    problems.push('training.auditFraction must be a number in (0, 1]');
-  const protocols = { ...DEFAULT_PROTOCOLS };
-  if (body.protocols !== undefined) {
-    if (!isJsonObject(body.protocols)) problems.push('protocols must be a mapping of direct, consultancy, debate');
-    else
-      for (const [kind, value] of Object.entries(body.protocols)) {
-        if (!EXPERIMENT_KINDS.includes(kind as ExperimentKind))
-          problems.push(`protocols.${kind} is not one of ${EXPERIMENT_KINDS.join(', ')}`);
-        else if (!isJsonObject(value)) problems.push(`protocols.${kind} must be a mapping: { preset, ...changes }`);
-        else {
-          const { preset = DEFAULT_PROTOCOLS[kind as ExperimentKind].preset, ...changes } = value;
-          if (typeof preset !== 'string' || !PRESETS[preset])
-            problems.push(`protocols.${kind}.preset must be one of ${Object.keys(PRESETS).join(', ')}`);
-          protocols[kind as ExperimentKind] = { preset: preset as string, changes };
-        }
-      }
-  }
-  const config: ExperimentConfig = {
-    name: typeof body.name === 'string' && /^[a-z0-9][a-z0-9._-]*$/.test(body.name) ? body.name : 'experiment',
-    seed: int(body.seed, 'seed', 0, 2 ** 31 - 1, 1),
-    world: isJsonObject(body.world) ? body.world : {},
-    comparison: { rooms: int(comparison.rooms, 'comparison.rooms', 1, 100_000, 60) },
-    training: {
-      rooms: int(training.rooms, 'training.rooms', 10, 1_000_000, 300),
-      auditFraction: auditFraction as number,
-      architecture: isJsonObject(training.architecture) ? training.architecture : {},
-      settings: isJsonObject(training.settings) ? training.settings : {},
-    },
-    protocols,
-    judges: int(body.judges, 'judges', 1, 10, 1),
-    concurrency: int(body.concurrency, 'concurrency', 1, 1000, 8),
-  };
-  if (body.name !== undefined && config.name !== body.name) problems.push('name must be lower-case letters, digits, ".", "_" or "-"');
-  if (problems.length) throw new UsageError(problems.join('; '));
-  return config;
-}
-
-export interface ProtocolOutcome {
-  kind: ExperimentKind;
-  protocol: string;
-  debates: number;
-  failed: number;
-  judge: {
-    accuracy: number | null;
-    ece: number | null;
-    brier: number | null;
-    reliability: { meanConfidence: number; accuracy: number; count: number }[];
-  };
-  labels: { count: number; accuracy: number | null; adjudicated: number };
-}
-
-export interface ExperimentResult {
-  config: ExperimentConfig;
-  comparison: { rooms: number; simpleLabelAccuracy: number | null; protocols: ProtocolOutcome[] };
-  training: {
-    rooms: number;
-    disputes: number;
-    labelled: number;
-    adjudicated: number;
-    simpleLabelAccuracy: { all: number | null; labelled: number | null };
-    complexLabelAccuracy: number | null;
-  };
-  model: { modelVersionId: string; name: string; evaluation: Json; progress: Json[]; seconds: number };
-}
+import {
+  EXPERIMENT_KINDS,
+  type ComparisonResult,
+  type ExperimentConfig,
+  type ExperimentKind,
+  type ExperimentResult,
+  type MethodResult,
+  type ProtocolOutcome,
+  type RunResult,
+} from '../../../../libs/contracts/src/index.js';
+import { pooled } from './summary.js';
 
 export type Progress = (phase: string, done: number, total: number) => void;
 
@@ -128,75 +28,96 @@ async function allItems(api: Api, datasetId: string): Promise<Json[]> {
   }
 }
 
-async function labelsOf(api: Api, datasetId: string): Promise<Json[]> {
+/** Each item's latest label (a dispute debated again replaces its label). */
+async function latestLabels(api: Api, datasetId: string): Promise<Map<string, Json>> {
   const text = await api.text(`/labels?after=0&datasetId=${datasetId}`);
-  return text
-    .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as Json);
+  const latest = new Map<string, Json>();
+  for (const line of text.split('\n')) if (line) latest.set((JSON.parse(line) as Json).itemId, JSON.parse(line));
+  return latest;
 }
 
-/** Runs campaigns to their end, reporting finished debates of all of them together. */
-async function campaigns(api: Api, launches: Json[], total: number, phase: string, progress: Progress): Promise<void> {
-  const ids: string[] = [];
-  for (const launch of launches) ids.push((await api.call('POST', '/campaigns', launch)).id as string);
-  for (;;) {
-    const views = await Promise.all(ids.map((id) => api.call('GET', `/campaigns/${id}`)));
-    const done = views.reduce((n, v) => n + (v.debates.completed ?? 0) + (v.debates.failed ?? 0), 0);
-    progress(phase, done, total);
-    if (views.every((v) => v.status === 'completed')) return;
-    await sleep(500);
+/** Counts debates finished across every campaign in flight, for one progress bar. */
+class Debating {
+  private readonly finished = new Map<string, number>();
+  private total = 0;
+
+  constructor(
+    private readonly api: Api,
+    private readonly phase: string,
+    private readonly progress: Progress,
+  ) {}
+
+  /** Runs a campaign to its end; its debates count towards the bar. */
+  async campaign(launch: Json, debates: number): Promise<void> {
+    if (debates === 0) return;
+    this.total += debates;
+    const { id } = await this.api.call('POST', '/campaigns', launch);
+    for (;;) {
+      const view = await this.api.call('GET', `/campaigns/${id}`);
+      this.finished.set(id, (view.debates.completed ?? 0) + (view.debates.failed ?? 0));
+      this.progress(
+        this.phase,
+        [...this.finished.values()].reduce((a, b) => a + b, 0),
+        this.total,
+      );
+      if (view.status === 'completed') return;
+      await sleep(500);
+    }
   }
 }
 
-/** The whole experiment against a running Tribunal, through its HTTP API. */
-export async function runExperiment(api: Api, config: ExperimentConfig, progress: Progress): Promise<ExperimentResult> {
-  const run = `${config.name}-${Date.now().toString(36)}`;
-  const protocolIds = {} as Record<ExperimentKind, string>;
+/** The experiment's protocols, one per kind, with simulated judges. */
+async function createProtocols(api: Api, config: ExperimentConfig, run: string): Promise<Record<ExperimentKind, string>> {
+  const ids = {} as Record<ExperimentKind, string>;
   for (const kind of EXPERIMENT_KINDS) {
     const { preset, changes } = config.protocols[kind];
     const spec = { ...PRESETS[preset], judges: { count: config.judges, kind: 'simulated' }, ...changes };
-    protocolIds[kind] = (await api.call('POST', '/protocols', { name: `${run}-${kind}`, spec })).id;
+    ids[kind] = (await api.call('POST', '/protocols', { name: `${run}-${kind}`, spec })).id;
   }
+  return ids;
+}
 
-  // Judges compared: every room of the comparison world under every protocol. Each protocol gets its
-  // own copy of the world (same seed, same rooms), so a dispute's label pools only its own judges.
-  const copies = {} as Record<ExperimentKind, { datasetId: string; disputeIds: string[] }>;
-  for (const kind of EXPERIMENT_KINDS) {
-    const copy = await api.call('POST', '/datasets/world', {
-      name: `${run}-${kind}`,
-      seed: config.seed,
-      size: config.comparison.rooms,
-      params: config.world,
-    });
-    const disputes = (await api.call('POST', `/datasets/${copy.id}/disputes`, {
-      auditFraction: 1,
-      minBlindCells: 10_000,
-      seed: config.seed,
-    })) as Json[];
-    copies[kind] = { datasetId: copy.id, disputeIds: disputes.map((d) => d.id as string) };
-  }
-  await campaigns(
-    api,
-    EXPERIMENT_KINDS.map((kind) => ({
-      name: `${run}-${kind}`,
-      protocolId: protocolIds[kind],
-      disputeIds: copies[kind].disputeIds,
-      concurrency: config.concurrency,
-    })),
-    EXPERIMENT_KINDS.reduce((n, kind) => n + copies[kind].disputeIds.length, 0),
-    'judging',
-    progress,
+/**
+ * Judges compared on one world: every room under every protocol. Each protocol gets its own copy of
+ * the world (same seed, same rooms, none held out), so a dispute's label pools only its own judges.
+ */
+async function compare(
+  api: Api,
+  config: ExperimentConfig,
+  world: ExperimentConfig['worlds'][number],
+  run: string,
+  protocolIds: Record<ExperimentKind, string>,
+  debating: Debating,
+): Promise<ComparisonResult> {
+  const seed = 1_000_000 + config.seeds[0]!;
+  const copies = await Promise.all(
+    EXPERIMENT_KINDS.map(async (kind) => {
+      const copy = await api.call('POST', '/datasets/world', {
+        name: `${run}-${world.name}-${kind}`,
+        seed,
+        size: config.comparison.rooms,
+        params: world.params,
+      });
+      await api.call('PUT', `/datasets/${copy.id}/model-policy`, { heldOutFraction: 0 });
+      const disputes = (await api.call('POST', `/datasets/${copy.id}/disputes`, {
+        auditFraction: 1,
+        minBlindCells: 10_000,
+        seed,
+      })) as Json[];
+      await debating.campaign(
+        { name: `${run}-${world.name}-${kind}`, protocolId: protocolIds[kind], datasetId: copy.id, concurrency: config.concurrency },
+        disputes.length,
+      );
+      return { kind, datasetId: copy.id as string, disputes: disputes.length };
+    }),
   );
-  // Every copy holds the same rooms; the simple labels' accuracy is read from any of them.
-  let comparisonItems: Json[] = [];
+  const items = await allItems(api, copies[0]!.datasetId);
   const protocols: ProtocolOutcome[] = [];
-  for (const kind of EXPERIMENT_KINDS) {
-    const { datasetId, disputeIds } = copies[kind];
+  for (const { kind, datasetId, disputes } of copies) {
     const [row] = (await api.call('GET', `/analytics/protocols?datasetId=${datasetId}`)) as Json[];
-    comparisonItems = await allItems(api, datasetId);
-    const truth = new Map(comparisonItems.map((i) => [i.id, i.groundTruth]));
-    const labels = await labelsOf(api, datasetId);
+    const truth = new Map((await allItems(api, datasetId)).map((i) => [i.id, i.groundTruth]));
+    const labels = [...(await latestLabels(api, datasetId)).values()];
+    const judged = row?.stats.judged ?? row?.stats.debates ?? 0;
     protocols.push({
       kind,
       protocol: `${run}-${kind}`,
@@ -204,6 +125,8 @@ export async function runExperiment(api: Api, config: ExperimentConfig, progress
       failed: row?.stats.failed ?? 0,
       judge: {
         accuracy: row?.stats.accuracy ?? null,
+        correct: Math.round((row?.stats.accuracy ?? 0) * judged),
+        judged,
         ece: row?.stats.ece ?? null,
         brier: row?.stats.brier ?? null,
         reliability: row?.stats.reliability ?? [],
@@ -211,79 +134,187 @@ export async function runExperiment(api: Api, config: ExperimentConfig, progress
       labels: {
         count: labels.length,
         accuracy: mean(labels.map((l) => (l.answer === truth.get(l.itemId) ? 1 : 0))),
-        adjudicated: labels.length / Math.max(1, disputeIds.length),
+        adjudicated: labels.length / Math.max(1, disputes),
       },
     });
   }
-
-  // The learning loop: disputes of the training world debated, labels, then training.
-  const world = await api.call('POST', '/datasets/world', {
-    name: `${run}-training`,
-    seed: config.seed + 1,
-    size: config.training.rooms,
-    params: config.world,
-  });
-  const trainingDisputes = (await api.call('POST', `/datasets/${world.id}/disputes`, {
-    auditFraction: config.training.auditFraction,
-    minBlindCells: 10_000,
-    seed: config.seed,
-  })) as Json[];
-  await campaigns(
-    api,
-    [{ name: `${run}-training`, protocolId: protocolIds.debate, datasetId: world.id, concurrency: config.concurrency }],
-    trainingDisputes.length,
-    'labelling',
-    progress,
-  );
-  const items = await allItems(api, world.id);
-  const byId = new Map(items.map((i) => [i.id, i]));
-  const latest = new Map<string, Json>();
-  for (const label of await labelsOf(api, world.id)) latest.set(label.itemId, label);
-  const labelled = [...latest.values()];
-  const right = (answer: number | null, item: Json) => (answer === item.groundTruth ? 1 : 0);
-
-  const job = await api.call('POST', '/training-jobs', {
-    datasetId: world.id,
-    architecture: config.training.architecture,
-    settings: config.training.settings,
-  });
-  const started = Date.now();
-  const view = await api.poll(
-    `/training-jobs/${job.id}`,
-    trainingEnded,
-    (view) => {
-      const last = view.progress.at(-1);
-      if (last) progress('training', last.step, last.steps);
-    },
-    300,
-  );
-  if (view.status !== 'completed') throw new UsageError(`training ${view.status}: ${view.error ?? ''}`);
-  const version = await api.call('GET', `/models/${view.modelVersionId}`);
-
   return {
-    config,
-    comparison: {
-      rooms: config.comparison.rooms,
-      simpleLabelAccuracy: mean(comparisonItems.map((i) => right(i.simpleLabel, i))),
-      protocols,
-    },
-    training: {
-      rooms: items.length,
-      disputes: trainingDisputes.length,
-      labelled: labelled.length,
-      adjudicated: labelled.length / Math.max(1, items.length),
-      simpleLabelAccuracy: {
-        all: mean(items.map((i) => right(i.simpleLabel, i))),
-        labelled: mean(labelled.map((l) => right(byId.get(l.itemId).simpleLabel, byId.get(l.itemId)))),
-      },
-      complexLabelAccuracy: mean(labelled.map((l) => right(l.answer, byId.get(l.itemId)))),
-    },
-    model: {
+    world: world.name,
+    rooms: items.length,
+    simpleLabelAccuracy: mean(items.map((i) => (i.simpleLabel === i.groundTruth ? 1 : 0))),
+    protocols,
+  };
+}
+
+/** Trains a version and waits for it; `methods` trains the baselines beside it. */
+async function train(api: Api, datasetId: string, request: Json, onDone: () => void): Promise<Json> {
+  const job = await api.call('POST', '/training-jobs', { datasetId, ...request });
+  const view = await api.poll(`/training-jobs/${job.id}`, trainingEnded, () => undefined, 300);
+  if (view.status !== 'completed') throw new UsageError(`training on dataset ${datasetId} ${view.status}: ${view.error ?? ''}`);
+  onDone();
+  return api.call('GET', `/models/${view.modelVersionId}`);
+}
+
+/**
+ * One world and seed: the loop in rounds on a fresh training world, then every method trained on the
+ * labels it produced. The budget is the dataset's policy, so the platform itself refuses to spend more.
+ */
+async function loop(
+  api: Api,
+  config: ExperimentConfig,
+  world: ExperimentConfig['worlds'][number],
+  seed: number,
+  run: string,
+  debateProtocol: string,
+  debating: Debating,
+  trained: () => void,
+): Promise<RunResult> {
+  const { training } = config;
+  const name = `${run}-${world.name}-s${seed}`;
+  const dataset = await api.call('POST', '/datasets/world', { name, seed, size: training.rooms, params: world.params });
+  await api.call('PUT', `/datasets/${dataset.id}/model-policy`, {
+    heldOutFraction: training.heldOutFraction,
+    selection: { maxDisputedFraction: training.budget, auditFraction: training.audit, seed },
+  });
+  const items = await allItems(api, dataset.id);
+  const heldOut = new Set(items.filter((i) => isHeldOut(i.externalId, training.heldOutFraction)).map((i) => i.id as string));
+  const split = items.length - heldOut.size;
+  const byId = new Map(items.map((i) => [i.id as string, i]));
+
+  const rounds: RunResult['rounds'] = [];
+  const seen = new Set<string>();
+  let labelsBefore = new Map<string, Json>();
+  const debateRound = async (round: number, source: 'audit' | 'model') => {
+    const disputes = ((await api.call('GET', `/datasets/${dataset.id}/disputes`)) as Json[]).filter((d) => !seen.has(d.id));
+    for (const d of disputes) seen.add(d.id);
+    await debating.campaign(
+      { name: `${name}-r${round}`, protocolId: debateProtocol, datasetId: dataset.id, concurrency: config.concurrency },
+      disputes.length,
+    );
+    const labels = await latestLabels(api, dataset.id);
+    const fresh = [...labels.values()].filter((l) => labelsBefore.get(l.itemId)?.id !== l.id);
+    labelsBefore = labels;
+    rounds.push({
+      round,
+      source,
+      disputes: disputes.length,
+      onHeldOut: disputes.filter((d) => heldOut.has(d.itemId)).length,
+      adjudicated: seen.size / split,
+      labels: fresh.length,
+      labelAccuracy: mean(fresh.map((l) => (l.answer === byId.get(l.itemId)?.groundTruth ? 1 : 0))),
+    });
+  };
+
+  const firstShare = training.budget * training.firstRound;
+  await api.call('POST', `/datasets/${dataset.id}/disputes`, { auditFraction: firstShare, minBlindCells: 10_000, seed });
+  await debateRound(1, 'audit');
+  const base = { architecture: training.architecture, settings: { ...training.settings, seed } };
+  for (let round = 2; round <= training.rounds; round++) {
+    const version = await train(api, dataset.id, base, trained);
+    // Each model round may spend up to its even share of what the first round left.
+    const upTo = firstShare + ((training.budget - firstShare) * (round - 1)) / (training.rounds - 1);
+    const { scoringRun } = await api.call('POST', `/models/${version.id}/promote`, {
+      rescore: true,
+      selection: { maxDisputedFraction: Math.min(training.budget, upTo + 1e-9) },
+    });
+    const scored = await api.poll(`/scoring-runs/${scoringRun.id}`, (v) => v.status === 'completed' || v.status === 'failed');
+    if (scored.status === 'failed') throw new UsageError(`scoring ${name} failed: ${scored.error ?? ''}`);
+    await debateRound(round, 'model');
+  }
+
+  const regimes: RunResult['regimes'] = [];
+  for (const regime of training.regimes) {
+    const settings = { ...base.settings, ...regime.settings };
+    const request = { architecture: training.architecture, settings, methods: training.methods, complexLabels: regime.complexLabels };
+    const version = await train(api, dataset.id, request, trained);
+    regimes.push({
+      name: regime.name,
+      settings,
+      complexLabels: regime.complexLabels,
       modelVersionId: version.id,
-      name: version.name,
-      evaluation: version.evaluation,
-      progress: view.progress,
-      seconds: (Date.now() - started) / 1000,
+      methods: version.evaluation.methods as Record<string, MethodResult>,
+    });
+  }
+
+  const labels = [...(await latestLabels(api, dataset.id)).values()];
+  const right = (l: Json) => l.answer === byId.get(l.itemId)?.groundTruth;
+  const small = labels.filter((l) => l.agreesWithSimple);
+  const training_items = items.filter((i) => !heldOut.has(i.id));
+  const heldOutItems = items.filter((i) => heldOut.has(i.id));
+  return {
+    world: world.name,
+    seed,
+    datasetId: dataset.id,
+    rooms: items.length,
+    trainingRooms: split,
+    heldOutRooms: heldOut.size,
+    heldOutSimpleWrong: heldOutItems.filter((i) => i.simpleLabel !== i.groundTruth).length,
+    simpleLabelAccuracy: mean(training_items.map((i) => (i.simpleLabel === i.groundTruth ? 1 : 0))),
+    rounds,
+    training: {
+      adjudicated: seen.size / split,
+      disputesOnHeldOut: rounds.reduce((n, r) => n + r.onHeldOut, 0),
+      labels: labels.length,
+      labelAccuracy: mean(labels.map((l) => (right(l) ? 1 : 0))),
+      small: small.length,
+      smallWrong: small.filter((l) => !right(l)).length,
+      contamination: small.length ? small.filter((l) => !right(l)).length / small.length : null,
+      overturned: labels.filter((l) => !l.agreesWithSimple).length,
     },
+    regimes,
+  };
+}
+
+/** Runs `tasks` with at most `limit` at once. */
+async function limited<T>(limit: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
+  const results: T[] = new Array(tasks.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(limit, tasks.length) }, async () => {
+      while (next < tasks.length) {
+        const i = next++;
+        results[i] = await tasks[i]!();
+      }
+    }),
+  );
+  return results;
+}
+
+/** The whole experiment against a running Tribunal, through its HTTP API. */
+export async function runExperiment(api: Api, config: ExperimentConfig, progress: Progress): Promise<ExperimentResult> {
+  const started = Date.now();
+  const run = `${config.name}-${Date.now().toString(36)}`;
+  const protocolIds = await createProtocols(api, config, run);
+  const judging = new Debating(api, 'judging', progress);
+  const labelling = new Debating(api, 'labelling', progress);
+  const trainings = config.worlds.length * config.seeds.length * (config.training.rounds - 1 + config.training.regimes.length);
+  let trainedCount = 0;
+  const trained = () => progress('training', ++trainedCount, trainings);
+  progress('training', 0, trainings);
+
+  type Done = { comparison: ComparisonResult } | { run: RunResult };
+  const tasks: (() => Promise<Done>)[] = [
+    ...config.worlds.map((world) => async () => ({ comparison: await compare(api, config, world, run, protocolIds, judging) })),
+    ...config.worlds.flatMap((world) =>
+      config.seeds.map((seed) => async () => ({ run: await loop(api, config, world, seed, run, protocolIds.debate, labelling, trained) })),
+    ),
+  ];
+  // Every world and seed at once keeps debaters busy while another run trains; two more than the
+  // trainer's one job at a time is enough.
+  const done = await limited(Math.max(3, config.worlds.length), tasks);
+  const comparisons = done.flatMap((d) => ('comparison' in d ? [d.comparison] : []));
+  const runs = done.flatMap((d) => ('run' in d ? [d.run] : []));
+  return {
+    schemaVersion: 2,
+    config,
+    comparisons,
+    runs,
+    worlds: config.worlds.map((world) =>
+      pooled(
+        world.name,
+        runs.filter((r) => r.world === world.name),
+      ),
+    ),
+    seconds: (Date.now() - started) / 1000,
   };
 }

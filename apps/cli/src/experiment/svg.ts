@@ -34,12 +34,12 @@ function polyline(points: [number, number][], colour: string): string {
 
 /**
  * Bars in groups: one group per category, one bar per series, values from 0 to `max` (a missing value
- * is left out and marked "n/a").
+ * is left out and marked "n/a"), each with its interval drawn as a whisker where one is given.
  */
 export function groupedBars(options: {
   title: string;
   categories: string[];
-  series: { label: string; values: (number | null)[] }[];
+  series: { label: string; values: (number | null)[]; intervals?: ([number, number] | null)[] }[];
   max?: number;
   yLabel: string;
 }): string {
@@ -67,7 +67,15 @@ export function groupedBars(options: {
         parts.push(
           `<rect x="${x}" y="${y(v)}" width="${bar - 2}" height="${y(0) - y(v)}" fill="${PALETTE[i % PALETTE.length]}"><title>${esc(`${s.label}, ${category}: ${v.toFixed(3)}`)}</title></rect>`,
         );
-        parts.push(`<text x="${x + bar / 2 - 1}" y="${y(v) - 3}" text-anchor="middle" font-size="9">${v.toFixed(2)}</text>`);
+        const interval = s.intervals?.[c];
+        if (interval) {
+          const mid = x + bar / 2 - 1;
+          parts.push(
+            `<path d="M${mid - 3},${y(interval[0])}H${mid + 3}M${mid},${y(interval[0])}V${y(interval[1])}M${mid - 3},${y(interval[1])}H${mid + 3}" stroke="#222" fill="none"/>`,
+          );
+        }
+        const labelAt = interval ? Math.min(y(v), y(interval[1])) : y(v);
+        parts.push(`<text x="${x + bar / 2 - 1}" y="${labelAt - 3}" text-anchor="middle" font-size="9">${v.toFixed(2)}</text>`);
       }
     });
     parts.push(`<text x="${left + c * group + group / 2}" y="${top + plotH + 16}" text-anchor="middle">${esc(category)}</text>`);
