@@ -265,21 +265,6 @@ async function loop(
   };
 }
 
-/** Runs `tasks` with at most `limit` at once. */
-async function limited<T>(limit: number, tasks: (() => Promise<T>)[]): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, tasks.length) }, async () => {
-      while (next < tasks.length) {
-        const i = next++;
-        results[i] = await tasks[i]!();
-      }
-    }),
-  );
-  return results;
-}
-
 /** The whole experiment against a running Tribunal, through its HTTP API. */
 export async function runExperiment(api: Api, config: ExperimentConfig, progress: Progress): Promise<ExperimentResult> {
   const started = Date.now();
@@ -292,18 +277,15 @@ export async function runExperiment(api: Api, config: ExperimentConfig, progress
   const trained = () => progress('training', ++trainedCount, trainings);
   progress('training', 0, trainings);
 
-  type Done = { comparison: ComparisonResult } | { run: RunResult };
-  const tasks: (() => Promise<Done>)[] = [
-    ...config.worlds.map((world) => async () => ({ comparison: await compare(api, config, world, run, protocolIds, judging) })),
-    ...config.worlds.flatMap((world) =>
-      config.seeds.map((seed) => async () => ({ run: await loop(api, config, world, seed, run, protocolIds.debate, labelling, trained) })),
+  // Everything at once: the trainer (one job at a time) trains one run while the others debate.
+  const [runs, comparisons] = await Promise.all([
+    Promise.all(
+      config.worlds.flatMap((world) =>
+        config.seeds.map((seed) => loop(api, config, world, seed, run, protocolIds.debate, labelling, trained)),
+      ),
     ),
-  ];
-  // Every world and seed at once keeps debaters busy while another run trains; two more than the
-  // trainer's one job at a time is enough.
-  const done = await limited(Math.max(3, config.worlds.length), tasks);
-  const comparisons = done.flatMap((d) => ('comparison' in d ? [d.comparison] : []));
-  const runs = done.flatMap((d) => ('run' in d ? [d.run] : []));
+    Promise.all(config.worlds.map((world) => compare(api, config, world, run, protocolIds, judging))),
+  ]);
   return {
     schemaVersion: 2,
     config,
