@@ -37,6 +37,7 @@ describe('tribunal experiment', () => {
       'judges.svg',
       'methods-default.svg',
       'results.json',
+      'round-labels.svg',
       'rounds.svg',
       'table.txt',
     ]);

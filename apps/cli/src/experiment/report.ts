@@ -152,17 +152,25 @@ export function plots(result: ExperimentResult): Record<string, string> {
       series: (result.comparisons[0]?.protocols ?? []).map((p) => ({ label: p.kind, bins: p.judge.reliability })),
     }),
     'rounds.svg': lines({
-      title: 'The loop by round: training split adjudicated (cumulative) and labels right',
+      title: 'The loop by round: fraction of the training split adjudicated (cumulative)',
       xLabel: 'round',
-      yLabel: 'fraction',
-      yMax: 1,
-      series: result.worlds.flatMap((w) => [
-        { label: `${w.world}: adjudicated`, points: w.rounds.map((r) => ({ x: r.round, y: r.adjudicated })) },
-        {
-          label: `${w.world}: label accuracy`,
-          points: w.rounds.flatMap((r) => (r.labelAccuracy === null ? [] : [{ x: r.round, y: r.labelAccuracy }])),
-        },
-      ]),
+      yLabel: 'fraction adjudicated',
+      yMax: Math.max(1e-9, ...result.worlds.flatMap((w) => w.rounds.map((r) => r.adjudicated))) * 1.25,
+      series: result.worlds.map((w) => ({ label: w.world, points: w.rounds.map((r) => ({ x: r.round, y: r.adjudicated })) })),
+    }),
+    'round-labels.svg': groupedBars({
+      title: 'Labels kept by round: how many are right',
+      categories: result.worlds.map((w) => w.world),
+      series: Array.from({ length: Math.max(0, ...result.worlds.map((w) => w.rounds.length)) }, (_, i) => {
+        const rounds = result.worlds.map((w) => w.rounds[i]);
+        return {
+          label: `round ${i + 1} (${rounds.find(Boolean)?.source ?? ''})`,
+          values: rounds.map((r) => r?.labelAccuracy ?? null),
+          intervals: rounds.map((r) => (r?.labels ? wilsonInterval(Math.round((r.labelAccuracy ?? 0) * r.labels), r.labels) : null)),
+        };
+      }),
+      max: 1,
+      yLabel: 'label accuracy (95% interval)',
     }),
   };
   for (const regime of result.config.training.regimes) {

@@ -1,6 +1,6 @@
 /** Standalone SVG plots for experiment reports: grouped bars, lines, reliability diagrams. */
 
-const PALETTE = ['#2f6fde', '#d9822b', '#2e9b57', '#a463d8', '#d93025', '#56606d'];
+const PALETTE = ['#2f6fde', '#d9822b', '#2e9b57', '#a463d8', '#d93025', '#56606d', '#12a4b4', '#b8860b'];
 
 const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
