@@ -173,19 +173,29 @@ describe('scoring and dispute selection', () => {
       { itemId: 'c', answers: ['0', '1', '2'], simpleLabel: 1, intended: [0.35, 0.3, 0.35], instrumental: [0.3, 0.4, 0.3] },
       { itemId: 'd', answers: ['0', '1', '2'], simpleLabel: 1, intended: [0.3, 0.6, 0.1], instrumental: [0.1, 0.1, 0.8] },
     ];
-    const chosen = selectDisputes(items, { margin: 0.2, divergence: 0.3, auditFraction: 0, budget: null, maxDisputedFraction: null, seed: 1 });
+    const chosen = selectDisputes(items, {
+      margin: 0.2,
+      divergence: 0.3,
+      auditFraction: 0,
+      budget: null,
+      maxDisputedFraction: null,
+      seed: 1,
+    });
     expect(chosen.map((c) => c.itemId)).toEqual(['a', 'd']);
     expect(chosen[0]!.reasons.map((r) => r.kind)).toEqual(['intended-vs-simple', 'heads-disagree']);
     expect(chosen[0]!.reasons[0]!.suggestedAnswer).toBe(1);
     expect(chosen[0]!.reasons[0]!.detail).toContain('0.80 on "1"');
     expect(chosen[1]!.reasons[0]!.suggestedAnswer).toBe(2);
-    expect(selectDisputes(items, { margin: 0.2, divergence: 0.3, auditFraction: 0, budget: 1, maxDisputedFraction: null, seed: 1 }).map((c) => c.itemId)).toEqual([
-      'a',
-    ]);
-    expect(selectDisputes(items, { margin: 0.2, divergence: 0.3, auditFraction: 1, budget: 0, maxDisputedFraction: null, seed: 1 }).map((c) => c.itemId)).toEqual([
-      'b',
-      'c',
-    ]);
+    expect(
+      selectDisputes(items, { margin: 0.2, divergence: 0.3, auditFraction: 0, budget: 1, maxDisputedFraction: null, seed: 1 }).map(
+        (c) => c.itemId,
+      ),
+    ).toEqual(['a']);
+    expect(
+      selectDisputes(items, { margin: 0.2, divergence: 0.3, auditFraction: 1, budget: 0, maxDisputedFraction: null, seed: 1 }).map(
+        (c) => c.itemId,
+      ),
+    ).toEqual(['b', 'c']);
   });
 });
 
