@@ -88,6 +88,8 @@ describe('tribunal experiment', () => {
           'protocols:',
           '  debate:',
           '    debaters: [{ backend: openai, endpoint: local, model: m1 }, { backend: openai, endpoint: local, model: m1 }]',
+          // The fake model's speeches cite one reading each: the judge seldom reaches the presets' 0.99.
+          '    adjudication: { method: mean, threshold: 0.5 }',
         ].join('\n'),
       );
       const run = await tribunal(['experiment', config, '--out', join(dir, 'out')], {

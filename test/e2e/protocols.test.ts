@@ -65,7 +65,8 @@ describe('protocols from the literature, with human judges', () => {
       [0, 1, 'A'],
       [1, 1, 'B'],
     ]);
-    const decisive = [0.05, 0.05, 0.85, 0.025, 0.025];
+    // Clear-cut under the presets' rule: at least 0.99 on one answer.
+    const decisive = [0.0025, 0.0025, 0.99, 0.0025, 0.0025];
     expect((await verdict(debateId, { stage: 'judge-2', probabilities: decisive, endDebate: true })).status).toBe(200);
 
     const ended = await eventually('the judge to end the debate', async () => {

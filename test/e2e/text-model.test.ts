@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PRESETS } from '../../libs/debate/src/index.js';
+import { DEFAULT_POLICY, isHeldOut } from '../../libs/model/src/index.js';
 import { eventually, http, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { protocol } from '../support/factories.js';
 
@@ -63,28 +64,31 @@ describe('a text dataset: uploaded items, hashed n-gram features, then a pipelin
     const datasetId = uploaded.body.id;
     expect(uploaded.body.items).toBe(48);
 
-    // Complex labels from a judge answering directly, over HTTP, on most items.
+    // Complex labels from a judge answering directly, over HTTP, on every item of the training split
+    // (held-out items are never disputed).
     const disputes = await http(app, 'POST', `/datasets/${datasetId}/disputes`, researcher, { auditFraction: 1 });
-    expect(disputes.body).toHaveLength(48);
+    const training = items().filter((item) => !isHeldOut(item.externalId, DEFAULT_POLICY.heldOutFraction)).length;
+    expect(training).toBeGreaterThan(30);
+    expect(disputes.body).toHaveLength(training);
     const judge = await userKey(app, 'judge');
     const protocolId = await protocol(app, researcher, 'direct-human', { ...PRESETS.direct!, judges: { count: 1, kind: 'human' } });
     const { rows: truths } = await db.query(`SELECT id, ground_truth FROM items WHERE dataset_id = $1`, [datasetId]);
     const truthOf = new Map(truths.map((r) => [r.id, r.ground_truth as number]));
-    for (const dispute of disputes.body.slice(0, 40) as { id: string; itemId: string }[]) {
+    for (const dispute of disputes.body as { id: string; itemId: string }[]) {
       const started = await http(app, 'POST', '/debates', researcher, { disputeId: dispute.id, protocolId, judgeIds: [judge.id] });
       expect(started.status, started.text).toBe(201);
       const view = await eventually('the judge to be asked', async () => {
         const v = (await http(app, 'GET', `/debates/${started.body.id}`, judge.key)).body;
         return v.awaiting ? v : undefined;
       });
-      const probabilities = truthOf.get(dispute.itemId) === 0 ? [0.95, 0.05] : [0.05, 0.95];
+      const probabilities = truthOf.get(dispute.itemId) === 0 ? [0.995, 0.005] : [0.005, 0.995];
       const verdict = await http(app, 'POST', `/debates/${started.body.id}/verdicts`, judge.key, {
         stage: view.awaiting.stage,
         probabilities,
       });
       expect(verdict.status, verdict.text).toBe(200);
     }
-    await eventually('40 labels', async () => (await count('labels')) === 40);
+    await eventually(`${training} labels`, async () => (await count('labels')) === training);
 
     const train = async (): Promise<{ config: { features: { kind: string; size: number } }; evaluation: Record<string, any> }> => {
       const job = await http(app, 'POST', '/training-jobs', researcher, { datasetId, settings: { steps: 300 } });

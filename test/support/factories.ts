@@ -1,16 +1,23 @@
 import { expect } from 'vitest';
 import { DEFAULT_DEBATE_PROTOCOL, type CampaignProgressView, type ProtocolSpec } from '../../libs/contracts/src/index.js';
+import { DEFAULT_POLICY } from '../../libs/model/src/index.js';
 import { eventually, http, type TestApp } from './app.js';
 
-/** Loads a world dataset and selects disputes over it, every item an audit by default. */
+/**
+ * Loads a world dataset and selects disputes over it, every item an audit by default. Held-out items
+ * are never disputed, so by default none is held out; a test of the model passes the share it holds out.
+ */
 export async function worldDisputes(
   app: TestApp,
   key: string,
   dataset: { name: string; seed: number; size: number },
   selection: Record<string, number> = { auditFraction: 1 },
+  heldOutFraction = 0,
 ): Promise<{ datasetId: string; disputes: { id: string; itemId: string }[] }> {
   const loaded = await http(app, 'POST', '/datasets/world', key, dataset);
   expect(loaded.status, loaded.text).toBe(201);
+  const policy = await http(app, 'PUT', `/datasets/${loaded.body.id}/model-policy`, key, { heldOutFraction });
+  expect(policy.status, policy.text).toBe(200);
   const disputes = await http(app, 'POST', `/datasets/${loaded.body.id}/disputes`, key, selection);
   expect(disputes.status, disputes.text).toBe(201);
   expect(disputes.body.length).toBeGreaterThan(0);
@@ -84,7 +91,7 @@ export async function labelledWorld(
   auditFraction: number,
   timeoutMs?: number,
 ): Promise<{ datasetId: string; protocolId: string }> {
-  const { datasetId } = await worldDisputes(app, key, world, { auditFraction, minBlindCells: 99 });
+  const { datasetId } = await worldDisputes(app, key, world, { auditFraction, minBlindCells: 99 }, DEFAULT_POLICY.heldOutFraction);
   const protocolId = await protocol(app, key, `${world.name}-labels`);
   await debateOpenDisputes(app, key, { datasetId, protocolId, name: `${world.name}-labels` }, timeoutMs);
   return { datasetId, protocolId };
