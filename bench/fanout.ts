@@ -159,6 +159,8 @@ try {
     },
   );
   const dataset = await admin.call('POST', '/datasets/world', { name: 'fanout', seed: 3, size: DEBATES });
+  // Every room is debated: none is held out (held-out rooms are never disputed).
+  await admin.call('PUT', `/datasets/${dataset.id}/model-policy`, { heldOutFraction: 0 });
   const disputes = (await admin.call('POST', `/datasets/${dataset.id}/disputes`, { auditFraction: 1, minBlindCells: 10_000 })) as {
     id: string;
   }[];

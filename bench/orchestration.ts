@@ -27,6 +27,8 @@ const running = await startProcess(['api', 'worker'], {
 try {
   const api = new Api(running.url!, running.adminKey!);
   const dataset = await api.call('POST', '/datasets/world', { name: 'bench', seed: 1, size: DEBATES });
+  // Every room is debated: none is held out (held-out rooms are never disputed).
+  await api.call('PUT', `/datasets/${dataset.id}/model-policy`, { heldOutFraction: 0 });
   const disputes = (await api.call('POST', `/datasets/${dataset.id}/disputes`, { auditFraction: 1, minBlindCells: 10_000 })) as {
     id: string;
   }[];
