@@ -1,10 +1,50 @@
-import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { JudgeDebateView } from '../../libs/contracts/src/index.js';
 import { http, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { tribunal } from '../support/cli.js';
 
 const ARCHIVE = join(import.meta.dirname, '../../../shared/data/nyu-debate/nyu-debate-2023.tgz');
+const SECRET = 'SECRET-CONTENT-4711';
+const META = JSON.stringify({ name: 'r1', setting: { isHuman: true, isDebate: true }, status: { Complete: {} } });
+
+/** The import directory the API may read: a copy of the archive, and archives that must be refused. */
+function importDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'tribunal-import-test-'));
+  copyFileSync(ARCHIVE, join(dir, 'nyu-debate-2023.tgz'));
+  const layout = (name: string, files: Record<string, string | ((path: string) => void)>, pack: boolean) => {
+    const root = join(dir, pack ? `.${name}` : name);
+    mkdirSync(join(root, 'debates', 'official'), { recursive: true });
+    for (const [path, content] of Object.entries(files)) {
+      if (typeof content === 'string') writeFileSync(join(root, path), content);
+      else content(join(root, path));
+    }
+    if (pack) {
+      execFileSync('tar', ['czf', join(dir, `${name}.tgz`), '-C', root, '.']);
+      rmSync(root, { recursive: true });
+    }
+  };
+  layout('passwd-link', { 'debates-metadata.jsonl': (p) => symlinkSync('/etc/passwd', p) }, true);
+  layout('passwd-link-dir', { 'debates-metadata.jsonl': (p) => symlinkSync('/etc/passwd', p) }, false);
+  layout(
+    'hard-link',
+    {
+      'debates-metadata.jsonl': META,
+      'debates/official/r1.json': '{}',
+      'debates/official/r2.json': (p) => linkSync(join(p, '../r1.json'), p),
+    },
+    true,
+  );
+  layout('malformed', { 'debates-metadata.jsonl': META, 'debates/official/r1.json': `{"setup": ${SECRET}}` }, true);
+  writeFileSync(join(dir, 'corrupt.tgz'), SECRET);
+  symlinkSync(dirname(ARCHIVE), join(dir, 'escape'));
+  return dir;
+}
+
+const unpacked = () => readdirSync(tmpdir()).filter((name) => name.startsWith('tribunal-archive-')).length;
 
 interface Row {
   protocol: { name: string };
@@ -14,24 +54,38 @@ interface Row {
 describe('the NYU 2023 archive, imported into PostgreSQL', () => {
   let app: TestApp;
   let researcher: string;
-  let report: { datasetId: string; imported: number; skipped: { room: string; reason: string }[] };
+  let report: {
+    datasetId: string;
+    imported: number;
+    skipped: { room: string; reason: string }[];
+    correctSeat: { rooms: number; A: number; B: number };
+  };
+  let dir: string;
 
   beforeAll(async () => {
-    app = await startTestApp();
+    dir = importDir();
+    app = await startTestApp({ TRIBUNAL_IMPORT_DIR: dir });
     researcher = (await userKey(app, 'researcher')).key;
-    const imported = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, { path: ARCHIVE, name: 'nyu-2023' });
+    const imported = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, {
+      path: join(dir, 'nyu-debate-2023.tgz'),
+      name: 'nyu-2023',
+    });
     expect(imported.status, imported.text).toBe(201);
     report = imported.body;
   }, 300_000);
   afterAll(async () => {
     await app?.close();
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('imports every complete room, says why it skipped the rest, and imports nothing twice', async () => {
     expect(report.imported).toBeGreaterThan(500);
     expect(report.imported + report.skipped.length).toBe(631);
     expect(report.skipped.every((s) => /status is \w+, not Complete|no judge feedback|no story/.test(s.reason))).toBe(true);
-    const again = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, { path: ARCHIVE, name: 'nyu-2023' });
+    const again = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, {
+      path: 'nyu-debate-2023.tgz',
+      name: 'nyu-2023',
+    });
     expect(again.body.imported).toBe(0);
     expect(again.body.skipped.filter((s: { reason: string }) => s.reason === 'already imported')).toHaveLength(report.imported);
     const datasets = (await http(app, 'GET', '/datasets', researcher)).body as { name: string; items: number }[];
@@ -87,5 +141,86 @@ describe('the NYU 2023 archive, imported into PostgreSQL', () => {
     const cli = await tribunal(['analytics', '--of', 'debaters', '--dataset', 'nyu-2023', '--paper'], { DATABASE_URL: app.databaseUrl });
     expect(cli.stdout).toMatch(/^debater\s+debates\s+wins\s+win rate/);
     expect(cli.stdout).toContain('GPT-4');
+  });
+
+  it("reports the archive's own balance of seats: the correct answer is in seat B in 290 of 517 rooms", () => {
+    expect(report.correctSeat).toEqual({ rooms: 517, A: 227, B: 290 });
+  });
+
+  it('refuses an archive holding a link, naming the entry, and reads nothing through it', async () => {
+    for (const name of ['passwd-link.tgz', 'passwd-link-dir']) {
+      const refused = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, { path: join(dir, name), name: 'links' });
+      expect(refused.status, refused.text).toBe(422);
+      expect(refused.body.message).toMatch(/entry "debates-metadata\.jsonl" is a symbolic link: archives holding links are refused/);
+      expect(refused.text).not.toContain('root:');
+    }
+    const hard = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, { path: join(dir, 'hard-link.tgz'), name: 'links' });
+    expect(hard.status, hard.text).toBe(422);
+    expect(hard.body.message).toMatch(/entry "debates\/official\/r[12]\.json" is a hard link/);
+    const datasets = (await http(app, 'GET', '/datasets', researcher)).body as { name: string }[];
+    expect(datasets.map((d) => d.name)).not.toContain('links');
+  });
+
+  it('reads only below the import directory, and answers alike for a path outside it and a missing one', async () => {
+    const outside = [
+      '../x.tgz',
+      '/etc/passwd',
+      '/etc',
+      ARCHIVE,
+      'escape/nyu-debate-2023.tgz',
+      '/nonexistent/a.tgz',
+      'missing.tgz',
+      `${dir}/../x`,
+    ];
+    const answers = [];
+    for (const path of outside) {
+      const refused = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, { path, name: 'outside' });
+      expect(refused.status, `${path}: ${refused.text}`).toBe(422);
+      expect(refused.body.message).toBe(
+        `no archive at "${path}" in the import directory: give a path inside the server's TRIBUNAL_IMPORT_DIR`,
+      );
+      answers.push(refused.text.replace(JSON.stringify(path).slice(1, -1), 'PATH'));
+    }
+    expect(new Set(answers).size).toBe(1);
+  });
+
+  it('names a malformed file and where it breaks, without quoting it', async () => {
+    const refused = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, { path: join(dir, 'malformed.tgz'), name: 'malformed' });
+    expect(refused.status, refused.text).toBe(422);
+    expect(refused.body.message).toBe(
+      `cannot import the archive at ${join(dir, 'malformed.tgz')}: debates/official/r1.json is not valid JSON: an unexpected character at line 1, column 11 (character 10)`,
+    );
+    expect(refused.text).not.toContain('SECRET');
+  });
+
+  it('leaves nothing unpacked behind when an import fails', async () => {
+    const before = unpacked();
+    for (const name of ['corrupt.tgz', 'malformed.tgz', 'passwd-link.tgz']) {
+      const refused = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, { path: join(dir, name), name: 'failed' });
+      expect(refused.status, refused.text).toBe(422);
+    }
+    expect(unpacked()).toBe(before);
+    const corrupt = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, { path: 'corrupt.tgz', name: 'failed' });
+    expect(corrupt.body.message).toBe('cannot import the archive at corrupt.tgz: not a gzipped tar archive (Z_DATA_ERROR)');
+    expect(corrupt.text).not.toContain('SECRET');
+  });
+});
+
+describe('the NYU import over HTTP with no import directory configured', () => {
+  let app: TestApp;
+
+  beforeAll(async () => {
+    app = await startTestApp();
+  });
+  afterAll(async () => {
+    await app?.close();
+  });
+
+  it('refuses every server path, saying how an operator allows it', async () => {
+    for (const path of [ARCHIVE, '/etc/passwd', 'nyu-debate-2023.tgz']) {
+      const refused = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, { path, name: 'nyu-2023' });
+      expect(refused.status, refused.text).toBe(403);
+      expect(refused.body.message).toMatch(/importing from the server's file system is off: an operator sets TRIBUNAL_IMPORT_DIR/);
+    }
   });
 });

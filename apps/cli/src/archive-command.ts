@@ -34,6 +34,7 @@ export async function importCommand(args: string[], config: TribunalConfig, with
       debates,
       new ArchiveRepository(db.dataSource),
       new ProtocolsService(debates, new ModelEndpoints(config)),
+      config,
     );
     const bar = new SingleBar(
       { format: 'importing rooms [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true },
@@ -53,6 +54,12 @@ export async function importCommand(args: string[], config: TribunalConfig, with
   for (const s of report.skipped) reasons.set(s.reason, (reasons.get(s.reason) ?? 0) + 1);
   console.log(`imported ${report.imported} rooms into dataset ${values.name} (${report.datasetId}); skipped ${report.skipped.length}:`);
   for (const [reason, count] of reasons) console.log(`  ${String(count).padStart(4)}  ${reason}`);
+  const seats = report.correctSeat;
+  if (seats.rooms) {
+    console.log(
+      `the correct answer is in seat A in ${seats.A} of ${seats.rooms} rooms (${((100 * seats.A) / seats.rooms).toFixed(0)}%), in seat B in ${seats.B} (${((100 * seats.B) / seats.rooms).toFixed(0)}%)`,
+    );
+  }
 }
 
 const pct = (v: number | null) => (v === null ? '—' : `${(100 * v).toFixed(1)}%`);

@@ -1,1 +1,3 @@
+export * from './files.js';
+export * from './json.js';
 export * from './nyu.js';

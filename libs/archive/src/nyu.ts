@@ -1,6 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import type { ProtocolSpec, RoundSpec } from '../../contracts/src/index.js';
+import { ArchiveError, directoryFiles, type ArchiveFiles } from './files.js';
+import { parseArchiveJson } from './json.js';
 
 /** The four conditions of the NYU 2023 experiments. */
 export type NyuSetting = 'human-debate' | 'human-consultancy' | 'ai-debate' | 'ai-consultancy';
@@ -126,96 +126,110 @@ function speechText(
  * `debates/official/<room>.json`. Rooms that are not complete or lack a correct answer are
  * reported as skipped, with the reason.
  */
-export function readNyuArchive(dir: string): { rooms: NyuRoom[]; skipped: Skipped[] } {
-  const metadataFile = join(dir, 'debates-metadata.jsonl');
-  if (!existsSync(metadataFile)) throw new Error(`${dir} holds no debates-metadata.jsonl: not an archive in the NYU format`);
+export function readNyuArchive(archive: string | ArchiveFiles): { rooms: NyuRoom[]; skipped: Skipped[] } {
+  const files = typeof archive === 'string' ? directoryFiles(archive) : archive;
+  const metadataText = files.read('debates-metadata.jsonl');
+  if (metadataText === undefined) throw new ArchiveError('the archive holds no debates-metadata.jsonl: not an archive in the NYU format');
   const rooms: NyuRoom[] = [];
   const skipped: Skipped[] = [];
-  const metadata = readFileSync(metadataFile, 'utf8')
+  const metadata = metadataText
     .split('\n')
-    .filter(Boolean)
-    .map((line) => JSON.parse(line) as RawMeta);
-  const files = new Set(readdirSync(join(dir, 'debates', 'official')));
+    .map((line, i) => (line.trim() ? (parseArchiveJson(line, 'debates-metadata.jsonl', i + 1) as RawMeta) : null))
+    .filter((meta): meta is RawMeta => meta !== null);
+  const official = new Set(files.list('debates/official'));
   for (const meta of metadata) {
+    if (!meta || typeof meta !== 'object') throw new ArchiveError('debates-metadata.jsonl: a line is not a JSON object');
     const name = String(meta.name);
     const complete = meta.status?.Complete;
     if (!complete) {
       skipped.push({ room: name, reason: `status is ${Object.keys(meta.status ?? {})[0] ?? 'unknown'}, not Complete` });
       continue;
     }
-    if (!files.has(`${name}.json`)) {
+    if (!official.has(`${name}.json`)) {
       skipped.push({ room: name, reason: 'no room file in debates/official' });
       continue;
     }
-    const room = JSON.parse(readFileSync(join(dir, 'debates', 'official', `${name}.json`), 'utf8')) as RawRoom;
-    const setup = room.setup;
-    const material = setup?.sourceMaterial?.QuALITYSourceMaterial;
-    const tokens = material?.contents;
-    const correct = setup?.correctAnswerIndex;
-    if (!setup || !material || !tokens || !Array.isArray(setup.answers) || setup.answers.length !== 2 || correct === undefined) {
-      skipped.push({ room: name, reason: 'no story, two answers and a correct answer in its setup' });
-      continue;
+    const file = `debates/official/${name}.json`;
+    const room = parseArchiveJson(files.read(file) ?? '', file) as RawRoom;
+    try {
+      const read = nyuRoom(name, meta, room);
+      if (typeof read === 'string') skipped.push({ room: name, reason: read });
+      else rooms.push(read);
+    } catch (error) {
+      if (error instanceof ArchiveError) throw error;
+      throw new ArchiveError(`${file} is not a room in the NYU format (${(error as Error).name}: ${(error as Error).message})`);
     }
-    const story = joinTokens(tokens);
-    const rounds: NyuRound[] = [];
-    room.rounds.forEach((round, position) => {
-      if (round.JudgeFeedback) {
-        const f = round.JudgeFeedback;
-        const note = speechText(f.feedback?.content ?? [], story, tokens.length).text;
-        rounds.push({
-          kind: 'judge',
-          position,
-          distribution: f.distribution,
-          note,
-          endDebate: !!f.endDebate,
-          at: f.feedback?.timestamp ?? 0,
-        });
-      }
-      const speeches = round.SimultaneousSpeeches ?? round.SequentialSpeeches;
-      if (speeches) {
-        rounds.push({
-          kind: 'speeches',
-          position,
-          simultaneous: !!round.SimultaneousSpeeches,
-          speeches: Object.entries(speeches.speeches)
-            .map(([debater, speech]) => ({
-              debater: Number(debater),
-              ...speechText(speech.content, story, tokens.length),
-              at: speech.timestamp,
-            }))
-            .sort((a, b) => a.debater - b.debater),
-        });
-      }
-    });
-    if (!rounds.some((r) => r.kind === 'judge')) {
-      skipped.push({ room: name, reason: 'no judge feedback' });
-      continue;
-    }
-    const roles = Object.keys(meta.roleAssignments ?? {});
-    rooms.push({
-      name,
-      setting: `${meta.setting.isHuman ? 'human' : 'ai'}-${meta.setting.isDebate ? 'debate' : 'consultancy'}` as NyuSetting,
-      includedInPaper: !!meta.includedInPaper,
-      storyId: String(material.articleId),
-      storyTitle: String(material.title),
-      story: story.text,
-      question: String(setup.question),
-      answers: setup.answers.map(String),
-      correct,
-      debaters: [0, 1].filter((i) => roles.includes(`Debater ${'AB'[i]}`)),
-      names: {
-        debaters: Object.fromEntries(
-          [0, 1].flatMap((i) => (meta.roleAssignments?.[`Debater ${'AB'[i]}`] ? [[i, meta.roleAssignments[`Debater ${'AB'[i]}`]!]] : [])),
-        ),
-        judge: meta.roleAssignments?.Judge ?? null,
-      },
-      rules: setup.rules,
-      rounds,
-      createdAt: Number(meta.creationTime ?? 0),
-      endedAt: Number(complete.result?.timestamp ?? meta.latestUpdateTime ?? 0),
-    });
   }
   return { rooms, skipped };
+}
+
+/** One room, or why it is skipped. */
+function nyuRoom(name: string, meta: RawMeta, room: RawRoom): NyuRoom | string {
+  const complete = meta.status!.Complete!;
+  const setup = room.setup;
+  const material = setup?.sourceMaterial?.QuALITYSourceMaterial;
+  const tokens = material?.contents;
+  const correct = setup?.correctAnswerIndex;
+  if (!setup || !material || !tokens || !Array.isArray(setup.answers) || setup.answers.length !== 2 || correct === undefined) {
+    return 'no story, two answers and a correct answer in its setup';
+  }
+  const story = joinTokens(tokens);
+  const rounds: NyuRound[] = [];
+  room.rounds.forEach((round, position) => {
+    if (round.JudgeFeedback) {
+      const f = round.JudgeFeedback;
+      const note = speechText(f.feedback?.content ?? [], story, tokens.length).text;
+      rounds.push({
+        kind: 'judge',
+        position,
+        distribution: f.distribution,
+        note,
+        endDebate: !!f.endDebate,
+        at: f.feedback?.timestamp ?? 0,
+      });
+    }
+    const speeches = round.SimultaneousSpeeches ?? round.SequentialSpeeches;
+    if (speeches) {
+      rounds.push({
+        kind: 'speeches',
+        position,
+        simultaneous: !!round.SimultaneousSpeeches,
+        speeches: Object.entries(speeches.speeches)
+          .map(([debater, speech]) => ({
+            debater: Number(debater),
+            ...speechText(speech.content, story, tokens.length),
+            at: speech.timestamp,
+          }))
+          .sort((a, b) => a.debater - b.debater),
+      });
+    }
+  });
+  if (!rounds.some((r) => r.kind === 'judge')) {
+    return 'no judge feedback';
+  }
+  const roles = Object.keys(meta.roleAssignments ?? {});
+  return {
+    name,
+    setting: `${meta.setting.isHuman ? 'human' : 'ai'}-${meta.setting.isDebate ? 'debate' : 'consultancy'}` as NyuSetting,
+    includedInPaper: !!meta.includedInPaper,
+    storyId: String(material.articleId),
+    storyTitle: String(material.title),
+    story: story.text,
+    question: String(setup.question),
+    answers: setup.answers.map(String),
+    correct,
+    debaters: [0, 1].filter((i) => roles.includes(`Debater ${'AB'[i]}`)),
+    names: {
+      debaters: Object.fromEntries(
+        [0, 1].flatMap((i) => (meta.roleAssignments?.[`Debater ${'AB'[i]}`] ? [[i, meta.roleAssignments[`Debater ${'AB'[i]}`]!]] : [])),
+      ),
+      judge: meta.roleAssignments?.Judge ?? null,
+    },
+    rules: setup.rules,
+    rounds,
+    createdAt: Number(meta.creationTime ?? 0),
+    endedAt: Number(complete.result?.timestamp ?? meta.latestUpdateTime ?? 0),
+  };
 }
 
 function roundSpec(raw: RawRound): RoundSpec | null {
@@ -255,4 +269,13 @@ export function nyuProtocol(room: Pick<NyuRoom, 'rules' | 'setting' | 'debaters'
     scoring: { kind: 'log', base: scoring.logBase, perTurnPenalty: scoring.perTurnPenalty },
     adjudication: { method: 'mean', threshold: 0.8 },
   };
+}
+
+/**
+ * How many rooms have the correct answer in each seat (Debater A argues answers[0], B answers[1]):
+ * the archive's own balance, which a judge who always picks one seat would score.
+ */
+export function correctSeats(rooms: readonly Pick<NyuRoom, 'correct'>[]): { rooms: number; A: number; B: number } {
+  const B = rooms.filter((r) => r.correct === 1).length;
+  return { rooms: rooms.length, A: rooms.length - B, B };
 }

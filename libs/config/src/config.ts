@@ -32,6 +32,11 @@ export interface TribunalConfig {
   trustProxy: boolean;
   /** Where trainer processes train: `auto` (CUDA device 0 if usable, else the CPU), `cpu`, `cuda` or `cuda:N`. */
   trainerDevice: string;
+  /**
+   * The only directory `POST /datasets/import/nyu` may read archives from (absolute); undefined:
+   * the API refuses server paths (the command line, run locally, imports any path it is given).
+   */
+  importDir: string | undefined;
 }
 
 export interface EndpointConfig {
@@ -158,6 +163,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): TribunalConfig {
     demoDebates: integer(env, 'TRIBUNAL_DEMO_DEBATES', 3, 0, 10_000),
     endpoints: endpoints(env),
     trainerDevice: trainerDevice(env),
+    importDir: env.TRIBUNAL_IMPORT_DIR ? resolve(cwd, env.TRIBUNAL_IMPORT_DIR) : undefined,
     authFailuresPerMinute: integer(env, 'TRIBUNAL_AUTH_FAILURES_PER_MINUTE', 30, 0, 100_000),
     trustProxy: boolean(env, 'TRIBUNAL_TRUST_PROXY', false),
     queue: {

@@ -1,17 +1,32 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { Injectable, Logger, UnprocessableEntityException } from '@nestjs/common';
-import { nyuProtocol, readNyuArchive, type NyuRoom, type NyuSetting, type Skipped } from '../../archive/src/index.js';
+import { realpathSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
+import { ForbiddenException, Injectable, Logger, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  ArchiveError,
+  correctSeats,
+  nyuProtocol,
+  openArchive,
+  readNyuArchive,
+  type ArchiveFiles,
+  type NyuRoom,
+  type NyuSetting,
+  type Skipped,
+} from '../../archive/src/index.js';
+import type { TribunalConfig } from '../../config/src/index.js';
 import { DatasetRepository, DebateRepository, ArchiveRepository, type ArchivedDebate } from '../../persistence/src/index.js';
 import { ProtocolsService } from './protocols.service.js';
+import { InjectConfig } from './runtime.js';
 
 export interface ImportReport {
   datasetId: string;
   imported: number;
   skipped: Skipped[];
   protocols: Record<NyuSetting, string[]>;
+  /**
+   * How many of the archive's rooms (imported now or before) have the correct answer in each seat:
+   * the NYU 2023 archive has it in seat B in 290 of 517, so a judge who always picks B scores 56%.
+   */
+  correctSeat: { rooms: number; A: number; B: number };
 }
 
 const STORY = 'story';
@@ -97,59 +112,99 @@ export class ArchiveService {
     private readonly debates: DebateRepository,
     private readonly archive: ArchiveRepository,
     private readonly protocols: ProtocolsService,
+    @InjectConfig() private readonly config: Pick<TribunalConfig, 'importDir'>,
   ) {}
 
-  /** Imports an archive in the NYU platform's format, from its directory or its .tgz. */
-  async importNyu(path: string, datasetName: string, onProgress?: (done: number, total: number) => void): Promise<ImportReport> {
-    let dir = path;
-    let unpacked: string | undefined;
-    try {
-      if (statSync(path).isFile()) {
-        unpacked = mkdtempSync(join(tmpdir(), 'tribunal-archive-'));
-        execFileSync('tar', ['xzf', path, '-C', unpacked]);
-        dir = unpacked;
-      }
-    } catch (error) {
-      throw new UnprocessableEntityException(`cannot read the archive at ${path}: ${(error as Error).message}`);
+  /**
+   * Imports an archive an API client names: only from below the configured import directory
+   * (relative paths are taken from it). A path outside it, or one that does not exist, is refused
+   * with the same message, so the API does not tell which paths exist on the server.
+   */
+  async importNyuFromImportDir(path: string, datasetName: string): Promise<ImportReport> {
+    const dir = this.config.importDir;
+    if (!dir) {
+      throw new ForbiddenException(
+        "importing from the server's file system is off: an operator sets TRIBUNAL_IMPORT_DIR to the directory archives may be imported from (the command line, `tribunal import nyu PATH`, imports any path)",
+      );
     }
+    let base: string;
     try {
-      let rooms: NyuRoom[];
-      let skipped: Skipped[];
+      base = realpathSync(dir);
+    } catch {
+      throw new ServiceUnavailableException('the import directory (TRIBUNAL_IMPORT_DIR) does not exist on the server');
+    }
+    const refused = new UnprocessableEntityException(
+      `no archive at "${path}" in the import directory: give a path inside the server's TRIBUNAL_IMPORT_DIR`,
+    );
+    let real: string;
+    try {
+      if (path.includes('\0')) throw refused;
+      // The real path, links resolved: a link inside the directory that leads out of it is refused too.
+      real = realpathSync(resolve(base, path));
+    } catch {
+      throw refused;
+    }
+    if (real !== base && !real.startsWith(base + sep)) throw refused;
+    return this.importFrom(real, path, datasetName);
+  }
+
+  /** Imports an archive in the NYU platform's format, from its directory or its .tgz, wherever it is (the command line's import). */
+  importNyu(path: string, datasetName: string, onProgress?: (done: number, total: number) => void): Promise<ImportReport> {
+    return this.importFrom(path, path, datasetName, onProgress);
+  }
+
+  private async importFrom(
+    path: string,
+    label: string,
+    datasetName: string,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ImportReport> {
+    let rooms: NyuRoom[];
+    let skipped: Skipped[];
+    try {
+      let files: ArchiveFiles;
       try {
-        ({ rooms, skipped } = readNyuArchive(dir));
+        files = await openArchive(path);
       } catch (error) {
-        throw new UnprocessableEntityException((error as Error).message);
+        if (error instanceof ArchiveError) throw error;
+        // The file system's code only: its message would repeat the path, never needed twice.
+        throw new ArchiveError(`cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).name})`);
       }
-      const dataset =
-        (await this.datasets.byName(datasetName)) ??
-        (await this.datasets.createWithItems({ name: datasetName, source: 'import', params: { archive: 'nyu-debate-2023', path } }, []));
-      const done = await this.archive.importedIds(dataset.id);
-      const protocolIds = new Map<string, string>();
-      const protocols = {} as Record<NyuSetting, string[]>;
-      let imported = 0;
-      for (const [i, room] of rooms.entries()) {
-        onProgress?.(i, rooms.length);
-        if (done.has(room.name)) {
-          skipped.push({ room: room.name, reason: 'already imported' });
-          continue;
-        }
-        const spec = nyuProtocol(room);
-        const key = JSON.stringify(spec);
-        let protocolId = protocolIds.get(key);
-        if (!protocolId) {
-          protocolId = await this.protocolFor(`nyu-2023-${room.setting}`, spec);
-          protocolIds.set(key, protocolId);
-          (protocols[room.setting] ??= []).push(protocolId);
-        }
-        await this.archive.write(archived(room, dataset.id, protocolId));
-        imported++;
-      }
-      onProgress?.(rooms.length, rooms.length);
-      this.logger.log(`imported ${imported} rooms into "${datasetName}", skipped ${skipped.length}`);
-      return { datasetId: dataset.id, imported, skipped, protocols };
-    } finally {
-      if (unpacked) rmSync(unpacked, { recursive: true, force: true });
+      ({ rooms, skipped } = readNyuArchive(files));
+    } catch (error) {
+      if (error instanceof ArchiveError) throw new UnprocessableEntityException(`cannot import the archive at ${label}: ${error.message}`);
+      throw error;
     }
+    const dataset =
+      (await this.datasets.byName(datasetName)) ??
+      (await this.datasets.createWithItems(
+        { name: datasetName, source: 'import', params: { archive: 'nyu-debate-2023', path: label } },
+        [],
+      ));
+    const done = await this.archive.importedIds(dataset.id);
+    const protocolIds = new Map<string, string>();
+    const protocols = {} as Record<NyuSetting, string[]>;
+    let imported = 0;
+    for (const [i, room] of rooms.entries()) {
+      onProgress?.(i, rooms.length);
+      if (done.has(room.name)) {
+        skipped.push({ room: room.name, reason: 'already imported' });
+        continue;
+      }
+      const spec = nyuProtocol(room);
+      const key = JSON.stringify(spec);
+      let protocolId = protocolIds.get(key);
+      if (!protocolId) {
+        protocolId = await this.protocolFor(`nyu-2023-${room.setting}`, spec);
+        protocolIds.set(key, protocolId);
+        (protocols[room.setting] ??= []).push(protocolId);
+      }
+      await this.archive.write(archived(room, dataset.id, protocolId));
+      imported++;
+    }
+    onProgress?.(rooms.length, rooms.length);
+    this.logger.log(`imported ${imported} rooms into "${datasetName}", skipped ${skipped.length}`);
+    return { datasetId: dataset.id, imported, skipped, protocols, correctSeat: correctSeats(rooms) };
   }
 
   /** The version of the named protocol with exactly this spec, added if there is none. */

@@ -183,9 +183,12 @@ export class DatasetsController {
 
   @Post('import/nyu')
   @Roles('admin')
-  @ApiOperation({ summary: 'Import an archive in the NYU debate platform format (idempotent); reports what it skipped and why' })
+  @ApiOperation({
+    summary:
+      'Import an archive in the NYU debate platform format (idempotent), from below the import directory (TRIBUNAL_IMPORT_DIR; refused when unset); reports what it skipped and why',
+  })
   importNyu(@Body() body: ImportNyuDto) {
-    return this.archive.importNyu(body.path, body.name);
+    return this.archive.importNyuFromImportDir(body.path, body.name);
   }
 
   @Get(':id/disputes')

@@ -170,7 +170,9 @@ export class CreateWebhookDto {
 }
 
 export class ImportNyuDto {
-  @ApiProperty({ description: "the archive's directory or .tgz, on the server's file system" })
+  @ApiProperty({
+    description: "the archive's directory or .tgz, inside the server's import directory (TRIBUNAL_IMPORT_DIR); relative to it",
+  })
   @IsString()
   @MinLength(1)
   @MaxLength(4096)
