@@ -128,5 +128,5 @@ describe('the NYU 2023 archive, read from its .tgz in memory', () => {
     expect(fromTgz.rooms.map((r) => r.name).sort()).toEqual(fromDir.rooms.map((r) => r.name).sort());
     expect(fromTgz.skipped).toEqual(fromDir.skipped);
     expect(correctSeats(fromTgz.rooms)).toEqual({ rooms: 517, A: 227, B: 290 });
-  });
+  }, 60_000);
 });
