@@ -7,6 +7,7 @@ import { JudgeNames1795457506718 } from './1795457506718-JudgeNames.js';
 import { LabelRevisions1795457666674 } from './1795457666674-LabelRevisions.js';
 import { ModelTraining1795460637146 } from './1795460637146-ModelTraining.js';
 import { Experiments1795466711837 } from './1795466711837-Experiments.js';
+import { WebhookOwners1796177685540 } from './1796177685540-WebhookOwners.js';
 
 /** Every migration, in order. The schema changes only by adding to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -18,4 +19,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   LabelRevisions1795457666674,
   ModelTraining1795460637146,
   Experiments1795466711837,
+  WebhookOwners1796177685540,
 ];

@@ -30,7 +30,8 @@ describe('labels pushed to pipelines by signed webhooks', () => {
   let servers: Server[] = [];
 
   beforeAll(async () => {
-    app = await startTestApp({ TRIBUNAL_JOB_RETRIES: '3', TRIBUNAL_JOB_RETRY_DELAY_SECONDS: '1' });
+    // The receivers are on loopback, which the default target policy (public addresses only) refuses.
+    app = await startTestApp({ TRIBUNAL_JOB_RETRIES: '3', TRIBUNAL_JOB_RETRY_DELAY_SECONDS: '1', TRIBUNAL_WEBHOOK_TARGETS: 'any' });
   });
   afterAll(async () => {
     for (const server of servers) server.close();

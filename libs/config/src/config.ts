@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { isAbsolute, resolve } from 'node:path';
 
 export type ProcessRole = 'api' | 'worker' | 'trainer';
@@ -37,7 +38,15 @@ export interface TribunalConfig {
    * the API refuses server paths (the command line, run locally, imports any path it is given).
    */
   importDir: string | undefined;
+  /**
+   * Where webhooks may deliver: `public` (hosts that resolve only to public addresses: no loopback,
+   * private, link-local or other special-purpose ranges), `any`, or only the listed host names.
+   */
+  webhookTargets: WebhookTargets;
 }
+
+/** `public`, `any`, or an allow-list of host names and addresses (`*.example.com` allows its subdomains). */
+export type WebhookTargets = 'public' | 'any' | readonly string[];
 
 export interface EndpointConfig {
   baseUrl: string;
@@ -142,6 +151,21 @@ function trainerDevice(env: Env): string {
   return raw;
 }
 
+function webhookTargets(env: Env): WebhookTargets {
+  const raw = (env.TRIBUNAL_WEBHOOK_TARGETS ?? '').trim().toLowerCase();
+  if (raw === '' || raw === 'public') return 'public';
+  if (raw === 'any') return 'any';
+  const hosts = raw.split(',').map((host) => host.trim().replace(/^\[(.*)\]$/, '$1'));
+  for (const host of hosts) {
+    if (!isIP(host) && !/^(\*\.)?[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/.test(host)) {
+      throw new ConfigError(
+        `TRIBUNAL_WEBHOOK_TARGETS must be public, any, or a comma-separated list of host names or addresses ("*.example.com" allows its subdomains), got "${host}"`,
+      );
+    }
+  }
+  return hosts;
+}
+
 /**
  * Reads and validates the whole configuration once, at start-up. Nothing else in the code base reads
  * `process.env`: a bad value stops the process here with a message naming the setting.
@@ -166,6 +190,7 @@ export function loadConfig(env: Env, cwd = process.cwd()): TribunalConfig {
     importDir: env.TRIBUNAL_IMPORT_DIR ? resolve(cwd, env.TRIBUNAL_IMPORT_DIR) : undefined,
     authFailuresPerMinute: integer(env, 'TRIBUNAL_AUTH_FAILURES_PER_MINUTE', 30, 0, 100_000),
     trustProxy: boolean(env, 'TRIBUNAL_TRUST_PROXY', false),
+    webhookTargets: webhookTargets(env),
     queue: {
       retries: integer(env, 'TRIBUNAL_JOB_RETRIES', 4, 0, 100),
       retryDelaySeconds: integer(env, 'TRIBUNAL_JOB_RETRY_DELAY_SECONDS', 2, 1, 3600),

@@ -31,6 +31,7 @@ describe('loadConfig', () => {
       trainerDevice: 'auto',
       authFailuresPerMinute: 30,
       trustProxy: false,
+      webhookTargets: 'public',
       queue: { retries: 4, retryDelaySeconds: 2, heartbeatSeconds: 20, superviseSeconds: 10 },
     });
   });
@@ -119,6 +120,20 @@ describe('loadConfig', () => {
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).name).toBe('ConfigError');
     expect((error as ConfigError).message).toContain(key);
+  });
+
+  it('reads where webhooks may deliver: public (the default), any, or an allow-list of hosts', () => {
+    expect(loadConfig({ TRIBUNAL_WEBHOOK_TARGETS: 'any' }, cwd).webhookTargets).toBe('any');
+    expect(loadConfig({ TRIBUNAL_WEBHOOK_TARGETS: 'PUBLIC' }, cwd).webhookTargets).toBe('public');
+    expect(loadConfig({ TRIBUNAL_WEBHOOK_TARGETS: 'Hooks.Example.com, *.pipelines.example,[::1],10.0.0.5' }, cwd).webhookTargets).toEqual([
+      'hooks.example.com',
+      '*.pipelines.example',
+      '::1',
+      '10.0.0.5',
+    ]);
+    expect(() => loadConfig({ TRIBUNAL_WEBHOOK_TARGETS: 'hooks.example.com,http://x/' }, cwd)).toThrow(
+      'TRIBUNAL_WEBHOOK_TARGETS must be public, any, or a comma-separated list of host names or addresses ("*.example.com" allows its subdomains), got "http://x/"',
+    );
   });
 
   it('resolves a relative data directory against the cwd argument and keeps an absolute one', () => {

@@ -363,21 +363,25 @@ export class WebhooksController {
 
   @Get()
   @Roles('admin', 'pipeline')
-  list() {
-    return this.webhooks.list();
+  @ApiOperation({ summary: "The caller's own webhooks (an admin's: everyone's)" })
+  list(@CurrentPrincipal() principal: Principal) {
+    return this.webhooks.list(principal);
   }
 
   @Delete(':id')
   @Roles('admin', 'pipeline')
-  disable(@Param('id', Uuid) id: string) {
-    return this.webhooks.disable(id);
+  @ApiOperation({ summary: "Disable one of the caller's webhooks (an admin: anyone's); another's is answered 404" })
+  disable(@Param('id', Uuid) id: string, @CurrentPrincipal() principal: Principal) {
+    return this.webhooks.disable(id, principal);
   }
 
   @Get(':id/deliveries')
   @Roles('admin', 'pipeline')
-  @ApiOperation({ summary: 'The delivery log: each event, its attempts, the last answer or error' })
-  deliveries(@Param('id', Uuid) id: string) {
-    return this.webhooks.deliveries(id);
+  @ApiOperation({
+    summary: "The delivery log of one of the caller's webhooks (an admin: anyone's): each event, its attempts, the last answer or error",
+  })
+  deliveries(@Param('id', Uuid) id: string, @CurrentPrincipal() principal: Principal) {
+    return this.webhooks.deliveries(id, principal);
   }
 }
 

@@ -1,5 +1,6 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
 import { WEBHOOK_DELIVERY_STATUSES, type WebhookDeliveryStatus, type WebhookEvent } from '../../../contracts/src/index.js';
+import { UserEntity } from './user.entity.js';
 
 /** Where a pipeline wants labels pushed. The secret signs each delivery; it is kept because signing needs it. */
 @Entity('webhooks')
@@ -10,7 +11,9 @@ export class WebhookEntity {
   @Column({ type: 'jsonb' }) events!: WebhookEvent[];
   /** Only labels of this dataset, when set. */
   @Column({ type: 'uuid', name: 'dataset_id', nullable: true }) datasetId!: string | null;
-  @Column({ type: 'uuid', name: 'created_by', nullable: true }) createdBy!: string | null;
+  /** The user who created it: they (and admins) alone see, read and disable it. Null: admins only. */
+  @Index() @Column({ type: 'uuid', name: 'created_by', nullable: true }) createdBy!: string | null;
+  @ManyToOne(() => UserEntity, { onDelete: 'SET NULL', nullable: true }) @JoinColumn({ name: 'created_by' }) creator?: Relation<UserEntity>;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
   @Column({ type: 'timestamptz', name: 'disabled_at', nullable: true }) disabledAt!: Date | null;
 }

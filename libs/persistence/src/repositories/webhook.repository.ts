@@ -9,12 +9,23 @@ export class WebhookRepository {
     return this.dataSource.getRepository(WebhookEntity).save({ ...webhook, disabledAt: null });
   }
 
-  list(): Promise<WebhookEntity[]> {
-    return this.dataSource.getRepository(WebhookEntity).find({ where: { disabledAt: IsNull() }, order: { createdAt: 'ASC' } });
+  /** Webhooks not disabled; only those `owner` created when given (`undefined`: everyone's). */
+  list(owner?: string): Promise<WebhookEntity[]> {
+    return this.dataSource
+      .getRepository(WebhookEntity)
+      .find({ where: { disabledAt: IsNull(), ...(owner === undefined ? {} : { createdBy: owner }) }, order: { createdAt: 'ASC' } });
   }
 
-  async disable(id: string): Promise<boolean> {
-    const result = await this.dataSource.getRepository(WebhookEntity).update({ id, disabledAt: IsNull() }, { disabledAt: new Date() });
+  /** A webhook, disabled or not; only if `owner` created it when given. */
+  find(id: string, owner?: string): Promise<WebhookEntity | null> {
+    return this.dataSource.getRepository(WebhookEntity).findOne({ where: { id, ...(owner === undefined ? {} : { createdBy: owner }) } });
+  }
+
+  /** Disables a webhook that is not yet disabled (and that `owner` created, when given); false when there is none. */
+  async disable(id: string, owner?: string): Promise<boolean> {
+    const result = await this.dataSource
+      .getRepository(WebhookEntity)
+      .update({ id, disabledAt: IsNull(), ...(owner === undefined ? {} : { createdBy: owner }) }, { disabledAt: new Date() });
     return (result.affected ?? 0) > 0;
   }
 
