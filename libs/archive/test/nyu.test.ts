@@ -1,10 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ProtocolSpec, parseContract } from '../../contracts/src/index.js';
-import { joinTokens, nyuProtocol, readNyuArchive, type NyuRoom } from '../src/index.js';
+import { joinTokens, nyuProtocol, readNyuArchive, tgzFiles, type NyuRoom } from '../src/index.js';
 
 const ARCHIVE = join(import.meta.dirname, '../../../../shared/data/nyu-debate/nyu-debate-2023.tgz');
 
@@ -12,10 +9,9 @@ describe('the NYU 2023 archive', () => {
   let rooms: NyuRoom[];
   let skipped: { room: string; reason: string }[];
 
-  beforeAll(() => {
-    const dir = mkdtempSync(join(tmpdir(), 'nyu-'));
-    execFileSync('tar', ['xzf', ARCHIVE, '-C', dir]);
-    ({ rooms, skipped } = readNyuArchive(dir));
+  beforeAll(async () => {
+    // Read in memory: nothing is unpacked into a temporary directory (and left behind).
+    ({ rooms, skipped } = readNyuArchive(await tgzFiles(ARCHIVE)));
   });
 
   it('reads every room, completed ones as rooms and the rest as skipped with a reason', () => {
