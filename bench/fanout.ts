@@ -127,8 +127,8 @@ function close(listener: Listener): void {
 }
 
 /** The upper bound of the bucket holding the median of a Prometheus histogram, in ms. */
-async function medianBucket(url: string, name: string): Promise<string> {
-  const text = await (await fetch(url)).text();
+async function medianBucket(url: string, name: string, key: string): Promise<string> {
+  const text = await (await fetch(url, { headers: { authorization: `Bearer ${key}` } })).text();
   const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, 'gm'))].map((m) => ({
     le: m[1]!,
     n: Number(m[2]),
@@ -209,7 +209,7 @@ try {
   await settle(listener);
   platform = summary(listener);
   close(listener);
-  emitted = await medianBucket(`${api.url}/metrics`, 'tribunal_turn_delivery_seconds');
+  emitted = await medianBucket(`${api.url}/metrics`, 'tribunal_turn_delivery_seconds', api.adminKey!);
 } finally {
   await worker.kill('SIGTERM');
   await api.kill('SIGTERM');

@@ -130,8 +130,20 @@ describe(`fuzzing every route and socket event with malformed input (seed ${SEED
         const path =
           fill(rng, op.path) +
           (rng() < 0.3 ? `?${encodeURIComponent(String(junk(rng)))}=${encodeURIComponent(JSON.stringify(junk(rng)))}` : '');
+        // Raw: malformed, or nested far too deep (refused before anything recurses into it).
         const raw = rng() < 0.15;
-        const body = raw ? ['{', '{"a":', 'null', '[1,2', '\u0000', 'x'.repeat(100)][Math.floor(rng() * 6)] : JSON.stringify(junk(rng));
+        const body = raw
+          ? [
+              '{',
+              '{"a":',
+              'null',
+              '[1,2',
+              '\u0000',
+              'x'.repeat(100),
+              '['.repeat(20_000),
+              '{"a":'.repeat(10_000) + '1' + '}'.repeat(10_000),
+            ][Math.floor(rng() * 8)]!
+          : JSON.stringify(junk(rng));
         const response = await fetch(`${app.url}${path}`, {
           method: op.method,
           headers: { authorization: `Bearer ${keys[role]}`, 'content-type': rng() < 0.9 ? 'application/json' : 'text/plain' },

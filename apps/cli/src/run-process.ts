@@ -72,12 +72,13 @@ export async function startProcess(
     app.enableShutdownHooks();
     return { app, config, url: undefined, adminKey: null, judgeKey: null };
   }
-  const app = await NestFactory.create<NestExpressApplication>(root, { logger });
+  // No body parser before the routes: the API's guard reads a body only once the caller is
+  // authenticated and allowed, with the route's own limit (apps/api/src/http/body.ts).
+  const app = await NestFactory.create<NestExpressApplication>(root, { logger, bodyParser: false });
   app.useWebSocketAdapter(new IoAdapter(app));
-  // Dataset uploads and experiment results are large JSON bodies; Express's default is 100 kB.
-  app.useBodyParser('json', { limit: '64mb' });
-  // Behind a reverse proxy, the client's address (for the limit on failed authentications) is in X-Forwarded-For.
-  if (config.trustProxy) app.set('trust proxy', true);
+  // Behind reverse proxies, the client's address (for the limit on failed authentications) is the
+  // entry of X-Forwarded-For that the configured proxies added; a direct client's header is not believed.
+  app.set('trust proxy', config.trustProxy);
   app.enableShutdownHooks();
   serveOpenApi(app);
   const web = webAppDir();

@@ -29,8 +29,14 @@ export interface TribunalConfig {
   queue: QueueConfig;
   /** Failed authentications an address may make per minute before it is refused for a while; 0: no limit. */
   authFailuresPerMinute: number;
-  /** The API runs behind a reverse proxy: take clients' addresses from X-Forwarded-For. */
-  trustProxy: boolean;
+  /**
+   * Which reverse proxies are believed about the client's address (Express's `trust proxy`): false
+   * (none: the connection's address), a number of hops (the last N entries of X-Forwarded-For were
+   * added by our proxies), or the proxies' addresses and subnets.
+   */
+  trustProxy: false | number | readonly string[];
+  /** A bearer token that may read `GET /metrics` (and nothing else), for a Prometheus scraper; admins' keys may too. */
+  metricsToken: string | undefined;
   /** Where trainer processes train: `auto` (CUDA device 0 if usable, else the CPU), `cpu`, `cuda` or `cuda:N`. */
   trainerDevice: string;
   /**
@@ -166,6 +172,40 @@ function webhookTargets(env: Env): WebhookTargets {
   return hosts;
 }
 
+const PROXY_NAMES = ['loopback', 'linklocal', 'uniquelocal'];
+
+function trustProxy(env: Env): false | number | readonly string[] {
+  const raw = (env.TRIBUNAL_TRUST_PROXY ?? '').trim().toLowerCase();
+  if (['', '0', 'false', 'no', 'off'].includes(raw)) return false;
+  // `true` is the usual single reverse proxy: one hop, never "believe X-Forwarded-For as sent".
+  if (['true', 'yes', 'on'].includes(raw)) return 1;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops > 32) throw new ConfigError(`TRIBUNAL_TRUST_PROXY: a hop count must be between 0 and 32, got "${raw}"`);
+    return hops;
+  }
+  const entries = raw.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address, prefix, extra] = entry.split('/');
+    const family = isIP(address ?? '');
+    const prefixOk = prefix === undefined || (/^\d+$/.test(prefix) && Number(prefix) <= (family === 6 ? 128 : 32));
+    if (!PROXY_NAMES.includes(entry) && (!family || !prefixOk || extra !== undefined)) {
+      throw new ConfigError(
+        `TRIBUNAL_TRUST_PROXY must be false, true (one hop), a hop count, or a comma-separated list of proxy addresses, subnets (10.0.0.0/8) or ${PROXY_NAMES.join(', ')}; got "${entry}"`,
+      );
+    }
+  }
+  return entries;
+}
+
+function metricsToken(env: Env): string | undefined {
+  const raw = env.TRIBUNAL_METRICS_TOKEN;
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 24 || /\s/.test(raw))
+    throw new ConfigError('TRIBUNAL_METRICS_TOKEN must be at least 24 characters without spaces (e.g. openssl rand -hex 24)');
+  return raw;
+}
+
 /**
  * Reads and validates the whole configuration once, at start-up. Nothing else in the code base reads
  * `process.env`: a bad value stops the process here with a message naming the setting.
@@ -189,7 +229,8 @@ export function loadConfig(env: Env, cwd = process.cwd()): TribunalConfig {
     trainerDevice: trainerDevice(env),
     importDir: env.TRIBUNAL_IMPORT_DIR ? resolve(cwd, env.TRIBUNAL_IMPORT_DIR) : undefined,
     authFailuresPerMinute: integer(env, 'TRIBUNAL_AUTH_FAILURES_PER_MINUTE', 30, 0, 100_000),
-    trustProxy: boolean(env, 'TRIBUNAL_TRUST_PROXY', false),
+    trustProxy: trustProxy(env),
+    metricsToken: metricsToken(env),
     webhookTargets: webhookTargets(env),
     queue: {
       retries: integer(env, 'TRIBUNAL_JOB_RETRIES', 4, 0, 100),

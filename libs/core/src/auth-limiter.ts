@@ -14,9 +14,12 @@ export class TooManyFailures extends HttpException {
 }
 
 /**
- * Slows key guessing: an address whose keys failed `limit` times in the last minute is refused,
- * valid key or not, until the oldest of those failures is a minute old. Counts live in the process
- * (each API process limits on its own). A limit of 0 turns it off.
+ * Slows key guessing without locking anyone out: an address whose keys failed `limit` times in the
+ * last minute has its further invalid keys answered 429 (not 401) until the oldest of those failures
+ * is a minute old. A valid key is never refused, whatever its address did: people behind one NAT
+ * or proxy share an address with whoever guesses there. (Keys are 256 random bits, so guessing one
+ * is hopeless; the limit tells a guesser to stop and keeps its noise bounded.) Counts live in the
+ * process (each API process limits on its own). A limit of 0 turns it off.
  */
 export class FailureWindow {
   private readonly failures = new Map<string, number[]>();
@@ -34,19 +37,19 @@ export class FailureWindow {
     return kept;
   }
 
-  /** Throws TooManyFailures when the address is refused for now. */
-  check(source: string): void {
-    if (this.limit === 0) return;
+  /**
+   * Records a failed authentication from `source`. Returns the refusal to answer with when the
+   * address had already failed `limit` times in the last minute (that failure is not counted, so
+   * the address is let in again a minute after its first failures), else undefined (answer 401).
+   */
+  fail(source: string): TooManyFailures | undefined {
+    if (this.limit === 0) return undefined;
     const recent = this.recent(source);
-    if (recent.length >= this.limit) throw new TooManyFailures(Math.max(1, Math.ceil((recent[0]! + WINDOW_MS - this.now()) / 1000)));
-  }
-
-  fail(source: string): void {
-    if (this.limit === 0) return;
-    const recent = this.recent(source);
+    if (recent.length >= this.limit) return new TooManyFailures(Math.max(1, Math.ceil((recent[0]! + WINDOW_MS - this.now()) / 1000)));
     this.failures.delete(source);
     this.failures.set(source, [...recent, this.now()]);
     if (this.failures.size > MAX_SOURCES) this.failures.delete(this.failures.keys().next().value!);
+    return undefined;
   }
 }
 

@@ -5,6 +5,7 @@ import type { Principal } from '../../../../libs/core/src/index.js';
 
 export const ROLES_KEY = 'tribunal:roles';
 export const PUBLIC_KEY = 'tribunal:public';
+export const METRICS_TOKEN_KEY = 'tribunal:metrics-token';
 
 /**
  * The roles allowed to call a route. Every route declares them (or is `@Public()`): the guard refuses
@@ -20,6 +21,10 @@ export const Roles = (...roles: Role[]): MethodDecorator & ClassDecorator =>
   );
 
 export const Public = (): MethodDecorator & ClassDecorator => applyDecorators(SetMetadata(PUBLIC_KEY, true), ApiExtension('x-roles', []));
+
+/** The route also accepts the metrics scraper's token (TRIBUNAL_METRICS_TOKEN), besides its roles' keys. */
+export const AcceptsMetricsToken = (): MethodDecorator & ClassDecorator =>
+  applyDecorators(SetMetadata(METRICS_TOKEN_KEY, true), ApiExtension('x-metrics-token', true));
 
 /** The authenticated caller, set by the guard. */
 export const CurrentPrincipal = createParamDecorator(

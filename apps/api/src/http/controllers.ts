@@ -34,7 +34,8 @@ import {
   WebhooksService,
   type Principal,
 } from '../../../../libs/core/src/index.js';
-import { CurrentPrincipal, Public, Roles } from '../auth/roles.js';
+import { AcceptsMetricsToken, CurrentPrincipal, Public, Roles } from '../auth/roles.js';
+import { BodyLimit, UPLOAD_BODY_LIMIT } from './body.js';
 import {
   CreateProtocolDto,
   CreateUserDto,
@@ -82,9 +83,13 @@ export class HealthController {
   }
 
   @Get('metrics')
-  @Public()
+  @Roles('admin')
+  @AcceptsMetricsToken()
   @ApiProduces('text/plain')
-  @ApiOperation({ summary: 'Prometheus metrics: debates by status, queued jobs, labels, training jobs and progress, sockets, speech time' })
+  @ApiOperation({
+    summary:
+      "Prometheus metrics: debates by status, queued jobs, labels, training jobs and progress, sockets, speech time; an admin's key or the scraper's token (TRIBUNAL_METRICS_TOKEN)",
+  })
   async prometheus(@Res() response: Response): Promise<void> {
     response.setHeader('Content-Type', this.operations.registry.contentType);
     response.end(await this.operations.text());
@@ -135,6 +140,7 @@ export class DatasetsController {
 
   @Post()
   @Roles('admin', 'researcher')
+  @BodyLimit(UPLOAD_BODY_LIMIT)
   @ApiOperation({ summary: 'Upload a dataset of items (text or anything with a question and answers), all or nothing' })
   upload(@Body() body: UploadDatasetDto) {
     return this.datasets.upload(body.name, body.items);
@@ -142,6 +148,7 @@ export class DatasetsController {
 
   @Put(':id/features')
   @Roles('admin', 'researcher', 'pipeline')
+  @BodyLimit(UPLOAD_BODY_LIMIT)
   @ApiOperation({
     summary:
       "Set items' feature vectors (e.g. embeddings from your own model) by external id; the model reads them instead of hashed n-grams",
@@ -540,6 +547,7 @@ export class ExperimentsController {
 
   @Post()
   @Roles('admin', 'researcher')
+  @BodyLimit(UPLOAD_BODY_LIMIT)
   @ApiOperation({ summary: 'Keep the results of a headless experiment (tribunal experiment does this itself)' })
   record(@Body() body: RecordExperimentDto) {
     return this.experiments.record(body);

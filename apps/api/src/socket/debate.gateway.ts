@@ -86,16 +86,12 @@ export class DebateGateway implements OnGatewayInit {
       const token = (socket.handshake.auth as { token?: unknown }).token;
       const key = typeof token === 'string' ? token : bearerToken(socket.handshake.headers.authorization);
       const source = socket.handshake.address;
-      try {
-        this.limiter.check(source);
-      } catch (error) {
-        return next(new Error((error as Error).message));
-      }
       this.auth.authenticate(key).then(
         (principal) => {
           if (!principal) {
-            if (key) this.limiter.fail(source);
-            return next(new Error('unauthorized: missing, invalid or revoked API key'));
+            // A valid key is never refused; an address that keeps failing gets "too many" instead.
+            const refused = key ? this.limiter.fail(source) : undefined;
+            return next(new Error(refused?.message ?? 'unauthorized: missing, invalid or revoked API key'));
           }
           (socket as TribunalSocket).data.principal = principal;
           next();
