@@ -106,14 +106,11 @@ export class DebateGateway implements OnGatewayInit {
   async join(@ConnectedSocket() socket: TribunalSocket, @MessageBody() body: unknown) {
     return reply(async () => {
       const { debateId } = parseContract(JoinPayload, body);
-      // Join first, then read: an event between the two reaches the client twice rather than never.
+      // Check before joining: whoever may not follow the debate never enters its room, not even for a moment.
+      await this.debates.view(socket.data.principal, debateId);
+      // Join, then read: an event between the two reaches the client twice rather than never.
       await socket.join(debateRoom(debateId));
-      try {
-        return await this.debates.view(socket.data.principal, debateId);
-      } catch (error) {
-        await socket.leave(debateRoom(debateId));
-        throw error;
-      }
+      return this.debates.view(socket.data.principal, debateId);
     });
   }
 

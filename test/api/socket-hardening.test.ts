@@ -1,0 +1,108 @@
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
+import { DEFAULT_DEBATE_PROTOCOL } from '../../libs/contracts/src/index.js';
+import { connectSocket, eventually, http, startTestApp, userKey, type TestApp, type TribunalClient } from '../support/app.js';
+
+/** Replies as the client sees them, outside the typed contract. */
+type Reply = { ok: boolean; status?: number; error?: string };
+
+describe('sockets: revocation, closed rooms, per-socket limits, stage changes only', () => {
+  let app: TestApp;
+  let db: pg.Client;
+  let researcher: string;
+  let disputes: { id: string }[];
+  let protocolId: string;
+  let nextDispute = 0;
+  const sockets: TribunalClient[] = [];
+
+  function connect(key: string, target: TestApp = app): TribunalClient {
+    const socket = connectSocket(target, key);
+    sockets.push(socket);
+    return socket;
+  }
+
+  /** A debate with two manual debaters (the test speaks for them) and the given human judges. */
+  async function debate(judgeIds: string[]): Promise<string> {
+    const started = await http(app, 'POST', '/debates', researcher, { disputeId: disputes[nextDispute++]!.id, protocolId, judgeIds });
+    expect(started.status, started.text).toBe(201);
+    return started.body.id;
+  }
+
+  async function speak(debateId: string, seat: 'A' | 'B'): Promise<void> {
+    await eventually(`seat ${seat} to be awaited`, async () => {
+      const spoken = await http(app, 'POST', `/debates/${debateId}/speeches`, researcher, {
+        seat,
+        text: `Seat ${seat}: look at [[s-0-0]].`,
+      });
+      return spoken.status === 201;
+    });
+  }
+
+  /** Waits until no `debate.advance` job is waiting or running: every status the debate will announce has been. */
+  async function advanced(): Promise<void> {
+    await eventually('advance jobs to finish', async () => {
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM pgboss.job WHERE name = 'debate.advance' AND state IN ('created', 'retry', 'active')`,
+      );
+      return rows[0]!.n === 0;
+    });
+  }
+
+  beforeAll(async () => {
+    app = await startTestApp();
+    db = new pg.Client({ connectionString: app.databaseUrl });
+    await db.connect();
+    researcher = (await userKey(app, 'researcher')).key;
+    const dataset = await http(app, 'POST', '/datasets/world', researcher, { name: 'socket-hardening', seed: 5, size: 20 });
+    expect(dataset.status, dataset.text).toBe(201);
+    const selected = await http(app, 'POST', `/datasets/${dataset.body.id}/disputes`, researcher, { auditFraction: 1 });
+    expect(selected.status, selected.text).toBe(201);
+    disputes = selected.body;
+    const created = await http(app, 'POST', '/protocols', researcher, {
+      name: 'manual-two-judges',
+      spec: { ...DEFAULT_DEBATE_PROTOCOL, debaters: [{ backend: 'manual' }, { backend: 'manual' }], judges: { count: 2, kind: 'human' } },
+    });
+    expect(created.status, created.text).toBe(201);
+    protocolId = created.body.id;
+  });
+  afterAll(async () => {
+    for (const socket of sockets) socket.close();
+    await db?.end();
+    await app?.close();
+  });
+
+  it('never lets an unassigned judge or a pipeline key into a room, however often they ask', async () => {
+    const judges = [await userKey(app, 'judge'), await userKey(app, 'judge')];
+    const debateId = await debate(judges.map((j) => j.id));
+    const observer = connect(researcher);
+    const seen: string[] = [];
+    observer.onAny((event: string) => seen.push(event));
+    expect(await observer.timeout(10_000).emitWithAck('debate.join', { debateId })).toMatchObject({ ok: true });
+
+    const intruders = [connect((await userKey(app, 'judge')).key), connect((await userKey(app, 'pipeline')).key)];
+    const leaked: string[] = [];
+    const replies: Reply[] = [];
+    for (const intruder of intruders) intruder.onAny((event: string) => leaked.push(event));
+    let streaming = true;
+    // Each intruder keeps eight joins in flight while the speeches stream, within the per-socket burst.
+    const spam = intruders.flatMap((intruder) =>
+      Array.from({ length: 8 }, async () => {
+        for (let i = 0; streaming && i < 20; i++) {
+          replies.push((await intruder.timeout(10_000).emitWithAck('debate.join', { debateId })) as Reply);
+        }
+      }),
+    );
+    await speak(debateId, 'A');
+    await speak(debateId, 'B');
+    await eventually(
+      'the observer to see both speeches and the wait for judges',
+      async () => seen.filter((e) => e === 'turn.created').length === 2 && seen.includes('debate.status'),
+    );
+    streaming = false;
+    await Promise.all(spam);
+    expect(replies.length).toBeGreaterThan(0);
+    expect(replies.filter((r) => r.ok || r.status !== 403)).toEqual([]);
+    expect(leaked).toEqual([]);
+  });
+});
