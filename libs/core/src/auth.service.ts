@@ -45,9 +45,16 @@ export class AuthService {
     return { user: { id: user!.id, name: user!.name, role: user!.role }, key: fresh.key };
   }
 
+  /** Revokes every key of a user. The last admin holding a key keeps it: without it nobody could administer the platform. */
   async revokeKeys(userId: string): Promise<{ revoked: number }> {
     if (!(await this.identities.userById(userId))) throw new NotFoundException(`user ${userId} does not exist`);
-    return { revoked: await this.identities.revokeKeysOf(userId) };
+    const revoked = await this.identities.revokeKeysOf(userId);
+    if (revoked === 'last-admin') {
+      throw new ConflictException(
+        `user ${userId} is the last admin with a key; revoking it would leave no admin: create another admin first`,
+      );
+    }
+    return { revoked };
   }
 
   async listUsers(): Promise<Principal[]> {

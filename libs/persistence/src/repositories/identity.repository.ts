@@ -52,8 +52,24 @@ export class IdentityRepository {
     return key?.user ?? null;
   }
 
-  async revokeKeysOf(userId: string): Promise<number> {
-    const result = await this.dataSource.getRepository(ApiKeyEntity).update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
-    return result.affected ?? 0;
+  /**
+   * Revokes every key of a user, unless the user is an admin and no other admin holds a key: then
+   * nothing changes and the answer is `last-admin`. Admins are locked first, so that two admins
+   * revoking each other at once cannot both succeed.
+   */
+  async revokeKeysOf(userId: string): Promise<number | 'last-admin'> {
+    return this.dataSource.transaction(async (manager) => {
+      const admins = (await manager.query(`SELECT id FROM users WHERE role = 'admin' ORDER BY id FOR UPDATE`)) as { id: string }[];
+      if (admins.some((a) => a.id === userId)) {
+        const [{ others }] = (await manager.query(
+          `SELECT count(*)::int AS others FROM api_keys k JOIN users u ON u.id = k.user_id
+           WHERE u.role = 'admin' AND k.revoked_at IS NULL AND k.user_id <> $1`,
+          [userId],
+        )) as { others: number }[];
+        if (others === 0) return 'last-admin';
+      }
+      const result = await manager.getRepository(ApiKeyEntity).update({ userId, revokedAt: IsNull() }, { revokedAt: new Date() });
+      return result.affected ?? 0;
+    });
   }
 }
