@@ -106,6 +106,38 @@ describe('sockets: revocation, closed rooms, per-socket limits, stage changes on
     expect(leaked).toEqual([]);
   });
 
+  it('tells a judge of stage changes only, not when a co-judge answers', async () => {
+    const [first, second] = [await userKey(app, 'judge'), await userKey(app, 'judge')];
+    const debateId = await debate([first.id, second.id]);
+    const [a, b] = [connect(first.key), connect(second.key)];
+    const statuses: string[] = [];
+    b.on('debate.status', ({ status, awaiting }) => statuses.push(`${status}:${awaiting}`));
+    let answers = 0;
+    for (const socket of [a, b]) {
+      const joined = await socket.timeout(10_000).emitWithAck('debate.join', { debateId });
+      if (!joined.ok) throw new Error(joined.error);
+      answers = joined.data.answers.length;
+    }
+    const probabilities = Array.from({ length: answers }, () => 1 / answers);
+    await speak(debateId, 'A');
+    await speak(debateId, 'B');
+    await eventually('judge B to be told the debate awaits judges', async () => statuses.length > 0);
+
+    const submitted = await a.timeout(10_000).emitWithAck('verdict.submit', { debateId, stage: 'judge-1', probabilities });
+    expect(submitted, JSON.stringify(submitted)).toMatchObject({ ok: true });
+    await advanced();
+    expect(statuses).toEqual(['awaiting_judges:judge-1']);
+
+    // Both answered: the debate moves on to the next round of speeches, then the next stage.
+    expect(await b.timeout(10_000).emitWithAck('verdict.submit', { debateId, stage: 'judge-1', probabilities })).toMatchObject({
+      ok: true,
+    });
+    await speak(debateId, 'A');
+    await speak(debateId, 'B');
+    await eventually('the next stage', async () => statuses.length > 1);
+    expect(statuses).toEqual(['awaiting_judges:judge-1', 'judging:final']);
+  });
+
   it('refuses to revoke the last admin holding a key', async () => {
     const me = await http<{ id: string }>(app, 'GET', '/me', app.adminKey);
     const alone = await http(app, 'DELETE', `/users/${me.body.id}/keys`, app.adminKey);

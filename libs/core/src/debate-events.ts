@@ -11,6 +11,8 @@ const CHANNEL = 'tribunal_debate_events';
 /** NOTIFY payloads must stay under 8000 bytes; a larger turn travels as a reference and is read back. */
 const INLINE_LIMIT = 7000;
 const RECONNECT_MS = 1000;
+/** Debates whose last stage each API process remembers, to send stage changes only. */
+const STAGES_REMEMBERED = 10_000;
 
 type EventName = keyof ServerEvents;
 interface Envelope {
@@ -35,6 +37,8 @@ export class DebateEvents implements OnApplicationShutdown {
   private closed = false;
   /** Notifications leave one after another, so that listeners receive them in the order they were emitted. */
   private publishing: Promise<unknown> = Promise.resolve();
+  /** Per debate, the last `debate.status` delivered (status and stage), so that a repeat is not sent. */
+  private readonly stages = new Map<string, string>();
 
   constructor(
     private readonly database: Database,
@@ -111,11 +115,26 @@ export class DebateEvents implements OnApplicationShutdown {
 
   private deliver(envelope: Envelope): void {
     if (!this.server) return;
+    if (envelope.event === 'debate.status' && !this.stageChanged(envelope.payload as Parameters<ServerEvents['debate.status']>[0])) return;
     if (envelope.event === 'turn.created') {
       const { turn } = envelope.payload as Parameters<ServerEvents['turn.created']>[0];
       this.operations.turnDeliverySeconds.observe(Math.max(0, Date.now() - Date.parse(turn.createdAt)) / 1000);
     }
     (this.server.to(envelope.room).emit as (event: string, payload: unknown) => boolean)(envelope.event, envelope.payload);
+  }
+
+  /**
+   * A debate re-announces its status whenever a judge of the stage answers; sent on, that would tell
+   * the other judges when a co-judge answered. Only a change of status or stage goes out. (A process
+   * that just started has no memory yet and sends the first status it sees.)
+   */
+  private stageChanged({ debateId, status, awaiting }: Parameters<ServerEvents['debate.status']>[0]): boolean {
+    const stage = `${status}:${awaiting ?? ''}`;
+    if (this.stages.get(debateId) === stage) return false;
+    this.stages.delete(debateId);
+    this.stages.set(debateId, stage);
+    if (this.stages.size > STAGES_REMEMBERED) this.stages.delete(this.stages.keys().next().value!);
+    return true;
   }
 
   async onApplicationShutdown(): Promise<void> {
