@@ -72,6 +72,45 @@ describe('sockets: revocation, closed rooms, per-socket limits, stage changes on
     await app?.close();
   });
 
+  it('disconnects the sockets of a user whose keys are revoked, and refuses their messages', async () => {
+    const judge = await userKey(app, 'judge');
+    const other = await userKey(app, 'judge');
+    const debateId = await debate([judge.id, other.id]);
+    const socket = connect(judge.key);
+    expect(await socket.timeout(10_000).emitWithAck('debate.join', { debateId })).toMatchObject({ ok: true });
+    const disconnected = new Promise((resolve) => socket.on('disconnect', resolve));
+
+    expect((await http(app, 'DELETE', `/users/${judge.id}/keys`, app.adminKey)).status).toBe(200);
+    await disconnected;
+    const again = connect(judge.key);
+    const refused = await new Promise<Error>((resolve) => again.on('connect_error', resolve));
+    expect(refused.message).toContain('revoked');
+
+    // A key revoked behind the API's back (no notification to disconnect): the next message is refused.
+    const quiet = connect(other.key);
+    expect(await quiet.timeout(10_000).emitWithAck('debate.join', { debateId })).toMatchObject({ ok: true });
+    await db.query('UPDATE api_keys SET revoked_at = now() WHERE user_id = $1', [other.id]);
+    const reply = (await quiet.timeout(10_000).emitWithAck('debate.join', { debateId })) as Reply;
+    expect(reply).toMatchObject({ ok: false, status: 401 });
+    expect(reply.error).toContain('revoked');
+    await eventually('the revoked socket to be disconnected', async () => !quiet.connected);
+  });
+
+  it('disconnects a revoked user on another API process', async () => {
+    let second: RunningProcess | undefined;
+    try {
+      second = await startProcess(['api'], { DATABASE_URL: app.databaseUrl, PORT: '0', LOG_LEVEL: 'error', TRIBUNAL_DEMO: 'false' });
+      const judge = await userKey(app, 'judge');
+      const socket = connect(judge.key, { ...app, url: second.url! });
+      await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
+      const disconnected = new Promise((resolve) => socket.on('disconnect', resolve));
+      expect((await http(app, 'DELETE', `/users/${judge.id}/keys`, app.adminKey)).status).toBe(200);
+      await disconnected;
+    } finally {
+      await second?.app.close();
+    }
+  });
+
   it('never lets an unassigned judge or a pipeline key into a room, however often they ask', async () => {
     const judges = [await userKey(app, 'judge'), await userKey(app, 'judge')];
     const debateId = await debate(judges.map((j) => j.id));

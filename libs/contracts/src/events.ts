@@ -65,3 +65,5 @@ export interface ClientEvents {
 export const debateRoom = (debateId: string): string => `debate:${debateId}`;
 export const campaignRoom = (campaignId: string): string => `campaign:${campaignId}`;
 export const trainingRoom = (trainingJobId: string): string => `training:${trainingJobId}`;
+/** Every socket of a user, so that revoking the user's keys can disconnect them all. */
+export const userRoom = (userId: string): string => `user:${userId}`;

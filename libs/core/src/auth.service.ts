@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException, Optional } from '@nestjs/common';
 import type { Role } from '../../contracts/src/index.js';
 import { IdentityRepository, type KeyRecord } from '../../persistence/src/index.js';
+import { DebateEvents } from './debate-events.js';
 
 export interface Principal {
   id: string;
@@ -23,7 +24,11 @@ export function newKey(): { key: string } & KeyRecord {
 
 @Injectable()
 export class AuthService {
-  constructor(private readonly identities: IdentityRepository) {}
+  constructor(
+    private readonly identities: IdentityRepository,
+    /** Absent when the CLI manages users without an API process: there are no sockets to disconnect. */
+    @Optional() private readonly events?: DebateEvents,
+  ) {}
 
   async authenticate(key: string | undefined): Promise<Principal | null> {
     if (!key || !key.startsWith(KEY_PREFIX) || key.length > 200) return null;
@@ -45,7 +50,10 @@ export class AuthService {
     return { user: { id: user!.id, name: user!.name, role: user!.role }, key: fresh.key };
   }
 
-  /** Revokes every key of a user. The last admin holding a key keeps it: without it nobody could administer the platform. */
+  /**
+   * Revokes every key of a user and disconnects their sockets on every API process. The last admin
+   * holding a key keeps it: without it nobody could administer the platform.
+   */
   async revokeKeys(userId: string): Promise<{ revoked: number }> {
     if (!(await this.identities.userById(userId))) throw new NotFoundException(`user ${userId} does not exist`);
     const revoked = await this.identities.revokeKeysOf(userId);
@@ -54,6 +62,7 @@ export class AuthService {
         `user ${userId} is the last admin with a key; revoking it would leave no admin: create another admin first`,
       );
     }
+    await this.events?.disconnectUser(userId);
     return { revoked };
   }
 

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import type { Server } from 'socket.io';
-import { debateRoom, type ServerEvents } from '../../contracts/src/index.js';
+import { debateRoom, userRoom, type ServerEvents } from '../../contracts/src/index.js';
 import { turnView } from '../../debate/src/index.js';
 import { Database, DebateRepository } from '../../persistence/src/index.js';
 import { OperationsService } from './operations.service.js';
@@ -17,7 +17,8 @@ const STAGES_REMEMBERED = 10_000;
 type EventName = keyof ServerEvents;
 interface Envelope {
   room: string;
-  event: EventName;
+  /** `revoke`: disconnect every socket in `room` (a user's), on every API process. */
+  event: EventName | 'revoke';
   payload?: unknown;
   /** Set instead of `payload` for a turn too large for a notification. */
   turn?: { debateId: string; index: number };
@@ -61,10 +62,19 @@ export class DebateEvents implements OnApplicationShutdown {
   }
 
   emitTo<E extends EventName>(room: string, event: E, payload: Parameters<ServerEvents[E]>[0]): void {
-    const envelope: Envelope = { room, event, payload };
+    void this.publish({ room, event, payload });
+  }
+
+  /** Disconnects every socket of a user on every API process (their keys were revoked); resolves once published. */
+  disconnectUser(userId: string): Promise<unknown> {
+    return this.publish({ room: userRoom(userId), event: 'revoke' });
+  }
+
+  private publish(envelope: Envelope): Promise<unknown> {
+    const { room, event, payload } = envelope;
     if (this.database.embedded) {
       this.deliver(envelope);
-      return;
+      return Promise.resolve();
     }
     let text = JSON.stringify(envelope);
     if (Buffer.byteLength(text) > INLINE_LIMIT && event === 'turn.created') {
@@ -77,6 +87,7 @@ export class DebateEvents implements OnApplicationShutdown {
         // Clients that miss a live event still get it with the state when they (re)join.
         this.logger.warn(`could not publish ${event} to ${room}: ${error.message}`);
       });
+    return this.publishing;
   }
 
   private async listen(url: string): Promise<void> {
@@ -115,6 +126,10 @@ export class DebateEvents implements OnApplicationShutdown {
 
   private deliver(envelope: Envelope): void {
     if (!this.server) return;
+    if (envelope.event === 'revoke') {
+      this.server.in(envelope.room).disconnectSockets(true);
+      return;
+    }
     if (envelope.event === 'debate.status' && !this.stageChanged(envelope.payload as Parameters<ServerEvents['debate.status']>[0])) return;
     if (envelope.event === 'turn.created') {
       const { turn } = envelope.payload as Parameters<ServerEvents['turn.created']>[0];

@@ -1,5 +1,13 @@
 import { ForbiddenException, HttpException, Logger } from '@nestjs/common';
-import { MessageBody, ConnectedSocket, SubscribeMessage, WebSocketGateway, WebSocketServer, type OnGatewayInit } from '@nestjs/websockets';
+import {
+  MessageBody,
+  ConnectedSocket,
+  SubscribeMessage,
+  WebSocketGateway,
+  WebSocketServer,
+  type OnGatewayConnection,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
 import { IsUUID } from 'class-validator';
 import type { Server, Socket } from 'socket.io';
 import {
@@ -8,6 +16,7 @@ import {
   ContractViolation,
   debateRoom,
   parseContract,
+  userRoom,
   type ClientEvents,
   type ServerEvents,
 } from '../../../../libs/contracts/src/index.js';
@@ -40,7 +49,7 @@ class TrainingPayload {
 }
 
 type Reply = Parameters<Parameters<ClientEvents['debate.join']>[1]>[0];
-type TribunalSocket = Socket<Record<string, never>, ServerEvents, Record<string, never>, { principal: Principal }>;
+type TribunalSocket = Socket<Record<string, never>, ServerEvents, Record<string, never>, { principal: Principal; key: string }>;
 
 /** Turns a service's outcome into an acknowledgement, errors included, so a client always hears back. */
 async function reply<T>(work: () => Promise<T>): Promise<Reply | { ok: true; data: T }> {
@@ -61,12 +70,13 @@ function onlyResearchers(socket: TribunalSocket, what: string): void {
 }
 
 /**
- * Judges and observers follow debates here. The key is checked when the socket connects; a judge may
- * join only the debates they are assigned to. Joining answers with the state so far, and live events
- * follow in the debate's room.
+ * Judges and observers follow debates here. The key is checked when the socket connects and again
+ * with every message (a revoked key's sockets are also disconnected, see `AuthService.revokeKeys`).
+ * A judge may join only the debates they are assigned to. Joining answers with the state so far, and
+ * live events follow in the debate's room.
  */
 @WebSocketGateway({ cors: { origin: true } })
-export class DebateGateway implements OnGatewayInit {
+export class DebateGateway implements OnGatewayInit, OnGatewayConnection {
   @WebSocketServer() server!: Server;
 
   constructor(
@@ -94,12 +104,30 @@ export class DebateGateway implements OnGatewayInit {
             return next(new Error(refused?.message ?? 'unauthorized: missing, invalid or revoked API key'));
           }
           (socket as TribunalSocket).data.principal = principal;
+          (socket as TribunalSocket).data.key = key!;
           next();
         },
         () => next(new Error('authentication failed')),
       );
     });
     this.events.attach(server);
+  }
+
+  /** Every message checks the socket's key again: a revoked key is refused, and its socket disconnected. */
+  handleConnection(socket: TribunalSocket): void {
+    void socket.join(userRoom(socket.data.principal.id));
+    socket.use((packet, next) => {
+      const last = packet[packet.length - 1];
+      const ack = typeof last === 'function' ? (last as (reply: Reply) => void) : undefined;
+      this.auth.authenticate(socket.data.key).then(
+        (principal) => {
+          if (principal?.id === socket.data.principal.id) return next();
+          ack?.({ ok: false, status: 401, error: 'unauthorized: the API key of this socket was revoked' });
+          socket.disconnect(true);
+        },
+        () => ack?.({ ok: false, status: 500, error: 'authentication failed' }),
+      );
+    });
   }
 
   @SubscribeMessage('debate.join')
