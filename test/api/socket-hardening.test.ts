@@ -145,6 +145,26 @@ describe('sockets: revocation, closed rooms, per-socket limits, stage changes on
     expect(leaked).toEqual([]);
   });
 
+  it('refuses a flooding socket, disconnects it, and still answers everyone else', async () => {
+    const judge = await userKey(app, 'judge');
+    const debateId = await debate([judge.id, (await userKey(app, 'judge')).id]);
+    const flooder = connect((await userKey(app, 'judge')).key);
+    await new Promise<void>((resolve) => flooder.on('connect', () => resolve()));
+    const disconnected = new Promise((resolve) => flooder.on('disconnect', resolve));
+    const replies: Reply[] = [];
+    for (let i = 0; i < 3000; i++) flooder.emit('debate.join', { debateId }, (reply: Reply) => replies.push(reply));
+
+    const bystander = connect(judge.key);
+    const answer = await bystander.timeout(30_000).emitWithAck('debate.join', { debateId });
+    expect(answer).toMatchObject({ ok: true });
+    await disconnected;
+    const limited = replies.filter((r) => r.status === 429);
+    expect(limited.length).toBeGreaterThan(0);
+    expect(limited[0]!.error).toMatch(/too many messages/);
+    expect(replies.filter((r) => r.status === 403).length).toBeLessThanOrEqual(16);
+    expect(replies.length).toBeLessThan(3000);
+  });
+
   it('tells a judge of stage changes only, not when a co-judge answers', async () => {
     const [first, second] = [await userKey(app, 'judge'), await userKey(app, 'judge')];
     const debateId = await debate([first.id, second.id]);

@@ -34,6 +34,7 @@ import {
 } from '../../../../libs/core/src/index.js';
 import { bearerToken } from '../auth/roles.js';
 import { VerdictDto } from '../http/dto.js';
+import { MessageLimits } from './message-limits.js';
 
 class JoinPayload {
   @IsUUID() debateId!: string;
@@ -50,6 +51,9 @@ class TrainingPayload {
 
 type Reply = Parameters<Parameters<ClientEvents['debate.join']>[1]>[0];
 type TribunalSocket = Socket<Record<string, never>, ServerEvents, Record<string, never>, { principal: Principal; key: string }>;
+
+/** The messages this gateway handles; anything else is refused without reaching a handler. */
+const MESSAGES = new Set(['debate.join', 'debate.leave', 'campaign.join', 'training.join', 'verdict.submit']);
 
 /** Turns a service's outcome into an acknowledgement, errors included, so a client always hears back. */
 async function reply<T>(work: () => Promise<T>): Promise<Reply | { ok: true; data: T }> {
@@ -71,9 +75,9 @@ function onlyResearchers(socket: TribunalSocket, what: string): void {
 
 /**
  * Judges and observers follow debates here. The key is checked when the socket connects and again
- * with every message (a revoked key's sockets are also disconnected, see `AuthService.revokeKeys`).
- * A judge may join only the debates they are assigned to. Joining answers with the state so far, and
- * live events follow in the debate's room.
+ * with every message (a revoked key's sockets are also disconnected, see `AuthService.revokeKeys`);
+ * each socket's messages are limited (`MessageLimits`). A judge may join only the debates they are
+ * assigned to. Joining answers with the state so far, and live events follow in the debate's room.
  */
 @WebSocketGateway({ cors: { origin: true } })
 export class DebateGateway implements OnGatewayInit, OnGatewayConnection {
@@ -113,19 +117,38 @@ export class DebateGateway implements OnGatewayInit, OnGatewayConnection {
     this.events.attach(server);
   }
 
-  /** Every message checks the socket's key again: a revoked key is refused, and its socket disconnected. */
+  /** Every message passes the socket's limits, then its key is checked again: a revoked key is refused. */
   handleConnection(socket: TribunalSocket): void {
     void socket.join(userRoom(socket.data.principal.id));
+    const limits = new MessageLimits();
     socket.use((packet, next) => {
       const last = packet[packet.length - 1];
       const ack = typeof last === 'function' ? (last as (reply: Reply) => void) : undefined;
+      const refuse = (status: number, error: string) => ack?.({ ok: false, status, error });
+      const verdict = limits.admit();
+      if (!verdict.admitted) {
+        refuse(429, verdict.error);
+        if (verdict.disconnect) socket.disconnect(true);
+        return;
+      }
+      if (!MESSAGES.has(String(packet[0]))) {
+        limits.done();
+        return refuse(404, `unknown message "${String(packet[0])}"`);
+      }
+      // The handler answers through the acknowledgement; that is when the message stops counting.
+      const answer = (reply: Reply) => {
+        limits.done();
+        ack?.(reply);
+      };
+      if (ack) packet[packet.length - 1] = answer;
+      else packet.push(answer);
       this.auth.authenticate(socket.data.key).then(
         (principal) => {
           if (principal?.id === socket.data.principal.id) return next();
-          ack?.({ ok: false, status: 401, error: 'unauthorized: the API key of this socket was revoked' });
+          answer({ ok: false, status: 401, error: 'unauthorized: the API key of this socket was revoked' });
           socket.disconnect(true);
         },
-        () => ack?.({ ok: false, status: 500, error: 'authentication failed' }),
+        () => answer({ ok: false, status: 500, error: 'authentication failed' }),
       );
     });
   }
