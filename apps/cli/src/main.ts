@@ -39,7 +39,8 @@ const USAGE = `tribunal <command>
 
 Settings come from the environment: DATABASE_URL, TRIBUNAL_DATA_DIR, PORT, HOST, LOG_LEVEL, LOG_FORMAT,
 TRIBUNAL_WORKER_CONCURRENCY, TRIBUNAL_DEMO*, TRIBUNAL_ENDPOINTS, TRIBUNAL_JOB_*, TRIBUNAL_TRAINER_DEVICE,
-TRIBUNAL_AUTH_FAILURES_PER_MINUTE, TRIBUNAL_TRUST_PROXY (see the README).`;
+TRIBUNAL_AUTH_FAILURES_PER_MINUTE, TRIBUNAL_TRUST_PROXY, TRIBUNAL_METRICS_TOKEN, TRIBUNAL_WEBHOOK_TARGETS,
+TRIBUNAL_IMPORT_DIR (see the README).`;
 
 async function withDatabase<T>(config: TribunalConfig, work: (database: Database) => Promise<T>): Promise<T> {
   const database = await Database.open(databaseTarget(config));
