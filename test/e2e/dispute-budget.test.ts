@@ -21,6 +21,22 @@ describe('disputes on a budget, from the training split only', () => {
     await app?.close();
   });
 
+  /** Runs a training job to its end; returns its final view, which must show no error. */
+  const train = async (request: Record<string, unknown>): Promise<{ trainingJobId: string; modelVersionId: string }> => {
+    const job = await http(app, 'POST', '/training-jobs', researcher, request);
+    expect(job.status, job.text).toBe(201);
+    const view = await eventually(
+      `training job ${job.body.id} to end`,
+      async () => {
+        const v = (await http(app, 'GET', `/training-jobs/${job.body.id}`, researcher)).body;
+        return ['completed', 'failed'].includes(v.status) ? v : undefined;
+      },
+      120_000,
+    );
+    expect(view.error).toBeNull();
+    return view;
+  };
+
   /** Every disputed item's external id, in the order they were disputed. */
   const disputed = async (datasetId: string): Promise<string[]> =>
     (
@@ -64,38 +80,13 @@ describe('disputes on a budget, from the training split only', () => {
     // as far as the model is concerned; the budget still holds, and no held-out item is chosen.
     const protocolId = await protocol(app, researcher, 'budgeted-labels', { judges: { count: 1, kind: 'simulated' } });
     await debateOpenDisputes(app, researcher, { datasetId, protocolId, name: 'budgeted-r1' });
-    const job = await http(app, 'POST', '/training-jobs', researcher, { datasetId, settings: { steps: 40 } });
-    expect(job.status, job.text).toBe(201);
-    const trained = await eventually(
-      'the training job to end',
-      async () => {
-        const view = (await http(app, 'GET', `/training-jobs/${job.body.id}`, researcher)).body;
-        return ['completed', 'failed'].includes(view.status) ? view : undefined;
-      },
-      120_000,
-    );
-    expect(trained.error).toBeNull();
+    const trained = await train({ datasetId, settings: { steps: 40 } });
 
     // The same labels, few of them: a job may train on a seeded sample of the complex labels only.
-    const sampled = await http(app, 'POST', '/training-jobs', researcher, {
-      datasetId,
-      settings: { steps: 20 },
-      complexLabels: 3,
-      methods: ['complex-only'],
-    });
-    expect(sampled.status, sampled.text).toBe(201);
-    const few = await eventually(
-      'the sampled job to end',
-      async () => {
-        const view = (await http(app, 'GET', `/training-jobs/${sampled.body.id}`, researcher)).body;
-        return ['completed', 'failed'].includes(view.status) ? view : undefined;
-      },
-      120_000,
-    );
-    expect(few.error).toBeNull();
+    const few = await train({ datasetId, settings: { steps: 20 }, complexLabels: 3, methods: ['complex-only'] });
     const { rows: snapshots } = await db.query(
       `SELECT jsonb_array_length(snapshot->'large') AS large, (snapshot->>'labelledItems')::int AS labelled FROM training_jobs WHERE id = $1`,
-      [sampled.body.id],
+      [few.trainingJobId],
     );
     const { rows: labels } = await db.query(`SELECT count(DISTINCT item_id)::int AS n FROM labels WHERE dataset_id = $1`, [datasetId]);
     expect(labels[0].n).toBeGreaterThan(3);
