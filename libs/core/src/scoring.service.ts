@@ -64,10 +64,10 @@ export class ScoringService {
 
   /** The model's choices among the training split's undisputed items, within what the loop's budget still allows. */
   private async choose(versionId: string, datasetId: string, rules: SelectionRules) {
-    const budgeted = { ...rules, maxDisputedFraction: rules.maxDisputedFraction ?? null };
-    const { open, left } = await this.disputes.room(datasetId, budgeted);
+    // Rules stored before the budget existed lack it: disputesLeft reads that as no limit.
+    const { open, left } = await this.disputes.room(datasetId, rules);
     const candidates = (await this.models.undisputedPredictions(versionId, datasetId)).filter((item) => open.has(item.itemId));
-    return selectDisputes(candidates, budgeted, left);
+    return selectDisputes(candidates, rules, left);
   }
 
   async fail(scoringRunId: string, reason: string): Promise<void> {

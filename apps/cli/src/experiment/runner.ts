@@ -111,13 +111,16 @@ async function compare(
       return { kind, datasetId: copy.id as string, disputes: disputes.length };
     }),
   );
-  const items = await allItems(api, copies[0]!.datasetId);
+  // Every copy holds the same rooms; the simple labels' accuracy is read from the first.
+  let items: Json[] = [];
   const protocols: ProtocolOutcome[] = [];
   for (const { kind, datasetId, disputes } of copies) {
     const [row] = (await api.call('GET', `/analytics/protocols?datasetId=${datasetId}`)) as Json[];
-    const truth = new Map((await allItems(api, datasetId)).map((i) => [i.id, i.groundTruth]));
+    const copyItems = await allItems(api, datasetId);
+    if (items.length === 0) items = copyItems;
+    const truth = new Map(copyItems.map((i) => [i.id, i.groundTruth]));
     const labels = [...(await latestLabels(api, datasetId)).values()];
-    const judged = row?.stats.judged ?? row?.stats.debates ?? 0;
+    const judged = row?.stats.judged ?? 0;
     protocols.push({
       kind,
       protocol: `${run}-${kind}`,
@@ -236,10 +239,11 @@ async function loop(
     });
   }
 
-  const labels = [...(await latestLabels(api, dataset.id)).values()];
+  // The labels as the last round left them: nothing labels the dataset after it.
+  const labels = [...labelsBefore.values()];
   const right = (l: Json) => l.answer === byId.get(l.itemId)?.groundTruth;
   const small = labels.filter((l) => l.agreesWithSimple);
-  const training_items = items.filter((i) => !heldOut.has(i.id));
+  const trainingItems = items.filter((i) => !heldOut.has(i.id));
   const heldOutItems = items.filter((i) => heldOut.has(i.id));
   return {
     world: world.name,
@@ -249,7 +253,7 @@ async function loop(
     trainingRooms: split,
     heldOutRooms: heldOut.size,
     heldOutSimpleWrong: heldOutItems.filter((i) => i.simpleLabel !== i.groundTruth).length,
-    simpleLabelAccuracy: mean(training_items.map((i) => (i.simpleLabel === i.groundTruth ? 1 : 0))),
+    simpleLabelAccuracy: mean(trainingItems.map((i) => (i.simpleLabel === i.groundTruth ? 1 : 0))),
     rounds,
     training: {
       adjudicated: seen.size / split,

@@ -331,26 +331,17 @@ export class ModelRepository {
   async undisputedPredictions(
     modelVersionId: string,
     datasetId: string,
-  ): Promise<
-    { itemId: string; externalId: string; answers: string[]; simpleLabel: number | null; intended: number[]; instrumental: number[] }[]
-  > {
-    const rows: {
-      item_id: string;
-      external_id: string;
-      answers: string[];
-      simple_label: number | null;
-      intended: number[];
-      instrumental: number[];
-    }[] = await this.dataSource.query(
-      `SELECT p.item_id, i.external_id, i.answers, i.simple_label, p.intended, p.instrumental
+  ): Promise<{ itemId: string; answers: string[]; simpleLabel: number | null; intended: number[]; instrumental: number[] }[]> {
+    const rows: { item_id: string; answers: string[]; simple_label: number | null; intended: number[]; instrumental: number[] }[] =
+      await this.dataSource.query(
+        `SELECT p.item_id, i.answers, i.simple_label, p.intended, p.instrumental
          FROM predictions p JOIN items i ON i.id = p.item_id
          WHERE p.model_version_id = $1 AND i.dataset_id = $2 AND NOT EXISTS (SELECT 1 FROM disputes d WHERE d.item_id = i.id)
          ORDER BY i.external_id COLLATE "C"`,
-      [modelVersionId, datasetId],
-    );
+        [modelVersionId, datasetId],
+      );
     return rows.map((r) => ({
       itemId: r.item_id,
-      externalId: r.external_id,
       answers: r.answers,
       simpleLabel: r.simple_label,
       intended: r.intended,
