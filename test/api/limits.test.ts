@@ -1,5 +1,7 @@
+import { IsOptional } from 'class-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../libs/config/src/index.js';
+import { ContractViolation, parseContract } from '../../libs/contracts/src/index.js';
 import { connectSocket, http, startTestApp, userKey, type TestApp } from '../support/app.js';
 
 const MB = 1024 * 1024;
@@ -110,6 +112,22 @@ describe('request bodies: read only once the caller is let in, within the routeâ
     expect(shallow.message).not.toBe(message);
     expect((await http(app, 'GET', '/health')).status).toBe(200);
   }, 60_000);
+});
+
+class Loose {
+  @IsOptional() a?: unknown;
+}
+
+describe('contracts: deep values refused before anything recursive reads them', () => {
+  it('refuses a value nested a million deep with a ContractViolation naming the problem, and takes 100 levels', () => {
+    for (const text of [`{"a":${nestedArrays(1_000_000)}}`, nestedObjects(200_000), `{"a":${nestedArrays(100)}}`]) {
+      const parse = () => parseContract(Loose, JSON.parse(text), 'body');
+      expect(parse).toThrow(ContractViolation);
+      expect(parse).toThrow('body nested too deeply: at most 100 levels of arrays and objects');
+    }
+    // The object itself is the first level: 99 arrays inside it make 100.
+    expect(parseContract(Loose, JSON.parse(`{"a":${nestedArrays(99)}}`)).a).toBeInstanceOf(Array);
+  });
 });
 
 describe('the failed-authentication limit: per address, never refusing a valid key, believing only configured proxies', () => {

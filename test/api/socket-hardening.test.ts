@@ -7,6 +7,33 @@ import { connectSocket, eventually, http, startTestApp, userKey, type TestApp, t
 /** Replies as the client sees them, outside the typed contract. */
 type Reply = { ok: boolean; status?: number; error?: string };
 
+/** `depth` nested arrays: `[[[…]]]`. */
+const nestedArrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+/** `depth` nested objects: `{"a":{"a":…null}}`. */
+const nestedObjects = (depth: number) => '{"a":'.repeat(depth) + 'null' + '}'.repeat(depth);
+
+let rawAcks = 900_000;
+/**
+ * Sends `payload`, a JSON text, as the message's argument, written straight to the connection: the
+ * client's encoder (recursive) could not serialise what a hostile client can send. Resolves with the reply.
+ */
+function emitRaw(socket: TribunalClient, event: string, payload: string): Promise<Reply> {
+  const id = rawAcks++;
+  const prefix = `3${id}[`; // an acknowledgement, as socket.io writes it inside an engine.io message
+  return new Promise<Reply>((resolve, reject) => {
+    const engine = socket.io.engine;
+    const timer = setTimeout(() => reject(new Error(`no reply to ${event} within 30 s`)), 30_000);
+    const onMessage = (data: unknown) => {
+      if (typeof data !== 'string' || !data.startsWith(prefix)) return;
+      clearTimeout(timer);
+      engine.off('message', onMessage);
+      resolve((JSON.parse(data.slice(prefix.length - 1)) as Reply[])[0]!);
+    };
+    engine.on('message', onMessage);
+    engine.send(`2${id}[${JSON.stringify(event)},${payload}]`);
+  });
+}
+
 describe('sockets: revocation, closed rooms, per-socket limits, stage changes only', () => {
   let app: TestApp;
   let db: pg.Client;
@@ -163,6 +190,40 @@ describe('sockets: revocation, closed rooms, per-socket limits, stage changes on
     expect(limited[0]!.error).toMatch(/too many messages/);
     expect(replies.filter((r) => r.status === 403).length).toBeLessThanOrEqual(16);
     expect(replies.length).toBeLessThan(3000);
+  });
+
+  it('refuses a message nested 10 thousand to 400 thousand deep with a 400 naming the problem, and keeps the socket', async () => {
+    const judge = await userKey(app, 'judge');
+    const debateId = await debate([judge.id, (await userKey(app, 'judge')).id]);
+    const socket = connect(judge.key);
+    await new Promise<void>((resolve) => socket.on('connect', () => resolve()));
+    const uuid = JSON.stringify(debateId);
+    // Within socket.io's 1 MB a message: 400 thousand arrays deep, or 150 thousand objects.
+    const payloads = [
+      nestedArrays(10_000),
+      nestedArrays(400_000),
+      nestedObjects(10_000),
+      nestedObjects(150_000),
+      `{"debateId":${nestedArrays(10_000)}}`,
+      `{"debateId":${uuid},"stage":"judge-1","probabilities":${nestedArrays(400_000)}}`,
+      `{"debateId":${uuid},"stage":${nestedObjects(150_000)},"probabilities":[]}`,
+    ];
+    for (const event of ['debate.join', 'verdict.submit']) {
+      for (const payload of payloads) {
+        const reply = await emitRaw(socket, event, payload);
+        expect(reply, `${event} ${payload.slice(0, 40)}`).toEqual({
+          ok: false,
+          status: 400,
+          error: 'message nested too deeply: at most 100 levels of arrays and objects',
+        });
+      }
+    }
+    // Ordinary nesting is validated as usual, and the socket still works.
+    const shallow = await emitRaw(socket, 'debate.join', `{"debateId":${nestedObjects(50)}}`);
+    expect(shallow).toMatchObject({ ok: false, status: 400 });
+    expect(shallow.error).not.toContain('nested too deeply');
+    expect(socket.connected).toBe(true);
+    expect(await socket.timeout(10_000).emitWithAck('debate.join', { debateId })).toMatchObject({ ok: true });
   });
 
   it('tells a judge of stage changes only, not when a co-judge answers', async () => {

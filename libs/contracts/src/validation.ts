@@ -13,6 +13,29 @@ export function describeValidationErrors(errors: ValidationError[], prefix = '')
   });
 }
 
+/**
+ * Levels of nested arrays and objects a JSON value may have: HTTP bodies (checked on the text, before
+ * parsing), socket messages and contracts. Deeper values would overflow the stack of whatever reads
+ * them recursively (class-transformer, class-validator); nothing legitimate comes close.
+ */
+export const MAX_JSON_DEPTH = 100;
+
+/**
+ * Whether a value nests arrays and objects deeper than `max` (a lone object is one level). Walked
+ * with a stack of its own rather than recursion, so a message a million levels deep is measured
+ * without overflowing the call stack; it stops at the first level past `max`, so a cycle is too deep.
+ */
+export function valueNestsDeeperThan(value: unknown, max: number): boolean {
+  const pending: { value: unknown; depth: number }[] = [{ value, depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    if (next.value === null || typeof next.value !== 'object') continue;
+    const depth = next.depth + 1;
+    if (depth > max) return true;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth });
+  }
+  return false;
+}
+
 export class ContractViolation extends Error {
   override readonly name = 'ContractViolation';
   constructor(readonly problems: string[]) {
@@ -20,7 +43,6 @@ export class ContractViolation extends Error {
   }
 }
 
-/** Validates plain JSON against a contract class: unknown fields and wrong types are refused. */
 /** A JSON object: not null, not an array. */
 export function isJsonObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -40,9 +62,14 @@ function prototypeKeys(value: unknown, path: string, depth = 0): string[] {
   });
 }
 
+/** Validates plain JSON against a contract class: unknown fields, wrong types and deep nesting are refused. */
 export function parseContract<T extends object>(cls: ClassConstructor<T>, value: unknown, prefix = ''): T {
   if (!isJsonObject(value)) {
     throw new ContractViolation([`${prefix || 'value'} must be an object`]);
+  }
+  // Before anything recursive reads it: class-transformer overflows the stack some thousands of levels down.
+  if (valueNestsDeeperThan(value, MAX_JSON_DEPTH)) {
+    throw new ContractViolation([`${prefix || 'value'} nested too deeply: at most ${MAX_JSON_DEPTH} levels of arrays and objects`]);
   }
   const forbidden = prototypeKeys(value, prefix);
   if (forbidden.length) throw new ContractViolation(forbidden.map((path) => `${path} is not allowed`));

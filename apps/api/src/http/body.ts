@@ -1,5 +1,6 @@
 import { BadRequestException, HttpException, HttpStatus, SetMetadata, UnsupportedMediaTypeException } from '@nestjs/common';
 import express, { type Request, type Response } from 'express';
+import { MAX_JSON_DEPTH } from '../../../../libs/contracts/src/index.js';
 
 /**
  * Request bodies are read by the guard, after the caller is authenticated and its role allowed
@@ -13,8 +14,6 @@ export const BODY_LIMIT_KEY = 'tribunal:body-limit';
 export const DEFAULT_BODY_LIMIT = '1mb';
 /** Dataset uploads, feature vectors and experiment results. */
 export const UPLOAD_BODY_LIMIT = '64mb';
-/** Levels of nested arrays and objects a JSON body may have; deeper ones are refused before they are parsed. */
-export const MAX_JSON_DEPTH = 100;
 
 /** The body limit of a route (bytes as body-parser writes them: `1mb`, `64mb`). */
 export const BodyLimit = (limit: string): MethodDecorator & ClassDecorator => SetMetadata(BODY_LIMIT_KEY, limit);

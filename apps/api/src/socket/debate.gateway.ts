@@ -15,8 +15,10 @@ import {
   trainingRoom,
   ContractViolation,
   debateRoom,
+  MAX_JSON_DEPTH,
   parseContract,
   userRoom,
+  valueNestsDeeperThan,
   type ClientEvents,
   type ServerEvents,
 } from '../../../../libs/contracts/src/index.js';
@@ -134,6 +136,12 @@ export class DebateGateway implements OnGatewayInit, OnGatewayConnection {
       if (!MESSAGES.has(String(packet[0]))) {
         limits.done();
         return refuse(404, `unknown message "${String(packet[0])}"`);
+      }
+      // socket.io parses messages without recursion, but handlers read them recursively: refuse deep ones
+      // first, as HTTP bodies are (apps/api/src/http/body.ts), rather than overflow the stack.
+      if (packet.slice(1).some((argument) => valueNestsDeeperThan(argument, MAX_JSON_DEPTH))) {
+        limits.done();
+        return refuse(400, `message nested too deeply: at most ${MAX_JSON_DEPTH} levels of arrays and objects`);
       }
       // The handler answers through the acknowledgement; that is when the message stops counting.
       const answer = (reply: Reply) => {
