@@ -1,4 +1,5 @@
 import { IsOptional } from 'class-validator';
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../libs/config/src/index.js';
 import { ContractViolation, parseContract } from '../../libs/contracts/src/index.js';
@@ -10,6 +11,31 @@ const MB = 1024 * 1024;
 const nestedArrays = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
 /** `depth` nested objects: `{"a":{"a":…null}}`. */
 const nestedObjects = (depth: number) => '{"a":'.repeat(depth) + 'null' + '}'.repeat(depth);
+
+/**
+ * Connects a socket with `key` and an X-Forwarded-For header, as a proxy would forward it; resolves
+ * with "connected" or the refusal's message.
+ */
+async function connectThrough(app: TestApp, key: string, forwardedFor: string): Promise<string> {
+  const socket = io(app.url, {
+    auth: { token: key },
+    extraHeaders: { 'x-forwarded-for': forwardedFor },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  try {
+    return await new Promise<string>((resolve) => {
+      socket.on('connect', () => resolve('connected'));
+      socket.on('connect_error', (error) => resolve(error.message));
+    });
+  } finally {
+    socket.close();
+  }
+}
+
+const UNAUTHORIZED = 'unauthorized: missing, invalid or revoked API key';
+const TOO_MANY = /^too many failed authentications from this address; retry in \d+ s$/;
 
 async function send(app: TestApp, method: string, path: string, key: string | undefined, body: string) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
@@ -178,6 +204,37 @@ describe('the failed-authentication limit: per address, never refusing a valid k
       expect(statuses).toEqual([401, 401, 401, 429, 429, 429]);
       // Another client behind the same proxy is counted on its own.
       expect(await guess('198.51.100.99', '203.0.113.8')).toBe(401);
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
+
+  it('counts sockets by the same address: behind one proxy hop, each client on its own, and a valid key still let in', async () => {
+    const app = await startTestApp({ TRIBUNAL_AUTH_FAILURES_PER_MINUTE: '3', TRIBUNAL_TRUST_PROXY: 'true' });
+    try {
+      const researcher = await userKey(app, 'researcher');
+      const answers: string[] = [];
+      for (let i = 0; i < 5; i++) answers.push(await connectThrough(app, 'trb_guess', `198.51.100.${i}, 203.0.113.7`));
+      expect(answers.slice(0, 3)).toEqual(Array(3).fill(UNAUTHORIZED));
+      for (const answer of answers.slice(3)) expect(answer).toMatch(TOO_MANY);
+      // Another client behind the same proxy is counted on its own, and the guesser's valid key is let in.
+      expect(await connectThrough(app, 'trb_guess', '203.0.113.8')).toBe(UNAUTHORIZED);
+      expect(await connectThrough(app, researcher.key, '203.0.113.7')).toBe('connected');
+      // HTTP and sockets count the same address: the client that guessed on sockets is told to wait over HTTP too.
+      const http = await fetch(`${app.url}/me`, { headers: { authorization: 'Bearer trb_guess', 'x-forwarded-for': '203.0.113.7' } });
+      expect(http.status).toBe(429);
+    } finally {
+      await app.close();
+    }
+  }, 60_000);
+
+  it('does not believe a forged X-Forwarded-For on sockets when no proxy is trusted', async () => {
+    const app = await startTestApp({ TRIBUNAL_AUTH_FAILURES_PER_MINUTE: '3' });
+    try {
+      const answers: string[] = [];
+      for (let i = 0; i < 5; i++) answers.push(await connectThrough(app, 'trb_guess', `198.51.100.${i}`));
+      expect(answers.slice(0, 3)).toEqual(Array(3).fill(UNAUTHORIZED));
+      for (const answer of answers.slice(3)) expect(answer).toMatch(TOO_MANY);
     } finally {
       await app.close();
     }

@@ -6,7 +6,7 @@ import type { TribunalConfig } from '../../../../libs/config/src/index.js';
 import type { Role } from '../../../../libs/contracts/src/index.js';
 import { AuthLimiter, AuthService, InjectConfig, type Principal } from '../../../../libs/core/src/index.js';
 import { BODY_LIMIT_KEY, DEFAULT_BODY_LIMIT, readBody } from '../http/body.js';
-import { bearerToken, METRICS_TOKEN_KEY, PUBLIC_KEY, ROLES_KEY } from './roles.js';
+import { bearerToken, clientAddress, METRICS_TOKEN_KEY, PUBLIC_KEY, ROLES_KEY } from './roles.js';
 
 function sameSecret(a: string, b: string): boolean {
   const left = Buffer.from(a);
@@ -49,8 +49,8 @@ export class ApiKeyGuard implements CanActivate {
     if (metricsToken && this.reflector.getAllAndOverride<boolean>(METRICS_TOKEN_KEY, targets) && sameSecret(token, metricsToken)) return;
     const principal = await this.auth.authenticate(token);
     if (!principal) {
-      // Behind a trusted proxy, Express takes the client's address from X-Forwarded-For (trust proxy).
-      const refused = this.limiter.fail(request.ip ?? 'unknown');
+      // Behind a trusted proxy, the client's address comes from X-Forwarded-For (trust proxy); sockets count the same one.
+      const refused = this.limiter.fail(clientAddress(request.app, request.socket.remoteAddress, request.headers));
       if (refused) {
         response.setHeader('Retry-After', String(refused.retryAfterSeconds));
         throw refused;

@@ -1,5 +1,7 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
+import type { Application, Express, Request } from 'express';
 import type { Role } from '../../../../libs/contracts/src/index.js';
 import type { Principal } from '../../../../libs/core/src/index.js';
 
@@ -34,4 +36,18 @@ export const CurrentPrincipal = createParamDecorator(
 export function bearerToken(header: string | undefined): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
   return match?.[1];
+}
+
+/**
+ * The client's address, as Express defines it (`req.ip`): the connection's peer or, behind the
+ * proxies `trust proxy` names (TRIBUNAL_TRUST_PROXY), the X-Forwarded-For entry added by the nearest
+ * hop that is not one of them. HTTP requests and socket handshakes both ask here, so a client's
+ * failed authentications count against one address whichever way it comes in.
+ */
+export function clientAddress(app: Application, peer: string | undefined, headers: IncomingHttpHeaders): string {
+  // A request of the app holding only what `ip` reads: Express's own getter, with the app's compiled trust.
+  // (Every app has its `request`; the types declare it on the top-level app only.)
+  const prototype = (app as Express).request;
+  const request = Object.create(prototype, { headers: { value: headers }, socket: { value: { remoteAddress: peer } } }) as Request;
+  return request.ip ?? 'unknown';
 }

@@ -1,4 +1,5 @@
 import { ForbiddenException, HttpException, Logger } from '@nestjs/common';
+import { HttpAdapterHost } from '@nestjs/core';
 import {
   MessageBody,
   ConnectedSocket,
@@ -9,6 +10,7 @@ import {
   type OnGatewayInit,
 } from '@nestjs/websockets';
 import { IsUUID } from 'class-validator';
+import type { Application } from 'express';
 import type { Server, Socket } from 'socket.io';
 import {
   campaignRoom,
@@ -34,7 +36,7 @@ import {
   JudgingService,
   type Principal,
 } from '../../../../libs/core/src/index.js';
-import { bearerToken } from '../auth/roles.js';
+import { bearerToken, clientAddress } from '../auth/roles.js';
 import { VerdictDto } from '../http/dto.js';
 import { MessageLimits } from './message-limits.js';
 
@@ -94,6 +96,7 @@ export class DebateGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly models: ModelsService,
     private readonly operations: OperationsService,
     private readonly limiter: AuthLimiter,
+    private readonly adapter: HttpAdapterHost,
   ) {}
 
   afterInit(server: Server): void {
@@ -101,12 +104,11 @@ export class DebateGateway implements OnGatewayInit, OnGatewayConnection {
     server.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown }).token;
       const key = typeof token === 'string' ? token : bearerToken(socket.handshake.headers.authorization);
-      const source = socket.handshake.address;
       this.auth.authenticate(key).then(
         (principal) => {
           if (!principal) {
             // A valid key is never refused; an address that keeps failing gets "too many" instead.
-            const refused = key ? this.limiter.fail(source) : undefined;
+            const refused = key ? this.limiter.fail(this.clientAddress(socket)) : undefined;
             return next(new Error(refused?.message ?? 'unauthorized: missing, invalid or revoked API key'));
           }
           (socket as TribunalSocket).data.principal = principal;
@@ -117,6 +119,15 @@ export class DebateGateway implements OnGatewayInit, OnGatewayConnection {
       );
     });
     this.events.attach(server);
+  }
+
+  /**
+   * The address HTTP would count for this client (Express's, through the trusted proxies), not the
+   * connection's peer: behind a proxy, that is the proxy's, shared by every client behind it.
+   */
+  private clientAddress(socket: Socket): string {
+    const { address, headers } = socket.handshake;
+    return clientAddress(this.adapter.httpAdapter.getInstance<Application>(), address, headers);
   }
 
   /** Every message passes the socket's limits, then its key is checked again: a revoked key is refused. */
