@@ -8,6 +8,7 @@ import { LabelRevisions1795457666674 } from './1795457666674-LabelRevisions.js';
 import { ModelTraining1795460637146 } from './1795460637146-ModelTraining.js';
 import { Experiments1795466711837 } from './1795466711837-Experiments.js';
 import { WebhookOwners1796177685540 } from './1796177685540-WebhookOwners.js';
+import { DatasetLoading1796184669121 } from './1796184669121-DatasetLoading.js';
 
 /** Every migration, in order. The schema changes only by adding to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -20,4 +21,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   ModelTraining1795460637146,
   Experiments1795466711837,
   WebhookOwners1796177685540,
+  DatasetLoading1796184669121,
 ];

@@ -127,11 +127,23 @@ function speechText(
  * reported as skipped, with the reason.
  */
 export function readNyuArchive(archive: string | ArchiveFiles): { rooms: NyuRoom[]; skipped: Skipped[] } {
+  const rooms: NyuRoom[] = [];
+  const skipped: Skipped[] = [];
+  for (const entry of nyuArchiveEntries(archive)) {
+    if ('room' in entry) rooms.push(entry.room);
+    else skipped.push(entry.skipped);
+  }
+  return { rooms, skipped };
+}
+
+/**
+ * The archive's rooms one at a time, in its metadata's order, each read or skipped with the reason:
+ * a caller that must stay responsive (a server) can pause between them.
+ */
+export function* nyuArchiveEntries(archive: string | ArchiveFiles): Generator<{ room: NyuRoom } | { skipped: Skipped }> {
   const files = typeof archive === 'string' ? directoryFiles(archive) : archive;
   const metadataText = files.read('debates-metadata.jsonl');
   if (metadataText === undefined) throw new ArchiveError('the archive holds no debates-metadata.jsonl: not an archive in the NYU format');
-  const rooms: NyuRoom[] = [];
-  const skipped: Skipped[] = [];
   const metadata = metadataText
     .split('\n')
     .map((line, i) => (line.trim() ? (parseArchiveJson(line, 'debates-metadata.jsonl', i + 1) as RawMeta) : null))
@@ -142,25 +154,24 @@ export function readNyuArchive(archive: string | ArchiveFiles): { rooms: NyuRoom
     const name = String(meta.name);
     const complete = meta.status?.Complete;
     if (!complete) {
-      skipped.push({ room: name, reason: `status is ${Object.keys(meta.status ?? {})[0] ?? 'unknown'}, not Complete` });
+      yield { skipped: { room: name, reason: `status is ${Object.keys(meta.status ?? {})[0] ?? 'unknown'}, not Complete` } };
       continue;
     }
     if (!official.has(`${name}.json`)) {
-      skipped.push({ room: name, reason: 'no room file in debates/official' });
+      yield { skipped: { room: name, reason: 'no room file in debates/official' } };
       continue;
     }
     const file = `debates/official/${name}.json`;
     const room = parseArchiveJson(files.read(file) ?? '', file) as RawRoom;
+    let read: NyuRoom | string;
     try {
-      const read = nyuRoom(name, meta, room);
-      if (typeof read === 'string') skipped.push({ room: name, reason: read });
-      else rooms.push(read);
+      read = nyuRoom(name, meta, room);
     } catch (error) {
       if (error instanceof ArchiveError) throw error;
       throw new ArchiveError(`${file} is not a room in the NYU format (${(error as Error).name}: ${(error as Error).message})`);
     }
+    yield typeof read === 'string' ? { skipped: { room: name, reason: read } } : { room: read };
   }
-  return { rooms, skipped };
 }
 
 /** One room, or why it is skipped. */

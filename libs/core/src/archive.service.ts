@@ -1,12 +1,20 @@
 import { realpathSync } from 'node:fs';
+import { setImmediate } from 'node:timers/promises';
 import { resolve, sep } from 'node:path';
-import { ForbiddenException, Injectable, Logger, ServiceUnavailableException, UnprocessableEntityException } from '@nestjs/common';
+import {
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  Logger,
+  ServiceUnavailableException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
 import {
   ArchiveError,
   correctSeats,
   nyuProtocol,
   openArchive,
-  readNyuArchive,
+  nyuArchiveEntries,
   type ArchiveFiles,
   type NyuRoom,
   type NyuSetting,
@@ -170,23 +178,33 @@ export class ArchiveService {
         // The file system's code only: its message would repeat the path, never needed twice.
         throw new ArchiveError(`cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).name})`);
       }
-      ({ rooms, skipped } = readNyuArchive(files));
+      rooms = [];
+      skipped = [];
+      // Room by room, with a turn of the event loop between them: reading the archive takes about a
+      // second, and the process serving judges must keep answering meanwhile.
+      for (const entry of nyuArchiveEntries(files)) {
+        if ('room' in entry) rooms.push(entry.room);
+        else skipped.push(entry.skipped);
+        await setImmediate();
+      }
     } catch (error) {
       if (error instanceof ArchiveError) throw new UnprocessableEntityException(`cannot import the archive at ${label}: ${error.message}`);
       throw error;
     }
+    const existing = await this.datasets.byName(datasetName);
+    if (existing && existing.status !== 'ready') throw new ConflictException(`the dataset "${datasetName}" is still loading`);
     const dataset =
-      (await this.datasets.byName(datasetName)) ??
-      (await this.datasets.createWithItems(
-        { name: datasetName, source: 'import', params: { archive: 'nyu-debate-2023', path: label } },
-        [],
-      ));
+      existing ??
+      (await this.datasets.load({ name: datasetName, source: 'import', params: { archive: 'nyu-debate-2023', path: label } }, []));
     const done = await this.archive.importedIds(dataset.id);
     const protocolIds = new Map<string, string>();
     const protocols = {} as Record<NyuSetting, string[]>;
     let imported = 0;
     for (const [i, room] of rooms.entries()) {
       onProgress?.(i, rooms.length);
+      if (i > 0 && i % 100 === 0) this.logger.log(`importing into "${datasetName}": ${i} of ${rooms.length} rooms`);
+      // Each room is its own transaction; between them, others are served.
+      await setImmediate();
       if (done.has(room.name)) {
         skipped.push({ room: room.name, reason: 'already imported' });
         continue;

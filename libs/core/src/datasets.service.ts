@@ -1,4 +1,4 @@
-import { ConflictException, Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { ConflictException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { isJsonObject } from '../../contracts/src/index.js';
 import { DatasetRepository, type DatasetEntity, type DatasetSummary, type ItemEntity, type NewItem } from '../../persistence/src/index.js';
 import { generateWorldDataset, validateWorldParams, WorldParamsError, type WorldParams } from '../../world/src/index.js';
@@ -96,6 +96,8 @@ export function itemProblems(items: unknown): string[] {
 
 @Injectable()
 export class DatasetsService {
+  private readonly logger = new Logger(DatasetsService.name);
+
   constructor(private readonly datasets: DatasetRepository) {}
 
   /** Generates a dataset of the built-in world and stores it, all or nothing. */
@@ -126,8 +128,9 @@ export class DatasetsService {
   }
 
   /**
-   * Stores a new dataset with its items, all or nothing, under a name no other dataset has; the items
-   * are made only once the name is known to be free.
+   * Stores a new dataset with its items under a name no other dataset has (the items are made only
+   * once the name is known to be free). Written in chunks that let others be served in between; all
+   * or nothing: see `DatasetRepository.load`. Progress goes to the log and to the dataset list.
    */
   private async create(
     dataset: Pick<DatasetEntity, 'name' | 'source' | 'params'>,
@@ -136,8 +139,26 @@ export class DatasetsService {
   ): Promise<DatasetSummary> {
     if (await this.datasets.byName(dataset.name)) throw new ConflictException(`a dataset named "${dataset.name}" already exists`);
     const items = makeItems();
-    const saved = await this.datasets.createWithItems(dataset, items, (done) => onProgress?.(done, items.length));
-    return { id: saved.id, name: saved.name, source: saved.source, params: saved.params, items: items.length, createdAt: saved.createdAt };
+    let logged = 0;
+    const progress = (done: number) => {
+      onProgress?.(done, items.length);
+      // A line per tenth of a large load, so an operator can follow it.
+      if (items.length >= 10_000 && done - logged >= items.length / 10) {
+        logged = done;
+        this.logger.log(`dataset "${dataset.name}": ${done} of ${items.length} items stored`);
+      }
+    };
+    // Two loads racing for one name: the unique index lets one through, the other is a 409 (DatabaseErrorFilter).
+    const saved = await this.datasets.load(dataset, items, progress);
+    return {
+      id: saved.id,
+      name: saved.name,
+      source: saved.source,
+      params: saved.params,
+      status: 'ready',
+      items: items.length,
+      createdAt: saved.createdAt,
+    };
   }
 
   /** A dataset of uploaded items, checked whole before anything is written; all or nothing. */

@@ -30,15 +30,21 @@ const BACKSLASH = 0x5c; // \
  * inside strings do not count. A malformed text is left for the parser to name.
  */
 export function nestsDeeperThan(text: Uint8Array, max: number): boolean {
+  const bytes = Buffer.from(text.buffer, text.byteOffset, text.byteLength);
   let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const byte = text[i];
-    if (inString) {
-      if (byte === BACKSLASH) i++;
-      else if (byte === QUOTE) inString = false;
-    } else if (byte === QUOTE) inString = true;
-    else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
+  for (let i = 0; i < bytes.length; i++) {
+    const byte = bytes[i];
+    if (byte === QUOTE) {
+      // Jump to the closing quote (most of a body is strings): one not preceded by an odd run of backslashes.
+      for (;;) {
+        const end = bytes.indexOf(QUOTE, i + 1);
+        if (end < 0) return false;
+        let slashes = 0;
+        while (bytes[end - 1 - slashes] === BACKSLASH) slashes++;
+        i = end;
+        if (slashes % 2 === 0) break;
+      }
+    } else if (byte === OPEN_BRACE || byte === OPEN_BRACKET) {
       if (++depth > max) return true;
     } else if (byte === CLOSE_BRACE || byte === CLOSE_BRACKET) depth--;
   }

@@ -10,6 +10,15 @@ export class DatasetEntity {
   @Column({ type: 'jsonb', default: {} }) params!: Record<string, unknown>;
   /** How its model is kept up to date: retraining trigger, promotion, re-scoring, dispute selection. */
   @Column({ type: 'jsonb', name: 'model_policy', default: {} }) modelPolicy!: Record<string, unknown>;
+  /**
+   * `loading` while its items are written chunk by chunk (invisible to every operation but the
+   * list), `ready` once all are. A load that fails is removed; one whose process died is removed
+   * once its lease (`loading_until`, renewed with every chunk) has run out.
+   */
+  @Column({ type: 'text', default: 'ready' }) status!: 'loading' | 'ready';
+  /** The number of items a load in progress will have written when it is done. */
+  @Column({ type: 'int', name: 'loading_total', nullable: true }) loadingTotal!: number | null;
+  @Column({ type: 'timestamptz', name: 'loading_until', nullable: true }) loadingUntil!: Date | null;
   @CreateDateColumn({ type: 'timestamptz', name: 'created_at' }) createdAt!: Date;
 }
 

@@ -1,4 +1,5 @@
-import type { DataSource } from 'typeorm';
+import { setImmediate } from 'node:timers/promises';
+import { LessThan, MoreThanOrEqual, type DataSource, type Repository } from 'typeorm';
 import { DatasetEntity, ItemEntity } from '../entities/index.js';
 
 export type NewItem = Omit<ItemEntity, 'id' | 'datasetId' | 'dataset' | 'createdAt'>;
@@ -8,31 +9,74 @@ export interface DatasetSummary {
   name: string;
   source: string;
   params: Record<string, unknown>;
+  /** `loading` while its items are being written (see `DatasetRepository.load`). */
+  status: 'loading' | 'ready';
+  /** Items stored so far. */
   items: number;
+  /** A load's progress: items written of the total it will have. */
+  loading?: { done: number; total: number };
   createdAt: Date;
 }
 
 /** Rows per INSERT: keeps each statement well under PostgreSQL's parameter limit. */
 const CHUNK = 200;
+/** How long a load may go without writing a chunk before it counts as abandoned (its process died). */
+const LOAD_LEASE_MS = 5 * 60_000;
+
+function leaseEnd(): Date {
+  return new Date(Date.now() + LOAD_LEASE_MS);
+}
 
 export class DatasetRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  /** A dataset and all its items, in one transaction: a failed load leaves nothing behind. */
-  async createWithItems(
+  /**
+   * Stores a dataset and its items. The items are written in chunks, each committed by itself with a
+   * turn of the event loop between them, so a large load neither blocks the process that serves
+   * judges nor holds the database's only session (the embedded database has one) for its whole
+   * length. Until the last chunk the dataset is `loading`: listed with its progress, invisible to
+   * every other operation. A load that fails is removed whole; one whose process died is removed
+   * once its lease has run out (`removeAbandoned`), so nothing half-written is ever used.
+   */
+  async load(
     dataset: Pick<DatasetEntity, 'name' | 'source' | 'params'>,
     items: NewItem[],
     onProgress?: (done: number) => void,
   ): Promise<DatasetEntity> {
-    return this.dataSource.transaction(async (manager) => {
-      const saved = await manager.getRepository(DatasetEntity).save(manager.getRepository(DatasetEntity).create(dataset));
+    await this.removeAbandoned();
+    const datasets = this.dataSource.getRepository(DatasetEntity);
+    const saved = await datasets.save(
+      datasets.create({ ...dataset, status: 'loading', loadingTotal: items.length, loadingUntil: leaseEnd() }),
+    );
+    try {
       for (let start = 0; start < items.length; start += CHUNK) {
-        const chunk = items.slice(start, start + CHUNK).map((item) => ({ ...item, datasetId: saved.id }));
-        await manager.getRepository(ItemEntity).insert(chunk as Parameters<typeof manager.insert<ItemEntity>>[1]);
+        await this.dataSource.transaction(async (manager) => {
+          const chunk = items.slice(start, start + CHUNK).map((item) => ({ ...item, datasetId: saved.id }));
+          await manager.getRepository(ItemEntity).insert(chunk as Parameters<typeof manager.insert<ItemEntity>>[1]);
+          await this.renewLease(manager.getRepository(DatasetEntity), saved.id);
+        });
         onProgress?.(Math.min(start + CHUNK, items.length));
+        await setImmediate();
       }
-      return saved;
-    });
+      const ready = await datasets.update({ id: saved.id, status: 'loading' }, { status: 'ready', loadingTotal: null, loadingUntil: null });
+      if (ready.affected !== 1) throw new Error(`dataset "${dataset.name}" was removed while loading: its lease ran out`);
+      return { ...saved, status: 'ready', loadingTotal: null, loadingUntil: null };
+    } catch (error) {
+      await datasets.delete({ id: saved.id, status: 'loading' });
+      throw error;
+    }
+  }
+
+  /** Keeps a load's lease: refuses to write into a dataset that was removed for having run out of it. */
+  private async renewLease(datasets: Repository<DatasetEntity>, id: string): Promise<void> {
+    const renewed = await datasets.update({ id, status: 'loading' }, { loadingUntil: leaseEnd() });
+    if (renewed.affected !== 1) throw new Error('the dataset was removed while loading: its lease ran out');
+  }
+
+  /** Removes loads whose process stopped renewing their lease (killed mid-load), items and all. */
+  async removeAbandoned(): Promise<number> {
+    const removed = await this.dataSource.getRepository(DatasetEntity).delete({ status: 'loading', loadingUntil: LessThan(new Date()) });
+    return removed.affected ?? 0;
   }
 
   /**
@@ -63,6 +107,8 @@ export class DatasetRepository {
              FROM jsonb_to_recordset($2::jsonb) AS v(e text, f jsonb) WHERE i.dataset_id = $1 AND i.external_id = v.e`,
             [datasetId, JSON.stringify(rows.slice(start, start + 1000).map((r) => ({ e: r.externalId, f: r.features })))],
           );
+          // All or nothing, so one transaction; a turn of the event loop between chunks keeps the process answering others.
+          await setImmediate();
         }
         const lengths: { n: number }[] = await manager.query(
           `SELECT DISTINCT cardinality(features) AS n FROM items WHERE dataset_id = $1 AND features IS NOT NULL ORDER BY n`,
@@ -77,23 +123,34 @@ export class DatasetRepository {
     return { missing: [], lengths: [] };
   }
 
+  /** The dataset holding a name, loaded or still loading (a live load keeps its name). */
   byName(name: string): Promise<DatasetEntity | null> {
-    return this.dataSource.getRepository(DatasetEntity).findOneBy({ name });
+    return this.dataSource.getRepository(DatasetEntity).findOneBy([
+      { name, status: 'ready' },
+      { name, status: 'loading', loadingUntil: MoreThanOrEqual(new Date()) },
+    ]);
   }
 
+  /** A dataset every operation may use: one still loading is not there yet. */
   byId(id: string): Promise<DatasetEntity | null> {
-    return this.dataSource.getRepository(DatasetEntity).findOneBy({ id });
+    return this.dataSource.getRepository(DatasetEntity).findOneBy({ id, status: 'ready' });
   }
 
   async list(): Promise<DatasetSummary[]> {
-    const rows: (DatasetSummary & { items: string })[] = await this.dataSource
+    const rows: (Omit<DatasetSummary, 'items' | 'loading'> & { items: string; loadingTotal: number | null })[] = await this.dataSource
       .getRepository(DatasetEntity)
       .createQueryBuilder('d')
-      .select(['d.id AS id', 'd.name AS name', 'd.source AS source', 'd.params AS params', 'd.created_at AS "createdAt"'])
+      .select(['d.id AS id', 'd.name AS name', 'd.source AS source', 'd.params AS params', 'd.status AS status'])
+      .addSelect(['d.loading_total AS "loadingTotal"', 'd.created_at AS "createdAt"'])
       .addSelect('(SELECT count(*) FROM items i WHERE i.dataset_id = d.id)', 'items')
+      .where(`d.status = 'ready' OR d.loading_until >= now()`)
       .orderBy('d.created_at', 'ASC')
       .getRawMany();
-    return rows.map((r) => ({ ...r, items: Number(r.items) }));
+    return rows.map(({ loadingTotal, ...r }) => ({
+      ...r,
+      items: Number(r.items),
+      ...(r.status === 'loading' ? { loading: { total: loadingTotal!, done: Number(r.items) } } : {}),
+    }));
   }
 
   items(datasetId: string, page: { limit: number; offset: number }): Promise<ItemEntity[]> {
