@@ -1,18 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type { Role, ServerEvents, ClientEvents } from '../../libs/contracts/src/index.js';
+import { Database } from '../../libs/persistence/src/index.js';
 import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
 import { createTestDatabase } from './postgres.js';
 
-export interface TestApp {
+/** The two databases the platform runs on: a PostgreSQL server, or the embedded PGlite in a data directory. */
+export type TestDatabase = 'postgres' | 'embedded';
+export const TEST_DATABASES: readonly TestDatabase[] = ['postgres', 'embedded'];
+
+/** The platform started for a test, on either database: all the helpers below need. */
+export interface AnyTestApp {
   running: RunningProcess;
   url: string;
   adminKey: string;
-  databaseUrl: string;
+  /** The PostgreSQL database's address; absent on the embedded database, which only this process can open. */
+  databaseUrl?: string;
   close: () => Promise<void>;
 }
 
+/** The platform on a PostgreSQL database of its own, which the test may also reach from outside. */
+export interface TestApp extends AnyTestApp {
+  databaseUrl: string;
+}
+
 /** Boots the real platform (API, worker and trainer roles) on a fresh PostgreSQL database, on a free port. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+export function startTestApp(env?: Record<string, string>): Promise<TestApp>;
+/** Boots it on the given database: a fresh PostgreSQL database, or the embedded one in a fresh data directory. */
+export function startTestApp(env: Record<string, string>, options: { database: TestDatabase }): Promise<AnyTestApp>;
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { database: TestDatabase } = { database: 'postgres' },
+): Promise<AnyTestApp> {
+  if (options.database === 'embedded') return startEmbeddedTestApp(env);
   const database = await createTestDatabase();
   const running = await startProcess(['api', 'worker', 'trainer'], {
     DATABASE_URL: database.url,
@@ -33,6 +55,51 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   };
 }
 
+/** Boots the real platform (API, worker and trainer roles) on the embedded database, in a data directory removed on close. */
+export async function startEmbeddedTestApp(env: Record<string, string> = {}): Promise<AnyTestApp> {
+  const dir = mkdtempSync(join(tmpdir(), 'tribunal-test-'));
+  let running: RunningProcess;
+  try {
+    running = await startProcess(['api', 'worker', 'trainer'], {
+      TRIBUNAL_DATA_DIR: dir,
+      PORT: '0',
+      LOG_LEVEL: 'warn',
+      TRIBUNAL_DEMO: 'false',
+      ...env,
+    });
+  } catch (error) {
+    rmSync(dir, { recursive: true, force: true });
+    throw error;
+  }
+  return {
+    running,
+    url: running.url!,
+    adminKey: running.adminKey!,
+    close: async () => {
+      try {
+        await running.app.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+/** Runs SQL on the app's own database, on either kind: through the process's connection, as the platform does. */
+export async function sql<T = Record<string, unknown>>(app: AnyTestApp, text: string, parameters: unknown[] = []): Promise<T[]> {
+  return (await app.running.app.get(Database).dataSource.query(text, parameters)) as T[];
+}
+
+/** The number of rows in every table of the public schema, by table: to show that nothing was written. */
+export async function tableRows(app: AnyTestApp): Promise<Record<string, number>> {
+  const tables = await sql<{ name: string }>(app, `SELECT tablename AS name FROM pg_tables WHERE schemaname = 'public' ORDER BY tablename`);
+  const counts: Record<string, number> = {};
+  for (const { name } of tables) {
+    counts[name] = (await sql<{ n: number }>(app, `SELECT count(*)::int AS n FROM "${name.replaceAll('"', '""')}"`))[0]!.n;
+  }
+  return counts;
+}
+
 export interface HttpResult<T = unknown> {
   status: number;
   body: T;
@@ -41,7 +108,7 @@ export interface HttpResult<T = unknown> {
 }
 
 /** One HTTP call; `body` may be an object (sent as JSON) or a raw string (sent as is, for malformed input). */
-export async function http<T = any>(app: TestApp, method: string, path: string, key?: string, body?: unknown): Promise<HttpResult<T>> {
+export async function http<T = any>(app: AnyTestApp, method: string, path: string, key?: string, body?: unknown): Promise<HttpResult<T>> {
   const headers: Record<string, string> = {};
   if (key) headers.authorization = `Bearer ${key}`;
   if (body !== undefined) headers['content-type'] = 'application/json';
@@ -62,7 +129,7 @@ export async function http<T = any>(app: TestApp, method: string, path: string, 
 
 /** Creates a user with a role through the API and returns its key. */
 export async function userKey(
-  app: TestApp,
+  app: AnyTestApp,
   role: Role,
   name = `${role}-${Math.random().toString(36).slice(2, 8)}`,
 ): Promise<{ key: string; id: string }> {
@@ -73,7 +140,7 @@ export async function userKey(
 
 export type TribunalClient = Socket<ServerEvents, ClientEvents>;
 
-export function connectSocket(app: TestApp, key: string | undefined): TribunalClient {
+export function connectSocket(app: AnyTestApp, key: string | undefined): TribunalClient {
   return io(app.url, { auth: key ? { token: key } : {}, transports: ['websocket'], reconnection: false, forceNew: true });
 }
 
