@@ -7,6 +7,8 @@ interface Dataset {
   name: string;
   source: string;
   items: number;
+  /** Present while the dataset's items are still being written. */
+  loading?: { done: number; total: number };
 }
 interface Item {
   id: string;
@@ -50,12 +52,27 @@ export function DatasetsPage() {
             {(datasets.data ?? []).map((d) => (
               <tr key={d.id}>
                 <td>
-                  <a href="#/datasets" onClick={() => setSelected(d.id)}>
-                    {d.name}
-                  </a>
+                  {d.loading ? (
+                    d.name
+                  ) : (
+                    <a href="#/datasets" onClick={() => setSelected(d.id)}>
+                      {d.name}
+                    </a>
+                  )}
                 </td>
                 <td>{d.source}</td>
-                <td>{d.items}</td>
+                <td>
+                  {d.loading ? (
+                    <>
+                      <progress max={d.loading.total} value={d.loading.done} /> loading: {d.loading.done} of {d.loading.total}{' '}
+                      <a href="#/datasets" onClick={() => datasets.reload()}>
+                        refresh
+                      </a>
+                    </>
+                  ) : (
+                    d.items
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
