@@ -147,6 +147,34 @@ describe('the NYU 2023 archive, imported into PostgreSQL', () => {
     expect(report.correctSeat).toEqual({ rooms: 517, A: 227, B: 290 });
   });
 
+  it("seats a new debate on an archive item by the item's hash, not by the archive's seats", async () => {
+    const judge = await userKey(app, 'judge');
+    const protocolId = report.protocols['human-debate']![0]!;
+    const disputes = (await http<{ id: string; itemId: string }[]>(app, 'GET', `/datasets/${report.datasetId}/disputes`, researcher)).body;
+    const items = (
+      await http<{ id: string; groundTruth: number }[]>(app, 'GET', `/datasets/${report.datasetId}/items?limit=1000`, researcher)
+    ).body;
+    const truth = new Map(items.map((i) => [i.id, i.groundTruth]));
+    // Rooms where the archive had the correct answer in seat B: re-judged, it lands in either seat.
+    const chosen = disputes.filter((d) => truth.get(d.itemId) === 1).slice(0, 40);
+    expect(chosen).toHaveLength(40);
+    const correctSeats: string[] = [];
+    for (const dispute of chosen) {
+      const started = await http<{ seats: { seat: string; answer: number }[] }>(app, 'POST', '/debates', researcher, {
+        disputeId: dispute.id,
+        protocolId,
+        judgeIds: [judge.id],
+      });
+      expect(started.status, started.text).toBe(201);
+      expect(started.body.seats.map((s) => s.answer).sort()).toEqual([0, 1]);
+      correctSeats.push(started.body.seats.find((s) => s.answer === 1)!.seat);
+    }
+    const inB = correctSeats.filter((seat) => seat === 'B').length;
+    // Drawn from a hash: about half each way (12 to 28 of 40 holds for a fair coin 99% of the time), never all in B.
+    expect(inB).toBeGreaterThanOrEqual(12);
+    expect(inB).toBeLessThanOrEqual(28);
+  });
+
   it('refuses an archive holding a link, naming the entry, and reads nothing through it', async () => {
     for (const name of ['passwd-link.tgz', 'passwd-link-dir']) {
       const refused = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, { path: join(dir, name), name: 'links' });

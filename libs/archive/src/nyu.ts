@@ -274,7 +274,11 @@ export function nyuProtocol(room: Pick<NyuRoom, 'rules' | 'setting' | 'debaters'
     structure: { opening: map(rules.fixedOpening), repeating: map(rules.repeatingStructure), closing: map(rules.fixedClosing?.rounds) },
     end: { maxRepeats: map(rules.repeatingStructure).length ? 50 : 0, judgeMayEnd: true },
     limits: { chars, citations: 50, overLimit: 'truncate', ...(quotes.length ? { quoteChars: Math.max(...quotes) } : {}) },
-    assignment: 'explicit',
+    // The archive's own debates keep the seats they were run with (written as they are, not seated
+    // by this rule); a debate Tribunal starts under this protocol seats the two answers in an order
+    // drawn from the item, as every debate does: the archive has the correct answer in seat B in 56%
+    // of its rooms, and a new debate must not carry that over.
+    assignment: 'top-two',
     debaters: (debate ? [0, 1] : [0]).map(() => ({ backend: 'manual' as const })),
     judges: { count: 1, kind: 'human' },
     scoring: { kind: 'log', base: scoring.logBase, perTurnPenalty: scoring.perTurnPenalty },
