@@ -1,3 +1,4 @@
+import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEFAULT_DEBATE_PROTOCOL, ROLES, type Role } from '../../libs/contracts/src/index.js';
 import {
@@ -323,6 +324,25 @@ describe.each(TEST_DATABASES)('every route × every role, on %s', (database) => 
       for (let i = 0; i < 4; i++) statuses.push(await from('203.0.113.7'));
       expect(statuses).toEqual([401, 401, 401, 429]);
       expect(await from('198.51.100.2')).toBe(401);
+      // A socket handshake is counted by the same client address.
+      const socketFrom = (client: string, key: string) => {
+        const socket = io(limited.url, {
+          auth: { token: key },
+          extraHeaders: { 'x-forwarded-for': client },
+          transports: ['websocket'],
+          reconnection: false,
+          forceNew: true,
+        }) as TribunalClient;
+        sockets.push(socket);
+        return socket;
+      };
+      expect((await connectError(socketFrom('203.0.113.7', 'trb_guess'))).message).toMatch(/too many failed authentications/);
+      expect((await connectError(socketFrom('198.51.100.3', 'trb_guess'))).message).toMatch(/^unauthorized/);
+      const valid = socketFrom('203.0.113.7', (await userKey(limited, 'judge')).key);
+      await new Promise<void>((resolve, reject) => {
+        valid.on('connect', resolve);
+        valid.on('connect_error', reject);
+      });
       // Without TRIBUNAL_METRICS_TOKEN, a would-be scraper's token is just a wrong key.
       const scraper = await fetch(`${limited.url}/metrics`, {
         headers: { authorization: `Bearer ${METRICS_TOKEN}`, 'x-forwarded-for': '192.0.2.50' },
