@@ -102,6 +102,24 @@ describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
     );
   });
 
+  it('uploads: items not a list, an item that is wrong, a __proto__ key at any depth, unknown fields beside them', async () => {
+    const item = { externalId: 'q1', question: 'Which?', answers: ['a', 'b'] };
+    await refused('POST', '/datasets', researcher, { name: 'up', items: 'many' }, 400, 'items must be an array');
+    await refused('POST', '/datasets', researcher, { name: 'up', items: [{ ...item, answers: ['a'] }] }, 422, 'items[0].answers');
+    await refused('POST', '/datasets', researcher, { name: 'up', items: [item], colour: 'red' }, 400, 'property colour should not exist');
+    // Raw text: a JavaScript object literal would take "__proto__" as its prototype, not as a key.
+    const poisoned = `{"name":"up","items":[${JSON.stringify(item)},{"externalId":"q2","question":"Which?","answers":["a","b"],"meta":{"deep":[{"__proto__":{"admin":true}}]}}]}`;
+    await refused('POST', '/datasets', researcher, poisoned, 400, 'items[1].meta.deep[0].__proto__ is not allowed');
+    await refused(
+      'PUT',
+      `/datasets/${datasetId}/features`,
+      researcher,
+      '{"items":[{"__proto__":{}}]}',
+      400,
+      'items[0].__proto__ is not allowed',
+    );
+  });
+
   it('a dataset name already taken', async () => {
     await refused('POST', '/datasets/world', researcher, { name: 'bad-input', seed: 1, size: 5 }, 409, 'already exists');
   });

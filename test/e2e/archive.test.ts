@@ -59,6 +59,7 @@ describe('the NYU 2023 archive, imported into PostgreSQL', () => {
     imported: number;
     skipped: { room: string; reason: string }[];
     correctSeat: { rooms: number; A: number; B: number };
+    protocols: Record<string, string[]>;
   };
   let dir: string;
 

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
+import { Bulk } from './validation.js';
 import {
   ArrayMaxSize,
   IsArray,
@@ -279,6 +280,7 @@ export class UploadDatasetDto {
     example: [{ externalId: 'q1', question: 'Who wrote it?', answers: ['the cook', 'the butler'], simpleLabel: 0 }],
   })
   @IsArray()
+  @Bulk()
   items!: unknown[];
 }
 
@@ -288,6 +290,7 @@ export class FeaturesDto {
     example: [{ externalId: 'q1', features: [0.1, -0.3] }],
   })
   @IsArray()
+  @Bulk()
   items!: unknown[];
 }
 
