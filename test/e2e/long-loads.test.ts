@@ -2,10 +2,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProcess } from '../../apps/cli/src/run-process.js';
 import { openArchive } from '../../libs/archive/src/index.js';
-import { Database } from '../../libs/persistence/src/index.js';
-import { http, startTestApp, type TestApp } from '../support/app.js';
+import { http, sql, startTestApp, TEST_DATABASES, type AnyTestApp } from '../support/app.js';
 
 const ARCHIVE = join(import.meta.dirname, '../../../shared/data/nyu-debate/nyu-debate-2023.tgz');
 /** Rooms of the archive the import test brings in: enough for many polls, few enough to be quick. */
@@ -31,34 +29,12 @@ interface Listed {
   loading?: { done: number; total: number };
 }
 
-/** The same process roles on the embedded database, in a directory of its own. */
-async function startEmbedded(env: Record<string, string>): Promise<TestApp> {
-  const dir = mkdtempSync(join(tmpdir(), 'tribunal-loads-'));
-  const running = await startProcess(['api', 'worker', 'trainer'], {
-    TRIBUNAL_DATA_DIR: dir,
-    PORT: '0',
-    LOG_LEVEL: 'warn',
-    TRIBUNAL_DEMO: 'false',
-    ...env,
-  });
-  return {
-    running,
-    url: running.url!,
-    adminKey: running.adminKey!,
-    databaseUrl: '',
-    close: async () => {
-      await running.app.close();
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
-}
-
 /**
  * Polls the dataset list while `work` runs: what other users are answered during a long load. On
  * the embedded database (one session, one event loop) a load written as one block answers nobody
  * until it is done.
  */
-async function listedDuring(app: TestApp, work: Promise<unknown>): Promise<Listed[][]> {
+async function listedDuring(app: AnyTestApp, work: Promise<unknown>): Promise<Listed[][]> {
   let finished = false;
   void work.finally(() => (finished = true));
   const seen: Listed[][] = [];
@@ -71,16 +47,13 @@ async function listedDuring(app: TestApp, work: Promise<unknown>): Promise<Liste
   return seen;
 }
 
-describe.each([
-  ['PostgreSQL', startTestApp],
-  ['the embedded database', startEmbedded],
-])('long loads on %s: others are served meanwhile, and nothing half-loaded is used', (_, start) => {
-  let app: TestApp;
+describe.each(TEST_DATABASES)('long loads on the %s database: others are served meanwhile, and nothing half-loaded is used', (database) => {
+  let app: AnyTestApp;
   const imports = mkdtempSync(join(tmpdir(), 'tribunal-imports-'));
 
   beforeAll(async () => {
     await smallArchive(join(imports, 'nyu-small'));
-    app = await start({ TRIBUNAL_IMPORT_DIR: imports });
+    app = await startTestApp({ TRIBUNAL_IMPORT_DIR: imports }, { database });
   });
   afterAll(async () => {
     await app?.close();
@@ -114,16 +87,18 @@ describe.each([
   }, 120_000);
 
   it('keeps a dataset that is still loading from every operation, and removes one whose load was abandoned', async () => {
-    const sql = (query: string, parameters: unknown[] = []) => app.running.app.get(Database).dataSource.query(query, parameters);
     // A load in progress in another process (its lease runs), and one whose process died (its lease ran out).
-    const [live] = await sql(
+    const [live] = await sql<{ id: string }>(
+      app,
       `INSERT INTO datasets (name, source, status, loading_total, loading_until) VALUES ('live-load', 'upload', 'loading', 10, now() + interval '1 minute') RETURNING id`,
     );
-    const [dead] = await sql(
+    const [dead] = await sql<{ id: string }>(
+      app,
       `INSERT INTO datasets (name, source, status, loading_total, loading_until) VALUES ('dead-load', 'upload', 'loading', 10, now() - interval '1 second') RETURNING id`,
     );
     for (const { id } of [live, dead]) {
       await sql(
+        app,
         `INSERT INTO items (dataset_id, external_id, context, evidence, question, answers, simple_label) VALUES ($1, 'x', '{}', '[]', 'q?', '["a","b"]', 0)`,
         [id],
       );
@@ -139,8 +114,8 @@ describe.each([
     expect((await http(app, 'POST', '/datasets', app.adminKey, { name: 'live-load', items: one })).status).toBe(409);
     const reused = await http(app, 'POST', '/datasets', app.adminKey, { name: 'dead-load', items: one });
     expect(reused.status, reused.text).toBe(201);
-    expect(await sql(`SELECT count(*)::int AS n FROM items WHERE dataset_id = $1`, [dead.id])).toEqual([{ n: 0 }]);
-    expect(await sql(`SELECT count(*)::int AS n FROM datasets WHERE id = $1`, [dead.id])).toEqual([{ n: 0 }]);
+    expect(await sql(app, `SELECT count(*)::int AS n FROM items WHERE dataset_id = $1`, [dead.id])).toEqual([{ n: 0 }]);
+    expect(await sql(app, `SELECT count(*)::int AS n FROM datasets WHERE id = $1`, [dead.id])).toEqual([{ n: 0 }]);
   });
 
   it('answers others between the rooms of an archive import', async () => {
