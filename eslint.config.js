@@ -1,5 +1,21 @@
 import tseslint from 'typescript-eslint';
 
+/** A relative import that reaches into another library's folder, from anywhere in the repository. */
+const relativeLibraryImport = {
+  regex: '^(\\.\\./)+(libs/)?(archive|config|contracts|core|debate|judging|model|persistence|queue|world)/src/',
+  message: 'import another library by its alias, #tribunal/<library>, and only what its index exports',
+};
+/** The domain libraries: plain TypeScript, no framework, no database. */
+const DOMAIN = ['archive', 'contracts', 'debate', 'judging', 'model', 'world'];
+const infrastructure = {
+  group: ['@nestjs/*', 'typeorm', 'pg', 'pg-boss', '@electric-sql/*', 'socket.io', 'express', 'prom-client'],
+  message: 'domain libraries stay free of Nest, TypeORM, the database and the network server: put this in a service or an adapter',
+};
+const platformLibraries = {
+  regex: '^#tribunal/(core|persistence|queue|config)$',
+  message: 'domain libraries do not depend on the platform libraries above them',
+};
+
 const noFocusedOrSkippedTests = ['describe', 'it', 'test'].flatMap((object) =>
   ['only', 'skip'].map((property) => ({ object, property, message: 'no focused or skipped tests' })),
 );
@@ -16,6 +32,15 @@ export default tseslint.config(
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-restricted-properties': ['error', ...noFocusedOrSkippedTests],
     },
+  },
+  {
+    files: ['apps/**/*.ts', 'libs/**/*.ts', 'bench/**/*.ts', 'test/**/*.ts', 'migrations/**/*.ts'],
+    ignores: ['apps/web/**'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [relativeLibraryImport] }] },
+  },
+  {
+    files: DOMAIN.map((lib) => `libs/${lib}/src/**/*.ts`),
+    rules: { 'no-restricted-imports': ['error', { patterns: [relativeLibraryImport, infrastructure, platformLibraries] }] },
   },
   {
     // Tests read loosely typed HTTP bodies.

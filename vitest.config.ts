@@ -1,4 +1,5 @@
 import swc from 'unplugin-swc';
+import { defaultServerConditions } from 'vite';
 import { defineConfig } from 'vitest/config';
 
 // SWC compiles the decorators (with their metadata) that Nest and TypeORM depend on.
@@ -6,6 +7,9 @@ const plugins = [swc.vite({ module: { type: 'es6' } })];
 
 export default defineConfig({
   plugins,
+  // `#tribunal/<library>` resolves to the library's sources under this condition (package.json `imports`), to dist/ without it.
+  resolve: { conditions: ['tribunal-source', ...defaultServerConditions] },
+  ssr: { resolve: { conditions: ['tribunal-source', ...defaultServerConditions] } },
   test: {
     projects: [
       {

@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { Api } from '../apps/cli/src/api-client.js';
-import { DEFAULT_DEBATE_PROTOCOL, type ProtocolSpec, type TurnView } from '../libs/contracts/src/index.js';
+import { DEFAULT_DEBATE_PROTOCOL, type ProtocolSpec, type TurnView } from '#tribunal/contracts';
 import { benchDatabase } from './database.js';
 import { freePort, spawnRole } from './processes.js';
 

@@ -24,8 +24,8 @@ import {
   trainingGraph,
   writeFeatures,
   type NetworkConfig,
-} from '../libs/model/src/index.js';
-import { generateWorldDataset } from '../libs/world/src/index.js';
+} from '#tribunal/model';
+import { generateWorldDataset } from '#tribunal/world';
 
 const { values } = parseArgs({ options: { steps: { type: 'string', default: '200' }, items: { type: 'string', default: '20000' } } });
 const STEPS = Number(values.steps);

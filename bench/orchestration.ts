@@ -10,9 +10,9 @@ import pg from 'pg';
 import { Api } from '../apps/cli/src/api-client.js';
 import { startProcess } from '../apps/cli/src/run-process.js';
 import { benchDatabase } from './database.js';
-import { DEFAULT_DEBATE_PROTOCOL } from '../libs/contracts/src/index.js';
-import { builtinSpeech } from '../libs/debate/src/index.js';
-import { generateWorldDataset } from '../libs/world/src/index.js';
+import { DEFAULT_DEBATE_PROTOCOL } from '#tribunal/contracts';
+import { builtinSpeech } from '#tribunal/debate';
+import { generateWorldDataset } from '#tribunal/world';
 
 const { values } = parseArgs({ options: { debates: { type: 'string', default: '200' }, concurrency: { type: 'string', default: '16' } } });
 const DEBATES = Number(values.debates);

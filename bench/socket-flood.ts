@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
-import { DEFAULT_DEBATE_PROTOCOL } from '../libs/contracts/src/index.js';
+import { DEFAULT_DEBATE_PROTOCOL } from '#tribunal/contracts';
 import { benchDatabase } from './database.js';
 import { freePort, spawnRole } from './processes.js';
 

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DEBATE_PROTOCOL } from '../../libs/contracts/src/index.js';
+import { DEFAULT_DEBATE_PROTOCOL } from '#tribunal/contracts';
 import { connectSocket, eventually, http, startTestApp, userKey, type TestApp } from '../support/app.js';
 
 const TABLES = [

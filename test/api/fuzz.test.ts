@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRng, type Rng } from '../../libs/world/src/index.js';
-import { DEFAULT_DEBATE_PROTOCOL, type Role } from '../../libs/contracts/src/index.js';
+import { createRng, type Rng } from '#tribunal/world';
+import { DEFAULT_DEBATE_PROTOCOL, type Role } from '#tribunal/contracts';
 import { connectSocket, eventually, http, startTestApp, tableRows, TEST_DATABASES, userKey, type AnyTestApp } from '../support/app.js';
 import { SOCKET_MESSAGE_BURST, SOCKET_REFUSALS_BEFORE_DISCONNECT } from '../../apps/api/src/socket/message-limits.js';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { nestsDeeperThan } from '../../apps/api/src/http/body.js';
-import { createRng, type Rng } from '../../libs/world/src/index.js';
+import { createRng, type Rng } from '#tribunal/world';
 
 /** The depth of a parsed JSON value, counted the slow, obvious way. */
 function depthOf(value: unknown): number {

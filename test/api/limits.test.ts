@@ -1,8 +1,8 @@
 import { IsOptional } from 'class-validator';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../libs/config/src/index.js';
-import { ContractViolation, parseContract } from '../../libs/contracts/src/index.js';
+import { loadConfig } from '#tribunal/config';
+import { ContractViolation, parseContract } from '#tribunal/contracts';
 import { connectSocket, http, startTestApp, userKey, type TestApp } from '../support/app.js';
 
 const MB = 1024 * 1024;

@@ -1,6 +1,6 @@
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DEBATE_PROTOCOL, ROLES, type Role } from '../../libs/contracts/src/index.js';
+import { DEFAULT_DEBATE_PROTOCOL, ROLES, type Role } from '#tribunal/contracts';
 import {
   connectSocket,
   eventually,

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
-import { DEFAULT_DEBATE_PROTOCOL } from '../../libs/contracts/src/index.js';
+import { DEFAULT_DEBATE_PROTOCOL } from '#tribunal/contracts';
 import { connectSocket, eventually, http, startTestApp, userKey, type TestApp, type TribunalClient } from '../support/app.js';
 
 /** Replies as the client sees them, outside the typed contract. */

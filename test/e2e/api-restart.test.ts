@@ -6,7 +6,7 @@ import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
 import { freePort, spawnRole, type SpawnedProcess } from '../../bench/processes.js';
-import type { ClientEvents, JudgeDebateView, ServerEvents, TurnView } from '../../libs/contracts/src/index.js';
+import type { ClientEvents, JudgeDebateView, ServerEvents, TurnView } from '#tribunal/contracts';
 import { eventually, http, userKey, type TestApp } from '../support/app.js';
 import { protocol, SPEECHES_JUDGE_SPEECHES, startDebate, worldDisputes } from '../support/factories.js';
 import { createTestDatabase } from '../support/postgres.js';

@@ -3,7 +3,7 @@ import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JudgeDebateView } from '../../libs/contracts/src/index.js';
+import type { JudgeDebateView } from '#tribunal/contracts';
 import { http, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { tribunal } from '../support/cli.js';
 

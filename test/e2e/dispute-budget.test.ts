@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isHeldOut } from '../../libs/model/src/index.js';
+import { isHeldOut } from '#tribunal/model';
 import { eventually, http, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { debateOpenDisputes, protocol } from '../support/factories.js';
 

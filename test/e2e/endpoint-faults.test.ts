@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRng } from '../../libs/world/src/index.js';
+import { createRng } from '#tribunal/world';
 import { startTestApp, userKey, type TestApp } from '../support/app.js';
 import { campaignEnd, protocol, SPEECHES_JUDGE_SPEECHES, startCampaign, worldDisputes } from '../support/factories.js';
 import { assignedAnswer, FakeLlm, firstEvidenceId, type ChatRequest, type Reply } from '../support/fake-llm.js';

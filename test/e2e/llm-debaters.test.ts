@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ProtocolSpec, TurnView } from '../../libs/contracts/src/index.js';
+import type { ProtocolSpec, TurnView } from '#tribunal/contracts';
 import { connectSocket, eventually, http, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { protocol, startDebate, worldDisputes } from '../support/factories.js';
 import { assignedAnswer, FakeLlm, type ChatRequest, type Reply } from '../support/fake-llm.js';

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openArchive } from '../../libs/archive/src/index.js';
+import { openArchive } from '#tribunal/archive';
 import { http, sql, startTestApp, TEST_DATABASES, type AnyTestApp } from '../support/app.js';
 
 const ARCHIVE = join(import.meta.dirname, '../../../shared/data/nyu-debate/nyu-debate-2023.tgz');

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DEBATE_PROTOCOL, type JudgeDebateView, type TurnView } from '../../libs/contracts/src/index.js';
+import { DEFAULT_DEBATE_PROTOCOL, type JudgeDebateView, type TurnView } from '#tribunal/contracts';
 import { connectSocket, eventually, http, startTestApp, userKey, type TestApp, type TribunalClient } from '../support/app.js';
 import { protocol, startDebate, worldDisputes } from '../support/factories.js';
 

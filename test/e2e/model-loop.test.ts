@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as ort from 'onnxruntime-node';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TrainingPoint, TrainingStatusView } from '../../libs/contracts/src/index.js';
+import type { TrainingPoint, TrainingStatusView } from '#tribunal/contracts';
 import { connectSocket, eventually, http, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { debateOpenDisputes, labelledWorld } from '../support/factories.js';
 

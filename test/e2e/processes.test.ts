@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, spawnRole, type SpawnedProcess } from '../../bench/processes.js';
-import type { TurnView } from '../../libs/contracts/src/index.js';
+import type { TurnView } from '#tribunal/contracts';
 import { connectSocket, eventually, http, userKey, type TestApp } from '../support/app.js';
 import { protocol, startDebate, worldDisputes } from '../support/factories.js';
 import { createTestDatabase } from '../support/postgres.js';

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PRESETS } from '../../libs/debate/src/index.js';
-import { DEFAULT_POLICY, isHeldOut } from '../../libs/model/src/index.js';
+import { PRESETS } from '#tribunal/debate';
+import { DEFAULT_POLICY, isHeldOut } from '#tribunal/model';
 import { eventually, http, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { protocol } from '../support/factories.js';
 

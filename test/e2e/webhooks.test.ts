@@ -1,7 +1,7 @@
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DELIVERY_HEADER, SIGNATURE_HEADER, signWebhook, verifyWebhook } from '../../libs/contracts/src/index.js';
+import { DELIVERY_HEADER, SIGNATURE_HEADER, signWebhook, verifyWebhook } from '#tribunal/contracts';
 import { eventually, http, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { protocol, startDebate, worldDisputes } from '../support/factories.js';
 

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataDirInUseError, Database, DatasetEntity } from '../../libs/persistence/src/index.js';
-import { JobQueue } from '../../libs/queue/src/index.js';
+import { DataDirInUseError, Database, DatasetEntity } from '#tribunal/persistence';
+import { JobQueue } from '#tribunal/queue';
 
 describe('embedded database (PGlite)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tribunal-embedded-'));

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Database } from '../../libs/persistence/src/index.js';
+import { Database } from '#tribunal/persistence';
 import { MIGRATIONS } from '../../migrations/index.js';
 import { createTestDatabase } from '../support/postgres.js';
 

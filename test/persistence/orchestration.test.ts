@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdjudicationService, DebatesService, JudgingService } from '../../libs/core/src/index.js';
-import { DebateRepository } from '../../libs/persistence/src/index.js';
+import { AdjudicationService, DebatesService, JudgingService } from '#tribunal/core';
+import { DebateRepository } from '#tribunal/persistence';
 import { eventually, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { protocol, startDebate, worldDisputes } from '../support/factories.js';
 

@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
-import type { Role, ServerEvents, ClientEvents } from '../../libs/contracts/src/index.js';
-import { Database } from '../../libs/persistence/src/index.js';
+import type { Role, ServerEvents, ClientEvents } from '#tribunal/contracts';
+import { Database } from '#tribunal/persistence';
 import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
 import { createTestDatabase } from './postgres.js';
 

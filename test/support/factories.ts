@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import { DEFAULT_DEBATE_PROTOCOL, type CampaignProgressView, type ProtocolSpec } from '../../libs/contracts/src/index.js';
-import { DEFAULT_POLICY } from '../../libs/model/src/index.js';
+import { DEFAULT_DEBATE_PROTOCOL, type CampaignProgressView, type ProtocolSpec } from '#tribunal/contracts';
+import { DEFAULT_POLICY } from '#tribunal/model';
 import { eventually, http, type TestApp } from './app.js';
 
 /**

@@ -1,5 +1,5 @@
-import { Database } from '../../libs/persistence/src/index.js';
-import { JobQueue } from '../../libs/queue/src/index.js';
+import { Database } from '#tribunal/persistence';
+import { JobQueue } from '#tribunal/queue';
 import { admin, databaseUrl, TEMPLATE } from './postgres.js';
 
 /** Builds the template every integration test's database is cloned from: migrated, with the queue's schema. */

@@ -1,15 +1,9 @@
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
-import type { TribunalConfig } from '../../../libs/config/src/index.js';
-import type { DebaterStanding, JudgeStanding } from '../../../libs/judging/src/index.js';
-import {
-  AnalyticsService,
-  ArchiveService,
-  ModelEndpoints,
-  ProtocolsService,
-  type ProtocolComparison,
-} from '../../../libs/core/src/index.js';
-import { ArchiveRepository, DatasetRepository, DebateRepository, type Database } from '../../../libs/persistence/src/index.js';
+import type { TribunalConfig } from '#tribunal/config';
+import type { DebaterStanding, JudgeStanding } from '#tribunal/judging';
+import { AnalyticsService, ArchiveService, ModelEndpoints, ProtocolsService, type ProtocolComparison } from '#tribunal/core';
+import { ArchiveRepository, DatasetRepository, DebateRepository, type Database } from '#tribunal/persistence';
 import { UsageError } from './protocols-command.js';
 
 export const ARCHIVE_USAGE = `import nyu PATH [--name NAME]            import an archive in the NYU debate format (directory or .tgz)

@@ -5,17 +5,10 @@ import { parseArgs } from 'node:util';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar, Presets } from 'cli-progress';
-import { ConfigError, loadConfig, type ProcessRole, type TribunalConfig } from '../../../libs/config/src/index.js';
-import { ROLES, type Role } from '../../../libs/contracts/src/index.js';
-import { AuthService, DatasetsService, httpErrorMessage } from '../../../libs/core/src/index.js';
-import {
-  DataDirInUseError,
-  Database,
-  databaseTarget,
-  DatasetRepository,
-  IdentityRepository,
-  writeMigration,
-} from '../../../libs/persistence/src/index.js';
+import { ConfigError, loadConfig, type ProcessRole, type TribunalConfig } from '#tribunal/config';
+import { ROLES, type Role } from '#tribunal/contracts';
+import { AuthService, DatasetsService, httpErrorMessage } from '#tribunal/core';
+import { DataDirInUseError, Database, databaseTarget, DatasetRepository, IdentityRepository, writeMigration } from '#tribunal/persistence';
 import { analyticsCommand, ARCHIVE_USAGE, importCommand } from './archive-command.js';
 import { LABELS_USAGE, labelsCommand } from './labels-command.js';
 import { MODEL_USAGE, modelCommand } from './model-command.js';

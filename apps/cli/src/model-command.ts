@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
-import type { TrainingStatusView } from '../../../libs/contracts/src/index.js';
+import type { TrainingStatusView } from '#tribunal/contracts';
 import { Api, trainingEnded, type Json } from './api-client.js';
 import { readSpec, UsageError } from './protocols-command.js';
 

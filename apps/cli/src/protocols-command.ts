@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
-import type { TribunalConfig } from '../../../libs/config/src/index.js';
-import { ModelEndpoints, ProtocolsService } from '../../../libs/core/src/index.js';
-import { DebateRepository, type Database } from '../../../libs/persistence/src/index.js';
-import { PRESETS } from '../../../libs/debate/src/index.js';
+import type { TribunalConfig } from '#tribunal/config';
+import { ModelEndpoints, ProtocolsService } from '#tribunal/core';
+import { DebateRepository, type Database } from '#tribunal/persistence';
+import { PRESETS } from '#tribunal/debate';
 
 export const PROTOCOLS_USAGE = `protocols presets [NAME]              list the presets, or print one as JSON to start from
   protocols create NAME --file SPEC     add a protocol (or its next version) from a JSON or YAML file

@@ -7,8 +7,8 @@ import { ConsoleLogger, Logger, Module, type DynamicModule, type INestApplicatio
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
-import { ConfigError, loadConfig, type ProcessRole, type TribunalConfig } from '../../../libs/config/src/index.js';
-import { AuthService, CoreModule, DemoService } from '../../../libs/core/src/index.js';
+import { ConfigError, loadConfig, type ProcessRole, type TribunalConfig } from '#tribunal/config';
+import { AuthService, CoreModule, DemoService } from '#tribunal/core';
 import { ApiModule } from '../../api/src/api.module.js';
 import { TrainerModule } from '../../trainer/src/trainer.module.js';
 import { WorkerModule } from '../../worker/src/worker.module.js';

@@ -1,8 +1,8 @@
 import { Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
-import type { TribunalConfig } from '../../../libs/config/src/index.js';
-import { InjectConfig, TrainingService } from '../../../libs/core/src/index.js';
-import { deviceName, parseDevice, resolveDevice } from '../../../libs/model/src/index.js';
-import { JobQueue } from '../../../libs/queue/src/index.js';
+import type { TribunalConfig } from '#tribunal/config';
+import { InjectConfig, TrainingService } from '#tribunal/core';
+import { deviceName, parseDevice, resolveDevice } from '#tribunal/model';
+import { JobQueue } from '#tribunal/queue';
 
 /**
  * Consumes training jobs, one at a time: a trainer process owns one device (run one process per GPU,

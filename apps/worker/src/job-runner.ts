@@ -1,5 +1,5 @@
 import { Injectable, Logger, type OnApplicationBootstrap } from '@nestjs/common';
-import type { TribunalConfig } from '../../../libs/config/src/index.js';
+import type { TribunalConfig } from '#tribunal/config';
 import {
   AdjudicationService,
   CampaignsService,
@@ -10,8 +10,8 @@ import {
   ModelsService,
   ScoringService,
   WebhooksService,
-} from '../../../libs/core/src/index.js';
-import { JobQueue } from '../../../libs/queue/src/index.js';
+} from '#tribunal/core';
+import { JobQueue } from '#tribunal/queue';
 
 /**
  * Subscribes this process to the queue: every job goes straight to the domain service that owns it.

@@ -1,4 +1,4 @@
-import type { ProtocolSpec, RoundSpec } from '../../contracts/src/index.js';
+import type { ProtocolSpec, RoundSpec } from '#tribunal/contracts';
 import { ArchiveError, directoryFiles, type ArchiveFiles } from './files.js';
 import { parseArchiveJson } from './json.js';
 

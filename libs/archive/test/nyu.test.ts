@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { ProtocolSpec, parseContract } from '../../contracts/src/index.js';
+import { ProtocolSpec, parseContract } from '#tribunal/contracts';
 import { joinTokens, nyuProtocol, readNyuArchive, tgzFiles, type NyuRoom } from '../src/index.js';
 
 const ARCHIVE = join(import.meta.dirname, '../../../../shared/data/nyu-debate/nyu-debate-2023.tgz');

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { LABEL_SCHEMA_VERSION, type ProtocolSpec } from '../../contracts/src/index.js';
-import { clearCut, judgeSkill, logPool, meanPool, weightedMeanPool } from '../../judging/src/index.js';
-import { DebateRepository, LabelRepository, type FinalAnswer, type LabelEntity } from '../../persistence/src/index.js';
-import { JobQueue } from '../../queue/src/index.js';
+import { LABEL_SCHEMA_VERSION, type ProtocolSpec } from '#tribunal/contracts';
+import { clearCut, judgeSkill, logPool, meanPool, weightedMeanPool } from '#tribunal/judging';
+import { DebateRepository, LabelRepository, type FinalAnswer, type LabelEntity } from '#tribunal/persistence';
+import { JobQueue } from '#tribunal/queue';
 import { DebateEvents } from './debate-events.js';
 import { progressOf } from './debate-progress.js';
 import { DebatesService } from './debates.service.js';

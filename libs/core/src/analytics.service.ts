@@ -9,9 +9,9 @@ import {
   type JudgedOutcome,
   type JudgeStanding,
   type ProtocolStats,
-} from '../../judging/src/index.js';
-import type { ProtocolSpec } from '../../contracts/src/index.js';
-import { DebateRepository, type FinishedDebate, type ProtocolEntity } from '../../persistence/src/index.js';
+} from '#tribunal/judging';
+import type { ProtocolSpec } from '#tribunal/contracts';
+import { DebateRepository, type FinishedDebate, type ProtocolEntity } from '#tribunal/persistence';
 import { parseProtocolSpec } from './protocols.service.js';
 
 export interface ProtocolComparison {

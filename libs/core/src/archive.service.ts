@@ -19,9 +19,9 @@ import {
   type NyuRoom,
   type NyuSetting,
   type Skipped,
-} from '../../archive/src/index.js';
-import type { TribunalConfig } from '../../config/src/index.js';
-import { DatasetRepository, DebateRepository, ArchiveRepository, type ArchivedDebate } from '../../persistence/src/index.js';
+} from '#tribunal/archive';
+import type { TribunalConfig } from '#tribunal/config';
+import { DatasetRepository, DebateRepository, ArchiveRepository, type ArchivedDebate } from '#tribunal/persistence';
 import { ProtocolsService } from './protocols.service.js';
 import { InjectConfig } from './runtime.js';
 

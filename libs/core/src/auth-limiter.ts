@@ -1,5 +1,5 @@
 import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
-import type { TribunalConfig } from '../../config/src/index.js';
+import type { TribunalConfig } from '#tribunal/config';
 import { InjectConfig } from './runtime.js';
 
 const WINDOW_MS = 60_000;

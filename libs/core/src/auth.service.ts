@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { ConflictException, Injectable, NotFoundException, Optional } from '@nestjs/common';
-import type { Role } from '../../contracts/src/index.js';
-import { IdentityRepository, type KeyRecord } from '../../persistence/src/index.js';
+import type { Role } from '#tribunal/contracts';
+import { IdentityRepository, type KeyRecord } from '#tribunal/persistence';
 import { DebateEvents } from './debate-events.js';
 
 export interface Principal {

@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { campaignRoom, type CampaignProgressView } from '../../contracts/src/index.js';
-import { CampaignFull, CampaignRepository, DebateRepository, type CampaignEntity } from '../../persistence/src/index.js';
-import { JobQueue } from '../../queue/src/index.js';
+import { campaignRoom, type CampaignProgressView } from '#tribunal/contracts';
+import { CampaignFull, CampaignRepository, DebateRepository, type CampaignEntity } from '#tribunal/persistence';
+import { JobQueue } from '#tribunal/queue';
 import { DebateEvents } from './debate-events.js';
 import { DebatesService } from './debates.service.js';
 

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import type { TribunalConfig } from '../../config/src/index.js';
+import type { TribunalConfig } from '#tribunal/config';
 import { AdjudicationService } from './adjudication.service.js';
 import { AnalyticsService } from './analytics.service.js';
 import { ArchiveService } from './archive.service.js';

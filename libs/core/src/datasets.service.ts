@@ -1,7 +1,7 @@
 import { ConflictException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { isJsonObject } from '../../contracts/src/index.js';
-import { DatasetRepository, type DatasetEntity, type DatasetSummary, type ItemEntity, type NewItem } from '../../persistence/src/index.js';
-import { generateWorldDataset, validateWorldParams, WorldParamsError, type WorldParams } from '../../world/src/index.js';
+import { isJsonObject } from '#tribunal/contracts';
+import { DatasetRepository, type DatasetEntity, type DatasetSummary, type ItemEntity, type NewItem } from '#tribunal/persistence';
+import { generateWorldDataset, validateWorldParams, WorldParamsError, type WorldParams } from '#tribunal/world';
 
 export interface LoadWorldRequest {
   name: string;

@@ -1,9 +1,9 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import type { Server } from 'socket.io';
-import { debateRoom, userRoom, type ServerEvents } from '../../contracts/src/index.js';
-import { turnView } from '../../debate/src/index.js';
-import { Database, DebateRepository } from '../../persistence/src/index.js';
+import { debateRoom, userRoom, type ServerEvents } from '#tribunal/contracts';
+import { turnView } from '#tribunal/debate';
+import { Database, DebateRepository } from '#tribunal/persistence';
 import { OperationsService } from './operations.service.js';
 
 /** The PostgreSQL channel that carries live events between processes. */

@@ -1,6 +1,6 @@
-import type { ProtocolSpec } from '../../contracts/src/index.js';
-import { nextAction, type NextAction } from '../../debate/src/index.js';
-import type { DebateRecord } from '../../persistence/src/index.js';
+import type { ProtocolSpec } from '#tribunal/contracts';
+import { nextAction, type NextAction } from '#tribunal/debate';
+import type { DebateRecord } from '#tribunal/persistence';
 import { parseProtocolSpec } from './protocols.service.js';
 
 /** Where a debate stands, derived from what is persisted: never stored, so never stale. */

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ConflictException, ForbiddenException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { AssignmentView, JudgeDebateView, ProtocolSpec } from '../../contracts/src/index.js';
-import { assignSeats, awaitingView, judgeDebateView, neighbouringAnswer } from '../../debate/src/index.js';
+import type { AssignmentView, JudgeDebateView, ProtocolSpec } from '#tribunal/contracts';
+import { assignSeats, awaitingView, judgeDebateView, neighbouringAnswer } from '#tribunal/debate';
 import {
   DebateRepository,
   IdentityRepository,
@@ -11,9 +11,9 @@ import {
   type DisputeEntity,
   type DebateRecord,
   type JudgeAssignmentEntity,
-} from '../../persistence/src/index.js';
-import { JobQueue } from '../../queue/src/index.js';
-import { debaterAnswer, type ArguedItem } from '../../world/src/index.js';
+} from '#tribunal/persistence';
+import { JobQueue } from '#tribunal/queue';
+import { debaterAnswer, type ArguedItem } from '#tribunal/world';
 import type { Principal } from './auth.service.js';
 import { DebateEvents } from './debate-events.js';
 import { advanceKey, progressOf } from './debate-progress.js';

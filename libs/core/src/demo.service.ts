@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { TribunalConfig } from '../../config/src/index.js';
-import { DEFAULT_DEBATE_PROTOCOL } from '../../contracts/src/index.js';
+import type { TribunalConfig } from '#tribunal/config';
+import { DEFAULT_DEBATE_PROTOCOL } from '#tribunal/contracts';
 import { AuthService } from './auth.service.js';
 import { DatasetsService } from './datasets.service.js';
 import { DebatesService } from './debates.service.js';

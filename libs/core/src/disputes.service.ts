@@ -1,8 +1,8 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import type { DisputeReason } from '../../contracts/src/index.js';
-import { disputesLeft, isHeldOut, withinBudget, type SelectionRules } from '../../model/src/index.js';
-import { DatasetRepository, DebateRepository, type DisputeEntity, type ItemEntity } from '../../persistence/src/index.js';
-import { blindCells, createRng, shuffled, type CameraView } from '../../world/src/index.js';
+import type { DisputeReason } from '#tribunal/contracts';
+import { disputesLeft, isHeldOut, withinBudget, type SelectionRules } from '#tribunal/model';
+import { DatasetRepository, DebateRepository, type DisputeEntity, type ItemEntity } from '#tribunal/persistence';
+import { blindCells, createRng, shuffled, type CameraView } from '#tribunal/world';
 import { ModelsService } from './models.service.js';
 
 export interface DisputeSelection {

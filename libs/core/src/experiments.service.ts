@@ -1,5 +1,5 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
-import { ExperimentRepository, type ExperimentEntity } from '../../persistence/src/index.js';
+import { ExperimentRepository, type ExperimentEntity } from '#tribunal/persistence';
 
 /** Results of headless experiments (`tribunal experiment`), kept so the web app can show them. */
 @Injectable()

@@ -1,10 +1,10 @@
 import { ConflictException, Injectable, UnprocessableEntityException } from '@nestjs/common';
-import { isJsonObject, type EvidenceUnit } from '../../contracts/src/index.js';
-import { awaitingView, judgeText } from '../../debate/src/index.js';
-import { probabilityProblem, simulatedJudge } from '../../judging/src/index.js';
-import { DatasetRepository, DebateRepository, type DebateRecord, type JudgeAssignmentEntity } from '../../persistence/src/index.js';
-import { JobQueue } from '../../queue/src/index.js';
-import type { WorldParams } from '../../world/src/index.js';
+import { isJsonObject, type EvidenceUnit } from '#tribunal/contracts';
+import { awaitingView, judgeText } from '#tribunal/debate';
+import { probabilityProblem, simulatedJudge } from '#tribunal/judging';
+import { DatasetRepository, DebateRepository, type DebateRecord, type JudgeAssignmentEntity } from '#tribunal/persistence';
+import { JobQueue } from '#tribunal/queue';
+import type { WorldParams } from '#tribunal/world';
 import type { Principal } from './auth.service.js';
 import { progressOf } from './debate-progress.js';
 import { DebatesService } from './debates.service.js';

@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { LabelRepository, type LabelEntity, type LabelFilter } from '../../persistence/src/index.js';
+import { LabelRepository, type LabelEntity, type LabelFilter } from '#tribunal/persistence';
 
 /** A label as pipelines read it: the documented, versioned schema. */
 export interface LabelRecord {

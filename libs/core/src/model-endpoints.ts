@@ -1,17 +1,9 @@
 import { Injectable, UnprocessableEntityException } from '@nestjs/common';
 import OpenAI from 'openai';
-import type { TribunalConfig } from '../../config/src/index.js';
-import type { DebaterSpec, ProtocolSpec } from '../../contracts/src/index.js';
-import {
-  BestOfDebater,
-  builtinDebater,
-  judgeText,
-  OpenAiDebater,
-  parseCitations,
-  verifyCitations,
-  type Debater,
-} from '../../debate/src/index.js';
-import { LlmJudge } from '../../judging/src/index.js';
+import type { TribunalConfig } from '#tribunal/config';
+import type { DebaterSpec, ProtocolSpec } from '#tribunal/contracts';
+import { BestOfDebater, builtinDebater, judgeText, OpenAiDebater, parseCitations, verifyCitations, type Debater } from '#tribunal/debate';
+import { LlmJudge } from '#tribunal/judging';
 import { InjectConfig } from './runtime.js';
 
 /** The configured OpenAI-compatible endpoints, and the debaters and judges protocols build on them. */

@@ -1,22 +1,15 @@
 import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { trainingRoom, type TrainingPoint, type TrainingStatusView } from '../../contracts/src/index.js';
-import {
-  modelPolicy,
-  trainingConfig,
-  DEFAULT_POLICY,
-  selectionProblems,
-  type ModelPolicy,
-  type SelectionRules,
-} from '../../model/src/index.js';
+import { trainingRoom, type TrainingPoint, type TrainingStatusView } from '#tribunal/contracts';
+import { modelPolicy, trainingConfig, DEFAULT_POLICY, selectionProblems, type ModelPolicy, type SelectionRules } from '#tribunal/model';
 import {
   DatasetRepository,
   ModelRepository,
   type ModelVersionEntity,
   type ScoringRunEntity,
   type TrainingJobEntity,
-} from '../../persistence/src/index.js';
-import { JobQueue } from '../../queue/src/index.js';
+} from '#tribunal/persistence';
+import { JobQueue } from '#tribunal/queue';
 import { DebateEvents } from './debate-events.js';
 
 function refuse(error: unknown): never {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
-import { Database } from '../../persistence/src/index.js';
-import { JobQueue } from '../../queue/src/index.js';
+import { Database } from '#tribunal/persistence';
+import { JobQueue } from '#tribunal/queue';
 
 /**
  * What an operator watches: readiness, and Prometheus metrics. Cluster-wide numbers (debates by state, queued jobs, labels, training runs) are

@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { ContractViolation, DEFAULT_DEBATE_PROTOCOL, ProtocolSpec, parseContract } from '../../contracts/src/index.js';
-import { PRESETS } from '../../debate/src/index.js';
-import { DebateRepository, type ProtocolEntity } from '../../persistence/src/index.js';
+import { ContractViolation, DEFAULT_DEBATE_PROTOCOL, ProtocolSpec, parseContract } from '#tribunal/contracts';
+import { PRESETS } from '#tribunal/debate';
+import { DebateRepository, type ProtocolEntity } from '#tribunal/persistence';
 import { ModelEndpoints } from './model-endpoints.js';
 
 /** The rules a spec must follow beyond its fields' own: what each kind of protocol needs. */

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationShutdown, type Provider } from '@nestjs/common';
-import type { TribunalConfig } from '../../config/src/index.js';
+import type { TribunalConfig } from '#tribunal/config';
 import {
   ArchiveRepository,
   CampaignRepository,
@@ -12,8 +12,8 @@ import {
   LabelRepository,
   ModelRepository,
   WebhookRepository,
-} from '../../persistence/src/index.js';
-import { JobQueue } from '../../queue/src/index.js';
+} from '#tribunal/persistence';
+import { JobQueue } from '#tribunal/queue';
 
 export const CONFIG = Symbol('TribunalConfig');
 

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Scorer, writeFeatures, selectDisputes, type SelectionRules } from '../../model/src/index.js';
-import { ModelRepository } from '../../persistence/src/index.js';
+import { Scorer, writeFeatures, selectDisputes, type SelectionRules } from '#tribunal/model';
+import { ModelRepository } from '#tribunal/persistence';
 import { DisputesService } from './disputes.service.js';
 import type { VersionConfig } from './training.service.js';
 

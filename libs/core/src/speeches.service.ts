@@ -1,5 +1,5 @@
 import { ConflictException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import type { ProtocolSpec } from '../../contracts/src/index.js';
+import type { ProtocolSpec } from '#tribunal/contracts';
 import {
   limitProblems,
   parseCitations,
@@ -11,9 +11,9 @@ import {
   type Speech,
   type SpeechRequest,
   type TranscriptEntry,
-} from '../../debate/src/index.js';
-import { DebateRepository, type DebateRecord } from '../../persistence/src/index.js';
-import { JobQueue } from '../../queue/src/index.js';
+} from '#tribunal/debate';
+import { DebateRepository, type DebateRecord } from '#tribunal/persistence';
+import { JobQueue } from '#tribunal/queue';
 import { advanceKey, progressOf } from './debate-progress.js';
 import { DebateEvents } from './debate-events.js';
 import { OperationsService } from './operations.service.js';

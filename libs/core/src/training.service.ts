@@ -24,9 +24,9 @@ import {
   type ModelPolicy,
   type TrainingConfig,
   type TrainingInput,
-} from '../../model/src/index.js';
-import { createRng, shuffled } from '../../world/src/index.js';
-import { ModelRepository, type ModelItem, type ModelVersionEntity, type TrainingJobEntity } from '../../persistence/src/index.js';
+} from '#tribunal/model';
+import { createRng, shuffled } from '#tribunal/world';
+import { ModelRepository, type ModelItem, type ModelVersionEntity, type TrainingJobEntity } from '#tribunal/persistence';
 import { ModelsService, statusView } from './models.service.js';
 
 /**

@@ -5,17 +5,10 @@ import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
 import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import type { TribunalConfig, WebhookTargets } from '../../config/src/index.js';
-import {
-  DELIVERY_HEADER,
-  EVENT_HEADER,
-  SIGNATURE_HEADER,
-  signWebhook,
-  WEBHOOK_EVENTS,
-  type WebhookEvent,
-} from '../../contracts/src/index.js';
-import { WebhookRepository, type LabelEntity, type WebhookDeliveryEntity, type WebhookEntity } from '../../persistence/src/index.js';
-import { JobQueue } from '../../queue/src/index.js';
+import type { TribunalConfig, WebhookTargets } from '#tribunal/config';
+import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhook, WEBHOOK_EVENTS, type WebhookEvent } from '#tribunal/contracts';
+import { WebhookRepository, type LabelEntity, type WebhookDeliveryEntity, type WebhookEntity } from '#tribunal/persistence';
+import { JobQueue } from '#tribunal/queue';
 import type { Principal } from './auth.service.js';
 import { labelRecord } from './labels.service.js';
 import { InjectConfig } from './runtime.js';

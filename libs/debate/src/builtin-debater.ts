@@ -1,4 +1,4 @@
-import { argueForAnswer, type CameraView } from '../../world/src/index.js';
+import { argueForAnswer, type CameraView } from '#tribunal/world';
 import type { Debater, SpeechRequest } from './debater.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { EvidenceUnit } from '../../contracts/src/index.js';
+import type { EvidenceUnit } from '#tribunal/contracts';
 
 /** An evidence id cited as `[[id]]` in a speech. */
 const EVIDENCE_ID = /\[\[([A-Za-z0-9_.:-]{1,80})\]\]/g;

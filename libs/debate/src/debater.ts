@@ -1,4 +1,4 @@
-import type { EvidenceUnit } from '../../contracts/src/index.js';
+import type { EvidenceUnit } from '#tribunal/contracts';
 import type { SpeechLimits } from './limits.js';
 
 export interface DebaterItem {

@@ -1,4 +1,4 @@
-import type { ProtocolSpec, RoundSpec } from '../../contracts/src/index.js';
+import type { ProtocolSpec, RoundSpec } from '#tribunal/contracts';
 
 const judge = (visibleToDebaters: boolean, noteLimit?: number): RoundSpec => ({ type: 'judge', visibleToDebaters, noteLimit });
 const NYU_SCORING = { kind: 'log', base: 2, perTurnPenalty: 0.05 } as const;

@@ -1,4 +1,4 @@
-import type { CameraView } from '../../world/src/index.js';
+import type { CameraView } from '#tribunal/world';
 import type { DebaterItem, SpeechRequest, TranscriptEntry } from './debater.js';
 
 /** Replaces `{{name}}` by its value; an unknown name is left as it is, so a typo shows in the prompt. */

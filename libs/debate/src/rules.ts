@@ -1,4 +1,4 @@
-import type { DebaterSeat, ProtocolSpec, RoundSpec } from '../../contracts/src/index.js';
+import type { DebaterSeat, ProtocolSpec, RoundSpec } from '#tribunal/contracts';
 
 /** The stage of the judges' last probabilities, whether the structure ran out or the judges ended it early. */
 export const FINAL_STAGE = 'final';

@@ -1,4 +1,4 @@
-import type { DebaterSeat, ProtocolSpec } from '../../contracts/src/index.js';
+import type { DebaterSeat, ProtocolSpec } from '#tribunal/contracts';
 
 const SEAT_NAMES = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
 

@@ -8,7 +8,7 @@ import type {
   ProtocolView,
   TurnView,
   VerdictView,
-} from '../../contracts/src/index.js';
+} from '#tribunal/contracts';
 import { schedule, type JudgeStep } from './rules.js';
 
 interface TurnRow {

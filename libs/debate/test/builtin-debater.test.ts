@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateWorldDataset, type WorldItem } from '../../world/src/index.js';
+import { generateWorldDataset, type WorldItem } from '#tribunal/world';
 import { builtinDebater, builtinSpeech, parseCitations, verifyCitations, type DebaterItem } from '../src/index.js';
 import { speechRequest, textItem } from './factories.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { EvidenceUnit } from '../../contracts/src/index.js';
+import type { EvidenceUnit } from '#tribunal/contracts';
 import { fuzzyScore, normalise, parseCitations, verifyCitations, type CitationMark } from '../src/index.js';
 
 const ids = (text: string): string[] =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clearCut } from '../../judging/src/index.js';
+import { clearCut } from '#tribunal/judging';
 import {
   argueForAnswer,
   blindCellKeys,
@@ -10,7 +10,7 @@ import {
   type EvidenceUnit,
   type WorldItem,
   type WorldParams,
-} from '../../world/src/index.js';
+} from '#tribunal/world';
 import { PRESETS } from '../src/index.js';
 
 /** The labelling preset the headline experiment and the default loop use. */

@@ -1,5 +1,4 @@
-import type { DebaterSeat, EvidenceUnit, ProtocolSpec, RoundSpec } from '../../contracts/src/index.js';
-import { DEFAULT_DEBATE_PROTOCOL } from '../../contracts/src/index.js';
+import { DEFAULT_DEBATE_PROTOCOL, type DebaterSeat, type EvidenceUnit, type ProtocolSpec, type RoundSpec } from '#tribunal/contracts';
 import type { DebateProgress, DebaterItem, SpeechRequest } from '../src/index.js';
 
 /** A protocol based on the default one, with some fields replaced; nothing is shared with the default. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DebaterSeat, ProtocolSpec } from '../../contracts/src/index.js';
+import type { DebaterSeat, ProtocolSpec } from '#tribunal/contracts';
 import { FINAL_STAGE, PRESETS, nextAction, schedule, speechLimits, type NextAction, type Step } from '../src/index.js';
 import { judgeRound, nyuLikeSpec, progress, seatsOf, sequential, simultaneous, specWith } from './factories.js';
 

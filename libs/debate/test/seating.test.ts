@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DebaterSpec } from '../../contracts/src/index.js';
+import type { DebaterSpec } from '#tribunal/contracts';
 import { assignSeats, neighbouringAnswer, unitHash, type SeatingInput } from '../src/index.js';
 import { specWith } from './factories.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { DebaterSeat, EvidenceUnit, VerdictView } from '../../contracts/src/index.js';
+import type { DebaterSeat, EvidenceUnit, VerdictView } from '#tribunal/contracts';
 import {
   PRESETS,
   awaitingView,

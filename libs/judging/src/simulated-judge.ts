@@ -1,11 +1,11 @@
-import type { EvidenceUnit } from '../../contracts/src/index.js';
+import type { EvidenceUnit } from '#tribunal/contracts';
 import {
   simulatedJudgeBelief,
   validateWorldParams,
   type CameraView,
   type EvidenceUnit as SensorReading,
   type WorldParams,
-} from '../../world/src/index.js';
+} from '#tribunal/world';
 
 export interface SimulatedJudgeInput {
   context: Record<string, unknown>;

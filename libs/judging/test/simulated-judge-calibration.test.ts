@@ -10,7 +10,7 @@ import {
   type EvidenceUnit,
   type WorldItem,
   type WorldParams,
-} from '../../world/src/index.js';
+} from '#tribunal/world';
 import { calibration, simulatedJudge, type Forecast } from '../src/index.js';
 
 /*

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { blindCellKeys, cellKey, generateWorldDataset, type WorldItem } from '../../world/src/index.js';
+import { blindCellKeys, cellKey, generateWorldDataset, type WorldItem } from '#tribunal/world';
 import { simulatedJudge, type SimulatedJudgeInput } from '../src/index.js';
 
 const items = generateWorldDataset({ seed: 11, size: 60 });

@@ -1,4 +1,4 @@
-import { wilsonInterval } from '../../judging/src/calibration.js';
+import { wilsonInterval } from '#tribunal/judging';
 import type { HeldOut, TrainingInput } from './run.js';
 import { examples } from './training.js';
 

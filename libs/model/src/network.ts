@@ -1,4 +1,4 @@
-import { createRng } from '../../world/src/rng.js';
+import { createRng } from '#tribunal/world';
 
 export const ACTIVATIONS = ['relu', 'gelu'] as const;
 export type Activation = (typeof ACTIVATIONS)[number];

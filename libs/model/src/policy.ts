@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isJsonObject } from '../../contracts/src/index.js';
+import { isJsonObject } from '#tribunal/contracts';
 import { methodsProblems, type OptionalMethod } from './methods.js';
 import { ACTIVATIONS } from './network.js';
 import { DEFAULT_ARCHITECTURE, type Architecture } from './run.js';

@@ -1,5 +1,5 @@
-import type { TrainingPoint } from '../../contracts/src/index.js';
-import { calibration, type Calibration } from '../../judging/src/calibration.js';
+import type { TrainingPoint } from '#tribunal/contracts';
+import { calibration, type Calibration } from '#tribunal/judging';
 import { inferenceGraph } from './graphs.js';
 import { mainMethods, type MethodReport } from './methods.js';
 import { initialParameters, type Activation, type HeadName, type NetworkConfig, type Parameters } from './network.js';

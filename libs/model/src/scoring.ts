@@ -1,6 +1,6 @@
-import type { DisputeReason } from '../../contracts/src/index.js';
-import { argmax } from '../../judging/src/calibration.js';
-import { createRng } from '../../world/src/rng.js';
+import type { DisputeReason } from '#tribunal/contracts';
+import { argmax } from '#tribunal/judging';
+import { createRng } from '#tribunal/world';
 import { createSession, floatTensor, type Device, type InferenceSession } from './runtime.js';
 
 /** A model version loaded for scoring: features in, each head's probabilities out. */

@@ -1,4 +1,4 @@
-import { deriveSeed, createRng } from '../../world/src/rng.js';
+import { deriveSeed, createRng } from '#tribunal/world';
 import { evaluationGraph, HYPER_INPUTS, trainingGraph, type HyperInput } from './graphs.js';
 import { headNames, parameterSpecs, sizeOf, type NetworkConfig, type Parameters, type HeadName } from './network.js';
 import { createSession, floatTensor, labelTensor, scalarTensor, type Device, type Feeds, type InferenceSession } from './runtime.js';

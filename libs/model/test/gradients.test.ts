@@ -1,6 +1,6 @@
 import * as ort from 'onnxruntime-node';
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../world/src/rng.js';
+import { createRng } from '#tribunal/world';
 import { evaluationGraph, HYPER_INPUTS, trainingGraph, type HyperInput } from '../src/graphs.js';
 import { initialParameters, parameterSpecs, type NetworkConfig } from '../src/network.js';
 

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateWorldDataset } from '../../world/src/dataset.js';
-import { createRng } from '../../world/src/rng.js';
+import { createRng, generateWorldDataset } from '#tribunal/world';
 import {
   DEFAULT_SETTINGS,
   examples,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from '../../world/src/rng.js';
+import { createRng } from '#tribunal/world';
 import {
   decodeStates,
   DEFAULT_SETTINGS,

@@ -1,8 +1,8 @@
 import { PgBoss, fromPglite, type Db as IDatabase } from 'pg-boss';
 import type { EntityManager } from 'typeorm';
-import { JOB_NAMES, type JobName, type JobPayloads } from '../../contracts/src/index.js';
-import type { QueueConfig } from '../../config/src/index.js';
-import type { Database } from '../../persistence/src/index.js';
+import { JOB_NAMES, type JobName, type JobPayloads } from '#tribunal/contracts';
+import type { QueueConfig } from '#tribunal/config';
+import type { Database } from '#tribunal/persistence';
 
 export interface SendOptions {
   /**

@@ -2,9 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { ForbiddenException, Injectable, UnauthorizedException, type CanActivate, type ExecutionContext } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { Request, Response } from 'express';
-import type { TribunalConfig } from '../../../../libs/config/src/index.js';
-import type { Role } from '../../../../libs/contracts/src/index.js';
-import { AuthLimiter, AuthService, InjectConfig, type Principal } from '../../../../libs/core/src/index.js';
+import type { TribunalConfig } from '#tribunal/config';
+import type { Role } from '#tribunal/contracts';
+import { AuthLimiter, AuthService, InjectConfig, type Principal } from '#tribunal/core';
 import { BODY_LIMIT_KEY, DEFAULT_BODY_LIMIT, readBody } from '../http/body.js';
 import { bearerToken, clientAddress, METRICS_TOKEN_KEY, PUBLIC_KEY, ROLES_KEY } from './roles.js';
 

@@ -2,8 +2,8 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { applyDecorators, createParamDecorator, SetMetadata, type ExecutionContext } from '@nestjs/common';
 import { ApiBearerAuth, ApiExtension, ApiForbiddenResponse, ApiUnauthorizedResponse } from '@nestjs/swagger';
 import type { Application, Express, Request } from 'express';
-import type { Role } from '../../../../libs/contracts/src/index.js';
-import type { Principal } from '../../../../libs/core/src/index.js';
+import type { Role } from '#tribunal/contracts';
+import type { Principal } from '#tribunal/core';
 
 export const ROLES_KEY = 'tribunal:roles';
 export const PUBLIC_KEY = 'tribunal:public';

@@ -1,6 +1,6 @@
 import { BadRequestException, HttpException, HttpStatus, SetMetadata, UnsupportedMediaTypeException } from '@nestjs/common';
 import express, { type Request, type Response } from 'express';
-import { MAX_JSON_DEPTH } from '../../../../libs/contracts/src/index.js';
+import { MAX_JSON_DEPTH } from '#tribunal/contracts';
 
 /**
  * Request bodies are read by the guard, after the caller is authenticated and its role allowed

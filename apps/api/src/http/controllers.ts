@@ -15,7 +15,7 @@ import {
 } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import { LABEL_SCHEMA_VERSION, type DebateStatus } from '../../../../libs/contracts/src/index.js';
+import { LABEL_SCHEMA_VERSION, type DebateStatus } from '#tribunal/contracts';
 import {
   AnalyticsService,
   ArchiveService,
@@ -33,7 +33,7 @@ import {
   SpeechesService,
   WebhooksService,
   type Principal,
-} from '../../../../libs/core/src/index.js';
+} from '#tribunal/core';
 import { AcceptsMetricsToken, CurrentPrincipal, Public, Roles } from '../auth/roles.js';
 import { BodyLimit, UPLOAD_BODY_LIMIT } from './body.js';
 import {

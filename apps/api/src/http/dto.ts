@@ -20,7 +20,7 @@ import {
   Min,
   MinLength,
 } from 'class-validator';
-import { ROLES, WEBHOOK_EVENTS, type Role, type WebhookEvent } from '../../../../libs/contracts/src/index.js';
+import { ROLES, WEBHOOK_EVENTS, type Role, type WebhookEvent } from '#tribunal/contracts';
 
 const NAME = /^[a-z0-9][a-z0-9._-]*$/;
 const NAME_RULE = 'must be lower-case letters, digits, ".", "_" or "-", starting with a letter or digit';

@@ -1,5 +1,5 @@
 import { BadRequestException, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
-import { describeValidationErrors, isJsonObject } from '../../../../libs/contracts/src/index.js';
+import { describeValidationErrors, isJsonObject } from '#tribunal/contracts';
 
 const BULK_FIELDS = 'tribunal:bulk-fields';
 

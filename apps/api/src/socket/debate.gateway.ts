@@ -23,7 +23,7 @@ import {
   valueNestsDeeperThan,
   type ClientEvents,
   type ServerEvents,
-} from '../../../../libs/contracts/src/index.js';
+} from '#tribunal/contracts';
 import {
   AuthLimiter,
   AuthService,
@@ -35,7 +35,7 @@ import {
   httpErrorMessage,
   JudgingService,
   type Principal,
-} from '../../../../libs/core/src/index.js';
+} from '#tribunal/core';
 import { bearerToken, clientAddress } from '../auth/roles.js';
 import { VerdictDto } from '../http/dto.js';
 import { MessageLimits } from './message-limits.js';

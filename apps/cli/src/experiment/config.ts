@@ -1,12 +1,6 @@
-import {
-  EXPERIMENT_KINDS,
-  isJsonObject,
-  type ExperimentConfig,
-  type ExperimentKind,
-  type Regime,
-} from '../../../../libs/contracts/src/index.js';
-import { PRESETS } from '../../../../libs/debate/src/index.js';
-import { OPTIONAL_METHODS } from '../../../../libs/model/src/index.js';
+import { EXPERIMENT_KINDS, isJsonObject, type ExperimentConfig, type ExperimentKind, type Regime } from '#tribunal/contracts';
+import { PRESETS } from '#tribunal/debate';
+import { OPTIONAL_METHODS } from '#tribunal/model';
 import { UsageError } from '../protocols-command.js';
 
 /** The single-head baselines and ablations trained beside the two-head model on the same labels. */

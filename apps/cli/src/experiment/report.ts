@@ -1,4 +1,4 @@
-import { wilsonInterval } from '../../../../libs/model/src/index.js';
+import { wilsonInterval } from '#tribunal/model';
 import {
   METHOD_ORDER,
   methodLabel,
@@ -8,7 +8,7 @@ import {
   type Score,
   type Verdict,
   type WorldSummary,
-} from '../../../../libs/contracts/src/index.js';
+} from '#tribunal/contracts';
 import { groupedBars, lines, reliability } from './svg.js';
 
 const f = (v: number | null | undefined, width = 8, digits = 3) =>

@@ -1,5 +1,5 @@
-import { PRESETS } from '../../../../libs/debate/src/index.js';
-import { isHeldOut } from '../../../../libs/model/src/index.js';
+import { PRESETS } from '#tribunal/debate';
+import { isHeldOut } from '#tribunal/model';
 import { trainingEnded, type Api, type Json } from '../api-client.js';
 import { UsageError } from '../protocols-command.js';
 import {
@@ -11,7 +11,7 @@ import {
   type MethodResult,
   type ProtocolOutcome,
   type RunResult,
-} from '../../../../libs/contracts/src/index.js';
+} from '#tribunal/contracts';
 import { pooled } from './summary.js';
 
 export type Progress = (phase: string, done: number, total: number) => void;

@@ -1,5 +1,5 @@
-import type { MethodResult, RunResult, Score, Verdict, WorldSummary } from '../../../../libs/contracts/src/index.js';
-import { gapRecovered, wilsonInterval } from '../../../../libs/model/src/index.js';
+import type { MethodResult, RunResult, Score, Verdict, WorldSummary } from '#tribunal/contracts';
+import { gapRecovered, wilsonInterval } from '#tribunal/model';
 
 /** The single-head methods the two-head objective must beat to earn its place. */
 export const SINGLE_HEADS = ['naive', 'complex-only', 'mixture'];

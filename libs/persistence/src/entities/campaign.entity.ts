@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
-import { CAMPAIGN_STATUSES, type CampaignStatus } from '../../../contracts/src/index.js';
+import { CAMPAIGN_STATUSES, type CampaignStatus } from '#tribunal/contracts';
 import { DebateEntity, DisputeEntity, ProtocolEntity } from './debate.entity.js';
 
 /** A protocol run over a set of disputes, a limited number of debates at a time. */

@@ -1,5 +1,5 @@
 import { Column, JoinColumn, CreateDateColumn, Entity, Index, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
-import type { EvidenceUnit } from '../../../contracts/src/index.js';
+import type { EvidenceUnit } from '#tribunal/contracts';
 
 @Entity('datasets')
 export class DatasetEntity {

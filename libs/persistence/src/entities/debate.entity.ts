@@ -20,7 +20,7 @@ import {
   type DisputeReason,
   type DisputeStatus,
   type ProtocolKind,
-} from '../../../contracts/src/index.js';
+} from '#tribunal/contracts';
 import { ItemEntity } from './dataset.entity.js';
 import { ModelVersionEntity } from './model.entity.js';
 

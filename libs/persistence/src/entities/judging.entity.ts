@@ -1,5 +1,5 @@
 import { Column, JoinColumn, CreateDateColumn, Entity, Index, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
-import { JUDGE_KINDS, type JudgeKind } from '../../../contracts/src/index.js';
+import { JUDGE_KINDS, type JudgeKind } from '#tribunal/contracts';
 import { DebateEntity } from './debate.entity.js';
 import { UserEntity } from './user.entity.js';
 

@@ -1,10 +1,5 @@
 import { Column, JoinColumn, CreateDateColumn, Entity, Index, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
-import {
-  MODEL_VERSION_STATUSES,
-  TRAINING_JOB_STATUSES,
-  type ModelVersionStatus,
-  type TrainingJobStatus,
-} from '../../../contracts/src/index.js';
+import { MODEL_VERSION_STATUSES, TRAINING_JOB_STATUSES, type ModelVersionStatus, type TrainingJobStatus } from '#tribunal/contracts';
 import { DatasetEntity, ItemEntity } from './dataset.entity.js';
 
 /** A trained model: the inference ONNX graph, what it was trained on, and how it did on held-out items. */

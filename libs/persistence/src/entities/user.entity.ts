@@ -1,5 +1,5 @@
 import { Column, JoinColumn, CreateDateColumn, Entity, Index, ManyToOne, PrimaryGeneratedColumn, type Relation } from 'typeorm';
-import { ROLES, type Role } from '../../../contracts/src/index.js';
+import { ROLES, type Role } from '#tribunal/contracts';
 
 @Entity('users')
 export class UserEntity {

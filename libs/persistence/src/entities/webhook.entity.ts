@@ -1,5 +1,5 @@
 import { Column, CreateDateColumn, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique, type Relation } from 'typeorm';
-import { WEBHOOK_DELIVERY_STATUSES, type WebhookDeliveryStatus, type WebhookEvent } from '../../../contracts/src/index.js';
+import { WEBHOOK_DELIVERY_STATUSES, type WebhookDeliveryStatus, type WebhookEvent } from '#tribunal/contracts';
 import { UserEntity } from './user.entity.js';
 
 /** Where a pipeline wants labels pushed. The secret signs each delivery; it is kept because signing needs it. */

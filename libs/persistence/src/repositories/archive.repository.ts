@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { DebaterSeat, DisputeReason, EvidenceUnit } from '../../../contracts/src/index.js';
+import type { DebaterSeat, DisputeReason, EvidenceUnit } from '#tribunal/contracts';
 import {
   CitationEntity,
   DebateEntity,

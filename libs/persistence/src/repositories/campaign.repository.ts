@@ -1,5 +1,5 @@
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
-import type { DebateStatus } from '../../../contracts/src/index.js';
+import type { DebateStatus } from '#tribunal/contracts';
 import { CampaignEntity, CampaignEntryEntity } from '../entities/index.js';
 
 export interface CampaignProgress {

@@ -1,5 +1,5 @@
 import { In, type DataSource, type EntityManager } from 'typeorm';
-import type { DebaterSeat, DebateStatus, DisputeReason, JudgeKind } from '../../../contracts/src/index.js';
+import type { DebaterSeat, DebateStatus, DisputeReason, JudgeKind } from '#tribunal/contracts';
 import {
   CitationEntity,
   DebateEntity,

@@ -1,5 +1,5 @@
 import { IsNull, type DataSource } from 'typeorm';
-import type { Role } from '../../../contracts/src/index.js';
+import type { Role } from '#tribunal/contracts';
 import { ApiKeyEntity, UserEntity } from '../entities/index.js';
 
 export interface KeyRecord {

@@ -1,5 +1,5 @@
 import { In, type DataSource, type EntityManager, type FindOptionsSelect } from 'typeorm';
-import type { DisputeReason } from '../../../contracts/src/index.js';
+import type { DisputeReason } from '#tribunal/contracts';
 import {
   DatasetEntity,
   DisputeEntity,

@@ -1,5 +1,5 @@
 import { IsNull, type DataSource, type EntityManager } from 'typeorm';
-import type { WebhookEvent } from '../../../contracts/src/index.js';
+import type { WebhookEvent } from '#tribunal/contracts';
 import { WebhookDeliveryEntity, WebhookEntity, type LabelEntity } from '../entities/index.js';
 
 export class WebhookRepository {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DEBATE_PROTOCOL } from '../../contracts/src/index.js';
-import { JudgingService } from '../../core/src/judging.service.js';
-import type { DebateRecord } from '../../persistence/src/index.js';
-import { blindCellKeys, cellKey, generateWorldDataset, type WorldParams } from '../../world/src/index.js';
-import { simulatedJudge } from '../src/index.js';
+import { DEFAULT_DEBATE_PROTOCOL } from '#tribunal/contracts';
+import { JudgingService } from '../src/judging.service.js';
+import type { DebateRecord } from '#tribunal/persistence';
+import { blindCellKeys, cellKey, generateWorldDataset, type WorldParams } from '#tribunal/world';
+import { simulatedJudge } from '#tribunal/judging';
 
 /**
  * The `judge.auto` path for a simulated judge, with the repositories stubbed: the verdict it
