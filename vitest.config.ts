@@ -11,9 +11,17 @@ export default defineConfig({
   resolve: { conditions: ['tribunal-source', ...defaultServerConditions] },
   ssr: { resolve: { conditions: ['tribunal-source', ...defaultServerConditions] } },
   test: {
+    // Tiers a contributor can run alone (npm run test:<tier>): pure rules; services with in-memory
+    // fakes; the platform over HTTP and sockets (test/api, persistence, embedded, cli); whole-process
+    // and fault tests (test/e2e); the browser (test/browser). The last three share the PostgreSQL
+    // template built once by the global setup, so they are one vitest project selected by folder.
     projects: [
       {
-        test: { name: 'unit', include: ['libs/**/*.test.ts'], environment: 'node' },
+        // Some pure tests train a network or run a thousand debates: seconds alone, more on a loaded machine.
+        test: { name: 'unit', include: ['libs/**/*.test.ts'], exclude: ['libs/core/**'], environment: 'node', testTimeout: 30_000 },
+      },
+      {
+        test: { name: 'service', include: ['libs/core/**/*.test.ts'], environment: 'node', testTimeout: 30_000 },
       },
       {
         test: {

@@ -16,7 +16,7 @@ import { io, type Socket } from 'socket.io-client';
 import { Api } from '../apps/cli/src/api-client.js';
 import { DEFAULT_DEBATE_PROTOCOL, type ProtocolSpec, type TurnView } from '#tribunal/contracts';
 import { benchDatabase } from './database.js';
-import { freePort, spawnRole } from './processes.js';
+import { freePort, spawnRole } from '../test/support/processes.js';
 
 const { values } = parseArgs({
   options: {

@@ -14,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
 import { DEFAULT_DEBATE_PROTOCOL } from '#tribunal/contracts';
 import { benchDatabase } from './database.js';
-import { freePort, spawnRole } from './processes.js';
+import { freePort, spawnRole } from '../test/support/processes.js';
 
 const { values } = parseArgs({ options: { joins: { type: 'string', default: '300' }, flooders: { type: 'string', default: '1' } } });
 const JOINS = Number(values.joins);

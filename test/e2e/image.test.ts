@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parse } from 'yaml';
 import { afterAll, describe, expect, it } from 'vitest';
-import { freePort, spawnRole, type SpawnedProcess } from '../../bench/processes.js';
+import { freePort, spawnRole, type SpawnedProcess } from '../support/processes.js';
 import { http, type TestApp } from '../support/app.js';
 import { createTestDatabase } from '../support/postgres.js';
 

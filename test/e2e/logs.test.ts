@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, spawnRole, type SpawnedProcess } from '../../bench/processes.js';
+import { freePort, spawnRole, type SpawnedProcess } from '../support/processes.js';
 import { eventually, http, userKey, type TestApp } from '../support/app.js';
 import { protocol, startDebate, worldDisputes } from '../support/factories.js';
 import { assignedAnswer, FakeLlm } from '../support/fake-llm.js';

@@ -2,7 +2,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { freePort, spawnRole, type SpawnedProcess } from '../../bench/processes.js';
+import { freePort, spawnRole, type SpawnedProcess } from '../support/processes.js';
 import type { TurnView } from '#tribunal/contracts';
 import { connectSocket, eventually, http, userKey, type TestApp } from '../support/app.js';
 import { protocol, startDebate, worldDisputes } from '../support/factories.js';

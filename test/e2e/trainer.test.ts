@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
-import { spawnRole, type SpawnedProcess } from '../../bench/processes.js';
+import { spawnRole, type SpawnedProcess } from '../support/processes.js';
 import { eventually, http, userKey, type TestApp } from '../support/app.js';
 import { tribunal } from '../support/cli.js';
 import { labelledWorld } from '../support/factories.js';
