@@ -45,25 +45,6 @@ describe('operations: liveness, readiness and Prometheus metrics', () => {
     expect((await http(app, 'GET', '/ready')).status).toBe(200);
   });
 
-  it('serves metrics to an admin key or the scraper token only', async () => {
-    const anonymous = await http(app, 'GET', '/metrics');
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.text).not.toContain('tribunal_');
-    expect((await http(app, 'GET', '/metrics', 'trb_' + 'x'.repeat(43))).status).toBe(401);
-    const researcher = await http(app, 'GET', '/metrics', (await userKey(app, 'researcher')).key);
-    expect(researcher.status).toBe(403);
-    expect(researcher.body.message).toBe('role researcher may not call this route; allowed: admin');
-    const admin = await http(app, 'GET', '/metrics', app.adminKey);
-    expect(admin.status).toBe(200);
-    expect(admin.text).toContain('# TYPE tribunal_labels gauge');
-    const scraper = await http(app, 'GET', '/metrics', METRICS_TOKEN);
-    expect(scraper.status).toBe(200);
-    expect(scraper.text).toContain('# TYPE tribunal_labels gauge');
-    // The scraper's token opens nothing else.
-    expect((await http(app, 'GET', '/me', METRICS_TOKEN)).status).toBe(401);
-    expect((await http(app, 'GET', '/debates', METRICS_TOKEN)).status).toBe(401);
-  });
-
   it('counts debates, labels, speeches, turn deliveries, queued jobs and sockets', async () => {
     const researcher = (await userKey(app, 'researcher')).key;
     const { disputes } = await worldDisputes(app, researcher, { name: 'metered', seed: 5, size: 6 });

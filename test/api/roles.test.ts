@@ -1,6 +1,6 @@
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_DEBATE_PROTOCOL, ROLES, type Role } from '#tribunal/contracts';
+import { ROLES, type Role } from '#tribunal/contracts';
 import {
   connectSocket,
   eventually,
@@ -13,6 +13,7 @@ import {
   type TribunalClient,
 } from '../support/app.js';
 
+import { MANUAL_DEBATERS, protocol, worldDisputes } from '../support/factories.js';
 interface Operation {
   method: string;
   path: string;
@@ -85,17 +86,8 @@ describe.each(TEST_DATABASES)('every route × every role, on %s', (database) => 
     operations = Object.entries(document.body.paths).flatMap(([path, methods]) =>
       Object.entries(methods).map(([method, operation]) => ({ method: method.toUpperCase(), path, roles: operation['x-roles']! })),
     );
-    const dataset = await http(app, 'POST', '/datasets/world', researcher, { name: 'roles', seed: 7, size: 8 });
-    expect(dataset.status, dataset.text).toBe(201);
-    const selected = await http(app, 'POST', `/datasets/${dataset.body.id}/disputes`, researcher, { auditFraction: 1 });
-    expect(selected.status, selected.text).toBe(201);
-    disputes = selected.body;
-    const created = await http(app, 'POST', '/protocols', researcher, {
-      name: 'manual-one-judge',
-      spec: { ...DEFAULT_DEBATE_PROTOCOL, debaters: [{ backend: 'manual' }, { backend: 'manual' }], judges: { count: 1, kind: 'human' } },
-    });
-    expect(created.status, created.text).toBe(201);
-    protocolId = created.body.id;
+    disputes = (await worldDisputes(app, researcher, { name: 'roles', seed: 7, size: 8 })).disputes;
+    protocolId = await protocol(app, researcher, 'manual-one-judge', MANUAL_DEBATERS);
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();

@@ -1,8 +1,8 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
-import { DEFAULT_DEBATE_PROTOCOL } from '#tribunal/contracts';
 import { connectSocket, eventually, http, startTestApp, userKey, type TestApp, type TribunalClient } from '../support/app.js';
+import { MANUAL_DEBATERS, protocol, worldDisputes } from '../support/factories.js';
 
 /** Replies as the client sees them, outside the typed contract. */
 type Reply = { ok: boolean; status?: number; error?: string };
@@ -81,17 +81,8 @@ describe('sockets: revocation, closed rooms, per-socket limits, stage changes on
     db = new pg.Client({ connectionString: app.databaseUrl });
     await db.connect();
     researcher = (await userKey(app, 'researcher')).key;
-    const dataset = await http(app, 'POST', '/datasets/world', researcher, { name: 'socket-hardening', seed: 5, size: 20 });
-    expect(dataset.status, dataset.text).toBe(201);
-    const selected = await http(app, 'POST', `/datasets/${dataset.body.id}/disputes`, researcher, { auditFraction: 1 });
-    expect(selected.status, selected.text).toBe(201);
-    disputes = selected.body;
-    const created = await http(app, 'POST', '/protocols', researcher, {
-      name: 'manual-two-judges',
-      spec: { ...DEFAULT_DEBATE_PROTOCOL, debaters: [{ backend: 'manual' }, { backend: 'manual' }], judges: { count: 2, kind: 'human' } },
-    });
-    expect(created.status, created.text).toBe(201);
-    protocolId = created.body.id;
+    disputes = (await worldDisputes(app, researcher, { name: 'socket-hardening', seed: 5, size: 20 })).disputes;
+    protocolId = await protocol(app, researcher, 'manual-two-judges', { ...MANUAL_DEBATERS, judges: { count: 2, kind: 'human' } });
   });
   afterAll(async () => {
     for (const socket of sockets) socket.close();

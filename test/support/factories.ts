@@ -1,14 +1,14 @@
 import { expect } from 'vitest';
 import { DEFAULT_DEBATE_PROTOCOL, type CampaignProgressView, type ProtocolSpec } from '#tribunal/contracts';
 import { DEFAULT_POLICY } from '#tribunal/model';
-import { eventually, http, type TestApp } from './app.js';
+import { eventually, http, type AnyTestApp } from './app.js';
 
 /**
  * Loads a world dataset and selects disputes over it, every item an audit by default. Held-out items
  * are never disputed, so by default none is held out; a test of the model passes the share it holds out.
  */
 export async function worldDisputes(
-  app: TestApp,
+  app: AnyTestApp,
   key: string,
   dataset: { name: string; seed: number; size: number },
   selection: Record<string, number> = { auditFraction: 1 },
@@ -25,14 +25,20 @@ export async function worldDisputes(
 }
 
 /** Adds a protocol: the default debate protocol with `changes` applied. */
-export async function protocol(app: TestApp, key: string, name: string, changes: Partial<ProtocolSpec> = {}): Promise<string> {
+/** Two debaters whose speeches the test posts over HTTP, judged by one human. */
+export const MANUAL_DEBATERS: Pick<ProtocolSpec, 'debaters' | 'judges'> = {
+  debaters: [{ backend: 'manual' }, { backend: 'manual' }],
+  judges: { count: 1, kind: 'human' },
+};
+
+export async function protocol(app: AnyTestApp, key: string, name: string, changes: Partial<ProtocolSpec> = {}): Promise<string> {
   const created = await http(app, 'POST', '/protocols', key, { name, spec: { ...DEFAULT_DEBATE_PROTOCOL, ...changes } });
   expect(created.status, created.text).toBe(201);
   return created.body.id;
 }
 
 export async function startDebate(
-  app: TestApp,
+  app: AnyTestApp,
   key: string,
   body: { disputeId: string; protocolId: string; judgeIds?: string[] },
 ): Promise<string> {
@@ -49,7 +55,7 @@ export const SPEECHES_JUDGE_SPEECHES: Pick<ProtocolSpec, 'structure' | 'end'> = 
 
 /** Starts a campaign over the given disputes, or the dataset's open ones; returns its id. */
 export async function startCampaign(
-  app: TestApp,
+  app: AnyTestApp,
   key: string,
   campaign: { protocolId: string; name: string; concurrency?: number } & ({ datasetId: string } | { disputeIds: string[] }),
 ): Promise<string> {
@@ -59,7 +65,7 @@ export async function startCampaign(
 }
 
 /** Waits for a campaign to complete (every debate ended) and returns its final progress. */
-export async function campaignEnd(app: TestApp, key: string, campaignId: string, timeoutMs = 180_000): Promise<CampaignProgressView> {
+export async function campaignEnd(app: AnyTestApp, key: string, campaignId: string, timeoutMs = 180_000): Promise<CampaignProgressView> {
   return eventually(
     `campaign ${campaignId} to complete`,
     async () => {
@@ -72,7 +78,7 @@ export async function campaignEnd(app: TestApp, key: string, campaignId: string,
 
 /** Runs a campaign over the dataset's open disputes to its end: how tests get labels the real way. */
 export async function debateOpenDisputes(
-  app: TestApp,
+  app: AnyTestApp,
   key: string,
   campaign: { datasetId: string; protocolId: string; name: string; concurrency?: number },
   timeoutMs = 180_000,
@@ -85,7 +91,7 @@ export async function debateOpenDisputes(
  * that it has labels: the starting point of every model test. Returns the dataset and the protocol.
  */
 export async function labelledWorld(
-  app: TestApp,
+  app: AnyTestApp,
   key: string,
   world: { name: string; seed: number; size: number },
   auditFraction: number,
