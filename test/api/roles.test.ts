@@ -13,7 +13,7 @@ import {
   type TribunalClient,
 } from '../support/app.js';
 
-import { MANUAL_DEBATERS, protocol, worldDisputes } from '../support/factories.js';
+import { MANUAL_DEBATERS, protocol, startDebate, worldDisputes } from '../support/factories.js';
 interface Operation {
   method: string;
   path: string;
@@ -71,9 +71,7 @@ describe.each(TEST_DATABASES)('every route × every role, on %s', (database) => 
 
   /** A debate with two manual debaters (nobody speaks for them: it stays still) and the given human judges. */
   async function debate(judgeIds: string[]): Promise<string> {
-    const started = await http(app, 'POST', '/debates', researcher, { disputeId: disputes[nextDispute++]!.id, protocolId, judgeIds });
-    expect(started.status, started.text).toBe(201);
-    return started.body.id;
+    return startDebate(app, researcher, { disputeId: disputes[nextDispute++]!.id, protocolId, judgeIds });
   }
 
   beforeAll(async () => {

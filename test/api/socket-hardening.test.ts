@@ -2,7 +2,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
 import { connectSocket, eventually, http, startTestApp, userKey, type TestApp, type TribunalClient } from '../support/app.js';
-import { MANUAL_DEBATERS, protocol, worldDisputes } from '../support/factories.js';
+import { MANUAL_DEBATERS, protocol, startDebate, worldDisputes } from '../support/factories.js';
 
 /** Replies as the client sees them, outside the typed contract. */
 type Reply = { ok: boolean; status?: number; error?: string };
@@ -51,9 +51,7 @@ describe('sockets: revocation, closed rooms, per-socket limits, stage changes on
 
   /** A debate with two manual debaters (the test speaks for them) and the given human judges. */
   async function debate(judgeIds: string[]): Promise<string> {
-    const started = await http(app, 'POST', '/debates', researcher, { disputeId: disputes[nextDispute++]!.id, protocolId, judgeIds });
-    expect(started.status, started.text).toBe(201);
-    return started.body.id;
+    return startDebate(app, researcher, { disputeId: disputes[nextDispute++]!.id, protocolId, judgeIds });
   }
 
   async function speak(debateId: string, seat: 'A' | 'B'): Promise<void> {
