@@ -8,7 +8,7 @@ import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConfigError, loadConfig, type ProcessRole, type TribunalConfig } from '#tribunal/config';
-import { AuthService, CoreModule, DemoService } from '#tribunal/core';
+import { AuthService, DemoService, InfrastructureModule } from '#tribunal/core';
 import { ApiModule } from '../../api/src/api.module.js';
 import { TrainerModule } from '../../trainer/src/trainer.module.js';
 import { WorkerModule } from '../../worker/src/worker.module.js';
@@ -20,7 +20,7 @@ const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose']
 class RootModule {
   static forRoles(config: TribunalConfig, roles: readonly ProcessRole[]): DynamicModule {
     const modules = { api: ApiModule, worker: WorkerModule, trainer: TrainerModule };
-    return { module: RootModule, imports: [CoreModule.forRoot(config), ...roles.map((role) => modules[role])] };
+    return { module: RootModule, imports: [InfrastructureModule.forRoot(config), ...roles.map((role) => modules[role])] };
   }
 }
 
