@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
+import { startProcess, type RunningProcess } from '../../apps/bootstrap/src/start-process.js';
 import { DEFAULT_DEBATE_PROTOCOL } from '#tribunal/contracts';
 import { connectSocket, eventually, http, startTestApp, userKey, type TestApp, type TribunalClient } from '../support/app.js';
 

@@ -38,7 +38,7 @@ import { DebateGateway } from './socket/debate.gateway.js';
     ExperimentsModule,
     OperationsModule,
     LiveEventsModule,
-    // A first start seeds the demo (apps/cli/src/run-process.ts).
+    // A first start seeds the demo (apps/bootstrap/src/start-process.ts).
     DemoModule,
   ],
   controllers: CONTROLLERS,

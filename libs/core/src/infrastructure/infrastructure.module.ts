@@ -16,22 +16,42 @@ import {
 import { JobQueue } from '#tribunal/queue';
 
 export const CONFIG = Symbol('TribunalConfig');
+/** The queue this process started, or null in a CLI command, which never starts one. */
+const STARTED_QUEUE = Symbol('StartedJobQueue');
+
+export interface InfrastructureOptions {
+  /** Start the job queue (a process's roles); a CLI command does not, and any use of the queue there throws. */
+  queue: boolean;
+}
 
 /** Closes the queue before the database it runs on, whatever order Nest tears providers down in. */
 @Injectable()
 export class RuntimeLifecycle implements OnApplicationShutdown {
   constructor(
     private readonly database: Database,
-    private readonly queue: JobQueue,
+    @Inject(STARTED_QUEUE) private readonly queue: JobQueue | null,
   ) {}
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.stop();
+    await this.queue?.stop();
     await this.database.close();
   }
 }
 
-export function runtimeProviders(config: TribunalConfig): Provider[] {
+/** Stands in for the queue where none is started: services that could use it are built, and fail loudly if they do. */
+function queueNotStarted(): JobQueue {
+  return new Proxy({} as JobQueue, {
+    // Only the queue's own methods: Nest probes providers for `then` and lifecycle hooks.
+    get: (_target, property) =>
+      Object.getOwnPropertyNames(JobQueue.prototype).includes(String(property)) && property !== 'constructor'
+        ? () => {
+            throw new Error(`the job queue is not started in a command (JobQueue.${String(property)})`);
+          }
+        : undefined,
+  });
+}
+
+export function runtimeProviders(config: TribunalConfig, options: InfrastructureOptions = { queue: true }): Provider[] {
   const logger = new Logger('Database');
   return [
     { provide: CONFIG, useValue: config },
@@ -45,7 +65,12 @@ export function runtimeProviders(config: TribunalConfig): Provider[] {
         return database;
       },
     },
-    { provide: JobQueue, useFactory: (database: Database) => JobQueue.start(database, { policy: config.queue }), inject: [Database] },
+    {
+      provide: STARTED_QUEUE,
+      useFactory: (database: Database) => (options.queue ? JobQueue.start(database, { policy: config.queue }) : null),
+      inject: [Database],
+    },
+    { provide: JobQueue, useFactory: (queue: JobQueue | null) => queue ?? queueNotStarted(), inject: [STARTED_QUEUE] },
     { provide: IdentityRepository, useFactory: (d: Database) => new IdentityRepository(d.dataSource), inject: [Database] },
     { provide: DatasetRepository, useFactory: (d: Database) => new DatasetRepository(d.dataSource), inject: [Database] },
     { provide: DebateRepository, useFactory: (d: Database) => new DebateRepository(d.dataSource), inject: [Database] },
@@ -71,8 +96,8 @@ export const InjectConfig = (): ParameterDecorator => Inject(CONFIG);
  */
 @Module({})
 export class InfrastructureModule {
-  static forRoot(config: TribunalConfig): DynamicModule {
-    const providers = runtimeProviders(config);
+  static forRoot(config: TribunalConfig, options: InfrastructureOptions = { queue: true }): DynamicModule {
+    const providers = runtimeProviders(config, options);
     return { module: InfrastructureModule, global: true, providers, exports: providers };
   }
 }

@@ -3,26 +3,16 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConsoleLogger, Logger, Module, type DynamicModule, type INestApplicationContext, type LogLevel } from '@nestjs/common';
+import { ConsoleLogger, Logger, type INestApplicationContext, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { ConfigError, loadConfig, type ProcessRole, type TribunalConfig } from '#tribunal/config';
-import { AuthService, DemoService, InfrastructureModule } from '#tribunal/core';
-import { ApiModule } from '../../api/src/api.module.js';
-import { TrainerModule } from '../../trainer/src/trainer.module.js';
-import { WorkerModule } from '../../worker/src/worker.module.js';
+import { AuthService, DemoService } from '#tribunal/core';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import { RootModule } from './root.module.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
-
-@Module({})
-class RootModule {
-  static forRoles(config: TribunalConfig, roles: readonly ProcessRole[]): DynamicModule {
-    const modules = { api: ApiModule, worker: WorkerModule, trainer: TrainerModule };
-    return { module: RootModule, imports: [InfrastructureModule.forRoot(config), ...roles.map((role) => modules[role])] };
-  }
-}
 
 export interface RunningProcess {
   app: INestApplicationContext;
