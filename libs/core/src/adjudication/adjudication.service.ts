@@ -3,7 +3,7 @@ import { LABEL_SCHEMA_VERSION, type ProtocolSpec } from '#tribunal/contracts';
 import { clearCut, judgeSkill, logPool, meanPool, weightedMeanPool } from '#tribunal/judging';
 import { DebateRepository, LabelRepository, type FinalAnswer, type LabelEntity } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
-import { DebateEvents } from '../live-events/live-events.js';
+import { LiveEvents } from '../live-events/live-events.js';
 import { progressOf } from '../debates/debate-progress.js';
 import { DebatesService } from '../debates/debates.service.js';
 import { ModelsService } from '../models/models.service.js';
@@ -19,10 +19,10 @@ export class AdjudicationService {
   private readonly logger = new Logger(AdjudicationService.name);
 
   constructor(
-    private readonly debateService: DebatesService,
-    private readonly debates: DebateRepository,
-    private readonly labels: LabelRepository,
-    private readonly events: DebateEvents,
+    private readonly debates: DebatesService,
+    private readonly debateRepository: DebateRepository,
+    private readonly labelRepository: LabelRepository,
+    private readonly events: LiveEvents,
     private readonly queue: JobQueue,
     private readonly webhooks: WebhooksService,
     private readonly models: ModelsService,
@@ -36,7 +36,7 @@ export class AdjudicationService {
       case 'log-pool':
         return logPool(distributions);
       case 'skill-weighted': {
-        const records = await this.debates.judgeRecords(
+        const records = await this.debateRepository.judgeRecords(
           answers.flatMap((a) => (a.judgeId ? [a.judgeId] : [])),
           disputeId,
         );
@@ -50,7 +50,7 @@ export class AdjudicationService {
   }
 
   async adjudicate(debateId: string): Promise<LabelEntity | null> {
-    const record = await this.debateService.requireRecord(debateId);
+    const record = await this.debates.requireRecord(debateId);
     const { spec, action } = progressOf(record);
     if (action.kind !== 'adjudicate') return null;
     const { protocol, debate, item } = record;
@@ -67,7 +67,7 @@ export class AdjudicationService {
           judgeId: record.assignments.find((a) => a.id === v.assignmentId)?.judgeId ?? null,
           probabilities: v.probabilities,
         })),
-      ...(await this.debates.finalAnswersOf(debate.disputeId, debateId)),
+      ...(await this.debateRepository.finalAnswersOf(debate.disputeId, debateId)),
     ];
     const distribution = await this.pool(spec, answers, debate.disputeId, item.answers.length);
     const rule = spec.adjudication;
@@ -76,7 +76,7 @@ export class AdjudicationService {
       unanimous: rule.unanimous,
       minJudges: rule.minJudges,
     });
-    const debated = await this.debates.debatesOfDispute(debate.disputeId);
+    const debated = await this.debateRepository.debatesOfDispute(debate.disputeId);
     const requeue = !outcome.clearCut && rule.requeue && debated < rule.requeue.maxDebates ? rule.requeue : undefined;
     const debatesUsed = [
       ...new Map(
@@ -86,7 +86,7 @@ export class AdjudicationService {
         ]),
       ).values(),
     ];
-    const { label, concluded } = await this.labels.concludeDebate(
+    const { label, concluded } = await this.labelRepository.concludeDebate(
       debateId,
       outcome.clearCut
         ? {
@@ -133,7 +133,7 @@ export class AdjudicationService {
 
   /** The `dispute.requeue` job: another debate of the dispute, once, even if the job runs twice. */
   async requeue(disputeId: string, protocolId: string, after: string): Promise<void> {
-    if (await this.debates.hasDebateAfter(disputeId, after)) return;
-    await this.debateService.start({ disputeId, protocolId });
+    if (await this.debateRepository.hasDebateAfter(disputeId, after)) return;
+    await this.debates.start({ disputeId, protocolId });
   }
 }

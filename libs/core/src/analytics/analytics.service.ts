@@ -78,11 +78,11 @@ function standingsRecord(d: FinishedDebate, spec: ProtocolSpec): DebateRecordFor
 /** Compares protocols on the debates they ran: how accurate, calibrated and rewarded their judges were. */
 @Injectable()
 export class AnalyticsService {
-  constructor(private readonly debates: DebateRepository) {}
+  constructor(private readonly debateRepository: DebateRepository) {}
 
   /** Finished debates (completed or failed) under the options, with every protocol version. */
   private async selected(options: CompareOptions): Promise<{ finished: FinishedDebate[]; protocols: ProtocolEntity[] }> {
-    const [all, protocols] = await Promise.all([this.debates.finished(), this.debates.listProtocols()]);
+    const [all, protocols] = await Promise.all([this.debateRepository.finished(), this.debateRepository.listProtocols()]);
     const finished = all.filter(
       (d) => (!options.datasetId || d.datasetId === options.datasetId) && (!options.includedInPaper || d.includedInPaper),
     );

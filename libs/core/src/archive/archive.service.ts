@@ -116,9 +116,9 @@ export class ArchiveService {
   private readonly logger = new Logger(ArchiveService.name);
 
   constructor(
-    private readonly datasets: DatasetRepository,
-    private readonly debates: DebateRepository,
-    private readonly archive: ArchiveRepository,
+    private readonly datasetRepository: DatasetRepository,
+    private readonly debateRepository: DebateRepository,
+    private readonly archiveRepository: ArchiveRepository,
     private readonly protocols: ProtocolsService,
     @InjectConfig() private readonly config: Pick<TribunalConfig, 'importDir'>,
   ) {}
@@ -191,12 +191,12 @@ export class ArchiveService {
       if (error instanceof ArchiveError) throw new UnprocessableEntityException(`cannot import the archive at ${label}: ${error.message}`);
       throw error;
     }
-    const existing = await this.datasets.byName(datasetName);
+    const existing = await this.datasetRepository.byName(datasetName);
     if (existing && existing.status !== 'ready') throw new ConflictException(`the dataset "${datasetName}" is still loading`);
     const dataset =
       existing ??
-      (await this.datasets.load({ name: datasetName, source: 'import', params: { archive: 'nyu-debate-2023', path: label } }, []));
-    const done = await this.archive.importedIds(dataset.id);
+      (await this.datasetRepository.load({ name: datasetName, source: 'import', params: { archive: 'nyu-debate-2023', path: label } }, []));
+    const done = await this.archiveRepository.importedIds(dataset.id);
     const protocolIds = new Map<string, string>();
     const protocols = {} as Record<NyuSetting, string[]>;
     let imported = 0;
@@ -217,7 +217,7 @@ export class ArchiveService {
         protocolIds.set(key, protocolId);
         (protocols[room.setting] ??= []).push(protocolId);
       }
-      await this.archive.write(archived(room, dataset.id, protocolId));
+      await this.archiveRepository.write(archived(room, dataset.id, protocolId));
       imported++;
     }
     onProgress?.(rooms.length, rooms.length);
@@ -228,7 +228,7 @@ export class ArchiveService {
   /** The version of the named protocol with exactly this spec, added if there is none. */
   private async protocolFor(name: string, spec: object): Promise<string> {
     const wanted = JSON.stringify(spec);
-    const existing = (await this.debates.listProtocols()).find((p) => p.name === name && JSON.stringify(p.spec) === wanted);
+    const existing = (await this.debateRepository.listProtocols()).find((p) => p.name === name && JSON.stringify(p.spec) === wanted);
     return existing?.id ?? (await this.protocols.create(name, spec, null)).id;
   }
 }

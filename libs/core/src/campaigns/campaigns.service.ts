@@ -2,7 +2,7 @@ import { ConflictException, Injectable, Logger, NotFoundException, Unprocessable
 import { campaignRoom, type CampaignProgressView } from '#tribunal/contracts';
 import { CampaignFull, CampaignRepository, DebateRepository, type CampaignEntity } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
-import { DebateEvents } from '../live-events/live-events.js';
+import { LiveEvents } from '../live-events/live-events.js';
 import { DebatesService } from '../debates/debates.service.js';
 
 export interface LaunchCampaign {
@@ -21,26 +21,27 @@ export class CampaignsService {
   private readonly logger = new Logger(CampaignsService.name);
 
   constructor(
-    private readonly campaigns: CampaignRepository,
-    private readonly debates: DebateRepository,
-    private readonly debateService: DebatesService,
+    private readonly campaignRepository: CampaignRepository,
+    private readonly debateRepository: DebateRepository,
+    private readonly debates: DebatesService,
     private readonly queue: JobQueue,
-    private readonly events: DebateEvents,
+    private readonly events: LiveEvents,
   ) {}
 
   async launch(request: LaunchCampaign): Promise<CampaignEntity> {
-    if (!(await this.debates.protocol(request.protocolId))) throw new NotFoundException(`protocol ${request.protocolId} does not exist`);
+    if (!(await this.debateRepository.protocol(request.protocolId)))
+      throw new NotFoundException(`protocol ${request.protocolId} does not exist`);
     let disputeIds = request.disputeIds ?? [];
     if (request.datasetId) {
-      const open = (await this.debates.disputesOfDataset(request.datasetId)).filter((d) => d.status === 'open');
+      const open = (await this.debateRepository.disputesOfDataset(request.datasetId)).filter((d) => d.status === 'open');
       disputeIds = [...disputeIds, ...open.map((d) => d.id)];
     }
     disputeIds = [...new Set(disputeIds)];
     if (disputeIds.length === 0)
       throw new UnprocessableEntityException('a campaign needs disputes: give disputeIds, or a datasetId with open disputes');
-    const missing = await this.debates.missingDisputes(disputeIds);
+    const missing = await this.debateRepository.missingDisputes(disputeIds);
     if (missing.length > 0) throw new UnprocessableEntityException(`disputeIds: ${missing.slice(0, 5).join(', ')} do not exist`);
-    const campaign = await this.campaigns.create(
+    const campaign = await this.campaignRepository.create(
       { name: request.name, protocolId: request.protocolId, concurrency: request.concurrency, createdBy: request.createdBy },
       disputeIds,
       (created, manager) => this.queue.send('campaign.fill', { campaignId: created.id }, { singletonKey: `${created.id}:launch` }, manager),
@@ -51,16 +52,16 @@ export class CampaignsService {
 
   /** The `campaign.fill` job: starts debates while there is room, then reports progress. Safe to run at once in many workers. */
   async fill(campaignId: string): Promise<void> {
-    const campaign = await this.campaigns.get(campaignId);
+    const campaign = await this.campaignRepository.get(campaignId);
     if (!campaign) return;
     if (campaign.status === 'running') {
-      for (const entry of await this.campaigns.waiting(campaignId, campaign.concurrency)) {
+      for (const entry of await this.campaignRepository.waiting(campaignId, campaign.concurrency)) {
         try {
-          await this.debateService.start({
+          await this.debates.start({
             disputeId: entry.disputeId,
             protocolId: campaign.protocolId,
             campaignId,
-            claim: (manager, debateId) => this.campaigns.claim(manager, entry.id, debateId),
+            claim: (manager, debateId) => this.campaignRepository.claim(manager, entry.id, debateId),
           });
         } catch (error) {
           if (error instanceof CampaignFull) break;
@@ -72,25 +73,25 @@ export class CampaignsService {
           throw error;
         }
       }
-      if (await this.campaigns.completeIfDone(campaignId)) this.logger.log(`campaign ${campaignId} completed`);
+      if (await this.campaignRepository.completeIfDone(campaignId)) this.logger.log(`campaign ${campaignId} completed`);
     }
     const progress = await this.progress(campaignId);
     this.events.emitTo(campaignRoom(campaignId), 'campaign.progress', progress);
   }
 
   async progress(campaignId: string): Promise<CampaignProgressView> {
-    const campaign = await this.campaigns.get(campaignId);
+    const campaign = await this.campaignRepository.get(campaignId);
     if (!campaign) throw new NotFoundException(`campaign ${campaignId} does not exist`);
-    return { campaignId, status: campaign.status, ...(await this.campaigns.progress(campaignId)) };
+    return { campaignId, status: campaign.status, ...(await this.campaignRepository.progress(campaignId)) };
   }
 
   async cancel(campaignId: string): Promise<CampaignProgressView> {
     await this.progress(campaignId);
-    await this.campaigns.cancel(campaignId);
+    await this.campaignRepository.cancel(campaignId);
     return this.progress(campaignId);
   }
 
   list(): Promise<CampaignEntity[]> {
-    return this.campaigns.list();
+    return this.campaignRepository.list();
   }
 }

@@ -98,7 +98,7 @@ export function itemProblems(items: unknown): string[] {
 export class DatasetsService {
   private readonly logger = new Logger(DatasetsService.name);
 
-  constructor(private readonly datasets: DatasetRepository) {}
+  constructor(private readonly datasetRepository: DatasetRepository) {}
 
   /** Generates a dataset of the built-in world and stores it, all or nothing. */
   async loadWorld(request: LoadWorldRequest, onProgress?: (done: number, total: number) => void): Promise<DatasetSummary> {
@@ -137,7 +137,7 @@ export class DatasetsService {
     makeItems: () => NewItem[],
     onProgress?: (done: number, total: number) => void,
   ): Promise<DatasetSummary> {
-    if (await this.datasets.byName(dataset.name)) throw new ConflictException(`a dataset named "${dataset.name}" already exists`);
+    if (await this.datasetRepository.byName(dataset.name)) throw new ConflictException(`a dataset named "${dataset.name}" already exists`);
     const items = makeItems();
     let logged = 0;
     const progress = (done: number) => {
@@ -149,7 +149,7 @@ export class DatasetsService {
       }
     };
     // Two loads racing for one name: the unique index lets one through, the other is a 409 (DatabaseErrorFilter).
-    const saved = await this.datasets.load(dataset, items, progress);
+    const saved = await this.datasetRepository.load(dataset, items, progress);
     return {
       id: saved.id,
       name: saved.name,
@@ -182,7 +182,7 @@ export class DatasetsService {
 
   /** Sets items' feature vectors (a pipeline's embeddings, say) by external id; every vector of the dataset must end up one length. */
   async setFeatures(datasetId: string, rows: unknown): Promise<{ updated: number }> {
-    if (!(await this.datasets.byId(datasetId))) throw new NotFoundException(`dataset ${datasetId} does not exist`);
+    if (!(await this.datasetRepository.byId(datasetId))) throw new NotFoundException(`dataset ${datasetId} does not exist`);
     const problems: string[] = [];
     if (!Array.isArray(rows) || rows.length === 0) problems.push('items must be a non-empty list of { externalId, features }');
     const list = (Array.isArray(rows) ? rows : []) as unknown[];
@@ -192,7 +192,7 @@ export class DatasetsService {
     });
     if (problems.length) throw refusal(problems);
     const updates = list as { externalId: string; features: number[] }[];
-    const outcome = await this.datasets.setFeatures(datasetId, updates);
+    const outcome = await this.datasetRepository.setFeatures(datasetId, updates);
     if (outcome.missing.length)
       throw new UnprocessableEntityException(`no items with externalId ${outcome.missing.slice(0, 10).join(', ')} in the dataset`);
     if (outcome.lengths.length > 1) {
@@ -204,11 +204,11 @@ export class DatasetsService {
   }
 
   list(): Promise<DatasetSummary[]> {
-    return this.datasets.list();
+    return this.datasetRepository.list();
   }
 
   async items(datasetId: string, page: { limit: number; offset: number }): Promise<ItemEntity[]> {
-    if (!(await this.datasets.byId(datasetId))) throw new NotFoundException(`dataset ${datasetId} does not exist`);
-    return this.datasets.items(datasetId, page);
+    if (!(await this.datasetRepository.byId(datasetId))) throw new NotFoundException(`dataset ${datasetId} does not exist`);
+    return this.datasetRepository.items(datasetId, page);
   }
 }

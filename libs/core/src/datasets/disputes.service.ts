@@ -38,8 +38,8 @@ export function alternativeAnswer(item: Pick<ItemEntity, 'simpleLabel' | 'answer
 @Injectable()
 export class DisputesService {
   constructor(
-    private readonly datasets: DatasetRepository,
-    private readonly debates: DebateRepository,
+    private readonly datasetRepository: DatasetRepository,
+    private readonly debateRepository: DebateRepository,
     private readonly models: ModelsService,
   ) {}
 
@@ -49,7 +49,7 @@ export class DisputesService {
    */
   async room(datasetId: string, rules?: Pick<SelectionRules, 'maxDisputedFraction'>): Promise<DisputeRoom> {
     const { heldOutFraction, selection } = await this.models.policy(datasetId);
-    const training = (await this.datasets.itemKeys(datasetId)).filter((item) => !isHeldOut(item.externalId, heldOutFraction));
+    const training = (await this.datasetRepository.itemKeys(datasetId)).filter((item) => !isHeldOut(item.externalId, heldOutFraction));
     const disputed = training.filter((item) => item.disputed).length;
     const limits = [selection.maxDisputedFraction, rules?.maxDisputedFraction]
       .map((fraction) => disputesLeft(training.length, disputed, fraction))
@@ -61,13 +61,13 @@ export class DisputesService {
   }
 
   async select(datasetId: string, selection: DisputeSelection): Promise<DisputeEntity[]> {
-    if (!(await this.datasets.byId(datasetId))) throw new NotFoundException(`dataset ${datasetId} does not exist`);
+    if (!(await this.datasetRepository.byId(datasetId))) throw new NotFoundException(`dataset ${datasetId} does not exist`);
     const { open, left } = await this.room(datasetId);
     // A seeded random order: the audit sample is its head, and a budget too small for every flagged
     // item keeps a random share of them rather than the first by name.
     const items = shuffled(
       createRng(selection.seed),
-      (await this.datasets.allItems(datasetId)).filter((item) => open.has(item.id)),
+      (await this.datasetRepository.allItems(datasetId)).filter((item) => open.has(item.id)),
     );
     const audited = new Set(items.slice(0, Math.round(selection.auditFraction * items.length)).map((item) => item.id));
     const flagged: { itemId: string; reasons: DisputeReason[] }[] = [];
@@ -88,10 +88,10 @@ export class DisputesService {
       if (reasons.some((r) => r.kind === 'rule')) flagged.push({ itemId: item.id, reasons });
       else if (reasons.length > 0) audits.push({ itemId: item.id, reasons });
     }
-    return this.debates.createDisputes(withinBudget(flagged, audits, left));
+    return this.debateRepository.createDisputes(withinBudget(flagged, audits, left));
   }
 
   list(datasetId: string): Promise<DisputeEntity[]> {
-    return this.debates.disputesOfDataset(datasetId);
+    return this.debateRepository.disputesOfDataset(datasetId);
   }
 }

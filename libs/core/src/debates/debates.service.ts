@@ -15,7 +15,7 @@ import {
 import { JobQueue } from '#tribunal/queue';
 import { debaterAnswer, type ArguedItem } from '#tribunal/world';
 import type { Principal } from '../identity/auth.service.js';
-import { DebateEvents } from '../live-events/live-events.js';
+import { LiveEvents } from '../live-events/live-events.js';
 import { advanceKey, progressOf } from './debate-progress.js';
 import { alternativeAnswer } from '../datasets/disputes.service.js';
 import { parseProtocolSpec } from '../protocols/protocols.service.js';
@@ -38,12 +38,12 @@ export class DebatesService {
   private readonly logger = new Logger(DebatesService.name);
 
   constructor(
-    private readonly debates: DebateRepository,
-    private readonly identities: IdentityRepository,
+    private readonly debateRepository: DebateRepository,
+    private readonly identityRepository: IdentityRepository,
     private readonly queue: JobQueue,
-    private readonly events: DebateEvents,
+    private readonly events: LiveEvents,
     private readonly speeches: SpeechesService,
-    private readonly models: ModelRepository,
+    private readonly modelRepository: ModelRepository,
   ) {}
 
   /**
@@ -56,7 +56,7 @@ export class DebatesService {
    */
   private async modelAnswers(dispute: DisputeEntity, item: DisputeEntity['item']) {
     const simple = item.simpleLabel ?? 0;
-    const [prediction] = dispute.modelVersionId ? await this.models.predictions(dispute.modelVersionId, [dispute.itemId]) : [];
+    const [prediction] = dispute.modelVersionId ? await this.modelRepository.predictions(dispute.modelVersionId, [dispute.itemId]) : [];
     if (prediction) {
       const ranked = prediction.intended.map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0]);
       const [first, second] = [ranked[0]![1], ranked[1]![1]];
@@ -72,9 +72,9 @@ export class DebatesService {
   }
 
   async start(request: StartDebateRequest): Promise<DebateEntity> {
-    const dispute = await this.debates.dispute(request.disputeId);
+    const dispute = await this.debateRepository.dispute(request.disputeId);
     if (!dispute) throw new NotFoundException(`dispute ${request.disputeId} does not exist`);
-    const protocol = await this.debates.protocol(request.protocolId);
+    const protocol = await this.debateRepository.protocol(request.protocolId);
     if (!protocol) throw new NotFoundException(`protocol ${request.protocolId} does not exist`);
     const spec = parseProtocolSpec(protocol.spec);
     const judges = await this.chooseJudges(spec, request.judgeIds);
@@ -98,7 +98,7 @@ export class DebatesService {
     } catch (error) {
       throw new UnprocessableEntityException((error as Error).message);
     }
-    const debate = await this.debates.createDebate(
+    const debate = await this.debateRepository.createDebate(
       { dispute, protocol, seats, judges, campaignId: request.campaignId },
       async (created, manager) => {
         await request.claim?.(manager, created.id);
@@ -118,7 +118,7 @@ export class DebatesService {
         throw new UnprocessableEntityException(`judgeIds cannot be given for a protocol with ${spec.judges.kind} judges`);
       return Array.from({ length: spec.judges.count }, () => ({ kind: spec.judges.kind, judgeId: null }));
     }
-    const pool = await this.identities.usersWithRole('judge');
+    const pool = await this.identityRepository.usersWithRole('judge');
     let chosen: string[];
     if (judgeIds?.length) {
       const known = new Set(pool.map((u) => u.id));
@@ -132,7 +132,7 @@ export class DebatesService {
       if (pool.length < spec.judges.count) {
         throw new ConflictException(`the protocol needs ${spec.judges.count} human judges; ${pool.length} judge users exist`);
       }
-      const open = await this.debates.openAssignmentCounts(pool.map((u) => u.id));
+      const open = await this.debateRepository.openAssignmentCounts(pool.map((u) => u.id));
       chosen = [...pool]
         .sort((a, b) => (open.get(a.id) ?? 0) - (open.get(b.id) ?? 0))
         .slice(0, spec.judges.count)
@@ -143,7 +143,7 @@ export class DebatesService {
 
   /** One step of a debate, run by the `debate.advance` job. Safe to run twice, or at once in two workers. */
   async advance(debateId: string): Promise<void> {
-    const record = await this.debates.record(debateId);
+    const record = await this.debateRepository.record(debateId);
     if (!record || record.debate.status === 'completed' || record.debate.status === 'failed') return;
     const { spec, action } = progressOf(record);
     switch (action.kind) {
@@ -157,7 +157,7 @@ export class DebatesService {
         const status = action.stage === 'final' ? 'judging' : 'awaiting_judges';
         const given = new Set(record.verdicts.filter((v) => v.stage === action.stage).map((v) => v.assignmentId));
         const waiting = record.assignments.filter((a) => !given.has(a.id));
-        await this.debates.setStatus(debateId, status, async (manager) => {
+        await this.debateRepository.setStatus(debateId, status, async (manager) => {
           for (const a of waiting.filter((w) => w.kind !== 'human')) {
             await this.queue.send(
               'judge.auto',
@@ -186,8 +186,8 @@ export class DebatesService {
 
   /** Ends a debate as failed, with the reason, unless it already ended. */
   async fail(debateId: string, reason: string): Promise<void> {
-    const record = await this.debates.record(debateId);
-    const changed = await this.debates.setStatus(
+    const record = await this.debateRepository.record(debateId);
+    const changed = await this.debateRepository.setStatus(
       debateId,
       'failed',
       async (manager) => {
@@ -208,7 +208,7 @@ export class DebatesService {
   }
 
   async requireRecord(debateId: string): Promise<DebateRecord> {
-    const record = await this.debates.record(debateId);
+    const record = await this.debateRepository.record(debateId);
     if (!record) throw new NotFoundException(`debate ${debateId} does not exist`);
     return record;
   }
@@ -247,7 +247,7 @@ export class DebatesService {
   }
 
   async assignments(principal: Principal): Promise<AssignmentView[]> {
-    const assignments = await this.debates.assignmentsOf(principal.id);
+    const assignments = await this.debateRepository.assignmentsOf(principal.id);
     return Promise.all(
       assignments.map(async (a) => {
         const view = await this.view(principal, a.debateId);
@@ -263,6 +263,6 @@ export class DebatesService {
   }
 
   list(filter: { status?: DebateEntity['status']; limit: number; campaignId?: string }): Promise<DebateEntity[]> {
-    return this.debates.listDebates(filter);
+    return this.debateRepository.listDebates(filter);
   }
 }

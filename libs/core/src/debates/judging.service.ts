@@ -8,7 +8,7 @@ import type { WorldParams } from '#tribunal/world';
 import type { Principal } from '../identity/auth.service.js';
 import { progressOf } from './debate-progress.js';
 import { DebatesService } from './debates.service.js';
-import { ModelEndpoints } from '../llm-endpoints/llm-endpoints.js';
+import { LlmEndpoints } from '../llm-endpoints/llm-endpoints.js';
 
 export interface VerdictSubmission {
   stage: string;
@@ -29,29 +29,29 @@ export class JudgingService {
   private readonly worldParams = new Map<string, Partial<WorldParams> | undefined>();
 
   constructor(
-    private readonly debates: DebateRepository,
-    private readonly debateService: DebatesService,
+    private readonly debateRepository: DebateRepository,
+    private readonly debates: DebatesService,
     private readonly queue: JobQueue,
-    private readonly models: ModelEndpoints,
-    private readonly datasets: DatasetRepository,
+    private readonly llmEndpoints: LlmEndpoints,
+    private readonly datasetRepository: DatasetRepository,
   ) {}
 
   /** A human judge's probabilities at a stage. Submitting the same stage again changes nothing. */
   async submit(principal: Principal, debateId: string, submission: VerdictSubmission): Promise<{ stage: string; duplicate: boolean }> {
-    const record = await this.debateService.requireRecord(debateId);
-    const assignment = this.debateService.assignmentOf(record, principal);
+    const record = await this.debates.requireRecord(debateId);
+    const assignment = this.debates.assignmentOf(record, principal);
     return this.record(record, assignment, submission);
   }
 
   debateOf(assignmentId: string): Promise<string | null> {
-    return this.debates.debateOfAssignment(assignmentId);
+    return this.debateRepository.debateOfAssignment(assignmentId);
   }
 
   /** A built-in or model judge's probabilities, run by the `judge.auto` job. */
   async auto(assignmentId: string, stage: string): Promise<void> {
-    const debateId = await this.debates.debateOfAssignment(assignmentId);
+    const debateId = await this.debateRepository.debateOfAssignment(assignmentId);
     if (!debateId) return;
-    const record = await this.debateService.requireRecord(debateId);
+    const record = await this.debates.requireRecord(debateId);
     const assignment = record.assignments.find((a) => a.id === assignmentId)!;
     if (record.verdicts.some((v) => v.assignmentId === assignmentId && v.stage === stage)) return;
     const { spec } = progressOf(record);
@@ -59,7 +59,7 @@ export class JudgingService {
     let verdict: { probabilities: number[]; note: string | null };
     if (assignment.kind === 'llm') {
       const seats = new Map(record.debate.seats.map((s) => [s.seat, s.answer]));
-      verdict = await this.models.judge(spec, spec.judges.endpoint!, spec.judges.model!).judge({
+      verdict = await this.llmEndpoints.judge(spec, spec.judges.endpoint!, spec.judges.model!).judge({
         question: record.item.question,
         answers: record.item.answers,
         context: contextText(record.item.context),
@@ -105,7 +105,7 @@ export class JudgingService {
    */
   private async worldOf(datasetId: string): Promise<Partial<WorldParams> | undefined> {
     if (this.worldParams.has(datasetId)) return this.worldParams.get(datasetId);
-    const world = (await this.datasets.byId(datasetId))?.params.world;
+    const world = (await this.datasetRepository.byId(datasetId))?.params.world;
     const params = isJsonObject(world) ? (world as Partial<WorldParams>) : undefined;
     this.worldParams.set(datasetId, params);
     return params;
@@ -113,7 +113,7 @@ export class JudgingService {
 
   /** The `debate.deadline` job: a human judge who still has not answered ends the debate as failed. */
   async deadline(debateId: string, stage: string): Promise<void> {
-    const record = await this.debateService.requireRecord(debateId);
+    const record = await this.debates.requireRecord(debateId);
     const { spec, action } = progressOf(record);
     if (
       action.kind !== 'await-judges' ||
@@ -124,7 +124,7 @@ export class JudgingService {
       return;
     const given = new Set(record.verdicts.filter((v) => v.stage === stage).map((v) => v.assignmentId));
     const late = record.assignments.filter((a) => !given.has(a.id)).length;
-    await this.debateService.fail(debateId, `${late} judge(s) did not answer at stage ${stage} within ${spec.judges.deadlineSeconds} s`);
+    await this.debates.fail(debateId, `${late} judge(s) did not answer at stage ${stage} within ${spec.judges.deadlineSeconds} s`);
   }
 
   private async record(
@@ -152,7 +152,7 @@ export class JudgingService {
     if (submission.note && asked.noteLimit !== null && submission.note.length > asked.noteLimit) {
       throw new UnprocessableEntityException(`note is ${submission.note.length} characters; the protocol allows ${asked.noteLimit}`);
     }
-    const result = await this.debates.recordVerdict(
+    const result = await this.debateRepository.recordVerdict(
       {
         assignmentId: assignment.id,
         debateId: record.debate.id,

@@ -15,9 +15,9 @@ import {
 import { DebateRepository, type DebateRecord } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import { advanceKey, progressOf } from './debate-progress.js';
-import { DebateEvents } from '../live-events/live-events.js';
+import { LiveEvents } from '../live-events/live-events.js';
 import { OperationsService } from '../operations/operations.service.js';
-import { ModelEndpoints } from '../llm-endpoints/llm-endpoints.js';
+import { LlmEndpoints } from '../llm-endpoints/llm-endpoints.js';
 
 /** How often the text of a speech being written is saved and broadcast. */
 const DRAFT_EVERY_MS = 150;
@@ -31,10 +31,10 @@ export class SpeechesService {
   private readonly logger = new Logger(SpeechesService.name);
 
   constructor(
-    private readonly debates: DebateRepository,
+    private readonly debateRepository: DebateRepository,
     private readonly queue: JobQueue,
-    private readonly events: DebateEvents,
-    private readonly models: ModelEndpoints,
+    private readonly events: LiveEvents,
+    private readonly llmEndpoints: LlmEndpoints,
     private readonly operations: OperationsService,
   ) {}
 
@@ -77,7 +77,7 @@ export class SpeechesService {
   /** Has a debater write one speech, streaming it to the room, then persists it (once). */
   async speak(record: DebateRecord, spec: ProtocolSpec, speech: Speech): Promise<void> {
     const seatSpec = spec.debaters[record.debate.seats.findIndex((s) => s.seat === speech.seat)]!;
-    const debater = this.models.debater(spec, seatSpec);
+    const debater = this.llmEndpoints.debater(spec, seatSpec);
     const timer = this.operations.speechSeconds.startTimer({ backend: seatSpec.backend });
     const limits = speechLimits(spec, speech.step.round);
     let problems: string[] | undefined;
@@ -117,7 +117,7 @@ export class SpeechesService {
       sent = text.length;
       const snapshot = text;
       saving = saving
-        .then(() => this.debates.saveDraft({ debateId, index: speech.index, seat: speech.seat, text: snapshot }))
+        .then(() => this.debateRepository.saveDraft({ debateId, index: speech.index, seat: speech.seat, text: snapshot }))
         .catch((error: Error) =>
           this.logger.warn(`debate ${debateId}: could not save the draft of turn ${speech.index}: ${error.message}`),
         );
@@ -139,7 +139,7 @@ export class SpeechesService {
   /** Persists a speech with its verified citations, queues the next step, and broadcasts the turn. */
   private async append(record: DebateRecord, speech: Speech, text: string, citations: ReturnType<typeof verifyCitations>): Promise<void> {
     const debateId = record.debate.id;
-    const result = await this.debates.appendTurn(
+    const result = await this.debateRepository.appendTurn(
       { debateId, index: speech.index, round: speech.step.position, seat: speech.seat, text },
       citations.map((c) => ({
         kind: c.kind,
@@ -167,7 +167,7 @@ export class SpeechesService {
 
   /** A speech for a seat whose debater is `manual`, submitted by a researcher. */
   async submit(debateId: string, seatName: string, text: string): Promise<{ index: number }> {
-    const record = await this.debates.record(debateId);
+    const record = await this.debateRepository.record(debateId);
     if (!record) throw new NotFoundException(`debate ${debateId} does not exist`);
     const { spec, action } = progressOf(record);
     const speech = action.kind === 'speak' ? action.speeches.find((s) => s.seat === seatName) : undefined;

@@ -4,18 +4,18 @@ import { ExperimentRepository, type ExperimentEntity } from '#tribunal/persisten
 /** Results of headless experiments (`tribunal experiment`), kept so the web app can show them. */
 @Injectable()
 export class ExperimentsService {
-  constructor(private readonly experiments: ExperimentRepository) {}
+  constructor(private readonly experimentRepository: ExperimentRepository) {}
 
   record(experiment: Pick<ExperimentEntity, 'name' | 'config' | 'results' | 'summary'>): Promise<ExperimentEntity> {
-    return this.experiments.save(experiment);
+    return this.experimentRepository.save(experiment);
   }
 
   list(): Promise<ExperimentEntity[]> {
-    return this.experiments.list();
+    return this.experimentRepository.list();
   }
 
   async get(id: string): Promise<ExperimentEntity> {
-    const experiment = await this.experiments.get(id);
+    const experiment = await this.experimentRepository.get(id);
     if (!experiment) throw new NotFoundException(`experiment ${id} does not exist`);
     return experiment;
   }

@@ -37,7 +37,7 @@ export function labelRecord(label: LabelEntity): LabelRecord {
 
 @Injectable()
 export class LabelsService {
-  constructor(private readonly labels: LabelRepository) {}
+  constructor(private readonly labelRepository: LabelRepository) {}
 
   /**
    * Labels under the filter, in sequence order, page by page, up to `limit` in all, each as the JSON
@@ -48,7 +48,7 @@ export class LabelsService {
     let left = limit;
     while (left > 0) {
       const size = Math.min(pageSize, left);
-      const page = await this.labels.after({ ...filter, after }, size);
+      const page = await this.labelRepository.after({ ...filter, after }, size);
       if (page.length === 0) return;
       yield page.map((label) => label.json);
       after = page.at(-1)!.seq;
@@ -58,10 +58,10 @@ export class LabelsService {
   }
 
   bySeq(seq: string): Promise<LabelEntity | null> {
-    return this.labels.bySeq(seq);
+    return this.labelRepository.bySeq(seq);
   }
 
   count(filter: LabelFilter): Promise<number> {
-    return this.labels.count(filter);
+    return this.labelRepository.count(filter);
   }
 }

@@ -31,8 +31,8 @@ interface Envelope {
  * produced the event and whichever holds the client's socket.
  */
 @Injectable()
-export class DebateEvents implements OnApplicationShutdown {
-  private readonly logger = new Logger(DebateEvents.name);
+export class LiveEvents implements OnApplicationShutdown {
+  private readonly logger = new Logger('DebateEvents'); // the context its log lines have always had
   private server: Server | undefined;
   private listener: pg.Client | undefined;
   private closed = false;
@@ -43,7 +43,7 @@ export class DebateEvents implements OnApplicationShutdown {
 
   constructor(
     private readonly database: Database,
-    private readonly debates: DebateRepository,
+    private readonly debateRepository: DebateRepository,
     private readonly operations: OperationsService,
   ) {}
 
@@ -110,7 +110,7 @@ export class DebateEvents implements OnApplicationShutdown {
   private async receive(envelope: Envelope): Promise<void> {
     if (envelope.turn) {
       const { debateId, index } = envelope.turn;
-      const record = await this.debates.record(debateId);
+      const record = await this.debateRepository.record(debateId);
       const turn = record?.turns.find((t) => t.index === index);
       if (!record || !turn) return;
       envelope.payload = {

@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
-import { ModelEndpoints } from './llm-endpoints.js';
+import { LlmEndpoints } from './llm-endpoints.js';
 
 /** The language-model endpoints (OpenAI-compatible) that debaters and LLM judges call. */
-@Module({ providers: [ModelEndpoints], exports: [ModelEndpoints] })
+@Module({ providers: [LlmEndpoints], exports: [LlmEndpoints] })
 export class LlmEndpointsModule {}

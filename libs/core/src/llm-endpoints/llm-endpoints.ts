@@ -8,7 +8,7 @@ import { InjectConfig } from '../infrastructure/infrastructure.module.js';
 
 /** The configured OpenAI-compatible endpoints, and the debaters and judges protocols build on them. */
 @Injectable()
-export class ModelEndpoints {
+export class LlmEndpoints {
   private readonly clients = new Map<string, OpenAI>();
 
   constructor(@InjectConfig() private readonly config: TribunalConfig) {}

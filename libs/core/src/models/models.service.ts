@@ -10,7 +10,7 @@ import {
   type TrainingJobEntity,
 } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
-import { DebateEvents } from '../live-events/live-events.js';
+import { LiveEvents } from '../live-events/live-events.js';
 
 function refuse(error: unknown): never {
   throw new BadRequestException(error instanceof Error ? error.message : String(error));
@@ -26,14 +26,14 @@ export class ModelsService {
   private readonly logger = new Logger('Models');
 
   constructor(
-    private readonly models: ModelRepository,
-    private readonly datasets: DatasetRepository,
+    private readonly modelRepository: ModelRepository,
+    private readonly datasetRepository: DatasetRepository,
     private readonly queue: JobQueue,
-    private readonly events: DebateEvents,
+    private readonly events: LiveEvents,
   ) {}
 
   private async dataset(datasetId: string) {
-    const dataset = await this.datasets.byId(datasetId);
+    const dataset = await this.datasetRepository.byId(datasetId);
     if (!dataset) throw new NotFoundException(`dataset ${datasetId} does not exist`);
     return dataset;
   }
@@ -53,7 +53,7 @@ export class ModelsService {
     } catch (error) {
       refuse(error);
     }
-    await this.models.setPolicy(datasetId, policy as unknown as Record<string, unknown>);
+    await this.modelRepository.setPolicy(datasetId, policy as unknown as Record<string, unknown>);
     return policy;
   }
 
@@ -67,7 +67,7 @@ export class ModelsService {
     } catch (error) {
       refuse(error);
     }
-    const job = await this.models.createTrainingJob(
+    const job = await this.modelRepository.createTrainingJob(
       { datasetId, trigger, config: config as unknown as Record<string, unknown> },
       (saved, manager) => this.queue.send('model.train', { trainingJobId: saved.id }, { singletonKey: saved.id }, manager),
     );
@@ -76,19 +76,19 @@ export class ModelsService {
   }
 
   async training(id: string): Promise<TrainingStatusView> {
-    const job = await this.models.trainingJob(id);
+    const job = await this.modelRepository.trainingJob(id);
     if (!job) throw new NotFoundException(`training job ${id} does not exist`);
     return statusView(job);
   }
 
   async trainingJobs(datasetId?: string): Promise<TrainingStatusView[]> {
-    return (await this.models.trainingJobs(datasetId)).map(statusView);
+    return (await this.modelRepository.trainingJobs(datasetId)).map(statusView);
   }
 
   async cancelTraining(id: string): Promise<TrainingStatusView> {
-    const job = await this.models.trainingJob(id);
+    const job = await this.modelRepository.trainingJob(id);
     if (!job) throw new NotFoundException(`training job ${id} does not exist`);
-    if (!(await this.models.endTraining(id, 'cancelled', 'cancelled by a researcher'))) {
+    if (!(await this.modelRepository.endTraining(id, 'cancelled', 'cancelled by a researcher'))) {
       throw new ConflictException(`training job ${id} is already ${job.status}`);
     }
     const view = await this.training(id);
@@ -113,8 +113,8 @@ export class ModelsService {
   async retrainCheck(datasetId: string): Promise<TrainingJobEntity | null> {
     const policy = await this.policy(datasetId);
     if (policy.retrainEveryLabels === null) return null;
-    if (await this.models.trainingPending(datasetId)) return null;
-    const fresh = await this.models.labelsAfter(datasetId, await this.models.lastSnapshotLabelSeq(datasetId));
+    if (await this.modelRepository.trainingPending(datasetId)) return null;
+    const fresh = await this.modelRepository.labelsAfter(datasetId, await this.modelRepository.lastSnapshotLabelSeq(datasetId));
     if (fresh < policy.retrainEveryLabels) return null;
     this.logger.log(`dataset ${datasetId}: ${fresh} new labels since the last training run; retraining`);
     return this.requestTraining(datasetId, {}, 'labels');
@@ -122,24 +122,24 @@ export class ModelsService {
 
   /** Inside a label's transaction: when the dataset retrains every N labels, queue a check. */
   async afterLabel(manager: EntityManager, datasetId: string, seq: string): Promise<void> {
-    if (await this.models.retrainsEveryLabels(manager, datasetId))
+    if (await this.modelRepository.retrainsEveryLabels(manager, datasetId))
       await this.queue.send('model.retrain-check', { datasetId }, { singletonKey: `${datasetId}:${seq}` }, manager);
   }
 
   // ---- versions ----------------------------------------------------------------------------------
 
   versions(datasetId?: string): Promise<ModelVersionEntity[]> {
-    return this.models.versions(datasetId);
+    return this.modelRepository.versions(datasetId);
   }
 
   async version(id: string): Promise<ModelVersionEntity> {
-    const version = await this.models.version(id);
+    const version = await this.modelRepository.version(id);
     if (!version) throw new NotFoundException(`model version ${id} does not exist`);
     return version;
   }
 
   async onnx(id: string): Promise<Buffer> {
-    const bytes = await this.models.onnx(id);
+    const bytes = await this.modelRepository.onnx(id);
     if (!bytes) throw new NotFoundException(`model version ${id} does not exist`);
     return bytes;
   }
@@ -154,9 +154,9 @@ export class ModelsService {
     const rescore = options.rescore ?? policy.rescoreOnPromote;
     const selection = this.selection(policy, options.selection);
     // Counted before the transaction: on the embedded database a query outside it would wait for it forever.
-    const total = await this.models.itemCount(existing.datasetId);
+    const total = await this.modelRepository.itemCount(existing.datasetId);
     let scoringRun: ScoringRunEntity | null = null;
-    const version = await this.models.promote(id, async (promoted, manager) => {
+    const version = await this.modelRepository.promote(id, async (promoted, manager) => {
       if (rescore) scoringRun = await this.createScoring(promoted, selection, total, manager);
     });
     if (!version) throw new NotFoundException(`model version ${id} does not exist`);
@@ -177,11 +177,11 @@ export class ModelsService {
   /** Scores a dataset with a version (its active one by default) and, unless `select` is false, chooses disputes. */
   async score(datasetId: string, request: { modelVersionId?: string; select?: boolean; selection?: unknown }): Promise<ScoringRunEntity> {
     const policy = await this.policy(datasetId);
-    const version = request.modelVersionId ? await this.version(request.modelVersionId) : await this.models.active(datasetId);
+    const version = request.modelVersionId ? await this.version(request.modelVersionId) : await this.modelRepository.active(datasetId);
     if (!version) throw new ConflictException(`dataset ${datasetId} has no active model version: train one and promote it, or name one`);
     if (version.datasetId !== datasetId) throw new BadRequestException(`model version ${version.id} was trained on another dataset`);
     const selection = request.select === false ? null : this.selection(policy, request.selection);
-    return this.createScoring(version, selection, await this.models.itemCount(datasetId));
+    return this.createScoring(version, selection, await this.modelRepository.itemCount(datasetId));
   }
 
   private async createScoring(
@@ -190,7 +190,7 @@ export class ModelsService {
     total: number,
     manager?: EntityManager,
   ): Promise<ScoringRunEntity> {
-    return this.models.createScoringRun(
+    return this.modelRepository.createScoringRun(
       { modelVersionId: version.id, datasetId: version.datasetId, selection: selection as Record<string, unknown> | null, total },
       (run, m) => this.queue.send('model.score', { scoringRunId: run.id }, { singletonKey: run.id }, m),
       manager,
@@ -198,13 +198,13 @@ export class ModelsService {
   }
 
   async scoringRun(id: string): Promise<ScoringRunEntity> {
-    const run = await this.models.scoringRun(id);
+    const run = await this.modelRepository.scoringRun(id);
     if (!run) throw new NotFoundException(`scoring run ${id} does not exist`);
     return run;
   }
 
   scoringRuns(datasetId?: string): Promise<ScoringRunEntity[]> {
-    return this.models.scoringRuns(datasetId);
+    return this.modelRepository.scoringRuns(datasetId);
   }
 }
 

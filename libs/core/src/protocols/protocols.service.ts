@@ -2,7 +2,7 @@ import { Injectable, NotFoundException, UnprocessableEntityException } from '@ne
 import { ContractViolation, DEFAULT_DEBATE_PROTOCOL, ProtocolSpec, parseContract } from '#tribunal/contracts';
 import { PRESETS } from '#tribunal/debate';
 import { DebateRepository, type ProtocolEntity } from '#tribunal/persistence';
-import { ModelEndpoints } from '../llm-endpoints/llm-endpoints.js';
+import { LlmEndpoints } from '../llm-endpoints/llm-endpoints.js';
 
 /** The rules a spec must follow beyond its fields' own: what each kind of protocol needs. */
 function kindProblems(spec: ProtocolSpec): string[] {
@@ -60,15 +60,15 @@ export function parseProtocolSpec(spec: unknown): ProtocolSpec {
 @Injectable()
 export class ProtocolsService {
   constructor(
-    private readonly debates: DebateRepository,
-    private readonly models: ModelEndpoints,
+    private readonly debateRepository: DebateRepository,
+    private readonly llmEndpoints: LlmEndpoints,
   ) {}
 
   /** Adds a protocol, or the next version of one; versions never change once stored. */
   async create(name: string, spec: unknown, createdBy: string | null): Promise<ProtocolEntity> {
     const parsed = parseProtocolSpec(spec);
-    this.models.check(parsed);
-    return this.debates.addProtocolVersion({
+    this.llmEndpoints.check(parsed);
+    return this.debateRepository.addProtocolVersion({
       name,
       kind: parsed.kind,
       spec: JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>,
@@ -82,16 +82,16 @@ export class ProtocolsService {
 
   /** The latest version of the default debate protocol, created on first use. */
   async defaultProtocol(): Promise<ProtocolEntity> {
-    return (await this.debates.latestProtocol('default-debate')) ?? this.create('default-debate', DEFAULT_DEBATE_PROTOCOL, null);
+    return (await this.debateRepository.latestProtocol('default-debate')) ?? this.create('default-debate', DEFAULT_DEBATE_PROTOCOL, null);
   }
 
   async get(id: string): Promise<ProtocolEntity> {
-    const protocol = await this.debates.protocol(id);
+    const protocol = await this.debateRepository.protocol(id);
     if (!protocol) throw new NotFoundException(`protocol ${id} does not exist`);
     return protocol;
   }
 
   list(): Promise<ProtocolEntity[]> {
-    return this.debates.listProtocols();
+    return this.debateRepository.listProtocols();
   }
 }

@@ -70,8 +70,8 @@ export class TrainingService {
   private readonly logger = new Logger('Trainer');
 
   constructor(
-    private readonly models: ModelRepository,
-    private readonly lifecycle: ModelsService,
+    private readonly modelRepository: ModelRepository,
+    private readonly models: ModelsService,
   ) {}
 
   /**
@@ -79,16 +79,16 @@ export class TrainingService {
    * CPU when CUDA was asked for); a job that demands a GPU fails on a CPU trainer, saying so.
    */
   async run(trainingJobId: string, { device, warning: fellBack }: ResolvedDevice): Promise<void> {
-    const queued = await this.models.trainingJob(trainingJobId);
+    const queued = await this.modelRepository.trainingJob(trainingJobId);
     if (!queued || (queued.status !== 'queued' && queued.status !== 'running')) return;
     const config = queued.config as unknown as TrainingConfig;
     if (config.requireGpu && device.kind === 'cpu') {
       await this.fail(queued, `a GPU is required, but this trainer trains on the CPU${fellBack ? `: ${fellBack}` : ''}`);
       return;
     }
-    const job = await this.models.startTraining(trainingJobId, deviceName(device));
+    const job = await this.modelRepository.startTraining(trainingJobId, deviceName(device));
     if (!job) return;
-    this.lifecycle.publish(statusView(job), null);
+    this.models.publish(statusView(job), null);
     try {
       await this.train(job, config, device);
     } catch (error) {
@@ -107,20 +107,20 @@ export class TrainingService {
   /** Ends a job that cannot succeed however often it is retried. */
   private async fail(job: TrainingJobEntity, reason: string): Promise<void> {
     this.logger.error(`training job ${job.id} failed: ${reason}`);
-    if (await this.models.endTraining(job.id, 'failed', reason))
-      this.lifecycle.publish({ ...statusView(job), status: 'failed', error: reason }, null);
+    if (await this.modelRepository.endTraining(job.id, 'failed', reason))
+      this.models.publish({ ...statusView(job), status: 'failed', error: reason }, null);
   }
 
   /** The last attempt of a job failed for a reason retries did not cure. */
   async giveUp(trainingJobId: string, reason: string): Promise<void> {
-    const job = await this.models.trainingJob(trainingJobId);
+    const job = await this.modelRepository.trainingJob(trainingJobId);
     if (job) await this.fail(job, reason);
   }
 
   private async train(job: TrainingJobEntity, config: TrainingConfig, device: Device): Promise<void> {
     const snapshot = (job.snapshot as unknown as TrainingSnapshot | null) ?? (await this.snapshot(job));
     const ids = new Set([snapshot.large, snapshot.simple, snapshot.heldOut, snapshot.truth ?? []].flatMap((set) => set.map(([id]) => id)));
-    const items = new Map((await this.models.items(job.datasetId, [...ids])).map((item) => [item.id, item]));
+    const items = new Map((await this.modelRepository.items(job.datasetId, [...ids])).map((item) => [item.id, item]));
     const methods = config.methods ?? [];
     const input = trainingInput(snapshot, items, methods);
     const checkpoint = job.checkpoint ? decodeStates(job.checkpoint) : undefined;
@@ -137,11 +137,11 @@ export class TrainingService {
       device,
       {
         onProgress: async (point) => {
-          await this.models.saveProgress(job.id, point as unknown as Record<string, unknown>);
-          this.lifecycle.publish({ ...statusView(job), status: 'running', device: deviceName(device) }, point);
+          await this.modelRepository.saveProgress(job.id, point as unknown as Record<string, unknown>);
+          this.models.publish({ ...statusView(job), status: 'running', device: deviceName(device) }, point);
         },
         onCheckpoint: async (states) => {
-          const status = await this.models.saveProgress(job.id, null, { step: states.model.step, bytes: encodeStates(states) });
+          const status = await this.modelRepository.saveProgress(job.id, null, { step: states.model.step, bytes: encodeStates(states) });
           return status === 'running';
         },
       },
@@ -154,12 +154,12 @@ export class TrainingService {
       methods: methods.length
         ? await trainMethods(input, config.architecture, config.settings, methods, device, result.evaluation, {
             // A cancelled job stops between methods' steps, as it does between checkpoints of the main run.
-            shouldContinue: async () => (await this.models.saveProgress(job.id, null)) === 'running',
+            shouldContinue: async () => (await this.modelRepository.saveProgress(job.id, null)) === 'running',
           })
         : result.evaluation.methods,
       seconds: (Date.now() - started) / 1000,
     };
-    const active = await this.models.active(job.datasetId);
+    const active = await this.modelRepository.active(job.datasetId);
     if (active) evaluation.comparedTo = await this.compare(active, snapshot, input.heldOut, input.answers, device);
     const snapshotSha256 = createHash('sha256').update(canonicalJson(snapshot)).digest('hex');
     const versionConfig: VersionConfig = {
@@ -173,7 +173,7 @@ export class TrainingService {
     };
     const onnx = Buffer.from(result.onnx);
     const sha256 = createHash('sha256').update(onnx).digest('hex');
-    const version = await this.models.completeTraining(job.id, {
+    const version = await this.modelRepository.completeTraining(job.id, {
       name: `${new Date().toISOString().slice(0, 10)}-${sha256.slice(0, 8)}-${job.id.slice(0, 4)}`,
       datasetId: job.datasetId,
       trainingJobId: job.id,
@@ -189,21 +189,21 @@ export class TrainingService {
         `baseline ${fmt(m.heldOut.baseline?.accuracy)}; where the simple label is wrong (${m.simpleWrong.items} items): intended ${fmt(m.simpleWrong.intended.accuracy)}, baseline ${fmt(m.simpleWrong.baseline?.accuracy)}; ` +
         `methods there: ${methodsLine(m.methods)}`,
     );
-    this.lifecycle.publish({ ...statusView(job), status: 'completed', device: deviceName(device), modelVersionId: version.id }, null);
-    const policy = await this.lifecycle.policy(job.datasetId);
+    this.models.publish({ ...statusView(job), status: 'completed', device: deviceName(device), modelVersionId: version.id }, null);
+    const policy = await this.models.policy(job.datasetId);
     const rival = (evaluation.comparedTo as { metric?: number | null } | undefined)?.metric ?? null;
     if (policy.autoPromote && (evaluation.metric.value ?? 0) > (rival ?? -1)) {
       this.logger.log(
         `model version ${version.name} beats the active version (${fmt(evaluation.metric.value)} vs ${fmt(rival)}); promoting`,
       );
-      await this.lifecycle.promote(version.id);
+      await this.models.promote(version.id);
     }
   }
 
   /** The active version's held-out metric on this run's held-out items, so promotion compares like with like. */
   private async compare(active: ModelVersionEntity, snapshot: TrainingSnapshot, heldOut: HeldOut, K: number, device: Device) {
     const activeId = active.id;
-    const onnx = await this.models.onnx(activeId);
+    const onnx = await this.modelRepository.onnx(activeId);
     const config = active.config as unknown as VersionConfig;
     if (!onnx || !sameFeatures(config.features, snapshot.features) || config.answers !== K) {
       return { modelVersionId: activeId, metric: null, note: 'the active version reads other features or answers; not compared' };
@@ -224,14 +224,14 @@ export class TrainingService {
   }
 
   private async snapshot(job: TrainingJobEntity): Promise<TrainingSnapshot> {
-    const policy = (await this.lifecycle.policy(job.datasetId)) satisfies ModelPolicy;
-    const items = await this.models.items(job.datasetId);
+    const policy = (await this.models.policy(job.datasetId)) satisfies ModelPolicy;
+    const items = await this.modelRepository.items(job.datasetId);
     if (items.length === 0) throw new TrainingDataError('the dataset has no items');
     const answers = new Set(items.map((i) => i.answers.length));
     if (answers.size !== 1)
       throw new TrainingDataError(`items have ${[...answers].sort().join(' or ')} answers; a model needs one answer count for every item`);
-    const { max: labelSeq } = await this.models.labelSeqOf(job.datasetId);
-    const labels = new Map((await this.models.latestLabels(job.datasetId, labelSeq)).map((l) => [l.itemId, l]));
+    const { max: labelSeq } = await this.modelRepository.labelSeqOf(job.datasetId);
+    const labels = new Map((await this.modelRepository.latestLabels(job.datasetId, labelSeq)).map((l) => [l.itemId, l]));
     const snapshot: TrainingSnapshot = {
       labelSeq,
       heldOutFraction: policy.heldOutFraction,
@@ -268,7 +268,7 @@ export class TrainingService {
       const kept = new Set(snapshot.large.map(([id]) => id));
       snapshot.small = snapshot.small.filter((id) => kept.has(id));
     }
-    await this.models.saveSnapshot(job.id, snapshot as unknown as Record<string, unknown>);
+    await this.modelRepository.saveSnapshot(job.id, snapshot as unknown as Record<string, unknown>);
     return snapshot;
   }
 }

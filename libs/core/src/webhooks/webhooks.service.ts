@@ -129,7 +129,7 @@ export class WebhooksService {
   private readonly logger = new Logger(WebhooksService.name);
 
   constructor(
-    private readonly webhooks: WebhookRepository,
+    private readonly webhookRepository: WebhookRepository,
     private readonly queue: JobQueue,
     @InjectConfig() private readonly config: TribunalConfig,
   ) {}
@@ -155,7 +155,7 @@ export class WebhooksService {
     await this.checkTarget(url);
     const events = input.events ?? [...WEBHOOK_EVENTS];
     const secret = `whsec_${randomBytes(24).toString('base64url')}`;
-    const webhook = await this.webhooks.create({
+    const webhook = await this.webhookRepository.create({
       url: input.url,
       secret,
       events,
@@ -198,19 +198,19 @@ export class WebhooksService {
 
   /** The caller's webhooks; an admin's: everyone's. */
   async list(principal: Principal): Promise<WebhookView[]> {
-    return (await this.webhooks.list(this.owner(principal))).map(view);
+    return (await this.webhookRepository.list(this.owner(principal))).map(view);
   }
 
   /** Another user's webhook is answered as one that does not exist, so that its existence is not revealed. */
   async disable(id: string, principal: Principal): Promise<{ disabled: boolean }> {
-    if (!(await this.webhooks.disable(id, this.owner(principal))))
+    if (!(await this.webhookRepository.disable(id, this.owner(principal))))
       throw new NotFoundException(`webhook ${id} does not exist or is already disabled`);
     return { disabled: true };
   }
 
   async deliveries(id: string, principal: Principal): Promise<WebhookDeliveryEntity[]> {
-    if (!(await this.webhooks.find(id, this.owner(principal)))) throw new NotFoundException(`webhook ${id} does not exist`);
-    return this.webhooks.deliveries(id, 200);
+    if (!(await this.webhookRepository.find(id, this.owner(principal)))) throw new NotFoundException(`webhook ${id} does not exist`);
+    return this.webhookRepository.deliveries(id, 200);
   }
 
   /** Whose webhooks `principal` may see: `undefined` (everyone's) for an admin, else their own. */
@@ -220,14 +220,14 @@ export class WebhooksService {
 
   /** Inside the transaction writing `label`: its deliveries and their jobs commit, or roll back, with it. */
   async queueFor(manager: EntityManager, label: LabelEntity, event: WebhookEvent = 'label.created'): Promise<void> {
-    for (const deliveryId of await this.webhooks.deliveriesFor(manager, label, event)) {
+    for (const deliveryId of await this.webhookRepository.deliveriesFor(manager, label, event)) {
       await this.queue.send('webhook.deliver', { deliveryId }, { singletonKey: deliveryId }, manager);
     }
   }
 
   /** The `webhook.deliver` job: one attempt, logged; a failure is thrown for the queue to retry, until the last. */
   async deliver(deliveryId: string, lastAttempt: boolean, label: (seq: string) => Promise<LabelEntity | null>): Promise<void> {
-    const delivery = await this.webhooks.delivery(deliveryId);
+    const delivery = await this.webhookRepository.delivery(deliveryId);
     if (!delivery || delivery.status !== 'pending' || delivery.webhook.disabledAt) return;
     const labelled = await label(delivery.labelSeq);
     if (!labelled) return;
@@ -244,7 +244,7 @@ export class WebhooksService {
       [EVENT_HEADER]: delivery.event,
     });
     if ('status' in outcome && outcome.status >= 200 && outcome.status < 300) {
-      await this.webhooks.recordAttempt(deliveryId, { status: 'delivered', lastStatus: outcome.status, lastError: null });
+      await this.webhookRepository.recordAttempt(deliveryId, { status: 'delivered', lastStatus: outcome.status, lastError: null });
       return;
     }
     const failure: { status: number | null; error: string } =
@@ -257,7 +257,7 @@ export class WebhooksService {
                 : `the receiver answered ${outcome.status}`,
           }
         : { status: null, error: 'refused' in outcome ? outcome.refused : 'connection failed' };
-    await this.webhooks.recordAttempt(deliveryId, {
+    await this.webhookRepository.recordAttempt(deliveryId, {
       status: lastAttempt ? 'failed' : 'pending',
       lastStatus: failure.status,
       lastError: failure.error,
