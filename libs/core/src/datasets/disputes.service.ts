@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { DisputeReason } from '#tribunal/contracts';
 import { disputesLeft, isHeldOut, withinBudget, type SelectionRules } from '#tribunal/model';
-import { DatasetRepository, DebateRepository, type DisputeEntity, type ItemEntity } from '#tribunal/persistence';
+import { DatasetRepository, DebateRepository, type DisputeEntity } from '#tribunal/persistence';
 import { blindCells, createRng, shuffled, type CameraView } from '#tribunal/world';
 import { ModelsService } from '../models/models.service.js';
 
@@ -19,14 +19,6 @@ export interface DisputeRoom {
   open: Set<string>;
   /** Disputes the budget still allows; null when the dataset's policy sets none. */
   left: number | null;
-}
-
-/** An answer to argue against the simple label: the reason's suggestion, else the next answer up. */
-export function alternativeAnswer(item: Pick<ItemEntity, 'simpleLabel' | 'answers'>, reasons: DisputeReason[]): number {
-  const simple = item.simpleLabel ?? 0;
-  const suggested = reasons.map((r) => r.suggestedAnswer).find((a) => a !== undefined && a !== simple);
-  if (suggested !== undefined) return suggested;
-  return simple + 1 < item.answers.length ? simple + 1 : simple - 1;
 }
 
 /**

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { ConflictException, ForbiddenException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import type { AssignmentView, JudgeDebateView, ProtocolSpec } from '#tribunal/contracts';
-import { assignSeats, awaitingView, judgeDebateView, neighbouringAnswer } from '#tribunal/debate';
+import { alternativeAnswer, assignSeats, awaitingView, judgeDebateView, neighbouringAnswer } from '#tribunal/debate';
 import {
   DebateRepository,
   IdentityRepository,
@@ -17,7 +17,6 @@ import { debaterAnswer, type ArguedItem } from '#tribunal/world';
 import type { Principal } from '../identity/auth.service.js';
 import { LiveEvents } from '../live-events/live-events.js';
 import { advanceKey, progressOf } from './debate-progress.js';
-import { alternativeAnswer } from '../datasets/disputes.service.js';
 import { parseProtocolSpec } from '../protocols/protocols.service.js';
 import { SpeechesService } from './speeches.service.js';
 
