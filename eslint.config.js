@@ -50,7 +50,7 @@ export default tseslint.config(
   {
     // Settings are read once, in libs/config; the tests' own harness may read its database address.
     files: ['apps/**/*.ts', 'libs/**/*.ts'],
-    ignores: ['apps/cli/src/main.ts', 'apps/cli/src/run-process.ts'],
+    ignores: ['apps/cli/src/main.ts', 'apps/bootstrap/src/start-process.ts'],
     rules: {
       'no-restricted-properties': [
         'error',

@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { startProcess } from '../apps/cli/src/run-process.js';
+import { startProcess } from '../apps/bootstrap/src/start-process.js';
 import { benchDatabase } from './database.js';
 
 const { values } = parseArgs({ options: { labels: { type: 'string', default: '1000000' } } });

@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
-import { startProcess, type RunningProcess } from '../apps/cli/src/run-process.js';
+import { startProcess, type RunningProcess } from '../apps/bootstrap/src/start-process.js';
 import { benchDatabase } from './database.js';
 
 const { values } = parseArgs({ options: { items: { type: 'string', default: '30000' } } });

@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Api } from '../apps/cli/src/api-client.js';
-import { startProcess } from '../apps/cli/src/run-process.js';
+import { startProcess } from '../apps/bootstrap/src/start-process.js';
 import { benchDatabase } from './database.js';
 import { DEFAULT_DEBATE_PROTOCOL } from '#tribunal/contracts';
 import { builtinSpeech } from '#tribunal/debate';

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
+import { startProcess, type RunningProcess } from '../../apps/bootstrap/src/start-process.js';
 import { connectSocket, eventually, http, startTestApp, userKey, type TestApp, type TribunalClient } from '../support/app.js';
 import { MANUAL_DEBATERS, protocol, startDebate, worldDisputes } from '../support/factories.js';
 

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
+import { startProcess, type RunningProcess } from '../../apps/bootstrap/src/start-process.js';
 import { CLI, tribunal } from '../support/cli.js';
 
 describe('the tribunal command', () => {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
+import { startProcess, type RunningProcess } from '../../apps/bootstrap/src/start-process.js';
 import { freePort, spawnRole, type SpawnedProcess } from '../support/processes.js';
 import type { ClientEvents, JudgeDebateView, ServerEvents, TurnView } from '#tribunal/contracts';
 import { eventually, http, userKey, type TestApp } from '../support/app.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
+import { startProcess, type RunningProcess } from '../../apps/bootstrap/src/start-process.js';
 import { spawnRole, type SpawnedProcess } from '../support/processes.js';
 import { eventually, http, userKey, type TestApp } from '../support/app.js';
 import { tribunal } from '../support/cli.js';

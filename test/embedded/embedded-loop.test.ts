@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
+import { startProcess, type RunningProcess } from '../../apps/bootstrap/src/start-process.js';
 
 async function get(running: RunningProcess, path: string, key: string) {
   const response = await fetch(running.url + path, { headers: { authorization: `Bearer ${key}` } });

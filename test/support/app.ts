@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { io, type Socket } from 'socket.io-client';
 import type { Role, ServerEvents, ClientEvents } from '#tribunal/contracts';
 import { Database } from '#tribunal/persistence';
-import { startProcess, type RunningProcess } from '../../apps/cli/src/run-process.js';
+import { startProcess, type RunningProcess } from '../../apps/bootstrap/src/start-process.js';
 import { createTestDatabase } from './postgres.js';
 
 /** The two databases the platform runs on: a PostgreSQL server, or the embedded PGlite in a data directory. */

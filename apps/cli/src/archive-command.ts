@@ -2,8 +2,9 @@ import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
 import type { TribunalConfig } from '#tribunal/config';
 import type { DebaterStanding, JudgeStanding } from '#tribunal/judging';
-import { AnalyticsService, ArchiveService, ModelEndpoints, ProtocolsService, type ProtocolComparison } from '#tribunal/core';
-import { ArchiveRepository, DatasetRepository, DebateRepository, type Database } from '#tribunal/persistence';
+import { AnalyticsModule, AnalyticsService, ArchiveModule, ArchiveService, type ProtocolComparison } from '#tribunal/core';
+import { DatasetRepository } from '#tribunal/persistence';
+import { withModules } from '../../bootstrap/src/command-context.js';
 import { UsageError } from './protocols-command.js';
 
 export const ARCHIVE_USAGE = `import nyu PATH [--name NAME]            import an archive in the NYU debate format (directory or .tgz)
@@ -11,9 +12,7 @@ export const ARCHIVE_USAGE = `import nyu PATH [--name NAME]            import an
                                         judge accuracy, calibration and reward per protocol or setting;
                                         per judge; or debater win rates and Bradley–Terry strengths`;
 
-type WithDatabase = <T>(work: (db: Database) => Promise<T>) => Promise<T>;
-
-export async function importCommand(args: string[], config: TribunalConfig, withDatabase: WithDatabase): Promise<void> {
+export async function importCommand(args: string[], config: TribunalConfig): Promise<void> {
   const { values, positionals } = parseArgs({
     args,
     options: { name: { type: 'string', default: 'nyu-debate-2023' } },
@@ -21,15 +20,8 @@ export async function importCommand(args: string[], config: TribunalConfig, with
   });
   const [format, path] = positionals;
   if (format !== 'nyu' || !path) throw new UsageError(`usage: tribunal ${ARCHIVE_USAGE.split('\n')[0]}`);
-  const report = await withDatabase(async (db) => {
-    const debates = new DebateRepository(db.dataSource);
-    const service = new ArchiveService(
-      new DatasetRepository(db.dataSource),
-      debates,
-      new ArchiveRepository(db.dataSource),
-      new ProtocolsService(debates, new ModelEndpoints(config)),
-      config,
-    );
+  const report = await withModules(config, [ArchiveModule], async (context) => {
+    const service = context.get(ArchiveService);
     const bar = new SingleBar(
       { format: 'importing rooms [{bar}] {value}/{total}', stream: process.stderr, hideCursor: true },
       Presets.shades_classic,
@@ -107,7 +99,7 @@ export function analyticsTable(rows: ProtocolComparison[]): string {
   return table(header, lines);
 }
 
-export async function analyticsCommand(args: string[], withDatabase: WithDatabase): Promise<void> {
+export async function analyticsCommand(args: string[], config: TribunalConfig): Promise<void> {
   const { values } = parseArgs({
     args,
     options: {
@@ -120,14 +112,14 @@ export async function analyticsCommand(args: string[], withDatabase: WithDatabas
   if (values.by !== 'protocol' && values.by !== 'setting') throw new UsageError(`--by must be protocol or setting, got "${values.by}"`);
   if (!['protocols', 'judges', 'debaters'].includes(values.of))
     throw new UsageError(`--of must be protocols, judges or debaters, got "${values.of}"`);
-  const text = await withDatabase(async (db) => {
+  const text = await withModules(config, [AnalyticsModule], async (context) => {
     let datasetId: string | undefined;
     if (values.dataset) {
-      const dataset = await new DatasetRepository(db.dataSource).byName(values.dataset);
+      const dataset = await context.get(DatasetRepository).byName(values.dataset);
       if (!dataset) throw new UsageError(`no dataset named "${values.dataset}"`);
       datasetId = dataset.id;
     }
-    const analytics = new AnalyticsService(new DebateRepository(db.dataSource));
+    const analytics = context.get(AnalyticsService);
     const options = { datasetId, by: values.by as 'protocol' | 'setting', includedInPaper: values.paper };
     if (values.of === 'judges') return judgesTable(await analytics.judges(options));
     if (values.of === 'debaters') return debatersTable(await analytics.debaters(options));

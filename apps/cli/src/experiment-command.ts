@@ -10,7 +10,7 @@ import { experimentConfig } from './experiment/config.js';
 import { runExperiment } from './experiment/runner.js';
 import { plots, table } from './experiment/report.js';
 import { readSpec, UsageError } from './protocols-command.js';
-import { startProcess } from './run-process.js';
+import { startProcess } from '../../bootstrap/src/start-process.js';
 
 export const EXPERIMENT_USAGE = `experiment [CONFIG] [--quick] [--out DIR] [--url URL --key KEY]
                                         run the headline experiment headless (built-in worlds, simulated judges):

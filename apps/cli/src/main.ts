@@ -5,16 +5,17 @@ import { parseArgs } from 'node:util';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar, Presets } from 'cli-progress';
-import { ConfigError, loadConfig, type ProcessRole, type TribunalConfig } from '#tribunal/config';
+import { ConfigError, loadConfig, type ProcessRole } from '#tribunal/config';
 import { ROLES, type Role } from '#tribunal/contracts';
-import { AuthService, DatasetsService, httpErrorMessage } from '#tribunal/core';
-import { DataDirInUseError, Database, databaseTarget, DatasetRepository, IdentityRepository, writeMigration } from '#tribunal/persistence';
+import { AuthService, DatasetsModule, DatasetsService, httpErrorMessage, IdentityModule } from '#tribunal/core';
+import { DataDirInUseError, Database, databaseTarget, writeMigration } from '#tribunal/persistence';
+import { withModules } from '../../bootstrap/src/command-context.js';
 import { analyticsCommand, ARCHIVE_USAGE, importCommand } from './archive-command.js';
 import { LABELS_USAGE, labelsCommand } from './labels-command.js';
 import { MODEL_USAGE, modelCommand } from './model-command.js';
 import { EXPERIMENT_USAGE, experimentCommand } from './experiment-command.js';
 import { PROTOCOLS_USAGE, protocolsCommand, UsageError } from './protocols-command.js';
-import { runProcess } from './run-process.js';
+import { runProcess } from '../../bootstrap/src/start-process.js';
 
 const USAGE = `tribunal <command>
 
@@ -34,16 +35,6 @@ Settings come from the environment: DATABASE_URL, TRIBUNAL_DATA_DIR, PORT, HOST,
 TRIBUNAL_WORKER_CONCURRENCY, TRIBUNAL_DEMO*, TRIBUNAL_ENDPOINTS, TRIBUNAL_JOB_*, TRIBUNAL_TRAINER_DEVICE,
 TRIBUNAL_AUTH_FAILURES_PER_MINUTE, TRIBUNAL_TRUST_PROXY, TRIBUNAL_METRICS_TOKEN, TRIBUNAL_WEBHOOK_TARGETS,
 TRIBUNAL_IMPORT_DIR (see the README).`;
-
-async function withDatabase<T>(config: TribunalConfig, work: (database: Database) => Promise<T>): Promise<T> {
-  const database = await Database.open(databaseTarget(config));
-  try {
-    await database.migrate();
-    return await work(database);
-  } finally {
-    await database.close();
-  }
-}
 
 async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
@@ -90,13 +81,12 @@ async function main(argv: string[]): Promise<void> {
       } catch {
         throw new UsageError(`--params must be JSON, got ${values.params}`);
       }
-      await withDatabase(loadConfig(process.env), async (database) => {
+      await withModules(loadConfig(process.env), [DatasetsModule], async (context) => {
         const bar = new SingleBar({ format: 'loading rooms [{bar}] {value}/{total}', hideCursor: true }, Presets.shades_classic);
         bar.start(size, 0);
-        const dataset = await new DatasetsService(new DatasetRepository(database.dataSource)).loadWorld(
-          { name: values.name!, seed, size, params },
-          (done) => bar.update(done),
-        );
+        const dataset = await context
+          .get(DatasetsService)
+          .loadWorld({ name: values.name!, seed, size, params }, (done) => bar.update(done));
         bar.stop();
         console.log(`loaded dataset "${dataset.name}" (${dataset.id}) with ${dataset.items} items`);
       });
@@ -106,20 +96,20 @@ async function main(argv: string[]): Promise<void> {
       const [sub, name, role] = rest;
       if (sub !== 'create' || !name || !role) throw new UsageError('usage: tribunal users create NAME ROLE');
       if (!ROLES.includes(role as Role)) throw new UsageError(`ROLE must be one of ${ROLES.join(', ')}, got "${role}"`);
-      await withDatabase(loadConfig(process.env), async (database) => {
-        const { user, key } = await new AuthService(new IdentityRepository(database.dataSource)).createUser(name, role as Role);
+      await withModules(loadConfig(process.env), [IdentityModule], async (context) => {
+        const { user, key } = await context.get(AuthService).createUser(name, role as Role);
         console.log(`created ${user.role} "${user.name}" (${user.id}); API key, shown this once:\n${key}`);
       });
       return;
     }
     case 'import': {
       const config = loadConfig(process.env);
-      await importCommand(rest, config, (work) => withDatabase(config, work));
+      await importCommand(rest, config);
       return;
     }
     case 'analytics': {
       const config = loadConfig(process.env);
-      await analyticsCommand(rest, (work) => withDatabase(config, work));
+      await analyticsCommand(rest, config);
       return;
     }
     case 'labels':
@@ -133,7 +123,7 @@ async function main(argv: string[]): Promise<void> {
       return;
     case 'protocols': {
       const config = loadConfig(process.env);
-      await protocolsCommand(rest, config, (work) => withDatabase(config, work));
+      await protocolsCommand(rest, config);
       return;
     }
     case 'migration:generate': {
@@ -142,7 +132,9 @@ async function main(argv: string[]): Promise<void> {
       const config = loadConfig(process.env);
       if (!config.databaseUrl) throw new UsageError('migration:generate compares against a PostgreSQL database: set DATABASE_URL');
       const here = dirname(fileURLToPath(import.meta.url));
-      const file = await withDatabase(config, (database) => writeMigration(database, join(here, '../../../../migrations'), name));
+      const file = await withModules(config, [], (context) =>
+        writeMigration(context.get(Database), join(here, '../../../../migrations'), name),
+      );
       console.log(file ? `wrote ${file}` : 'entities and migrations agree; nothing to write');
       return;
     }

@@ -2,9 +2,9 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import type { TribunalConfig } from '#tribunal/config';
-import { ModelEndpoints, ProtocolsService } from '#tribunal/core';
-import { DebateRepository, type Database } from '#tribunal/persistence';
+import { ProtocolsModule, ProtocolsService } from '#tribunal/core';
 import { PRESETS } from '#tribunal/debate';
+import { withModules } from '../../bootstrap/src/command-context.js';
 
 export const PROTOCOLS_USAGE = `protocols presets [NAME]              list the presets, or print one as JSON to start from
   protocols create NAME --file SPEC     add a protocol (or its next version) from a JSON or YAML file
@@ -27,11 +27,7 @@ export function readSpec(file: string): unknown {
   }
 }
 
-export async function protocolsCommand(
-  args: string[],
-  config: TribunalConfig,
-  withDatabase: <T>(work: (db: Database) => Promise<T>) => Promise<T>,
-): Promise<void> {
+export async function protocolsCommand(args: string[], config: TribunalConfig): Promise<void> {
   const [sub, ...rest] = args;
   if (sub === 'presets') {
     const [name] = rest;
@@ -44,18 +40,19 @@ export async function protocolsCommand(
     console.log(JSON.stringify(spec, null, 2));
     return;
   }
-  const service = (db: Database) => new ProtocolsService(new DebateRepository(db.dataSource), new ModelEndpoints(config));
+  const withProtocols = <T>(work: (service: ProtocolsService) => Promise<T>) =>
+    withModules(config, [ProtocolsModule], (context) => work(context.get(ProtocolsService)));
   if (sub === 'create') {
     const { values, positionals } = parseArgs({ args: rest, options: { file: { type: 'string' } }, allowPositionals: true });
     const [name] = positionals;
     if (!name || !values.file) throw new UsageError('usage: tribunal protocols create NAME --file SPEC.(json|yaml)');
     const spec = readSpec(values.file);
-    const created = await withDatabase((db) => service(db).create(name, spec, null));
+    const created = await withProtocols((service) => service.create(name, spec, null));
     console.log(`added protocol "${created.name}" version ${created.version} (${created.id})`);
     return;
   }
   if (sub === 'list') {
-    for (const p of await withDatabase((db) => service(db).list())) {
+    for (const p of await withProtocols((service) => service.list())) {
       console.log(`${p.id}  ${p.name} v${p.version}  ${p.kind}${p.lockedAt ? '  (used)' : ''}`);
     }
     return;

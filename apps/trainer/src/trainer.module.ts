@@ -1,6 +1,6 @@
 import { Injectable, Logger, Module, type OnApplicationBootstrap } from '@nestjs/common';
 import type { TribunalConfig } from '#tribunal/config';
-import { InjectConfig, TrainingService } from '#tribunal/core';
+import { InjectConfig, TrainingModule, TrainingService } from '#tribunal/core';
 import { deviceName, parseDevice, resolveDevice } from '#tribunal/model';
 import { JobQueue } from '#tribunal/queue';
 
@@ -37,5 +37,5 @@ class TrainingJobs implements OnApplicationBootstrap {
 }
 
 /** The trainer role: trains two-head model versions (and their naive baselines) from labels. */
-@Module({ providers: [TrainingJobs] })
+@Module({ imports: [TrainingModule], providers: [TrainingJobs] })
 export class TrainerModule {}

@@ -1,3 +1,3 @@
-import { runProcess } from '../../cli/src/run-process.js';
+import { runProcess } from '../../bootstrap/src/start-process.js';
 
 await runProcess(['worker']);

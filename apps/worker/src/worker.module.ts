@@ -1,6 +1,18 @@
 import { Module } from '@nestjs/common';
+import {
+  AdjudicationModule,
+  CampaignsModule,
+  DebatesModule,
+  LabelsModule,
+  ModelsModule,
+  ScoringModule,
+  WebhooksModule,
+} from '#tribunal/core';
 import { JobRunner } from './job-runner.js';
 
-/** The worker role: runs debates, simulated judges and adjudication from the job queue. */
-@Module({ providers: [JobRunner] })
+/** The worker role: runs debates, simulated judges, adjudication, campaigns, webhook deliveries and scoring from the job queue. */
+@Module({
+  imports: [DebatesModule, AdjudicationModule, CampaignsModule, WebhooksModule, LabelsModule, ScoringModule, ModelsModule],
+  providers: [JobRunner],
+})
 export class WorkerModule {}

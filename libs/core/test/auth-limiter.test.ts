@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { FailureWindow, TooManyFailures } from '../src/auth-limiter.js';
+import { FailureWindow, TooManyFailures } from '../src/identity/auth-limiter.js';
 
 describe('the failed-authentication window', () => {
   it('refuses an address after `limit` failures in a minute, until the oldest is a minute old', () => {

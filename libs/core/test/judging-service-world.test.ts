@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_DEBATE_PROTOCOL } from '#tribunal/contracts';
-import { JudgingService } from '../src/judging.service.js';
+import { JudgingService } from '../src/debates/judging.service.js';
 import type { DebateRecord } from '#tribunal/persistence';
 import { blindCellKeys, cellKey, generateWorldDataset, type WorldParams } from '#tribunal/world';
 import { simulatedJudge } from '#tribunal/judging';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { deniedRange, hostAllowed } from '../src/webhooks.service.js';
+import { deniedRange, hostAllowed } from '../src/webhooks/webhooks.service.js';
 
 describe('webhook target policy', () => {
   it('names the range of every address public-only delivery refuses, IPv4 carried in IPv6 included', () => {

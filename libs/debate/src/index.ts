@@ -9,3 +9,4 @@ export * from './seating.js';
 export * from './views.js';
 export * from './best-of.js';
 export * from './presets.js';
+export * from './protocol-spec.js';

@@ -1,4 +1,4 @@
-import type { DebaterSeat, ProtocolSpec } from '#tribunal/contracts';
+import type { DebaterSeat, DisputeReason, ProtocolSpec } from '#tribunal/contracts';
 
 const SEAT_NAMES = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
 
@@ -59,4 +59,15 @@ export function assignSeats(spec: ProtocolSpec, input: SeatingInput): DebaterSea
     answers = [...pair, ...rest].slice(0, count);
   }
   return spec.debaters.map((debater, i) => ({ seat: SEAT_NAMES[i]!, answer: answers[i]!, backend: debater.backend }));
+}
+
+/** An answer to argue against the simple label: the reason's suggestion, else the next answer up. */
+export function alternativeAnswer(
+  item: { simpleLabel: number | null; answers: readonly string[] },
+  reasons: readonly DisputeReason[],
+): number {
+  const simple = item.simpleLabel ?? 0;
+  const suggested = reasons.map((r) => r.suggestedAnswer).find((a) => a !== undefined && a !== simple);
+  if (suggested !== undefined) return suggested;
+  return simple + 1 < item.answers.length ? simple + 1 : simple - 1;
 }

@@ -1,7 +1,7 @@
 import { sensorReadings } from './evidence.js';
 import { roomFeatures } from './features.js';
 import { labelErrorKind, simpleLabeller } from './labeller.js';
-import type { WorldItem } from './model.js';
+import type { WorldItem } from './types.js';
 import { questionFor } from './objects.js';
 import { answerIndexForCount, validateWorldParams, WORLD_ANSWERS, type WorldParams } from './params.js';
 import { createRng, deriveSeed, type Rng } from './rng.js';

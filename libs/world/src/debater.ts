@@ -1,4 +1,4 @@
-import type { EvidenceUnit, WorldItem } from './model.js';
+import type { EvidenceUnit, WorldItem } from './types.js';
 import { blindCellKeys } from './occlusion.js';
 import { answerIndexForCount } from './params.js';
 import { citationSentence, closingSentence, openingSentence, readingRole } from './speech.js';

@@ -1,4 +1,4 @@
-import type { EvidenceUnit } from './model.js';
+import type { EvidenceUnit } from './types.js';
 import type { Room } from './room.js';
 
 export function sensorId(x: number, y: number): string {

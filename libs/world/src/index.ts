@@ -1,4 +1,4 @@
-export * from './model.js';
+export * from './types.js';
 export * from './params.js';
 export * from './rng.js';
 export * from './objects.js';

@@ -1,4 +1,4 @@
-import type { CameraView, EvidenceUnit } from './model.js';
+import type { CameraView, EvidenceUnit } from './types.js';
 import { targetTypeOf } from './objects.js';
 import { blindCellKeys, cellKey } from './occlusion.js';
 import { answerIndexForCount, type WorldParams } from './params.js';

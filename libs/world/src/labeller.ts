@@ -1,4 +1,4 @@
-import type { CameraView, LabelErrorKind } from './model.js';
+import type { CameraView, LabelErrorKind } from './types.js';
 import { answerIndexForCount } from './params.js';
 import type { Rng } from './rng.js';
 

@@ -1,4 +1,4 @@
-import type { CameraView, WorldObject } from './model.js';
+import type { CameraView, WorldObject } from './types.js';
 import { isOccluderType, LARGE_OBJECT_TYPES, SMALL_OBJECT_TYPES } from './objects.js';
 import { cellKey, isBehindOccluder, type Cell } from './occlusion.js';
 import type { WorldParams } from './params.js';

@@ -1,4 +1,4 @@
-import type { CameraView, EvidenceUnit } from './model.js';
+import type { CameraView, EvidenceUnit } from './types.js';
 import { isOccluderType, pluralOf } from './objects.js';
 import { blindCellKeys, blockingOccluder, cellKey } from './occlusion.js';
 

@@ -19,7 +19,7 @@ export interface LabelFilter {
 export class LabelRepository {
   constructor(
     private readonly dataSource: DataSource,
-    private readonly debates: DebateRepository,
+    private readonly debateRepository: DebateRepository,
   ) {}
 
   /**
@@ -35,7 +35,7 @@ export class LabelRepository {
     requeued?: string,
   ): Promise<{ label: LabelEntity | null; concluded: boolean }> {
     return this.dataSource.transaction(async (manager) => {
-      const debate = await this.debates.lock(manager, debateId);
+      const debate = await this.debateRepository.lock(manager, debateId);
       if (!debate || debate.status === 'completed' || debate.status === 'failed') return { label: null, concluded: false };
       const saved = label ? await this.append(manager, label) : null;
       await manager.update(DebateEntity, { id: debateId }, { status: 'completed', endedAt: new Date() });

@@ -1,0 +1,234 @@
+import { realpathSync } from 'node:fs';
+import { setImmediate } from 'node:timers/promises';
+import { resolve, sep } from 'node:path';
+import {
+  ConflictException,
+  ForbiddenException,
+  Injectable,
+  Logger,
+  ServiceUnavailableException,
+  UnprocessableEntityException,
+} from '@nestjs/common';
+import {
+  ArchiveError,
+  correctSeats,
+  nyuProtocol,
+  openArchive,
+  nyuArchiveEntries,
+  type ArchiveFiles,
+  type NyuRoom,
+  type NyuSetting,
+  type Skipped,
+} from '#tribunal/archive';
+import type { TribunalConfig } from '#tribunal/config';
+import { DatasetRepository, DebateRepository, ArchiveRepository, type ArchivedDebate } from '#tribunal/persistence';
+import { ProtocolsService } from '../protocols/protocols.service.js';
+import { InjectConfig } from '../infrastructure/infrastructure.module.js';
+
+export interface ImportReport {
+  datasetId: string;
+  imported: number;
+  skipped: Skipped[];
+  protocols: Record<NyuSetting, string[]>;
+  /**
+   * How many of the archive's rooms (imported now or before) have the correct answer in each seat:
+   * the NYU 2023 archive has it in seat B in 290 of 517, so a judge who always picks B scores 56%.
+   */
+  correctSeat: { rooms: number; A: number; B: number };
+}
+
+const STORY = 'story';
+
+/** One room as a finished Tribunal debate: the story as the item's evidence, speeches with quotations, the judge's every answer. */
+function archived(room: NyuRoom, datasetId: string, protocolId: string): ArchivedDebate {
+  const debate = room.setting.endsWith('debate');
+  const seats = (debate ? [0, 1] : room.debaters.slice(0, 1)).map((d) => ({
+    seat: 'AB'[d]!,
+    answer: d,
+    backend: 'manual' as const,
+    ...(room.names.debaters[d] ? { name: room.names.debaters[d] } : {}),
+  }));
+  const turns: ArchivedDebate['turns'] = [];
+  for (const round of room.rounds) {
+    if (round.kind !== 'speeches') continue;
+    for (const speech of round.speeches) {
+      turns.push({
+        index: turns.length,
+        round: round.position,
+        seat: 'AB'[speech.debater]!,
+        text: speech.text,
+        createdAt: new Date(speech.at || room.createdAt),
+        citations: speech.quotes.map((q) => ({
+          kind: 'quote' as const,
+          evidenceId: STORY,
+          quote: room.story.slice(q.span[0], q.span[1]),
+          verified: true,
+          score: 1,
+          excerpt: room.story.slice(q.span[0], q.span[1]),
+          spanStart: q.span[0],
+          spanEnd: q.span[1],
+          atStart: q.at[0],
+          atEnd: q.at[1],
+        })),
+      });
+    }
+  }
+  const judged = room.rounds.filter((r) => r.kind === 'judge');
+  return {
+    item: {
+      datasetId,
+      externalId: room.name,
+      context: { kind: 'passage-hidden', title: room.storyTitle },
+      evidence: [{ id: STORY, kind: 'passage', text: room.story }],
+      question: room.question,
+      answers: room.answers,
+      simpleLabel: null,
+      groundTruth: room.correct,
+      features: null,
+      meta: {
+        archive: 'nyu-debate-2023',
+        room: room.name,
+        setting: room.setting,
+        includedInPaper: room.includedInPaper,
+        storyId: room.storyId,
+      },
+    },
+    reasons: [{ kind: 'imported', detail: `room ${room.name} of the NYU 2023 archive (${room.setting})` }],
+    protocolId,
+    seats,
+    judge: room.names.judge,
+    createdAt: new Date(room.createdAt),
+    endedAt: new Date(room.endedAt),
+    turns,
+    verdicts: judged.map((r, i) => ({
+      stage: i === judged.length - 1 ? 'final' : `judge-${r.position}`,
+      probabilities: r.distribution,
+      note: r.note || null,
+      endsDebate: r.endDebate,
+      createdAt: new Date(r.at || room.createdAt + i),
+    })),
+  };
+}
+
+/** Brings archives of other debate platforms into Tribunal; importing twice adds nothing. */
+@Injectable()
+export class ArchiveService {
+  private readonly logger = new Logger(ArchiveService.name);
+
+  constructor(
+    private readonly datasetRepository: DatasetRepository,
+    private readonly debateRepository: DebateRepository,
+    private readonly archiveRepository: ArchiveRepository,
+    private readonly protocols: ProtocolsService,
+    @InjectConfig() private readonly config: Pick<TribunalConfig, 'importDir'>,
+  ) {}
+
+  /**
+   * Imports an archive an API client names: only from below the configured import directory
+   * (relative paths are taken from it). A path outside it, or one that does not exist, is refused
+   * with the same message, so the API does not tell which paths exist on the server.
+   */
+  async importNyuFromImportDir(path: string, datasetName: string): Promise<ImportReport> {
+    const dir = this.config.importDir;
+    if (!dir) {
+      throw new ForbiddenException(
+        "importing from the server's file system is off: an operator sets TRIBUNAL_IMPORT_DIR to the directory archives may be imported from (the command line, `tribunal import nyu PATH`, imports any path)",
+      );
+    }
+    let base: string;
+    try {
+      base = realpathSync(dir);
+    } catch {
+      throw new ServiceUnavailableException('the import directory (TRIBUNAL_IMPORT_DIR) does not exist on the server');
+    }
+    const refused = new UnprocessableEntityException(
+      `no archive at "${path}" in the import directory: give a path inside the server's TRIBUNAL_IMPORT_DIR`,
+    );
+    let real: string;
+    try {
+      if (path.includes('\0')) throw refused;
+      // The real path, links resolved: a link inside the directory that leads out of it is refused too.
+      real = realpathSync(resolve(base, path));
+    } catch {
+      throw refused;
+    }
+    if (real !== base && !real.startsWith(base + sep)) throw refused;
+    return this.importFrom(real, path, datasetName);
+  }
+
+  /** Imports an archive in the NYU platform's format, from its directory or its .tgz, wherever it is (the command line's import). */
+  importNyu(path: string, datasetName: string, onProgress?: (done: number, total: number) => void): Promise<ImportReport> {
+    return this.importFrom(path, path, datasetName, onProgress);
+  }
+
+  private async importFrom(
+    path: string,
+    label: string,
+    datasetName: string,
+    onProgress?: (done: number, total: number) => void,
+  ): Promise<ImportReport> {
+    let rooms: NyuRoom[];
+    let skipped: Skipped[];
+    try {
+      let files: ArchiveFiles;
+      try {
+        files = await openArchive(path);
+      } catch (error) {
+        if (error instanceof ArchiveError) throw error;
+        // The file system's code only: its message would repeat the path, never needed twice.
+        throw new ArchiveError(`cannot read it (${(error as NodeJS.ErrnoException).code ?? (error as Error).name})`);
+      }
+      rooms = [];
+      skipped = [];
+      // Room by room, with a turn of the event loop between them: reading the archive takes about a
+      // second, and the process serving judges must keep answering meanwhile.
+      for (const entry of nyuArchiveEntries(files)) {
+        if ('room' in entry) rooms.push(entry.room);
+        else skipped.push(entry.skipped);
+        await setImmediate();
+      }
+    } catch (error) {
+      if (error instanceof ArchiveError) throw new UnprocessableEntityException(`cannot import the archive at ${label}: ${error.message}`);
+      throw error;
+    }
+    const existing = await this.datasetRepository.byName(datasetName);
+    if (existing && existing.status !== 'ready') throw new ConflictException(`the dataset "${datasetName}" is still loading`);
+    const dataset =
+      existing ??
+      (await this.datasetRepository.load({ name: datasetName, source: 'import', params: { archive: 'nyu-debate-2023', path: label } }, []));
+    const done = await this.archiveRepository.importedIds(dataset.id);
+    const protocolIds = new Map<string, string>();
+    const protocols = {} as Record<NyuSetting, string[]>;
+    let imported = 0;
+    for (const [i, room] of rooms.entries()) {
+      onProgress?.(i, rooms.length);
+      if (i > 0 && i % 100 === 0) this.logger.log(`importing into "${datasetName}": ${i} of ${rooms.length} rooms`);
+      // Each room is its own transaction; between them, others are served.
+      await setImmediate();
+      if (done.has(room.name)) {
+        skipped.push({ room: room.name, reason: 'already imported' });
+        continue;
+      }
+      const spec = nyuProtocol(room);
+      const key = JSON.stringify(spec);
+      let protocolId = protocolIds.get(key);
+      if (!protocolId) {
+        protocolId = await this.protocolFor(`nyu-2023-${room.setting}`, spec);
+        protocolIds.set(key, protocolId);
+        (protocols[room.setting] ??= []).push(protocolId);
+      }
+      await this.archiveRepository.write(archived(room, dataset.id, protocolId));
+      imported++;
+    }
+    onProgress?.(rooms.length, rooms.length);
+    this.logger.log(`imported ${imported} rooms into "${datasetName}", skipped ${skipped.length}`);
+    return { datasetId: dataset.id, imported, skipped, protocols, correctSeat: correctSeats(rooms) };
+  }
+
+  /** The version of the named protocol with exactly this spec, added if there is none. */
+  private async protocolFor(name: string, spec: object): Promise<string> {
+    const wanted = JSON.stringify(spec);
+    const existing = (await this.debateRepository.listProtocols()).find((p) => p.name === name && JSON.stringify(p.spec) === wanted);
+    return existing?.id ?? (await this.protocols.create(name, spec, null)).id;
+  }
+}

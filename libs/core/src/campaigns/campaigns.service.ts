@@ -1,0 +1,97 @@
+import { ConflictException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { campaignRoom, type CampaignProgressView } from '#tribunal/contracts';
+import { CampaignFull, CampaignRepository, DebateRepository, type CampaignEntity } from '#tribunal/persistence';
+import { JobQueue } from '#tribunal/queue';
+import { LiveEvents } from '../live-events/live-events.js';
+import { DebatesService } from '../debates/debates.service.js';
+
+export interface LaunchCampaign {
+  name: string;
+  protocolId: string;
+  /** The disputes to debate, in order; or every open dispute of a dataset. */
+  disputeIds?: string[];
+  datasetId?: string;
+  concurrency: number;
+  createdBy: string | null;
+}
+
+/** A protocol run over many disputes, at most `concurrency` debates at a time, with progress as it goes. */
+@Injectable()
+export class CampaignsService {
+  private readonly logger = new Logger(CampaignsService.name);
+
+  constructor(
+    private readonly campaignRepository: CampaignRepository,
+    private readonly debateRepository: DebateRepository,
+    private readonly debates: DebatesService,
+    private readonly queue: JobQueue,
+    private readonly events: LiveEvents,
+  ) {}
+
+  async launch(request: LaunchCampaign): Promise<CampaignEntity> {
+    if (!(await this.debateRepository.protocol(request.protocolId)))
+      throw new NotFoundException(`protocol ${request.protocolId} does not exist`);
+    let disputeIds = request.disputeIds ?? [];
+    if (request.datasetId) {
+      const open = (await this.debateRepository.disputesOfDataset(request.datasetId)).filter((d) => d.status === 'open');
+      disputeIds = [...disputeIds, ...open.map((d) => d.id)];
+    }
+    disputeIds = [...new Set(disputeIds)];
+    if (disputeIds.length === 0)
+      throw new UnprocessableEntityException('a campaign needs disputes: give disputeIds, or a datasetId with open disputes');
+    const missing = await this.debateRepository.missingDisputes(disputeIds);
+    if (missing.length > 0) throw new UnprocessableEntityException(`disputeIds: ${missing.slice(0, 5).join(', ')} do not exist`);
+    const campaign = await this.campaignRepository.create(
+      { name: request.name, protocolId: request.protocolId, concurrency: request.concurrency, createdBy: request.createdBy },
+      disputeIds,
+      (created, manager) => this.queue.send('campaign.fill', { campaignId: created.id }, { singletonKey: `${created.id}:launch` }, manager),
+    );
+    this.logger.log(`campaign ${campaign.id} "${campaign.name}": ${disputeIds.length} disputes, ${request.concurrency} at a time`);
+    return campaign;
+  }
+
+  /** The `campaign.fill` job: starts debates while there is room, then reports progress. Safe to run at once in many workers. */
+  async fill(campaignId: string): Promise<void> {
+    const campaign = await this.campaignRepository.get(campaignId);
+    if (!campaign) return;
+    if (campaign.status === 'running') {
+      for (const entry of await this.campaignRepository.waiting(campaignId, campaign.concurrency)) {
+        try {
+          await this.debates.start({
+            disputeId: entry.disputeId,
+            protocolId: campaign.protocolId,
+            campaignId,
+            claim: (manager, debateId) => this.campaignRepository.claim(manager, entry.id, debateId),
+          });
+        } catch (error) {
+          if (error instanceof CampaignFull) break;
+          // A dispute that cannot be debated (say, no judges free) leaves the campaign waiting, visibly.
+          if (error instanceof ConflictException || error instanceof UnprocessableEntityException) {
+            this.logger.warn(`campaign ${campaignId}: cannot start dispute ${entry.disputeId}: ${error.message}`);
+            break;
+          }
+          throw error;
+        }
+      }
+      if (await this.campaignRepository.completeIfDone(campaignId)) this.logger.log(`campaign ${campaignId} completed`);
+    }
+    const progress = await this.progress(campaignId);
+    this.events.emitTo(campaignRoom(campaignId), 'campaign.progress', progress);
+  }
+
+  async progress(campaignId: string): Promise<CampaignProgressView> {
+    const campaign = await this.campaignRepository.get(campaignId);
+    if (!campaign) throw new NotFoundException(`campaign ${campaignId} does not exist`);
+    return { campaignId, status: campaign.status, ...(await this.campaignRepository.progress(campaignId)) };
+  }
+
+  async cancel(campaignId: string): Promise<CampaignProgressView> {
+    await this.progress(campaignId);
+    await this.campaignRepository.cancel(campaignId);
+    return this.progress(campaignId);
+  }
+
+  list(): Promise<CampaignEntity[]> {
+    return this.campaignRepository.list();
+  }
+}

@@ -1,0 +1,21 @@
+import type { ProtocolSpec } from '#tribunal/contracts';
+import { nextAction, type NextAction } from '#tribunal/debate';
+import type { DebateRecord } from '#tribunal/persistence';
+import { parseProtocolSpec } from '../protocols/protocols.service.js';
+
+/** Where a debate stands, derived from what is persisted: never stored, so never stale. */
+export function progressOf(record: DebateRecord): { spec: ProtocolSpec; action: NextAction } {
+  const spec = parseProtocolSpec(record.protocol.spec);
+  const verdicts = new Map<string, { given: number; ending: number }>();
+  for (const v of record.verdicts) {
+    const seen = verdicts.get(v.stage) ?? { given: 0, ending: 0 };
+    verdicts.set(v.stage, { given: seen.given + 1, ending: seen.ending + (v.endsDebate ? 1 : 0) });
+  }
+  const turns = new Set(record.turns.map((t) => t.index));
+  return { spec, action: nextAction(spec, record.debate.seats, { turns, verdicts, judges: record.assignments.length }) };
+}
+
+/** The job key of a debate's next step: one per persisted state, so a state is never worked twice at once. */
+export function advanceKey(debateId: string, turns: number, verdicts: number): string {
+  return `${debateId}:${turns}:${verdicts}`;
+}

@@ -1,0 +1,267 @@
+import { createHash } from 'node:crypto';
+import { ConflictException, ForbiddenException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import type { AssignmentView, JudgeDebateView, ProtocolSpec } from '#tribunal/contracts';
+import { alternativeAnswer, assignSeats, awaitingView, judgeDebateView, neighbouringAnswer } from '#tribunal/debate';
+import {
+  DebateRepository,
+  IdentityRepository,
+  ModelRepository,
+  type DebateEntity,
+  type DisputeEntity,
+  type DebateRecord,
+  type JudgeAssignmentEntity,
+} from '#tribunal/persistence';
+import { JobQueue } from '#tribunal/queue';
+import { debaterAnswer, type ArguedItem } from '#tribunal/world';
+import type { Principal } from '../identity/auth.service.js';
+import { LiveEvents } from '../live-events/live-events.js';
+import { advanceKey, progressOf } from './debate-progress.js';
+import { parseProtocolSpec } from '../protocols/protocols.service.js';
+import { SpeechesService } from './speeches.service.js';
+
+export interface StartDebateRequest {
+  disputeId: string;
+  protocolId: string;
+  /** Human judges to assign; by default the judges with the fewest unfinished debates. */
+  judgeIds?: string[];
+  /** One answer per debater, for protocols with `explicit` assignment. */
+  answers?: number[];
+  /** When the debate belongs to a campaign: the campaign's check and claim, run in the same transaction. */
+  claim?: (manager: EntityManager, debateId: string) => Promise<void>;
+  campaignId?: string;
+}
+
+@Injectable()
+export class DebatesService {
+  private readonly logger = new Logger(DebatesService.name);
+
+  constructor(
+    private readonly debateRepository: DebateRepository,
+    private readonly identityRepository: IdentityRepository,
+    private readonly queue: JobQueue,
+    private readonly events: LiveEvents,
+    private readonly speeches: SpeechesService,
+    private readonly modelRepository: ModelRepository,
+  ) {}
+
+  /**
+   * The answer seated against the simple label, and the two most plausible answers (for `top-two`).
+   * Once a model has scored the item: its intended head's top answer (its second when the top is the
+   * simple label) and its top two. Before any model, on the built-in world: the answer a debater copy
+   * chooses to defend, seeing exactly what the model sees (every sensor); when that is the simple
+   * label, a neighbouring answer drawn from the item, so the debate audits the label. Elsewhere: the
+   * dispute's suggested answer, else the next one.
+   */
+  private async modelAnswers(dispute: DisputeEntity, item: DisputeEntity['item']) {
+    const simple = item.simpleLabel ?? 0;
+    const [prediction] = dispute.modelVersionId ? await this.modelRepository.predictions(dispute.modelVersionId, [dispute.itemId]) : [];
+    if (prediction) {
+      const ranked = prediction.intended.map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0]);
+      const [first, second] = [ranked[0]![1], ranked[1]![1]];
+      return { answer: first !== simple ? first : second, topTwo: [first, second] as [number, number] };
+    }
+    if (item.context.kind === 'world-room' && item.simpleLabel !== null) {
+      const chosen = debaterAnswer(item as unknown as ArguedItem);
+      const answer = chosen !== simple ? chosen : neighbouringAnswer(simple, item.answers.length, item.externalId);
+      return { answer, topTwo: [chosen, chosen !== simple ? simple : answer] as [number, number] };
+    }
+    const fallback = alternativeAnswer(item, dispute.reasons);
+    return { answer: fallback, topTwo: [fallback, simple] as [number, number] };
+  }
+
+  async start(request: StartDebateRequest): Promise<DebateEntity> {
+    const dispute = await this.debateRepository.dispute(request.disputeId);
+    if (!dispute) throw new NotFoundException(`dispute ${request.disputeId} does not exist`);
+    const protocol = await this.debateRepository.protocol(request.protocolId);
+    if (!protocol) throw new NotFoundException(`protocol ${request.protocolId} does not exist`);
+    const spec = parseProtocolSpec(protocol.spec);
+    const judges = await this.chooseJudges(spec, request.judgeIds);
+    const item = dispute.item;
+    const model = await this.modelAnswers(dispute, item);
+    if (request.answers?.some((a) => !Number.isInteger(a) || a < 0 || a >= item.answers.length)) {
+      throw new UnprocessableEntityException(`answers must be answer indices from 0 to ${item.answers.length - 1}`);
+    }
+    let seats;
+    try {
+      seats = assignSeats(spec, {
+        answers: item.answers.length,
+        simpleLabel: item.simpleLabel ?? 0,
+        modelAnswer: model.answer,
+        topTwo: model.topTwo,
+        explicit: request.answers,
+        // The item and the protocol's rules, not row ids or names: the same world under the same
+        // rules is seated the same way in every run, which keeps experiments reproducible.
+        key: `${item.externalId}:${createHash('sha256').update(JSON.stringify(protocol.spec)).digest('hex')}`,
+      });
+    } catch (error) {
+      throw new UnprocessableEntityException((error as Error).message);
+    }
+    const debate = await this.debateRepository.createDebate(
+      { dispute, protocol, seats, judges, campaignId: request.campaignId },
+      async (created, manager) => {
+        await request.claim?.(manager, created.id);
+        await this.queue.send('debate.advance', { debateId: created.id }, { singletonKey: advanceKey(created.id, 0, 0) }, manager);
+      },
+    );
+    this.logger.log(`debate ${debate.id} started on dispute ${dispute.id} under ${protocol.name} v${protocol.version}`);
+    return debate;
+  }
+
+  private async chooseJudges(
+    spec: ProtocolSpec,
+    judgeIds: string[] | undefined,
+  ): Promise<{ kind: 'human' | 'simulated' | 'llm'; judgeId: string | null }[]> {
+    if (spec.judges.kind !== 'human') {
+      if (judgeIds?.length)
+        throw new UnprocessableEntityException(`judgeIds cannot be given for a protocol with ${spec.judges.kind} judges`);
+      return Array.from({ length: spec.judges.count }, () => ({ kind: spec.judges.kind, judgeId: null }));
+    }
+    const pool = await this.identityRepository.usersWithRole('judge');
+    let chosen: string[];
+    if (judgeIds?.length) {
+      const known = new Set(pool.map((u) => u.id));
+      const unknown = judgeIds.find((id) => !known.has(id));
+      if (unknown) throw new UnprocessableEntityException(`judgeIds: ${unknown} is not a judge`);
+      if (new Set(judgeIds).size !== spec.judges.count) {
+        throw new UnprocessableEntityException(`judgeIds must name ${spec.judges.count} distinct judges, as the protocol asks`);
+      }
+      chosen = judgeIds;
+    } else {
+      if (pool.length < spec.judges.count) {
+        throw new ConflictException(`the protocol needs ${spec.judges.count} human judges; ${pool.length} judge users exist`);
+      }
+      const open = await this.debateRepository.openAssignmentCounts(pool.map((u) => u.id));
+      chosen = [...pool]
+        .sort((a, b) => (open.get(a.id) ?? 0) - (open.get(b.id) ?? 0))
+        .slice(0, spec.judges.count)
+        .map((u) => u.id);
+    }
+    return chosen.map((judgeId) => ({ kind: 'human' as const, judgeId }));
+  }
+
+  /** One step of a debate, run by the `debate.advance` job. Safe to run twice, or at once in two workers. */
+  async advance(debateId: string): Promise<void> {
+    const record = await this.debateRepository.record(debateId);
+    if (!record || record.debate.status === 'completed' || record.debate.status === 'failed') return;
+    const { spec, action } = progressOf(record);
+    switch (action.kind) {
+      case 'speak': {
+        const automatic = action.speeches.filter((s) => record.debate.seats.find((seat) => seat.seat === s.seat)!.backend !== 'manual');
+        // Simultaneous speakers write at once; none sees another's speech of the same round.
+        await Promise.all(automatic.map((speech) => this.speeches.speak(record, spec, speech)));
+        return;
+      }
+      case 'await-judges': {
+        const status = action.stage === 'final' ? 'judging' : 'awaiting_judges';
+        const given = new Set(record.verdicts.filter((v) => v.stage === action.stage).map((v) => v.assignmentId));
+        const waiting = record.assignments.filter((a) => !given.has(a.id));
+        await this.debateRepository.setStatus(debateId, status, async (manager) => {
+          for (const a of waiting.filter((w) => w.kind !== 'human')) {
+            await this.queue.send(
+              'judge.auto',
+              { assignmentId: a.id, stage: action.stage },
+              { singletonKey: `${a.id}:${action.stage}` },
+              manager,
+            );
+          }
+          if (spec.judges.deadlineSeconds && waiting.some((w) => w.kind === 'human')) {
+            await this.queue.send(
+              'debate.deadline',
+              { debateId, stage: action.stage },
+              { singletonKey: `${debateId}:${action.stage}`, startAfterSeconds: spec.judges.deadlineSeconds },
+              manager,
+            );
+          }
+        });
+        this.events.emit(debateId, 'debate.status', { debateId, status, awaiting: action.stage });
+        return;
+      }
+      case 'adjudicate':
+        await this.queue.send('debate.adjudicate', { debateId }, { singletonKey: debateId });
+        return;
+    }
+  }
+
+  /** Ends a debate as failed, with the reason, unless it already ended. */
+  async fail(debateId: string, reason: string): Promise<void> {
+    const record = await this.debateRepository.record(debateId);
+    const changed = await this.debateRepository.setStatus(
+      debateId,
+      'failed',
+      async (manager) => {
+        if (record?.debate.campaignId) {
+          await this.queue.send(
+            'campaign.fill',
+            { campaignId: record.debate.campaignId },
+            { singletonKey: `${record.debate.campaignId}:${debateId}:failed` },
+            manager,
+          );
+        }
+      },
+      reason,
+    );
+    if (!changed) return;
+    this.logger.warn(`debate ${debateId} failed: ${reason}`);
+    this.events.emit(debateId, 'debate.status', { debateId, status: 'failed', awaiting: null, reason });
+  }
+
+  async requireRecord(debateId: string): Promise<DebateRecord> {
+    const record = await this.debateRepository.record(debateId);
+    if (!record) throw new NotFoundException(`debate ${debateId} does not exist`);
+    return record;
+  }
+
+  /** The judge's assignment in a debate, or a refusal. */
+  assignmentOf(record: DebateRecord, principal: Principal): JudgeAssignmentEntity {
+    const assignment = record.assignments.find((a) => a.judgeId === principal.id);
+    if (!assignment) throw new ForbiddenException(`you are not a judge of debate ${record.debate.id}`);
+    return assignment;
+  }
+
+  /** The debate as `principal` may see it: a judge sees their own view; researchers and admins observe. */
+  async view(principal: Principal, debateId: string): Promise<JudgeDebateView> {
+    const record = await this.requireRecord(debateId);
+    const { spec, action } = progressOf(record);
+    let mine: JudgeAssignmentEntity | undefined;
+    if (principal.role === 'judge') mine = this.assignmentOf(record, principal);
+    else if (principal.role !== 'researcher' && principal.role !== 'admin')
+      throw new ForbiddenException('only judges, researchers and admins follow debates');
+    const myVerdicts = mine ? record.verdicts.filter((v) => v.assignmentId === mine.id) : [];
+    const ended = record.debate.status === 'completed' || record.debate.status === 'failed';
+    const awaiting =
+      mine && !ended && action.kind === 'await-judges' && !myVerdicts.some((v) => v.stage === action.stage)
+        ? awaitingView(spec, action.step)
+        : null;
+    return judgeDebateView({
+      debate: record.debate,
+      spec,
+      item: record.item,
+      turns: record.turns,
+      citations: record.citations,
+      drafts: record.drafts,
+      awaiting,
+      myVerdicts,
+    });
+  }
+
+  async assignments(principal: Principal): Promise<AssignmentView[]> {
+    const assignments = await this.debateRepository.assignmentsOf(principal.id);
+    return Promise.all(
+      assignments.map(async (a) => {
+        const view = await this.view(principal, a.debateId);
+        return {
+          debateId: a.debateId,
+          status: view.status,
+          question: view.question,
+          awaiting: view.awaiting?.stage ?? null,
+          createdAt: a.createdAt.toISOString(),
+        };
+      }),
+    );
+  }
+
+  list(filter: { status?: DebateEntity['status']; limit: number; campaignId?: string }): Promise<DebateEntity[]> {
+    return this.debateRepository.listDebates(filter);
+  }
+}

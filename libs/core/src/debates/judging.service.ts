@@ -1,0 +1,174 @@
+import { ConflictException, Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { isJsonObject, type EvidenceUnit } from '#tribunal/contracts';
+import { awaitingView, judgeText } from '#tribunal/debate';
+import { probabilityProblem, simulatedJudge } from '#tribunal/judging';
+import { DatasetRepository, DebateRepository, type DebateRecord, type JudgeAssignmentEntity } from '#tribunal/persistence';
+import { JobQueue } from '#tribunal/queue';
+import type { WorldParams } from '#tribunal/world';
+import type { Principal } from '../identity/auth.service.js';
+import { progressOf } from './debate-progress.js';
+import { DebatesService } from './debates.service.js';
+import { LlmEndpoints } from '../llm-endpoints/llm-endpoints.js';
+
+export interface VerdictSubmission {
+  stage: string;
+  probabilities: number[];
+  note?: string;
+  /** Ask to end the debate here (where the protocol lets judges end it). */
+  endDebate?: boolean;
+}
+
+/** The public part of an item as text, for a judge model. */
+function contextText(context: Record<string, unknown>): string {
+  return context.kind === 'world-room' ? `the camera view of the room: ${JSON.stringify(context.camera)}` : JSON.stringify(context);
+}
+
+@Injectable()
+export class JudgingService {
+  /** Each dataset's world parameters, read once: a dataset's params never change after it is made. */
+  private readonly worldParams = new Map<string, Partial<WorldParams> | undefined>();
+
+  constructor(
+    private readonly debateRepository: DebateRepository,
+    private readonly debates: DebatesService,
+    private readonly queue: JobQueue,
+    private readonly llmEndpoints: LlmEndpoints,
+    private readonly datasetRepository: DatasetRepository,
+  ) {}
+
+  /** A human judge's probabilities at a stage. Submitting the same stage again changes nothing. */
+  async submit(principal: Principal, debateId: string, submission: VerdictSubmission): Promise<{ stage: string; duplicate: boolean }> {
+    const record = await this.debates.requireRecord(debateId);
+    const assignment = this.debates.assignmentOf(record, principal);
+    return this.record(record, assignment, submission);
+  }
+
+  debateOf(assignmentId: string): Promise<string | null> {
+    return this.debateRepository.debateOfAssignment(assignmentId);
+  }
+
+  /** A built-in or model judge's probabilities, run by the `judge.auto` job. */
+  async auto(assignmentId: string, stage: string): Promise<void> {
+    const debateId = await this.debateRepository.debateOfAssignment(assignmentId);
+    if (!debateId) return;
+    const record = await this.debates.requireRecord(debateId);
+    const assignment = record.assignments.find((a) => a.id === assignmentId)!;
+    if (record.verdicts.some((v) => v.assignmentId === assignmentId && v.stage === stage)) return;
+    const { spec } = progressOf(record);
+    const evidence = new Map(record.item.evidence.map((unit) => [unit.id, unit]));
+    let verdict: { probabilities: number[]; note: string | null };
+    if (assignment.kind === 'llm') {
+      const seats = new Map(record.debate.seats.map((s) => [s.seat, s.answer]));
+      verdict = await this.llmEndpoints.judge(spec, spec.judges.endpoint!, spec.judges.model!).judge({
+        question: record.item.question,
+        answers: record.item.answers,
+        context: contextText(record.item.context),
+        turns: record.turns.map((t) => ({
+          seat: t.seat,
+          answer: seats.get(t.seat)!,
+          text: judgeText(
+            t.text,
+            record.citations
+              .filter((c) => c.turnId === t.id)
+              .map((c) => ({ ...c, at: c.atStart === null ? null : ([c.atStart, c.atEnd!] as [number, number]) })),
+          ),
+        })),
+      });
+    } else {
+      const revealed = record.citations
+        .filter((c) => c.verified && c.kind === 'evidence' && c.evidenceId)
+        .map((c) => evidence.get(c.evidenceId!))
+        .filter((u): u is EvidenceUnit => !!u);
+      verdict = {
+        probabilities: simulatedJudge({
+          context: record.item.context,
+          question: record.item.question,
+          answers: record.item.answers,
+          revealed,
+          world: record.item.context.kind === 'world-room' ? await this.worldOf(record.item.datasetId) : undefined,
+        }),
+        note: null,
+      };
+    }
+    await this.record(record, assignment, { stage, probabilities: verdict.probabilities, note: verdict.note ?? undefined }).catch(
+      (error: unknown) => {
+        // The debate moved past this stage (a retried job): nothing left to do.
+        if (!(error instanceof ConflictException)) throw error;
+      },
+    );
+  }
+
+  /**
+   * The parameters a world dataset was generated with (`POST /datasets/world` stores them as
+   * `params.world`), which the simulated judge reasons with; none for other datasets (an upload of
+   * world rooms is judged under the default world).
+   */
+  private async worldOf(datasetId: string): Promise<Partial<WorldParams> | undefined> {
+    if (this.worldParams.has(datasetId)) return this.worldParams.get(datasetId);
+    const world = (await this.datasetRepository.byId(datasetId))?.params.world;
+    const params = isJsonObject(world) ? (world as Partial<WorldParams>) : undefined;
+    this.worldParams.set(datasetId, params);
+    return params;
+  }
+
+  /** The `debate.deadline` job: a human judge who still has not answered ends the debate as failed. */
+  async deadline(debateId: string, stage: string): Promise<void> {
+    const record = await this.debates.requireRecord(debateId);
+    const { spec, action } = progressOf(record);
+    if (
+      action.kind !== 'await-judges' ||
+      action.stage !== stage ||
+      record.debate.status === 'failed' ||
+      record.debate.status === 'completed'
+    )
+      return;
+    const given = new Set(record.verdicts.filter((v) => v.stage === stage).map((v) => v.assignmentId));
+    const late = record.assignments.filter((a) => !given.has(a.id)).length;
+    await this.debates.fail(debateId, `${late} judge(s) did not answer at stage ${stage} within ${spec.judges.deadlineSeconds} s`);
+  }
+
+  private async record(
+    record: DebateRecord,
+    assignment: JudgeAssignmentEntity,
+    submission: VerdictSubmission,
+  ): Promise<{ stage: string; duplicate: boolean }> {
+    const previous = record.verdicts.find((v) => v.assignmentId === assignment.id && v.stage === submission.stage);
+    if (previous) return { stage: submission.stage, duplicate: true };
+    const { spec, action } = progressOf(record);
+    const ended = record.debate.status === 'completed' || record.debate.status === 'failed';
+    if (ended || action.kind !== 'await-judges' || action.stage !== submission.stage) {
+      const now = ended
+        ? `it has ${record.debate.status === 'failed' ? 'failed' : 'ended'}`
+        : action.kind === 'await-judges'
+          ? `it waits for stage ${action.stage}`
+          : 'it is not waiting for judges';
+      throw new ConflictException(`debate ${record.debate.id} is not waiting for verdicts at stage ${submission.stage}; ${now}`);
+    }
+    const problem = probabilityProblem(submission.probabilities, record.item.answers.length);
+    if (problem) throw new UnprocessableEntityException(problem);
+    const asked = awaitingView(spec, action.step);
+    if (submission.endDebate && !asked.mayEnd)
+      throw new UnprocessableEntityException(`endDebate: this protocol does not let judges end the debate at stage ${submission.stage}`);
+    if (submission.note && asked.noteLimit !== null && submission.note.length > asked.noteLimit) {
+      throw new UnprocessableEntityException(`note is ${submission.note.length} characters; the protocol allows ${asked.noteLimit}`);
+    }
+    const result = await this.debateRepository.recordVerdict(
+      {
+        assignmentId: assignment.id,
+        debateId: record.debate.id,
+        stage: submission.stage,
+        probabilities: submission.probabilities,
+        note: submission.note ?? null,
+        endsDebate: submission.endDebate ?? false,
+      },
+      (manager) =>
+        this.queue.send(
+          'debate.advance',
+          { debateId: record.debate.id },
+          { singletonKey: `${record.debate.id}:verdict:${assignment.id}:${submission.stage}` },
+          manager,
+        ),
+    );
+    return { stage: submission.stage, duplicate: result.duplicate };
+  }
+}

@@ -1,0 +1,186 @@
+import { ConflictException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import type { ProtocolSpec } from '#tribunal/contracts';
+import {
+  limitProblems,
+  parseCitations,
+  schedule,
+  speechLimits,
+  turnView,
+  verifyCitations,
+  withinLimits,
+  type Speech,
+  type SpeechRequest,
+  type TranscriptEntry,
+} from '#tribunal/debate';
+import { DebateRepository, type DebateRecord } from '#tribunal/persistence';
+import { JobQueue } from '#tribunal/queue';
+import { advanceKey, progressOf } from './debate-progress.js';
+import { LiveEvents } from '../live-events/live-events.js';
+import { OperationsService } from '../operations/operations.service.js';
+import { LlmEndpoints } from '../llm-endpoints/llm-endpoints.js';
+
+/** How often the text of a speech being written is saved and broadcast. */
+const DRAFT_EVERY_MS = 150;
+
+/**
+ * Speeches: what a debater is shown, how its speech streams to the room, and how the finished
+ * speech is checked against the protocol's limits, verified and persisted once.
+ */
+@Injectable()
+export class SpeechesService {
+  private readonly logger = new Logger(SpeechesService.name);
+
+  constructor(
+    private readonly debateRepository: DebateRepository,
+    private readonly queue: JobQueue,
+    private readonly events: LiveEvents,
+    private readonly llmEndpoints: LlmEndpoints,
+    private readonly operations: OperationsService,
+  ) {}
+
+  private speechRequest(record: DebateRecord, spec: ProtocolSpec, speech: Speech, problems?: string[]): SpeechRequest {
+    const seat = record.debate.seats.find((s) => s.seat === speech.seat)!;
+    const transcript: TranscriptEntry[] = [];
+    const visible = record.turns.filter((t) => t.index < speech.visibleBefore);
+    for (const turn of visible) {
+      const speaker = record.debate.seats.find((s) => s.seat === turn.seat)!;
+      transcript.push({ kind: 'speech', seat: turn.seat, answer: speaker.answer, round: turn.round, text: turn.text });
+    }
+    // Judges' probabilities and notes reach the debaters only from earlier rounds that show them.
+    const shown = new Set(
+      schedule(spec, record.debate.seats.length)
+        .filter((step) => step.kind === 'judge' && step.position < speech.step.position && step.round.visibleToDebaters)
+        .map((step) => (step.kind === 'judge' ? step.stage : '')),
+    );
+    for (const verdict of record.verdicts) {
+      if (!shown.has(verdict.stage)) continue;
+      transcript.push({ kind: 'judge', stage: verdict.stage, probabilities: verdict.probabilities, note: verdict.note });
+    }
+    const limits = speechLimits(spec, speech.step.round);
+    return {
+      item: record.item,
+      seat: seat.seat,
+      answer: seat.answer,
+      opponents: record.debate.seats.filter((s) => s.seat !== seat.seat).map((s) => ({ seat: s.seat, answer: s.answer })),
+      speechNumber: record.turns.filter((t) => t.seat === seat.seat && t.index < speech.index).length + 1,
+      transcript,
+      limits: { ...limits, tokens: spec.limits.tokens },
+      // Only what the speaker could have read: a simultaneous opponent's speech of the same round is not.
+      alreadyCited: record.citations
+        .filter((c) => visible.some((t) => t.id === c.turnId))
+        .map((c) => c.evidenceId)
+        .filter((id): id is string => id !== null),
+      problems,
+    };
+  }
+
+  /** Has a debater write one speech, streaming it to the room, then persists it (once). */
+  async speak(record: DebateRecord, spec: ProtocolSpec, speech: Speech): Promise<void> {
+    const seatSpec = spec.debaters[record.debate.seats.findIndex((s) => s.seat === speech.seat)]!;
+    const debater = this.llmEndpoints.debater(spec, seatSpec);
+    const timer = this.operations.speechSeconds.startTimer({ backend: seatSpec.backend });
+    const limits = speechLimits(spec, speech.step.round);
+    let problems: string[] | undefined;
+    let text = '';
+    const attempts = spec.limits.overLimit === 'retry' ? (spec.limits.retries ?? 1) + 1 : 1;
+    for (let attempt = 0; attempt < attempts; attempt++) {
+      const draft = this.drafter(record, speech);
+      try {
+        text = await debater.speak(this.speechRequest(record, spec, speech, problems), draft.push);
+      } finally {
+        await draft.finish();
+      }
+      problems = limitProblems(text, parseCitations(text), limits);
+      if (problems.length === 0) break;
+      this.logger.warn(`debate ${record.debate.id}, seat ${speech.seat}: ${problems.join('; ')}`);
+    }
+    const { text: kept, honoured } = withinLimits(text, parseCitations(text), limits);
+    await this.append(record, speech, kept, verifyCitations(honoured, record.item.evidence));
+    timer();
+  }
+
+  /**
+   * Collects a speech's text as it comes, broadcasting and saving it every so often. Each attempt
+   * starts over at offset 0, which tells clients to drop what they had of this turn.
+   */
+  private drafter(record: DebateRecord, speech: Speech): { push: (delta: string) => void; finish: () => Promise<void> } {
+    const debateId = record.debate.id;
+    let text = '';
+    let sent = 0;
+    let timer: NodeJS.Timeout | undefined;
+    // Saves run one after another, so the last one written is the longest text.
+    let saving = Promise.resolve();
+    const flush = () => {
+      timer = undefined;
+      if (text.length === sent) return;
+      this.events.emit(debateId, 'turn.delta', { debateId, index: speech.index, seat: speech.seat, offset: sent, text: text.slice(sent) });
+      sent = text.length;
+      const snapshot = text;
+      saving = saving
+        .then(() => this.debateRepository.saveDraft({ debateId, index: speech.index, seat: speech.seat, text: snapshot }))
+        .catch((error: Error) =>
+          this.logger.warn(`debate ${debateId}: could not save the draft of turn ${speech.index}: ${error.message}`),
+        );
+    };
+    return {
+      push: (delta: string) => {
+        text += delta;
+        timer ??= setTimeout(flush, DRAFT_EVERY_MS);
+      },
+      // The last save must land before the turn is written, which removes the draft.
+      finish: () => {
+        clearTimeout(timer);
+        flush();
+        return saving;
+      },
+    };
+  }
+
+  /** Persists a speech with its verified citations, queues the next step, and broadcasts the turn. */
+  private async append(record: DebateRecord, speech: Speech, text: string, citations: ReturnType<typeof verifyCitations>): Promise<void> {
+    const debateId = record.debate.id;
+    const result = await this.debateRepository.appendTurn(
+      { debateId, index: speech.index, round: speech.step.position, seat: speech.seat, text },
+      citations.map((c) => ({
+        kind: c.kind,
+        evidenceId: c.evidenceId,
+        quote: c.quote,
+        verified: c.verified,
+        score: c.score,
+        excerpt: c.excerpt,
+        spanStart: c.span?.[0] ?? null,
+        spanEnd: c.span?.[1] ?? null,
+        atStart: c.at[0],
+        atEnd: c.at[1],
+      })),
+      (manager) =>
+        this.queue.send(
+          'debate.advance',
+          { debateId },
+          { singletonKey: advanceKey(debateId, speech.index + 1, record.verdicts.length) },
+          manager,
+        ),
+    );
+    if (!result) return;
+    this.events.emit(debateId, 'turn.created', { debateId, turn: turnView(result.turn, result.citations) });
+  }
+
+  /** A speech for a seat whose debater is `manual`, submitted by a researcher. */
+  async submit(debateId: string, seatName: string, text: string): Promise<{ index: number }> {
+    const record = await this.debateRepository.record(debateId);
+    if (!record) throw new NotFoundException(`debate ${debateId} does not exist`);
+    const { spec, action } = progressOf(record);
+    const speech = action.kind === 'speak' ? action.speeches.find((s) => s.seat === seatName) : undefined;
+    if (!speech) throw new ConflictException(`debate ${debateId} is not waiting for a speech from seat ${seatName}`);
+    const seat = record.debate.seats.find((s) => s.seat === seatName)!;
+    if (seat.backend !== 'manual') throw new ConflictException(`seat ${seatName} is spoken by the ${seat.backend} debater`);
+    const marks = parseCitations(text);
+    const problems = limitProblems(text, marks, speechLimits(spec, speech.step.round));
+    if (problems.length > 0) throw new UnprocessableEntityException(problems);
+    const citations = verifyCitations(marks, record.item.evidence);
+    const missing = citations.filter((c) => c.kind === 'evidence' && !c.verified).map((c) => `[[${c.evidenceId}]]`);
+    if (missing.length > 0) throw new UnprocessableEntityException(`citation ${missing.join(', ')} does not exist in the item's evidence`);
+    await this.append(record, speech, text, citations);
+    return { index: speech.index };
+  }
+}

@@ -1,0 +1,72 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { ConflictException, Injectable, NotFoundException, Optional } from '@nestjs/common';
+import type { Role } from '#tribunal/contracts';
+import { IdentityRepository, type KeyRecord } from '#tribunal/persistence';
+import { LiveEvents } from '../live-events/live-events.js';
+
+export interface Principal {
+  id: string;
+  name: string;
+  role: Role;
+}
+
+const KEY_PREFIX = 'trb_';
+
+export function hashKey(key: string): string {
+  return createHash('sha256').update(key).digest('hex');
+}
+
+/** A new API key: 256 random bits, so a fast hash at rest is enough. */
+export function newKey(): { key: string } & KeyRecord {
+  const key = KEY_PREFIX + randomBytes(32).toString('base64url');
+  return { key, hash: hashKey(key), prefix: key.slice(0, 12) };
+}
+
+@Injectable()
+export class AuthService {
+  constructor(
+    private readonly identityRepository: IdentityRepository,
+    /** Absent when the CLI manages users without an API process: there are no sockets to disconnect. */
+    @Optional() private readonly events?: LiveEvents,
+  ) {}
+
+  async authenticate(key: string | undefined): Promise<Principal | null> {
+    if (!key || !key.startsWith(KEY_PREFIX) || key.length > 200) return null;
+    const user = await this.identityRepository.userByKeyHash(hashKey(key));
+    return user ? { id: user.id, name: user.name, role: user.role } : null;
+  }
+
+  /** On an empty database, creates the first admin and returns its key, which is never shown again. */
+  async bootstrapAdmin(): Promise<string | null> {
+    const fresh = newKey();
+    const user = await this.identityRepository.createUserWithKey('admin', 'admin', fresh, true);
+    return user ? fresh.key : null;
+  }
+
+  async createUser(name: string, role: Role): Promise<{ user: Principal; key: string }> {
+    if (await this.identityRepository.findUserByName(name)) throw new ConflictException(`a user named "${name}" already exists`);
+    const fresh = newKey();
+    const user = await this.identityRepository.createUserWithKey(name, role, fresh);
+    return { user: { id: user!.id, name: user!.name, role: user!.role }, key: fresh.key };
+  }
+
+  /**
+   * Revokes every key of a user and disconnects their sockets on every API process. The last admin
+   * holding a key keeps it: without it nobody could administer the platform.
+   */
+  async revokeKeys(userId: string): Promise<{ revoked: number }> {
+    if (!(await this.identityRepository.userById(userId))) throw new NotFoundException(`user ${userId} does not exist`);
+    const revoked = await this.identityRepository.revokeKeysOf(userId);
+    if (revoked === 'last-admin') {
+      throw new ConflictException(
+        `user ${userId} is the last admin with a key; revoking it would leave no admin: create another admin first`,
+      );
+    }
+    await this.events?.disconnectUser(userId);
+    return { revoked };
+  }
+
+  async listUsers(): Promise<Principal[]> {
+    return (await this.identityRepository.listUsers()).map((u) => ({ id: u.id, name: u.name, role: u.role }));
+  }
+}

@@ -1,0 +1,84 @@
+import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import OpenAI from 'openai';
+import type { TribunalConfig } from '#tribunal/config';
+import type { DebaterSpec, ProtocolSpec } from '#tribunal/contracts';
+import { BestOfDebater, builtinDebater, judgeText, OpenAiDebater, parseCitations, verifyCitations, type Debater } from '#tribunal/debate';
+import { LlmJudge } from '#tribunal/judging';
+import { InjectConfig } from '../infrastructure/infrastructure.module.js';
+
+/** The configured OpenAI-compatible endpoints, and the debaters and judges protocols build on them. */
+@Injectable()
+export class LlmEndpoints {
+  private readonly clients = new Map<string, OpenAI>();
+
+  constructor(@InjectConfig() private readonly config: TribunalConfig) {}
+
+  /** Refuses a protocol that names an endpoint this installation does not know, or leaves out a model. */
+  check(spec: ProtocolSpec): void {
+    const uses = [
+      ...spec.debaters.flatMap((d, i) =>
+        d.backend === 'openai' ? [{ at: `spec.debaters.${i}`, endpoint: d.endpoint, model: d.model }] : [],
+      ),
+      ...spec.debaters.flatMap((d, i) =>
+        d.bestOf ? [{ at: `spec.debaters.${i}.bestOf`, endpoint: d.bestOf.endpoint, model: d.bestOf.model }] : [],
+      ),
+      ...(spec.judges.kind === 'llm' ? [{ at: 'spec.judges', endpoint: spec.judges.endpoint, model: spec.judges.model }] : []),
+    ];
+    for (const use of uses) {
+      if (!use.endpoint) throw new UnprocessableEntityException(`${use.at}.endpoint is required`);
+      if (!use.model) throw new UnprocessableEntityException(`${use.at}.model is required`);
+      if (!this.config.endpoints[use.endpoint]) {
+        const known = Object.keys(this.config.endpoints);
+        throw new UnprocessableEntityException(
+          `${use.at}.endpoint "${use.endpoint}" is not configured (TRIBUNAL_ENDPOINTS has ${known.length ? known.join(', ') : 'none'})`,
+        );
+      }
+    }
+  }
+
+  private client(name: string): OpenAI {
+    const endpoint = this.config.endpoints[name];
+    if (!endpoint) throw new Error(`endpoint "${name}" is not configured in this process (TRIBUNAL_ENDPOINTS)`);
+    let client = this.clients.get(name);
+    if (!client) {
+      client = new OpenAI({ baseURL: endpoint.baseUrl, apiKey: endpoint.apiKey, maxRetries: 0, timeout: endpoint.timeoutSeconds * 1000 });
+      this.clients.set(name, client);
+    }
+    return client;
+  }
+
+  private timeoutMs(spec: ProtocolSpec, endpoint: string): number {
+    return (spec.speechTimeoutSeconds ?? this.config.endpoints[endpoint]?.timeoutSeconds ?? 120) * 1000;
+  }
+
+  judge(spec: ProtocolSpec, endpoint: string, model: string): LlmJudge {
+    return new LlmJudge(this.client(endpoint), { model, timeoutMs: this.timeoutMs(spec, endpoint), prompt: spec.prompts?.judge });
+  }
+
+  debater(spec: ProtocolSpec, debater: DebaterSpec): Debater {
+    if (debater.backend === 'builtin') return builtinDebater;
+    if (debater.backend !== 'openai') throw new Error(`a ${debater.backend} debater does not speak through a model`);
+    const model = new OpenAiDebater(this.client(debater.endpoint!), {
+      model: debater.model!,
+      temperature: debater.temperature,
+      topP: debater.topP,
+      timeoutMs: this.timeoutMs(spec, debater.endpoint!),
+      prompts: spec.prompts,
+    });
+    if (!debater.bestOf) return model;
+    const judge = this.judge(spec, debater.bestOf.endpoint, debater.bestOf.model);
+    return new BestOfDebater(
+      (request, n, signal) => model.candidates(request, n, signal),
+      async (request, candidate, signal) => {
+        const citations = verifyCitations(parseCitations(candidate), request.item.evidence);
+        const turns = [
+          ...request.transcript.flatMap((e) => (e.kind === 'speech' ? [{ seat: e.seat, answer: e.answer, text: e.text }] : [])),
+          { seat: request.seat, answer: request.answer, text: judgeText(candidate, citations) },
+        ];
+        const verdict = await judge.judge({ question: request.item.question, answers: request.item.answers, context: '', turns }, signal);
+        return verdict.probabilities[request.answer] ?? 0;
+      },
+      debater.bestOf.n,
+    );
+  }
+}

@@ -1,0 +1,54 @@
+import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
+import { ContractViolation, DEFAULT_DEBATE_PROTOCOL, type ProtocolSpec } from '#tribunal/contracts';
+import { PRESETS, validateProtocolSpec } from '#tribunal/debate';
+import { DebateRepository, type ProtocolEntity } from '#tribunal/persistence';
+import { LlmEndpoints } from '../llm-endpoints/llm-endpoints.js';
+
+/** Validates a protocol's JSON; the error (422) names every offending field. */
+export function parseProtocolSpec(spec: unknown): ProtocolSpec {
+  try {
+    return validateProtocolSpec(spec);
+  } catch (error) {
+    if (error instanceof ContractViolation) throw new UnprocessableEntityException(error.problems);
+    throw error;
+  }
+}
+
+@Injectable()
+export class ProtocolsService {
+  constructor(
+    private readonly debateRepository: DebateRepository,
+    private readonly llmEndpoints: LlmEndpoints,
+  ) {}
+
+  /** Adds a protocol, or the next version of one; versions never change once stored. */
+  async create(name: string, spec: unknown, createdBy: string | null): Promise<ProtocolEntity> {
+    const parsed = parseProtocolSpec(spec);
+    this.llmEndpoints.check(parsed);
+    return this.debateRepository.addProtocolVersion({
+      name,
+      kind: parsed.kind,
+      spec: JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>,
+      createdBy,
+    });
+  }
+
+  presets(): Record<string, ProtocolSpec> {
+    return PRESETS;
+  }
+
+  /** The latest version of the default debate protocol, created on first use. */
+  async defaultProtocol(): Promise<ProtocolEntity> {
+    return (await this.debateRepository.latestProtocol('default-debate')) ?? this.create('default-debate', DEFAULT_DEBATE_PROTOCOL, null);
+  }
+
+  async get(id: string): Promise<ProtocolEntity> {
+    const protocol = await this.debateRepository.protocol(id);
+    if (!protocol) throw new NotFoundException(`protocol ${id} does not exist`);
+    return protocol;
+  }
+
+  list(): Promise<ProtocolEntity[]> {
+    return this.debateRepository.listProtocols();
+  }
+}
