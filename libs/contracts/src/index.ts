@@ -6,3 +6,4 @@ export * from './views.js';
 export * from './events.js';
 export * from './webhooks.js';
 export * from './experiments.js';
+export * from './api.js';
