@@ -6,10 +6,11 @@ import { fileURLToPath } from 'node:url';
 import { ConsoleLogger, Logger, Module, type DynamicModule, type INestApplicationContext, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { ConfigError, loadConfig, type ProcessRole, type TribunalConfig } from '#tribunal/config';
 import { AuthService, CoreModule, DemoService } from '#tribunal/core';
 import { ApiModule } from '../../api/src/api.module.js';
+import { openApiDocument } from '../../api/src/openapi/document.js';
 import { TrainerModule } from '../../trainer/src/trainer.module.js';
 import { WorkerModule } from '../../worker/src/worker.module.js';
 import { IoAdapter } from '@nestjs/platform-socket.io';
@@ -44,15 +45,7 @@ function webAppDir(): string | undefined {
 
 /** The OpenAPI document, served at /docs (and /docs-json). */
 function serveOpenApi(app: NestExpressApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Tribunal')
-      .setDescription('Debates between copies of a model, judged by people; their verdicts become labels.')
-      .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API key' })
-      .build(),
-  );
+  const document = openApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
 }
 

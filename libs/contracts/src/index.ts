@@ -7,3 +7,4 @@ export * from './events.js';
 export * from './webhooks.js';
 export * from './experiments.js';
 export * from './api.js';
+export type { components as ApiComponents, operations as ApiOperations, paths as ApiPaths } from './api-types.js';

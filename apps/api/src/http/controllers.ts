@@ -13,7 +13,17 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiBody, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  getSchemaPath,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
   LABEL_SCHEMA_VERSION,
@@ -113,6 +123,7 @@ import {
   ItemDoc,
   JudgeDebateDoc,
   JudgeStandingDoc,
+  LabelRecordDoc,
   ModelPolicyDoc,
   ModelVersionDoc,
   PRESETS_SCHEMA,
@@ -545,8 +556,10 @@ export class LabelsController {
   @Header('Content-Type', 'application/x-ndjson')
   @ApiProduces('application/x-ndjson')
   @ApiOperation({ summary: 'Complex-process labels after a sequence number, one JSON object per line, streamed' })
+  @ApiExtraModels(LabelRecordDoc)
   @ApiOkResponse({
     description: `NDJSON, label schema version ${LABEL_SCHEMA_VERSION}: one label per line, ordered by seq; pass the last seq as \`after\` to continue. No label is ever skipped: sequence numbers become visible in order.`,
+    content: { 'application/x-ndjson': { schema: { $ref: getSchemaPath(LabelRecordDoc) } } },
   })
   async pull(@Query() query: LabelsQuery, @Res() response: Response): Promise<void> {
     response.setHeader('X-Label-Schema-Version', String(LABEL_SCHEMA_VERSION));

@@ -28,6 +28,7 @@ import {
   type ItemView,
   type JudgeDebateView,
   type JudgeStandingView,
+  type LabelRecord,
   type ModelPolicyView,
   type ModelVersionView,
   type PrincipalView,
@@ -428,6 +429,35 @@ export class WebhookDeliveryDoc implements WebhookDeliveryView {
   @NStr() lastError!: string | null;
   @Time() createdAt!: string;
   @NTime() deliveredAt!: string | null;
+}
+
+class LabelProvenanceDebateDoc {
+  @Str({ format: 'uuid' }) id!: string;
+  @Str({ format: 'uuid' }) protocolId!: string;
+  @Str() protocolName!: string;
+  @Int() protocolVersion!: number;
+}
+
+class LabelProvenanceDoc {
+  @Str({ format: 'uuid' }) disputeId!: string;
+  @ApiProperty({ type: [LabelProvenanceDebateDoc] }) debates!: LabelProvenanceDebateDoc[];
+  @ApiProperty({ type: [String], description: 'the verdicts pooled' }) verdicts!: string[];
+}
+
+/** One line of GET /labels, and the label of a webhook delivery. */
+export class LabelRecordDoc implements LabelRecord {
+  @Int() schemaVersion!: number;
+  @Str({ description: 'sequence number: pass the last one as `after` to continue' }) seq!: string;
+  @Str({ format: 'uuid' }) id!: string;
+  @Str({ format: 'uuid' }) datasetId!: string;
+  @Str({ format: 'uuid' }) itemId!: string;
+  @Int() answer!: number;
+  @ApiProperty({ type: [Number] }) distribution!: number[];
+  @Str() method!: string;
+  @Bool() agreesWithSimple!: boolean;
+  @ApiProperty({ type: LabelProvenanceDoc }) provenance!: LabelProvenanceDoc;
+  @NStr({ format: 'uuid', description: 'the label this one replaces' }) revises!: string | null;
+  @Time() createdAt!: string;
 }
 
 export class CountDoc implements CountView {
