@@ -875,7 +875,7 @@ export interface components {
        *       "label.revised"
        *     ]
        */
-      events: ('label.created' | 'label.revised')[];
+      events?: ('label.created' | 'label.revised')[];
       /** @example https://pipeline.example.com/tribunal */
       url: string;
     };
@@ -1479,11 +1479,11 @@ export interface components {
     };
     SelectDisputesDto: {
       /** @default 0.05 */
-      auditFraction: number;
+      auditFraction?: number;
       /** @default 4 */
-      minBlindCells: number;
+      minBlindCells?: number;
       /** @default 1 */
-      seed: number;
+      seed?: number;
     };
     SelectionRulesDoc: {
       /** @description fraction of items drawn at random for audit */
@@ -1548,7 +1548,7 @@ export interface components {
        * @description Train on at most this many of the complex-process labels, a sample drawn with the seed when the job starts (default: all); the simple labels are never sampled
        * @example 20
        */
-      complexLabels?: Record<string, never> | null;
+      complexLabels?: number | null;
       datasetId: string;
       /**
        * @description Methods to train beside the two-head model and its naive baseline on the same labels, seed and schedule, reported in the version's evaluation.methods: complex-only, mixture, two-head-lambda0, two-head-mu0, oracle (default none)

@@ -243,6 +243,7 @@ export class TrainDto {
   @ApiPropertyOptional({
     description:
       'Train on at most this many of the complex-process labels, a sample drawn with the seed when the job starts (default: all); the simple labels are never sampled',
+    type: 'integer',
     example: 20,
     nullable: true,
   })

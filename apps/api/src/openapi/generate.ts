@@ -20,7 +20,7 @@ export function documentText(document: OpenAPIObject): string {
 }
 
 export async function typesText(document: OpenAPIObject): Promise<string> {
-  const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0], { alphabetize: true });
+  const ast = await openapiTS(document as unknown as Parameters<typeof openapiTS>[0], { alphabetize: true, defaultNonNullable: false });
   return HEADER + astToString(ast);
 }
 
