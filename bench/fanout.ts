@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { io, type Socket } from 'socket.io-client';
-import { Api } from '../apps/cli/src/api-client.js';
+import { Api, data } from '../apps/cli/src/api-client.js';
 import { DEFAULT_DEBATE_PROTOCOL, type ProtocolSpec, type TurnView } from '#tribunal/contracts';
 import { benchDatabase } from './database.js';
 import { freePort, spawnRole } from '../test/support/processes.js';
@@ -154,16 +154,19 @@ try {
     Array.from({ length: CLIENTS }, (_, c) => c),
     16,
     async (c) => {
-      const created = await admin.call('POST', '/users', { name: `judge-${c}`, role: 'judge' });
-      return { id: created.user.id as string, key: created.key as string };
+      const created = await data(admin.client.POST('/users', { body: { name: `judge-${c}`, role: 'judge' } }));
+      return { id: created.user.id, key: created.key };
     },
   );
-  const dataset = await admin.call('POST', '/datasets/world', { name: 'fanout', seed: 3, size: DEBATES });
+  const dataset = await data(admin.client.POST('/datasets/world', { body: { name: 'fanout', seed: 3, size: DEBATES } }));
   // Every room is debated: none is held out (held-out rooms are never disputed).
-  await admin.call('PUT', `/datasets/${dataset.id}/model-policy`, { heldOutFraction: 0 });
-  const disputes = (await admin.call('POST', `/datasets/${dataset.id}/disputes`, { auditFraction: 1, minBlindCells: 10_000 })) as {
-    id: string;
-  }[];
+  await admin.client.PUT('/datasets/{id}/model-policy', { params: { path: { id: dataset.id } }, body: { heldOutFraction: 0 } });
+  const disputes = await data(
+    admin.client.POST('/datasets/{id}/disputes', {
+      params: { path: { id: dataset.id } },
+      body: { auditFraction: 1, minBlindCells: 10_000, seed: 1 },
+    }),
+  );
   if (disputes.length < DEBATES) throw new Error(`only ${disputes.length} disputes for ${DEBATES} debates`);
   const spec: ProtocolSpec = {
     ...DEFAULT_DEBATE_PROTOCOL,
@@ -173,14 +176,14 @@ try {
     debaters: [{ backend: 'manual' }, { backend: 'manual' }],
     judges: { count: PER_DEBATE, kind: 'human' },
   };
-  const protocol = await admin.call('POST', '/protocols', { name: 'fanout', spec });
+  const protocol = await data(admin.client.POST('/protocols', { body: { name: 'fanout', spec } }));
   const debateIds = await pool(
     Array.from({ length: DEBATES }, (_, d) => d),
     8,
     async (d) => {
       const judgeIds = judges.filter((_, c) => c % DEBATES === d).map((j) => j.id);
-      const debate = await admin.call('POST', '/debates', { disputeId: disputes[d]!.id, protocolId: protocol.id, judgeIds });
-      return debate.id as string;
+      const debate = await data(admin.client.POST('/debates', { body: { disputeId: disputes[d]!.id, protocolId: protocol.id, judgeIds } }));
+      return debate.id;
     },
   );
 

@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import pg from 'pg';
-import { Api } from '../apps/cli/src/api-client.js';
+import { Api, data } from '../apps/cli/src/api-client.js';
 import { startProcess } from '../apps/bootstrap/src/start-process.js';
 import { benchDatabase } from './database.js';
 import { DEFAULT_DEBATE_PROTOCOL } from '#tribunal/contracts';
@@ -26,22 +26,24 @@ const running = await startProcess(['api', 'worker'], {
 });
 try {
   const api = new Api(running.url!, running.adminKey!);
-  const dataset = await api.call('POST', '/datasets/world', { name: 'bench', seed: 1, size: DEBATES });
+  const dataset = await data(api.client.POST('/datasets/world', { body: { name: 'bench', seed: 1, size: DEBATES } }));
   // Every room is debated: none is held out (held-out rooms are never disputed).
-  await api.call('PUT', `/datasets/${dataset.id}/model-policy`, { heldOutFraction: 0 });
-  const disputes = (await api.call('POST', `/datasets/${dataset.id}/disputes`, { auditFraction: 1, minBlindCells: 10_000 })) as {
-    id: string;
-  }[];
-  const protocol = await api.call('POST', '/protocols', { name: 'bench', spec: DEFAULT_DEBATE_PROTOCOL });
+  await api.client.PUT('/datasets/{id}/model-policy', { params: { path: { id: dataset.id } }, body: { heldOutFraction: 0 } });
+  const disputes = await data(
+    api.client.POST('/datasets/{id}/disputes', {
+      params: { path: { id: dataset.id } },
+      body: { auditFraction: 1, minBlindCells: 10_000, seed: 1 },
+    }),
+  );
+  const protocol = await data(api.client.POST('/protocols', { body: { name: 'bench', spec: DEFAULT_DEBATE_PROTOCOL } }));
   const began = process.hrtime.bigint();
-  const campaign = await api.call('POST', '/campaigns', {
-    name: 'bench',
-    protocolId: protocol.id,
-    disputeIds: disputes.map((d) => d.id),
-    concurrency: Number(values.concurrency),
-  });
+  const campaign = await data(
+    api.client.POST('/campaigns', {
+      body: { name: 'bench', protocolId: protocol.id, disputeIds: disputes.map((d) => d.id), concurrency: Number(values.concurrency) },
+    }),
+  );
   for (;;) {
-    const view = await api.call('GET', `/campaigns/${campaign.id}`);
+    const view = await data(api.client.GET('/campaigns/{id}', { params: { path: { id: campaign.id } } }));
     if (view.status === 'completed') break;
     await new Promise((r) => setTimeout(r, 100));
   }

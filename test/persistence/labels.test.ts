@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LABEL_SCHEMA_VERSION } from '#tribunal/contracts';
+import { LABEL_SCHEMA_VERSION, type LabelRecord } from '#tribunal/contracts';
 import { labelRecord } from '#tribunal/core';
-import { Database, LabelRepository, type NewLabel } from '#tribunal/persistence';
+import { Database, LABEL_RECORD_SQL, LabelRepository, type NewLabel } from '#tribunal/persistence';
 import { http, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { tribunal } from '../support/cli.js';
 import { worldDisputes } from '../support/factories.js';
@@ -86,6 +86,27 @@ describe('labels for pipelines', () => {
     // The database writes each line; it is the same record the webhooks send.
     const repository = app.running.app.get(LabelRepository);
     for (const pulled of everything.slice(0, 40)) expect(pulled).toEqual(labelRecord((await repository.bySeq(pulled.seq))!));
+    // The SQL projection writes exactly the keys LabelRecord declares (libs/contracts), in its order.
+    const keys: { [K in keyof LabelRecord]-?: true } = {
+      schemaVersion: true,
+      seq: true,
+      id: true,
+      datasetId: true,
+      itemId: true,
+      answer: true,
+      distribution: true,
+      method: true,
+      agreesWithSimple: true,
+      provenance: true,
+      revises: true,
+      createdAt: true,
+    };
+    const declared = Object.keys(keys);
+    expect(Object.keys(LABEL_RECORD_SQL)).toEqual(declared);
+    const [row] = await repository.after({ after: '0' }, 1);
+    const record = JSON.parse(row!.json) as LabelRecord;
+    expect(Object.keys(record)).toEqual(declared);
+    expect(Object.keys(labelRecord((await repository.bySeq(record.seq))!))).toEqual(declared);
     const small = await pull('after=0&set=small');
     expect(small.length).toBe(everything.filter((l) => l.agreesWithSimple).length);
     expect(small.every((l) => l.agreesWithSimple)).toBe(true);

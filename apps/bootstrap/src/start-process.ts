@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { ConsoleLogger, Logger, type INestApplicationContext, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { ConfigError, loadConfig, type ProcessRole, type TribunalConfig } from '#tribunal/config';
 import { AuthService, DemoService } from '#tribunal/core';
+import { openApiDocument } from '../../api/src/openapi/document.js';
 import { IoAdapter } from '@nestjs/platform-socket.io';
 import { RootModule } from './root.module.js';
 
@@ -34,15 +35,7 @@ function webAppDir(): string | undefined {
 
 /** The OpenAPI document, served at /docs (and /docs-json). */
 function serveOpenApi(app: NestExpressApplication): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Tribunal')
-      .setDescription('Debates between copies of a model, judged by people; their verdicts become labels.')
-      .setVersion('0.1.0')
-      .addBearerAuth({ type: 'http', scheme: 'bearer', description: 'an API key' })
-      .build(),
-  );
+  const document = openApiDocument(app);
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'openapi.json' });
 }
 

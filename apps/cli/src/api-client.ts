@@ -1,6 +1,14 @@
+import createClient, { type Client } from 'openapi-fetch';
+import type { ApiPaths, ModelVersionView } from '#tribunal/contracts';
 import { UsageError } from './protocols-command.js';
 
-export type Json = any; // eslint-disable-line @typescript-eslint/no-explicit-any
+/** The typed client of the HTTP API, generated from its OpenAPI document (libs/contracts/src/api-types.ts). */
+export type ApiClient = Client<ApiPaths>;
+
+/** The data of a typed call's answer; a refusal has already been thrown as a UsageError. */
+export async function data<T>(call: Promise<{ data?: T }>): Promise<T> {
+  return (await call).data as T;
+}
 
 /** A training job's view once it has ended, one way or the other. */
 export const trainingEnded = (view: { status: string }) => ['completed', 'failed', 'cancelled'].includes(view.status);
@@ -156,6 +164,8 @@ async function refusal(response: Response): Promise<Failure> {
  */
 export class Api {
   readonly url: string;
+  /** Typed requests (openapi-fetch), sent through this client's retries: `await data(api.client.GET('/datasets'))`. */
+  readonly client: ApiClient;
   private readonly options: Required<ApiOptions>;
 
   constructor(
@@ -167,6 +177,25 @@ export class Api {
     const given = Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) as ApiOptions;
     this.options = { ...DEFAULTS, ...given };
     this.options.attempts = Math.max(1, Math.floor(this.options.attempts));
+    this.client = createClient<ApiPaths>({ baseUrl: this.url, fetch: (request) => this.through(request) });
+  }
+
+  /**
+   * A request of the typed client, sent as this client sends any: retried where it may be, its body
+   * read in full (a body cut off on the way is retried too), a refusal thrown as a UsageError.
+   */
+  async through(request: Request, options: RequestOptions = {}): Promise<Response> {
+    const path = request.url.startsWith(this.url) ? request.url.slice(this.url.length) : request.url;
+    const sent = request.body ? await request.text() : '';
+    const body = sent ? (JSON.parse(sent) as unknown) : undefined;
+    return this.send(path, request.method, body, options, async (response) => {
+      const text = await response.text();
+      return new Response(text === '' ? null : text, {
+        status: response.status,
+        statusText: response.statusText,
+        headers: response.headers,
+      });
+    });
   }
 
   /** The response to a request, once the server has accepted it: its body is still to be read (or streamed). */
@@ -179,10 +208,10 @@ export class Api {
     return this.send(path, method, body, options, (response) => response.text());
   }
 
-  /** GETs `path` every `everyMs` until `ended` says so, handing each answer to `seen`; returns the last answer. */
-  async poll(path: string, ended: (view: Json) => boolean, seen: (view: Json) => void = () => undefined, everyMs = 500): Promise<Json> {
+  /** Reads every `everyMs` until `ended` says so, handing each answer to `seen`; returns the last answer. */
+  async poll<T>(read: () => Promise<T>, ended: (view: T) => boolean, seen: (view: T) => void = () => undefined, everyMs = 500): Promise<T> {
     for (;;) {
-      const view = await this.call('GET', path);
+      const view = await read();
       seen(view);
       if (ended(view)) return view;
       await new Promise((resolve) => setTimeout(resolve, everyMs));
@@ -190,25 +219,25 @@ export class Api {
   }
 
   /** The JSON answer to a request. */
-  async call(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<Json> {
+  async call(method: string, path: string, body?: unknown, options: RequestOptions = {}): Promise<unknown> {
     const text = await this.text(path, method, body, options);
-    return text ? JSON.parse(text) : null;
+    return text ? (JSON.parse(text) as unknown) : null;
   }
 
   /** A dataset's id from its id or its name. */
   async dataset(ref: string): Promise<string> {
-    const datasets = (await this.call('GET', '/datasets')) as { id: string; name: string }[];
+    const datasets = await data(this.client.GET('/datasets'));
     const found = datasets.find((d) => d.id === ref || d.name === ref);
     if (!found) throw new UsageError(`no dataset "${ref}"; there are: ${datasets.map((d) => d.name).join(', ') || 'none'}`);
     return found.id;
   }
 
   /** A model version's id from its id or its name. */
-  async version(ref: string): Promise<Json> {
-    const versions = (await this.call('GET', '/models')) as { id: string; name: string }[];
+  async version(ref: string): Promise<ModelVersionView> {
+    const versions = await data(this.client.GET('/models'));
     const found = versions.find((v) => v.id === ref || v.name === ref);
     if (!found) throw new UsageError(`no model version "${ref}"`);
-    return this.call('GET', `/models/${found.id}`);
+    return data(this.client.GET('/models/{id}', { params: { path: { id: found.id } } }));
   }
 
   /** Sends a request until `read` has its answer, retrying what may be retried; throws a UsageError when it gives up. */

@@ -4,7 +4,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { MultiBar, Presets } from 'cli-progress';
 import { AuthService } from '#tribunal/core';
-import { Api } from './api-client.js';
+import { Api, data } from './api-client.js';
 import type { ExperimentConfig } from '#tribunal/contracts';
 import { experimentConfig } from './experiment/config.js';
 import { runExperiment } from './experiment/runner.js';
@@ -74,7 +74,10 @@ async function experiment(api: Api, config: ExperimentConfig, out: string, keep:
     for (const [file, svg] of Object.entries(plots(result))) writeFileSync(join(out, file), svg);
     const text = table(result);
     writeFileSync(join(out, 'table.txt'), `${text}\n`);
-    if (keep) await api.call('POST', '/experiments', { name: config.name, config, results: result, summary: text });
+    if (keep) {
+      const body = { name: config.name, config, results: result as unknown as Record<string, unknown>, summary: text };
+      await data(api.client.POST('/experiments', { body }));
+    }
     console.log(`\n${text}\n\nplots and results in ${out}`);
   } catch (error) {
     bars.stop();

@@ -1,7 +1,7 @@
 import { createWriteStream, existsSync, readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
-import { Api } from './api-client.js';
+import { Api, data } from './api-client.js';
 import { UsageError } from './protocols-command.js';
 
 export const LABELS_USAGE = `labels pull [--url URL] [--key KEY] [--after SEQ] [--out FILE] [--set small|large]
@@ -54,7 +54,15 @@ export async function labelsCommand(args: string[], env: { url?: string; key?: s
   ] as const) {
     if (value) query.set(name, value);
   }
-  const { count: total } = (await api.call('GET', `/labels/count?${query}`)) as { count: number };
+  const filter = Object.fromEntries(query) as {
+    after: string;
+    set?: 'small' | 'large';
+    datasetId?: string;
+    protocol?: string;
+    since?: string;
+  };
+  const { count: total } = await data(api.client.GET('/labels/count', { params: { query: filter } }));
+  // The labels themselves are NDJSON, streamed line by line: read from the response, not through the typed client.
   const response = await api.response(`/labels?${query}`);
   if (!response.body) throw new UsageError(`GET /labels: the response has no body`);
 

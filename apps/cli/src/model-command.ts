@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
-import type { TrainingStatusView } from '#tribunal/contracts';
-import { Api, trainingEnded, type Json } from './api-client.js';
+import type { ScoringRunView, TrainingStatusView } from '#tribunal/contracts';
+import { Api, data, trainingEnded } from './api-client.js';
 import { readSpec, UsageError } from './protocols-command.js';
 
 export const MODEL_USAGE = `model train DATASET [--config FILE] [--steps N] [--no-wait]
@@ -16,9 +16,24 @@ export const MODEL_USAGE = `model train DATASET [--config FILE] [--steps N] [--n
 
 const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '  n/a' : v.toFixed(3));
 
+interface Metrics {
+  accuracy: number | null;
+  ece?: number | null;
+  brier?: number | null;
+}
+type Split = { items: number; simpleLabels: Metrics } & Record<'intended' | 'instrumental' | 'baseline', Metrics | undefined>;
+
+/** What the trainer writes in a version's `evaluation` (free-form in the API's contract: the trainer adds methods over time). */
+export interface Evaluation {
+  reference: string;
+  heldOut: Split;
+  simpleWrong: Split;
+  comparedTo?: { metric: number | null };
+}
+
 /** How one version did: each head, the baseline and the simple labels, overall and where the simple label is wrong. */
-export function evaluationTable(evaluation: Json): string {
-  const rows: [string, string][] = [
+export function evaluationTable(evaluation: Evaluation): string {
+  const rows: [string, 'intended' | 'instrumental' | 'baseline'][] = [
     ['intended head', 'intended'],
     ['instrumental head', 'instrumental'],
     ['naive baseline', 'baseline'],
@@ -29,7 +44,7 @@ export function evaluationTable(evaluation: Json): string {
   ];
   for (const [label, key] of rows) {
     const all = evaluation.heldOut[key];
-    const wrong = evaluation.simpleWrong[key];
+    const wrong = evaluation.simpleWrong[key] ?? { accuracy: null };
     if (!all) {
       lines.push(`${label.padEnd(20)} (no simple labels to fit it to)`);
       continue;
@@ -52,7 +67,8 @@ async function follow(api: Api, jobId: string): Promise<TrainingStatusView> {
     Presets.shades_classic,
   );
   let started = false;
-  const view = (await api.poll(`/training-jobs/${jobId}`, trainingEnded, (view: TrainingStatusView) => {
+  const read = () => data(api.client.GET('/training-jobs/{id}', { params: { path: { id: jobId } } }));
+  const view = (await api.poll(read, trainingEnded, (view: TrainingStatusView) => {
     const last = view.progress.at(-1);
     if (!started && (last || view.status !== 'queued')) {
       bar.start(last?.steps ?? 1, 0, { loss: '…', intended: '…', baseline: '…', device: view.device ?? '' });
@@ -72,11 +88,11 @@ async function follow(api: Api, jobId: string): Promise<TrainingStatusView> {
   return view;
 }
 
-async function waitForScoring(api: Api, runId: string): Promise<Json> {
+async function waitForScoring(api: Api, runId: string): Promise<ScoringRunView> {
   const bar = new SingleBar({ format: 'scoring [{bar}] {value}/{total} items', hideCursor: true }, Presets.shades_classic);
   let started = false;
   const run = await api.poll(
-    `/scoring-runs/${runId}`,
+    () => data(api.client.GET('/scoring-runs/{id}', { params: { path: { id: runId } } })),
     (run) => run.status === 'completed' || run.status === 'failed',
     (run) => {
       if (!started) bar.start(run.total, run.scored);
@@ -118,25 +134,27 @@ export async function modelCommand(args: string[], env: { url?: string; key?: st
       if (!target) throw new UsageError('usage: tribunal model train DATASET [--config FILE] [--steps N]');
       const request = (values.config ? readSpec(values.config) : {}) as { settings?: Record<string, unknown> };
       if (values.steps !== undefined) request.settings = { ...request.settings, steps: Number(values.steps) };
-      const job = await api.call('POST', '/training-jobs', { ...request, datasetId: await api.dataset(target) });
+      const job = await data(api.client.POST('/training-jobs', { body: { ...request, datasetId: await api.dataset(target) } }));
       console.log(`training job ${job.id} queued`);
       if (values['no-wait']) return;
       const done = await follow(api, job.id);
       if (done.status !== 'completed') throw new UsageError(`training ${done.status}: ${done.error ?? ''}`);
-      const version = await api.call('GET', `/models/${done.modelVersionId}`);
-      console.log(`model version ${version.name} (${version.id}), sha256 ${version.sha256}\n${evaluationTable(version.evaluation)}`);
+      const version = await data(api.client.GET('/models/{id}', { params: { path: { id: done.modelVersionId! } } }));
+      console.log(
+        `model version ${version.name} (${version.id}), sha256 ${version.sha256}\n${evaluationTable(version.evaluation as unknown as Evaluation)}`,
+      );
       return;
     }
     case 'list': {
-      const query = values.dataset ? `?datasetId=${await api.dataset(values.dataset)}` : '';
-      const versions = (await api.call('GET', `/models${query}`)) as Json[];
+      const datasetId = values.dataset ? await api.dataset(values.dataset) : undefined;
+      const versions = await data(api.client.GET('/models', { params: { query: { datasetId } } }));
       console.log(
         `${'name'.padEnd(30)} ${'status'.padEnd(10)} ${'intended'.padStart(8)} ${'baseline'.padStart(8)}   simple-wrong: ${'intended'.padStart(8)} ${'baseline'.padStart(8)}`,
       );
       for (const v of versions) {
-        const e = v.evaluation;
+        const e = v.evaluation as Partial<Evaluation>;
         console.log(
-          `${v.name.padEnd(30)} ${v.status.padEnd(10)} ${fmt(e.heldOut?.intended.accuracy).padStart(8)} ${fmt(e.heldOut?.baseline?.accuracy).padStart(8)}   ${''.padEnd(14)}${fmt(e.simpleWrong?.intended.accuracy).padStart(8)} ${fmt(e.simpleWrong?.baseline?.accuracy).padStart(8)}`,
+          `${v.name.padEnd(30)} ${v.status.padEnd(10)} ${fmt(e.heldOut?.intended?.accuracy).padStart(8)} ${fmt(e.heldOut?.baseline?.accuracy).padStart(8)}   ${''.padEnd(14)}${fmt(e.simpleWrong?.intended?.accuracy).padStart(8)} ${fmt(e.simpleWrong?.baseline?.accuracy).padStart(8)}`,
         );
       }
       return;
@@ -144,13 +162,20 @@ export async function modelCommand(args: string[], env: { url?: string; key?: st
     case 'show': {
       if (!target) throw new UsageError('usage: tribunal model show VERSION');
       const version = await api.version(target);
-      console.log(`${version.name} (${version.id}) ${version.status}, sha256 ${version.sha256}\n${evaluationTable(version.evaluation)}`);
+      console.log(
+        `${version.name} (${version.id}) ${version.status}, sha256 ${version.sha256}\n${evaluationTable(version.evaluation as unknown as Evaluation)}`,
+      );
       return;
     }
     case 'promote': {
       if (!target) throw new UsageError('usage: tribunal model promote VERSION [--no-rescore]');
       const version = await api.version(target);
-      const promoted = await api.call('POST', `/models/${version.id}/promote`, values['no-rescore'] ? { rescore: false } : {});
+      const promoted = await data(
+        api.client.POST('/models/{id}/promote', {
+          params: { path: { id: version.id } },
+          body: values['no-rescore'] ? { rescore: false } : {},
+        }),
+      );
       console.log(`${version.name} is now active`);
       if (promoted.scoringRun) {
         const run = await waitForScoring(api, promoted.scoringRun.id);
@@ -160,10 +185,12 @@ export async function modelCommand(args: string[], env: { url?: string; key?: st
     }
     case 'score': {
       if (!target) throw new UsageError('usage: tribunal model score DATASET [--version V] [--budget N] [--no-select]');
-      const body: Record<string, unknown> = { select: !values['no-select'] };
-      if (values.version) body.modelVersionId = (await api.version(values.version)).id;
-      if (values.budget !== undefined) body.selection = { budget: Number(values.budget) };
-      const run = await api.call('POST', `/datasets/${await api.dataset(target)}/score`, body);
+      const body = {
+        select: !values['no-select'],
+        ...(values.version ? { modelVersionId: (await api.version(values.version)).id } : {}),
+        ...(values.budget !== undefined ? { selection: { budget: Number(values.budget) } } : {}),
+      };
+      const run = await data(api.client.POST('/datasets/{id}/score', { params: { path: { id: await api.dataset(target) } }, body }));
       const done = await waitForScoring(api, run.id);
       console.log(`scored ${done.scored} items${done.disputesCreated === null ? '' : `; ${done.disputesCreated} new disputes`}`);
       return;
@@ -171,10 +198,10 @@ export async function modelCommand(args: string[], env: { url?: string; key?: st
     case 'policy': {
       if (!target) throw new UsageError('usage: tribunal model policy DATASET [--set JSON]');
       const id = await api.dataset(target);
-      let change: unknown;
+      let change: Record<string, unknown> | undefined;
       if (values.set !== undefined) {
         try {
-          change = JSON.parse(values.set);
+          change = JSON.parse(values.set) as Record<string, unknown>;
         } catch {
           throw new UsageError('--set must be JSON, e.g. {"retrainEveryLabels": 50, "autoPromote": true}');
         }
@@ -182,8 +209,8 @@ export async function modelCommand(args: string[], env: { url?: string; key?: st
       console.log(
         JSON.stringify(
           change === undefined
-            ? await api.call('GET', `/datasets/${id}/model-policy`)
-            : await api.call('PUT', `/datasets/${id}/model-policy`, change),
+            ? await data(api.client.GET('/datasets/{id}/model-policy', { params: { path: { id } } }))
+            : await data(api.client.PUT('/datasets/{id}/model-policy', { params: { path: { id } }, body: change })),
           null,
           2,
         ),

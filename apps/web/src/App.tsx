@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import { api, storeKey, storedKey, type Me } from './api.js';
+import { client, data, storeKey, storedKey, type Me } from './api.js';
 import { CampaignsPage } from './pages/Campaigns.js';
 import { ComparePage } from './pages/Compare.js';
 import { DatasetsPage } from './pages/Datasets.js';
@@ -40,7 +40,7 @@ export function App() {
 
   useEffect(() => {
     if (!storedKey()) return;
-    api<Me>('GET', '/me')
+    data(client.GET('/me'))
       .then(setMe, () => storeKey(null))
       .finally(() => setChecking(false));
   }, []);

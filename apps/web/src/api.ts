@@ -1,12 +1,13 @@
+import createClient, { type Middleware } from 'openapi-fetch';
 import { io, type Socket } from 'socket.io-client';
+import type { components, paths } from '../../../libs/contracts/src/api-types.js';
 import type { ClientEvents, ServerEvents } from '../../../libs/contracts/src/events.js';
 
+/** The API's response and request shapes, generated from its OpenAPI document (npm run openapi). */
+export type Schemas = components['schemas'];
+
 /** The signed-in user, as GET /me answers. */
-export interface Me {
-  id: string;
-  name: string;
-  role: 'admin' | 'researcher' | 'judge' | 'pipeline';
-}
+export type Me = Schemas['PrincipalDoc'];
 
 const KEY = 'tribunal.key';
 
@@ -28,7 +29,41 @@ export class ApiError extends Error {
   }
 }
 
-/** One call to the HTTP API with the stored key; a refusal throws with the server's messages. */
+/** The refusal of a request as an ApiError with the server's messages. */
+async function refusal(response: Response): Promise<ApiError> {
+  const text = await response.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: the text is the message
+  }
+  const message = (parsed as { message?: string | string[] })?.message ?? (text || response.statusText);
+  return new ApiError(response.status, Array.isArray(message) ? message : [String(message)]);
+}
+
+/** The stored key on every request; a refusal thrown as an ApiError, so a typed call's `data` is its answer. */
+const middleware: Middleware = {
+  onRequest({ request }) {
+    request.headers.set('authorization', `Bearer ${storedKey() ?? ''}`);
+    return request;
+  },
+  async onResponse({ response }) {
+    if (!response.ok) throw await refusal(response);
+    return response;
+  },
+};
+
+/** The typed client of the HTTP API (openapi-fetch over the generated paths). */
+export const client = createClient<paths>({ baseUrl: globalThis.location?.origin ?? '' });
+client.use(middleware);
+
+/** The data of a typed call's answer; a refusal has already been thrown as an ApiError. */
+export async function data<T>(call: Promise<{ data?: T }>): Promise<T> {
+  return (await call).data as T;
+}
+
+/** One call to the HTTP API with the stored key, for what the typed client does not read (NDJSON); a refusal throws with the server's messages. */
 export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { authorization: `Bearer ${storedKey() ?? ''}` };
   if (body !== undefined) headers['content-type'] = 'application/json';

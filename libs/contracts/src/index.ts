@@ -6,3 +6,5 @@ export * from './views.js';
 export * from './events.js';
 export * from './webhooks.js';
 export * from './experiments.js';
+export * from './api.js';
+export type { components as ApiComponents, operations as ApiOperations, paths as ApiPaths } from './api-types.js';

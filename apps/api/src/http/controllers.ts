@@ -13,9 +13,53 @@ import {
   Query,
   Res,
 } from '@nestjs/common';
-import { ApiOkResponse, ApiOperation, ApiProduces, ApiTags } from '@nestjs/swagger';
+import {
+  ApiBody,
+  ApiCreatedResponse,
+  ApiExtraModels,
+  getSchemaPath,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { Response } from 'express';
-import { LABEL_SCHEMA_VERSION, type DebateStatus } from '#tribunal/contracts';
+import {
+  LABEL_SCHEMA_VERSION,
+  type AssignmentView,
+  type CampaignProgressView,
+  type CampaignView,
+  type CountView,
+  type CreatedUserView,
+  type CreatedWebhookView,
+  type DatasetView,
+  type DebateStatus,
+  type DebateSummaryView,
+  type DebaterStandingView,
+  type DisabledView,
+  type DisputeView,
+  type ExperimentView,
+  type ImportReportView,
+  type ItemView,
+  type JudgeDebateView,
+  type JudgeStandingView,
+  type ModelPolicyView,
+  type ModelVersionView,
+  type PrincipalView,
+  type PromotionView,
+  type ProtocolComparisonView,
+  type ProtocolVersionView,
+  type RevokedKeysView,
+  type ScoringRunView,
+  type SpeechAcceptedView,
+  type TrainingJobView,
+  type TrainingStatusView,
+  type UpdatedView,
+  type VerdictAcceptedView,
+  type WebhookDeliveryView,
+  type WebhookView,
+} from '#tribunal/contracts';
 import {
   AnalyticsService,
   ArchiveService,
@@ -58,7 +102,47 @@ import {
   SpeechDto,
   StartDebateDto,
   VerdictDto,
+  type ModelPolicyDto,
 } from './dto.js';
+import { ModelPolicyChangeDoc } from './dto-docs.js';
+import * as map from './mappers.js';
+import {
+  AssignmentDoc,
+  CampaignDoc,
+  CampaignProgressDoc,
+  CountDoc,
+  CreatedUserDoc,
+  CreatedWebhookDoc,
+  DatasetDoc,
+  DebateSummaryDoc,
+  DebaterStandingDoc,
+  DisabledDoc,
+  DisputeDoc,
+  ExperimentDoc,
+  ImportReportDoc,
+  ItemDoc,
+  JudgeDebateDoc,
+  JudgeStandingDoc,
+  LabelRecordDoc,
+  ModelPolicyDoc,
+  ModelVersionDoc,
+  PRESETS_SCHEMA,
+  PrincipalDoc,
+  PromotionDoc,
+  ProtocolComparisonDoc,
+  ProtocolVersionDoc,
+  ReadinessDoc,
+  RevokedKeysDoc,
+  ScoringRunDoc,
+  SpeechAcceptedDoc,
+  StatusOkDoc,
+  TrainingJobDoc,
+  TrainingStatusDoc,
+  UpdatedDoc,
+  VerdictAcceptedDoc,
+  WebhookDeliveryDoc,
+  WebhookDoc,
+} from './views.js';
 
 const Uuid = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new BadRequestException('id in the path must be a UUID') });
 
@@ -70,6 +154,7 @@ export class HealthController {
   @Get('health')
   @Public()
   @ApiOperation({ summary: 'Liveness: the process answers' })
+  @ApiOkResponse({ type: StatusOkDoc })
   health(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -77,6 +162,8 @@ export class HealthController {
   @Get('ready')
   @Public()
   @ApiOperation({ summary: 'Readiness: the database answers, no migration is pending, the job queue answers; 503 naming what is not' })
+  @ApiOkResponse({ type: ReadinessDoc })
+  @ApiResponse({ status: 503, type: ReadinessDoc, description: 'not ready: the checks name what is not' })
   async ready(@Res() response: Response): Promise<void> {
     const { ready, checks } = await this.operations.readiness();
     response.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not ready', checks });
@@ -90,6 +177,7 @@ export class HealthController {
     summary:
       "Prometheus metrics: debates by status, queued jobs, labels, training jobs and progress, sockets, speech time; an admin's key or the scraper's token (TRIBUNAL_METRICS_TOKEN)",
   })
+  @ApiOkResponse({ schema: { type: 'string' }, description: 'Prometheus text exposition format' })
   async prometheus(@Res() response: Response): Promise<void> {
     response.setHeader('Content-Type', this.operations.registry.contentType);
     response.end(await this.operations.text());
@@ -104,28 +192,33 @@ export class UsersController {
   @Post('users')
   @Roles('admin')
   @ApiOperation({ summary: 'Create a user; the response holds its API key, shown this once' })
-  create(@Body() body: CreateUserDto) {
-    return this.auth.createUser(body.name, body.role);
+  @ApiCreatedResponse({ type: CreatedUserDoc })
+  async create(@Body() body: CreateUserDto): Promise<CreatedUserView> {
+    return map.toCreatedUserView(await this.auth.createUser(body.name, body.role));
   }
 
   @Get('users')
   @Roles('admin')
-  list() {
-    return this.auth.listUsers();
+  @ApiOkResponse({ type: [PrincipalDoc] })
+  async list(): Promise<PrincipalView[]> {
+    return (await this.auth.listUsers()).map(map.toPrincipalView);
   }
 
   @Delete('users/:id/keys')
   @Roles('admin')
   @ApiOperation({ summary: 'Revoke every key of a user' })
-  revoke(@Param('id', Uuid) id: string) {
-    return this.auth.revokeKeys(id);
+  @ApiOkResponse({ type: RevokedKeysDoc })
+  async revoke(@Param('id', Uuid) id: string): Promise<RevokedKeysView> {
+    const { revoked } = await this.auth.revokeKeys(id);
+    return { revoked };
   }
 
   @Get('me')
   @Roles('admin', 'researcher', 'judge', 'pipeline')
   @ApiOperation({ summary: 'Who the key belongs to' })
-  me(@CurrentPrincipal() principal: Principal): Principal {
-    return principal;
+  @ApiOkResponse({ type: PrincipalDoc })
+  me(@CurrentPrincipal() principal: Principal): PrincipalView {
+    return map.toPrincipalView(principal);
   }
 }
 
@@ -142,8 +235,9 @@ export class DatasetsController {
   @Roles('admin', 'researcher')
   @BodyLimit(UPLOAD_BODY_LIMIT)
   @ApiOperation({ summary: 'Upload a dataset of items (text or anything with a question and answers), all or nothing' })
-  upload(@Body() body: UploadDatasetDto) {
-    return this.datasets.upload(body.name, body.items);
+  @ApiCreatedResponse({ type: DatasetDoc })
+  async upload(@Body() body: UploadDatasetDto): Promise<DatasetView> {
+    return map.toDatasetView(await this.datasets.upload(body.name, body.items));
   }
 
   @Put(':id/features')
@@ -153,39 +247,46 @@ export class DatasetsController {
     summary:
       "Set items' feature vectors (e.g. embeddings from your own model) by external id; the model reads them instead of hashed n-grams",
   })
-  features(@Param('id', Uuid) id: string, @Body() body: FeaturesDto) {
-    return this.datasets.setFeatures(id, body.items);
+  @ApiOkResponse({ type: UpdatedDoc })
+  async features(@Param('id', Uuid) id: string, @Body() body: FeaturesDto): Promise<UpdatedView> {
+    const { updated } = await this.datasets.setFeatures(id, body.items);
+    return { updated };
   }
 
   @Post('world')
   @Roles('admin', 'researcher')
   @ApiOperation({ summary: 'Generate and load a dataset of the built-in world' })
-  loadWorld(@Body() body: LoadWorldDto) {
-    return this.datasets.loadWorld(body);
+  @ApiCreatedResponse({ type: DatasetDoc })
+  async loadWorld(@Body() body: LoadWorldDto): Promise<DatasetView> {
+    return map.toDatasetView(await this.datasets.loadWorld(body));
   }
 
   @Get()
   @Roles('admin', 'researcher')
-  list() {
-    return this.datasets.list();
+  @ApiOkResponse({ type: [DatasetDoc] })
+  async list(): Promise<DatasetView[]> {
+    return (await this.datasets.list()).map(map.toDatasetView);
   }
 
   @Get(':id/items')
   @Roles('admin', 'researcher')
   @ApiOperation({ summary: 'Items with simple labels and, where known, ground truth' })
-  items(@Param('id', Uuid) id: string, @Query() page: PageQuery) {
-    return this.datasets.items(id, { limit: page.limit ?? 100, offset: page.offset ?? 0 });
+  @ApiOkResponse({ type: [ItemDoc] })
+  async items(@Param('id', Uuid) id: string, @Query() page: PageQuery): Promise<ItemView[]> {
+    return (await this.datasets.items(id, { limit: page.limit ?? 100, offset: page.offset ?? 0 })).map(map.toItemView);
   }
 
   @Post(':id/disputes')
   @Roles('admin', 'researcher')
   @ApiOperation({ summary: 'Select disputes: an audit sample plus rule-flagged items' })
-  select(@Param('id', Uuid) id: string, @Body() body: SelectDisputesDto) {
-    return this.disputes.select(id, {
+  @ApiCreatedResponse({ type: [DisputeDoc] })
+  async select(@Param('id', Uuid) id: string, @Body() body: SelectDisputesDto): Promise<DisputeView[]> {
+    const disputes = await this.disputes.select(id, {
       auditFraction: body.auditFraction ?? 0.05,
       minBlindCells: body.minBlindCells ?? 4,
       seed: body.seed ?? 1,
     });
+    return disputes.map(map.toDisputeView);
   }
 
   @Post('import/nyu')
@@ -194,14 +295,16 @@ export class DatasetsController {
     summary:
       'Import an archive in the NYU debate platform format (idempotent), from below the import directory (TRIBUNAL_IMPORT_DIR; refused when unset); reports what it skipped and why',
   })
-  importNyu(@Body() body: ImportNyuDto) {
-    return this.archive.importNyuFromImportDir(body.path, body.name);
+  @ApiCreatedResponse({ type: ImportReportDoc })
+  async importNyu(@Body() body: ImportNyuDto): Promise<ImportReportView> {
+    return map.toImportReportView(await this.archive.importNyuFromImportDir(body.path, body.name));
   }
 
   @Get(':id/disputes')
   @Roles('admin', 'researcher')
-  listDisputes(@Param('id', Uuid) id: string) {
-    return this.disputes.list(id);
+  @ApiOkResponse({ type: [DisputeDoc] })
+  async listDisputes(@Param('id', Uuid) id: string): Promise<DisputeView[]> {
+    return (await this.disputes.list(id)).map(map.toDisputeView);
   }
 }
 
@@ -213,27 +316,31 @@ export class ProtocolsController {
   @Post()
   @Roles('admin', 'researcher')
   @ApiOperation({ summary: 'Add a protocol, or the next version of one' })
-  create(@Body() body: CreateProtocolDto, @CurrentPrincipal() principal: Principal) {
-    return this.protocols.create(body.name, body.spec, principal.id);
+  @ApiCreatedResponse({ type: ProtocolVersionDoc })
+  async create(@Body() body: CreateProtocolDto, @CurrentPrincipal() principal: Principal): Promise<ProtocolVersionView> {
+    return map.toProtocolVersionView(await this.protocols.create(body.name, body.spec, principal.id));
   }
 
   @Get()
   @Roles('admin', 'researcher')
-  list() {
-    return this.protocols.list();
+  @ApiOkResponse({ type: [ProtocolVersionDoc] })
+  async list(): Promise<ProtocolVersionView[]> {
+    return (await this.protocols.list()).map(map.toProtocolVersionView);
   }
 
   @Get('presets')
   @Roles('admin', 'researcher')
   @ApiOperation({ summary: 'Protocols from the debate literature, ready to add (POST /protocols with one as spec)' })
-  presets() {
-    return this.protocols.presets();
+  @ApiOkResponse({ schema: PRESETS_SCHEMA, description: 'protocol specs by preset name' })
+  presets(): Record<string, Record<string, unknown>> {
+    return this.protocols.presets() as unknown as Record<string, Record<string, unknown>>;
   }
 
   @Get(':id')
   @Roles('admin', 'researcher')
-  get(@Param('id', Uuid) id: string) {
-    return this.protocols.get(id);
+  @ApiOkResponse({ type: ProtocolVersionDoc })
+  async get(@Param('id', Uuid) id: string): Promise<ProtocolVersionView> {
+    return map.toProtocolVersionView(await this.protocols.get(id));
   }
 }
 
@@ -249,20 +356,28 @@ export class DebatesController {
   @Post('debates')
   @Roles('admin', 'researcher')
   @ApiOperation({ summary: 'Start a debate over a dispute under a protocol' })
-  start(@Body() body: StartDebateDto) {
-    return this.debates.start(body);
+  @ApiCreatedResponse({ type: DebateSummaryDoc })
+  async start(@Body() body: StartDebateDto): Promise<DebateSummaryView> {
+    return map.toDebateSummaryView(await this.debates.start(body));
   }
 
   @Get('debates')
   @Roles('admin', 'researcher')
-  list(@Query() query: DebatesQuery) {
-    return this.debates.list({ status: query.status as DebateStatus | undefined, limit: query.limit ?? 100, campaignId: query.campaignId });
+  @ApiOkResponse({ type: [DebateSummaryDoc] })
+  async list(@Query() query: DebatesQuery): Promise<DebateSummaryView[]> {
+    const debates = await this.debates.list({
+      status: query.status as DebateStatus | undefined,
+      limit: query.limit ?? 100,
+      campaignId: query.campaignId,
+    });
+    return debates.map(map.toDebateSummaryView);
   }
 
   @Get('debates/:id')
   @Roles('admin', 'researcher', 'judge')
   @ApiOperation({ summary: 'The debate so far, as the caller may see it' })
-  get(@Param('id', Uuid) id: string, @CurrentPrincipal() principal: Principal) {
+  @ApiOkResponse({ type: JudgeDebateDoc })
+  get(@Param('id', Uuid) id: string, @CurrentPrincipal() principal: Principal): Promise<JudgeDebateView> {
     return this.debates.view(principal, id);
   }
 
@@ -270,23 +385,32 @@ export class DebatesController {
   @Roles('admin', 'researcher')
   @HttpCode(201)
   @ApiOperation({ summary: 'Speak for a manual debater seat' })
-  speak(@Param('id', Uuid) id: string, @Body() body: SpeechDto) {
-    return this.speeches.submit(id, body.seat, body.text);
+  @ApiCreatedResponse({ type: SpeechAcceptedDoc })
+  async speak(@Param('id', Uuid) id: string, @Body() body: SpeechDto): Promise<SpeechAcceptedView> {
+    const { index } = await this.speeches.submit(id, body.seat, body.text);
+    return { index };
   }
 
   @Post('debates/:id/verdicts')
   @Roles('judge')
   @HttpCode(200)
   @ApiOperation({ summary: "Give the judge's probabilities at a stage" })
-  verdict(@Param('id', Uuid) id: string, @Body() body: VerdictDto, @CurrentPrincipal() principal: Principal) {
-    return this.judging.submit(principal, id, body);
+  @ApiOkResponse({ type: VerdictAcceptedDoc })
+  async verdict(
+    @Param('id', Uuid) id: string,
+    @Body() body: VerdictDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<VerdictAcceptedView> {
+    const { stage, duplicate } = await this.judging.submit(principal, id, body);
+    return { stage, duplicate };
   }
 
   @Get('assignments')
   @Roles('judge')
   @ApiOperation({ summary: "The calling judge's debates" })
-  assignments(@CurrentPrincipal() principal: Principal) {
-    return this.debates.assignments(principal);
+  @ApiOkResponse({ type: [AssignmentDoc] })
+  async assignments(@CurrentPrincipal() principal: Principal): Promise<AssignmentView[]> {
+    return (await this.debates.assignments(principal)).map(map.toAssignmentView);
   }
 }
 
@@ -298,29 +422,33 @@ export class CampaignsController {
   @Post()
   @Roles('admin', 'researcher')
   @ApiOperation({ summary: 'Run a protocol over a set of disputes, a limited number at a time' })
-  launch(@Body() body: LaunchCampaignDto, @CurrentPrincipal() principal: Principal) {
-    return this.campaigns.launch({ ...body, createdBy: principal.id });
+  @ApiCreatedResponse({ type: CampaignDoc })
+  async launch(@Body() body: LaunchCampaignDto, @CurrentPrincipal() principal: Principal): Promise<CampaignView> {
+    return map.toCampaignView(await this.campaigns.launch({ ...body, createdBy: principal.id }));
   }
 
   @Get()
   @Roles('admin', 'researcher')
-  list() {
-    return this.campaigns.list();
+  @ApiOkResponse({ type: [CampaignDoc] })
+  async list(): Promise<CampaignView[]> {
+    return (await this.campaigns.list()).map(map.toCampaignView);
   }
 
   @Get(':id')
   @Roles('admin', 'researcher')
   @ApiOperation({ summary: "A campaign's progress: debates by state, and disputes still waiting" })
-  progress(@Param('id', Uuid) id: string) {
-    return this.campaigns.progress(id);
+  @ApiOkResponse({ type: CampaignProgressDoc })
+  async progress(@Param('id', Uuid) id: string): Promise<CampaignProgressView> {
+    return map.toCampaignProgressView(await this.campaigns.progress(id));
   }
 
   @Post(':id/cancel')
   @Roles('admin', 'researcher')
   @HttpCode(200)
   @ApiOperation({ summary: 'Start no more debates; running ones finish' })
-  cancel(@Param('id', Uuid) id: string) {
-    return this.campaigns.cancel(id);
+  @ApiOkResponse({ type: CampaignProgressDoc })
+  async cancel(@Param('id', Uuid) id: string): Promise<CampaignProgressView> {
+    return map.toCampaignProgressView(await this.campaigns.cancel(id));
   }
 }
 
@@ -334,22 +462,33 @@ export class AnalyticsController {
   @ApiOperation({
     summary: 'Per protocol version: judge accuracy and calibration where the truth is known, reward, rounds, time to verdict',
   })
-  protocols(@Query() query: AnalyticsQuery) {
-    return this.analytics.compareProtocols({ datasetId: query.datasetId, by: query.by, includedInPaper: query.paper === 'true' });
+  @ApiOkResponse({ type: [ProtocolComparisonDoc] })
+  async protocols(@Query() query: AnalyticsQuery): Promise<ProtocolComparisonView[]> {
+    const compared = await this.analytics.compareProtocols({
+      datasetId: query.datasetId,
+      by: query.by,
+      includedInPaper: query.paper === 'true',
+    });
+    return compared.map(map.toProtocolComparisonView);
   }
 
   @Get('judges')
   @Roles('admin', 'researcher')
   @ApiOperation({ summary: 'Per judge: debates judged, accuracy and mean reward where the truth is known' })
-  judges(@Query() query: AnalyticsQuery) {
-    return this.analytics.judges({ datasetId: query.datasetId, includedInPaper: query.paper === 'true' });
+  @ApiOkResponse({ type: [JudgeStandingDoc] })
+  async judges(@Query() query: AnalyticsQuery): Promise<JudgeStandingView[]> {
+    return (await this.analytics.judges({ datasetId: query.datasetId, includedInPaper: query.paper === 'true' })).map(
+      map.toJudgeStandingView,
+    );
   }
 
   @Get('debaters')
   @Roles('admin', 'researcher')
   @ApiOperation({ summary: 'Per debater: win rates (honest and dishonest) and Bradley–Terry strength with a 95% bootstrap interval' })
-  debaters(@Query() query: AnalyticsQuery) {
-    return this.analytics.debaters({ datasetId: query.datasetId, includedInPaper: query.paper === 'true' });
+  @ApiOkResponse({ type: [DebaterStandingDoc] })
+  async debaters(@Query() query: AnalyticsQuery): Promise<DebaterStandingView[]> {
+    const standings = await this.analytics.debaters({ datasetId: query.datasetId, includedInPaper: query.paper === 'true' });
+    return standings.map(map.toDebaterStandingView);
   }
 }
 
@@ -364,22 +503,26 @@ export class WebhooksController {
     summary:
       'Have labels pushed to a URL. The response holds the signing secret, shown this once; each delivery carries tribunal-signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>">',
   })
-  create(@Body() body: CreateWebhookDto, @CurrentPrincipal() principal: Principal) {
-    return this.webhooks.create({ ...body, createdBy: principal.id });
+  @ApiCreatedResponse({ type: CreatedWebhookDoc })
+  async create(@Body() body: CreateWebhookDto, @CurrentPrincipal() principal: Principal): Promise<CreatedWebhookView> {
+    return map.toCreatedWebhookView(await this.webhooks.create({ ...body, createdBy: principal.id }));
   }
 
   @Get()
   @Roles('admin', 'pipeline')
   @ApiOperation({ summary: "The caller's own webhooks (an admin's: everyone's)" })
-  list(@CurrentPrincipal() principal: Principal) {
-    return this.webhooks.list(principal);
+  @ApiOkResponse({ type: [WebhookDoc] })
+  async list(@CurrentPrincipal() principal: Principal): Promise<WebhookView[]> {
+    return (await this.webhooks.list(principal)).map(map.toWebhookView);
   }
 
   @Delete(':id')
   @Roles('admin', 'pipeline')
   @ApiOperation({ summary: "Disable one of the caller's webhooks (an admin: anyone's); another's is answered 404" })
-  disable(@Param('id', Uuid) id: string, @CurrentPrincipal() principal: Principal) {
-    return this.webhooks.disable(id, principal);
+  @ApiOkResponse({ type: DisabledDoc })
+  async disable(@Param('id', Uuid) id: string, @CurrentPrincipal() principal: Principal): Promise<DisabledView> {
+    const { disabled } = await this.webhooks.disable(id, principal);
+    return { disabled };
   }
 
   @Get(':id/deliveries')
@@ -387,8 +530,9 @@ export class WebhooksController {
   @ApiOperation({
     summary: "The delivery log of one of the caller's webhooks (an admin: anyone's): each event, its attempts, the last answer or error",
   })
-  deliveries(@Param('id', Uuid) id: string, @CurrentPrincipal() principal: Principal) {
-    return this.webhooks.deliveries(id, principal);
+  @ApiOkResponse({ type: [WebhookDeliveryDoc] })
+  async deliveries(@Param('id', Uuid) id: string, @CurrentPrincipal() principal: Principal): Promise<WebhookDeliveryView[]> {
+    return (await this.webhooks.deliveries(id, principal)).map(map.toWebhookDeliveryView);
   }
 }
 
@@ -412,8 +556,10 @@ export class LabelsController {
   @Header('Content-Type', 'application/x-ndjson')
   @ApiProduces('application/x-ndjson')
   @ApiOperation({ summary: 'Complex-process labels after a sequence number, one JSON object per line, streamed' })
+  @ApiExtraModels(LabelRecordDoc)
   @ApiOkResponse({
     description: `NDJSON, label schema version ${LABEL_SCHEMA_VERSION}: one label per line, ordered by seq; pass the last seq as \`after\` to continue. No label is ever skipped: sequence numbers become visible in order.`,
+    content: { 'application/x-ndjson': { schema: { $ref: getSchemaPath(LabelRecordDoc) } } },
   })
   async pull(@Query() query: LabelsQuery, @Res() response: Response): Promise<void> {
     response.setHeader('X-Label-Schema-Version', String(LABEL_SCHEMA_VERSION));
@@ -427,7 +573,8 @@ export class LabelsController {
   @Get('count')
   @Roles('admin', 'researcher', 'pipeline')
   @ApiOperation({ summary: 'How many labels a pull with the same filters would return' })
-  async count(@Query() query: LabelsQuery): Promise<{ count: number }> {
+  @ApiOkResponse({ type: CountDoc })
+  async count(@Query() query: LabelsQuery): Promise<CountView> {
     return { count: await this.labels.count(labelFilter(query)) };
   }
 }
@@ -440,15 +587,17 @@ export class ModelsController {
   @Post('training-jobs')
   @Roles('admin', 'researcher')
   @ApiOperation({ summary: 'Train a two-head model version (and the naive baseline beside it) on a dataset’s labels' })
-  train(@Body() body: TrainDto) {
+  @ApiCreatedResponse({ type: TrainingJobDoc })
+  async train(@Body() body: TrainDto): Promise<TrainingJobView> {
     const { datasetId, ...request } = body;
-    return this.models.requestTraining(datasetId, request);
+    return map.toTrainingJobView(await this.models.requestTraining(datasetId, request));
   }
 
   @Get('training-jobs')
   @Roles('admin', 'researcher')
-  trainingJobs(@Query() query: ModelsQuery) {
-    return this.models.trainingJobs(query.datasetId);
+  @ApiOkResponse({ type: [TrainingStatusDoc] })
+  async trainingJobs(@Query() query: ModelsQuery): Promise<TrainingStatusView[]> {
+    return (await this.models.trainingJobs(query.datasetId)).map(map.toTrainingStatusView);
   }
 
   @Get('training-jobs/:id')
@@ -456,34 +605,39 @@ export class ModelsController {
   @ApiOperation({
     summary: 'A training run: status, device, every evaluation point (losses, held-out accuracy per head), its model version',
   })
-  training(@Param('id', Uuid) id: string) {
-    return this.models.training(id);
+  @ApiOkResponse({ type: TrainingStatusDoc })
+  async training(@Param('id', Uuid) id: string): Promise<TrainingStatusView> {
+    return map.toTrainingStatusView(await this.models.training(id));
   }
 
   @Post('training-jobs/:id/cancel')
   @Roles('admin', 'researcher')
   @HttpCode(200)
-  cancelTraining(@Param('id', Uuid) id: string) {
-    return this.models.cancelTraining(id);
+  @ApiOkResponse({ type: TrainingStatusDoc })
+  async cancelTraining(@Param('id', Uuid) id: string): Promise<TrainingStatusView> {
+    return map.toTrainingStatusView(await this.models.cancelTraining(id));
   }
 
   @Get('models')
   @Roles('admin', 'researcher')
   @ApiOperation({ summary: 'Model versions, newest first, with their evaluations' })
-  versions(@Query() query: ModelsQuery) {
-    return this.models.versions(query.datasetId);
+  @ApiOkResponse({ type: [ModelVersionDoc] })
+  async versions(@Query() query: ModelsQuery): Promise<ModelVersionView[]> {
+    return (await this.models.versions(query.datasetId)).map(map.toModelVersionView);
   }
 
   @Get('models/:id')
   @Roles('admin', 'researcher')
-  version(@Param('id', Uuid) id: string) {
-    return this.models.version(id);
+  @ApiOkResponse({ type: ModelVersionDoc })
+  async version(@Param('id', Uuid) id: string): Promise<ModelVersionView> {
+    return map.toModelVersionView(await this.models.version(id));
   }
 
   @Get('models/:id/onnx')
   @Roles('admin', 'researcher', 'pipeline')
   @ApiProduces('application/octet-stream')
   @ApiOperation({ summary: 'The inference graph: input `features` [n, inputSize] → `intended`, `instrumental` [n, answers]' })
+  @ApiOkResponse({ schema: { type: 'string', format: 'binary' } })
   async onnx(@Param('id', Uuid) id: string, @Res() response: Response): Promise<void> {
     const version = await this.models.version(id);
     response.setHeader('Content-Type', 'application/octet-stream');
@@ -498,8 +652,9 @@ export class ModelsController {
   @ApiOperation({
     summary: "Make a version its dataset's active model; by default re-score the dataset with it to choose the next disputes",
   })
-  promote(@Param('id', Uuid) id: string, @Body() body: PromoteDto) {
-    return this.models.promote(id, body);
+  @ApiOkResponse({ type: PromotionDoc })
+  async promote(@Param('id', Uuid) id: string, @Body() body: PromoteDto): Promise<PromotionView> {
+    return map.toPromotionView(await this.models.promote(id, body));
   }
 
   @Post('datasets/:id/score')
@@ -508,26 +663,30 @@ export class ModelsController {
     summary:
       'Score every item with a model version and choose disputes where the intended head disagrees with the simple label or the heads disagree',
   })
-  score(@Param('id', Uuid) id: string, @Body() body: ScoreDto) {
-    return this.models.score(id, body);
+  @ApiCreatedResponse({ type: ScoringRunDoc })
+  async score(@Param('id', Uuid) id: string, @Body() body: ScoreDto): Promise<ScoringRunView> {
+    return map.toScoringRunView(await this.models.score(id, body));
   }
 
   @Get('scoring-runs')
   @Roles('admin', 'researcher')
-  scoringRuns(@Query() query: ModelsQuery) {
-    return this.models.scoringRuns(query.datasetId);
+  @ApiOkResponse({ type: [ScoringRunDoc] })
+  async scoringRuns(@Query() query: ModelsQuery): Promise<ScoringRunView[]> {
+    return (await this.models.scoringRuns(query.datasetId)).map(map.toScoringRunView);
   }
 
   @Get('scoring-runs/:id')
   @Roles('admin', 'researcher')
-  scoringRun(@Param('id', Uuid) id: string) {
-    return this.models.scoringRun(id);
+  @ApiOkResponse({ type: ScoringRunDoc })
+  async scoringRun(@Param('id', Uuid) id: string): Promise<ScoringRunView> {
+    return map.toScoringRunView(await this.models.scoringRun(id));
   }
 
   @Get('datasets/:id/model-policy')
   @Roles('admin', 'researcher')
-  policy(@Param('id', Uuid) id: string) {
-    return this.models.policy(id);
+  @ApiOkResponse({ type: ModelPolicyDoc })
+  async policy(@Param('id', Uuid) id: string): Promise<ModelPolicyView> {
+    return map.toModelPolicyView(await this.models.policy(id));
   }
 
   @Put('datasets/:id/model-policy')
@@ -535,8 +694,10 @@ export class ModelsController {
   @ApiOperation({
     summary: 'Held-out fraction, retrain every N labels, automatic promotion, re-scoring, training defaults and dispute selection',
   })
-  setPolicy(@Param('id', Uuid) id: string, @Body() body: Record<string, unknown>) {
-    return this.models.setPolicy(id, body);
+  @ApiBody({ type: ModelPolicyChangeDoc })
+  @ApiOkResponse({ type: ModelPolicyDoc })
+  async setPolicy(@Param('id', Uuid) id: string, @Body() body: ModelPolicyDto): Promise<ModelPolicyView> {
+    return map.toModelPolicyView(await this.models.setPolicy(id, body));
   }
 }
 
@@ -549,20 +710,23 @@ export class ExperimentsController {
   @Roles('admin', 'researcher')
   @BodyLimit(UPLOAD_BODY_LIMIT)
   @ApiOperation({ summary: 'Keep the results of a headless experiment (tribunal experiment does this itself)' })
-  record(@Body() body: RecordExperimentDto) {
-    return this.experiments.record(body);
+  @ApiCreatedResponse({ type: ExperimentDoc })
+  async record(@Body() body: RecordExperimentDto): Promise<ExperimentView> {
+    return map.toExperimentView(await this.experiments.record(body));
   }
 
   @Get()
   @Roles('admin', 'researcher')
-  list() {
-    return this.experiments.list();
+  @ApiOkResponse({ type: [ExperimentDoc] })
+  async list(): Promise<ExperimentView[]> {
+    return (await this.experiments.list()).map(map.toExperimentView);
   }
 
   @Get(':id')
   @Roles('admin', 'researcher')
-  get(@Param('id', Uuid) id: string) {
-    return this.experiments.get(id);
+  @ApiOkResponse({ type: ExperimentDoc })
+  async get(@Param('id', Uuid) id: string): Promise<ExperimentView> {
+    return map.toExperimentView(await this.experiments.get(id));
   }
 }
 

@@ -1,4 +1,15 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import {
+  ArchitectureDoc,
+  ExperimentConfigDoc,
+  ExperimentResultsDoc,
+  FeatureRowDoc,
+  ProtocolSpecDoc,
+  SelectionRulesDoc,
+  TrainingSettingsDoc,
+  UploadItemDoc,
+  WorldParamsDoc,
+} from './dto-docs.js';
 import { Type } from 'class-transformer';
 import { Bulk } from './validation.js';
 import {
@@ -44,7 +55,7 @@ export class LoadWorldDto {
   name!: string;
   @ApiProperty({ example: 7 }) @IsInt() @Min(0) @Max(2 ** 31 - 1) seed!: number;
   @ApiProperty({ example: 200 }) @IsInt() @Min(1) @Max(100_000) size!: number;
-  @ApiPropertyOptional({ description: 'World generator parameters (width, depth, hideProbability, labellerNoise, ...)' })
+  @ApiPropertyOptional({ type: WorldParamsDoc, description: 'World generator parameters; each has a default' })
   @IsOptional()
   @IsObject()
   params?: Record<string, unknown>;
@@ -63,7 +74,8 @@ export class CreateProtocolDto {
   @MaxLength(100)
   @Matches(NAME, { message: `name ${NAME_RULE}` })
   name!: string;
-  @ApiProperty({ description: 'The protocol spec (kind, rounds, speech limits, debaters, judges, adjudication)' })
+  @ApiProperty({ type: ProtocolSpecDoc, description: 'The protocol spec (kind, rounds, speech limits, debaters, judges, adjudication)' })
+  // Checked by parseProtocolSpec, whose messages name each field's path.
   @IsObject()
   spec!: Record<string, unknown>;
 }
@@ -199,6 +211,7 @@ export class AnalyticsQuery {
 export class TrainDto {
   @ApiProperty() @IsUUID() datasetId!: string;
   @ApiPropertyOptional({
+    type: ArchitectureDoc,
     description: 'The trunk: hidden layer widths, activation (relu or gelu), and how many first trunk layers count in θ₁ with the heads',
     example: { hidden: [64], activation: 'relu', theta1TrunkLayers: 0 },
   })
@@ -206,6 +219,7 @@ export class TrainDto {
   @IsObject()
   architecture?: Record<string, unknown>;
   @ApiPropertyOptional({
+    type: TrainingSettingsDoc,
     description:
       'Objective and schedule: lambda (consistency on the small set), mu (instrumental head on simple labels), alpha1/alpha2 (prior on θ₁/θ₂), steps, batchSize, learningRate, beta1, beta2, eps, weightDecay, seed, evalEvery, checkpointEvery',
     example: { steps: 400, lambda: 1, alpha1: 0.0001, alpha2: 0.0001 },
@@ -229,6 +243,7 @@ export class TrainDto {
   @ApiPropertyOptional({
     description:
       'Train on at most this many of the complex-process labels, a sample drawn with the seed when the job starts (default: all); the simple labels are never sampled',
+    type: 'integer',
     example: 20,
     nullable: true,
   })
@@ -246,7 +261,7 @@ export class PromoteDto {
   @IsOptional()
   @IsBoolean()
   rescore?: boolean;
-  @ApiPropertyOptional({ description: 'dispute selection rules for the re-scoring, over the policy' })
+  @ApiPropertyOptional({ type: SelectionRulesDoc, description: 'dispute selection rules for the re-scoring, over the policy' })
   @IsOptional()
   @IsObject()
   selection?: Record<string, unknown>;
@@ -259,6 +274,7 @@ export class ScoreDto {
   modelVersionId?: string;
   @ApiPropertyOptional({ description: 'choose disputes from the predictions (default true)' }) @IsOptional() @IsBoolean() select?: boolean;
   @ApiPropertyOptional({
+    type: SelectionRulesDoc,
     description: 'margin, divergence, auditFraction (0..1), budget (whole number or null), seed; over the policy',
     example: { margin: 0.2, divergence: 0.3, auditFraction: 0.02, budget: 50 },
   })
@@ -275,8 +291,8 @@ export class UploadDatasetDto {
   @Matches(NAME, { message: `name ${NAME_RULE}` })
   name!: string;
   @ApiProperty({
-    description:
-      'Items: { externalId, question, answers (2 or more), context?, evidence? [{id, kind, text}], simpleLabel?, groundTruth?, features? (numbers, one length for all), meta? }',
+    type: [UploadItemDoc],
+    description: 'The items, all or none; each is checked by the service, which names the first bad one by its index',
     example: [{ externalId: 'q1', question: 'Who wrote it?', answers: ['the cook', 'the butler'], simpleLabel: 0 }],
   })
   @IsArray()
@@ -286,7 +302,8 @@ export class UploadDatasetDto {
 
 export class FeaturesDto {
   @ApiProperty({
-    description: 'Feature vectors by external id: [{ externalId, features: number[] }]',
+    type: [FeatureRowDoc],
+    description: 'Feature vectors by external id',
     example: [{ externalId: 'q1', features: [0.1, -0.3] }],
   })
   @IsArray()
@@ -296,10 +313,23 @@ export class FeaturesDto {
 
 export class RecordExperimentDto {
   @ApiProperty({ example: 'headline' }) @IsString() @MinLength(1) @MaxLength(200) name!: string;
-  @ApiProperty({ description: 'the experiment config, as run' }) @IsObject() config!: Record<string, unknown>;
-  @ApiProperty({ description: 'the results, as `tribunal experiment` writes them to results.json' }) @IsObject() results!: Record<
-    string,
-    unknown
-  >;
+  @ApiProperty({ type: ExperimentConfigDoc, description: 'the experiment config, as run' }) @IsObject() config!: Record<string, unknown>;
+  @ApiProperty({ type: ExperimentResultsDoc, description: 'the results, as `tribunal experiment` writes them to results.json' })
+  @IsObject()
+  results!: Record<string, unknown>;
   @ApiProperty({ description: 'the printed table' }) @IsString() @MaxLength(100_000) summary!: string;
+}
+
+/**
+ * A change of a dataset's model policy: the fields given replace the stored ones. Declared as a
+ * type, not a class, so that the body reaches the service as sent: `modelPolicy` checks it and names
+ * every unknown field with the list of known ones. Documented by `ModelPolicyChangeDoc`.
+ */
+export interface ModelPolicyDto {
+  heldOutFraction?: number;
+  retrainEveryLabels?: number | null;
+  autoPromote?: boolean;
+  rescoreOnPromote?: boolean;
+  training?: Record<string, unknown>;
+  selection?: Record<string, unknown>;
 }

@@ -1,6 +1,6 @@
 import { PRESETS } from '#tribunal/debate';
 import { isHeldOut } from '#tribunal/model';
-import { trainingEnded, type Api, type Json } from '../api-client.js';
+import { data, trainingEnded, type Api } from '../api-client.js';
 import { UsageError } from '../protocols-command.js';
 import {
   EXPERIMENT_KINDS,
@@ -11,7 +11,12 @@ import {
   type MethodResult,
   type ProtocolOutcome,
   type RunResult,
+  type ApiComponents,
+  type ItemView,
+  type LabelRecord,
 } from '#tribunal/contracts';
+
+type Schemas = ApiComponents['schemas'];
 import { pooled } from './summary.js';
 
 export type Progress = (phase: string, done: number, total: number) => void;
@@ -19,20 +24,27 @@ export type Progress = (phase: string, done: number, total: number) => void;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const mean = (xs: number[]) => (xs.length ? xs.reduce((a, b) => a + b, 0) / xs.length : null);
 
-async function allItems(api: Api, datasetId: string): Promise<Json[]> {
-  const items: Json[] = [];
+async function allItems(api: Api, datasetId: string): Promise<ItemView[]> {
+  const items: ItemView[] = [];
   for (let offset = 0; ; offset += 1000) {
-    const page = (await api.call('GET', `/datasets/${datasetId}/items?limit=1000&offset=${offset}`)) as Json[];
+    const page = await data(
+      api.client.GET('/datasets/{id}/items', { params: { path: { id: datasetId }, query: { limit: 1000, offset } } }),
+    );
     items.push(...page);
     if (page.length < 1000) return items;
   }
 }
 
 /** Each item's latest label (a dispute debated again replaces its label). */
-async function latestLabels(api: Api, datasetId: string): Promise<Map<string, Json>> {
+async function latestLabels(api: Api, datasetId: string): Promise<Map<string, LabelRecord>> {
+  // NDJSON, streamed: read as text, one LabelRecord a line.
   const text = await api.text(`/labels?after=0&datasetId=${datasetId}`);
-  const latest = new Map<string, Json>();
-  for (const line of text.split('\n')) if (line) latest.set((JSON.parse(line) as Json).itemId, JSON.parse(line));
+  const latest = new Map<string, LabelRecord>();
+  for (const line of text.split('\n')) {
+    if (!line) continue;
+    const label = JSON.parse(line) as LabelRecord;
+    latest.set(label.itemId, label);
+  }
   return latest;
 }
 
@@ -48,12 +60,12 @@ class Debating {
   ) {}
 
   /** Runs a campaign to its end; its debates count towards the bar. */
-  async campaign(launch: Json, debates: number): Promise<void> {
+  async campaign(launch: Schemas['LaunchCampaignDto'], debates: number): Promise<void> {
     if (debates === 0) return;
     this.total += debates;
-    const { id } = await this.api.call('POST', '/campaigns', launch);
+    const { id } = await data(this.api.client.POST('/campaigns', { body: launch }));
     for (;;) {
-      const view = await this.api.call('GET', `/campaigns/${id}`);
+      const view = await data(this.api.client.GET('/campaigns/{id}', { params: { path: { id } } }));
       this.finished.set(id, (view.debates.completed ?? 0) + (view.debates.failed ?? 0));
       this.progress(
         this.phase,
@@ -72,7 +84,9 @@ async function createProtocols(api: Api, config: ExperimentConfig, run: string):
   for (const kind of EXPERIMENT_KINDS) {
     const { preset, changes } = config.protocols[kind];
     const spec = { ...PRESETS[preset], judges: { count: config.judges, kind: 'simulated' }, ...changes };
-    ids[kind] = (await api.call('POST', '/protocols', { name: `${run}-${kind}`, spec })).id;
+    // The presets and the config's changes are checked by the server, which names any bad field.
+    const body = { name: `${run}-${kind}`, spec: spec as unknown as Schemas['ProtocolSpecDoc'] };
+    ids[kind] = (await data(api.client.POST('/protocols', { body }))).id;
   }
   return ids;
 }
@@ -92,30 +106,28 @@ async function compare(
   const seed = 1_000_000 + config.seeds[0]!;
   const copies = await Promise.all(
     EXPERIMENT_KINDS.map(async (kind) => {
-      const copy = await api.call('POST', '/datasets/world', {
-        name: `${run}-${world.name}-${kind}`,
-        seed,
-        size: config.comparison.rooms,
-        params: world.params,
-      });
-      await api.call('PUT', `/datasets/${copy.id}/model-policy`, { heldOutFraction: 0 });
-      const disputes = (await api.call('POST', `/datasets/${copy.id}/disputes`, {
-        auditFraction: 1,
-        minBlindCells: 10_000,
-        seed,
-      })) as Json[];
+      const copy = await data(
+        api.client.POST('/datasets/world', {
+          body: { name: `${run}-${world.name}-${kind}`, seed, size: config.comparison.rooms, params: world.params },
+        }),
+      );
+      const path = { id: copy.id };
+      await data(api.client.PUT('/datasets/{id}/model-policy', { params: { path }, body: { heldOutFraction: 0 } }));
+      const disputes = await data(
+        api.client.POST('/datasets/{id}/disputes', { params: { path }, body: { auditFraction: 1, minBlindCells: 10_000, seed } }),
+      );
       await debating.campaign(
         { name: `${run}-${world.name}-${kind}`, protocolId: protocolIds[kind], datasetId: copy.id, concurrency: config.concurrency },
         disputes.length,
       );
-      return { kind, datasetId: copy.id as string, disputes: disputes.length };
+      return { kind, datasetId: copy.id, disputes: disputes.length };
     }),
   );
   // Every copy holds the same rooms; the simple labels' accuracy is read from the first.
-  let items: Json[] = [];
+  let items: ItemView[] = [];
   const protocols: ProtocolOutcome[] = [];
   for (const { kind, datasetId, disputes } of copies) {
-    const [row] = (await api.call('GET', `/analytics/protocols?datasetId=${datasetId}`)) as Json[];
+    const [row] = await data(api.client.GET('/analytics/protocols', { params: { query: { datasetId } } }));
     const copyItems = await allItems(api, datasetId);
     if (items.length === 0) items = copyItems;
     const truth = new Map(copyItems.map((i) => [i.id, i.groundTruth]));
@@ -150,12 +162,18 @@ async function compare(
 }
 
 /** Trains a version and waits for it; `methods` trains the baselines beside it. */
-async function train(api: Api, datasetId: string, request: Json, onDone: () => void): Promise<Json> {
-  const job = await api.call('POST', '/training-jobs', { datasetId, ...request });
-  const view = await api.poll(`/training-jobs/${job.id}`, trainingEnded, () => undefined, 300);
+async function train(
+  api: Api,
+  datasetId: string,
+  request: Omit<Schemas['TrainDto'], 'datasetId'>,
+  onDone: () => void,
+): Promise<Schemas['ModelVersionDoc']> {
+  const job = await data(api.client.POST('/training-jobs', { body: { datasetId, ...request } }));
+  const read = () => data(api.client.GET('/training-jobs/{id}', { params: { path: { id: job.id } } }));
+  const view = await api.poll(read, trainingEnded, () => undefined, 300);
   if (view.status !== 'completed') throw new UsageError(`training on dataset ${datasetId} ${view.status}: ${view.error ?? ''}`);
   onDone();
-  return api.call('GET', `/models/${view.modelVersionId}`);
+  return data(api.client.GET('/models/{id}', { params: { path: { id: view.modelVersionId! } } }));
 }
 
 /**
@@ -174,21 +192,27 @@ async function loop(
 ): Promise<RunResult> {
   const { training } = config;
   const name = `${run}-${world.name}-s${seed}`;
-  const dataset = await api.call('POST', '/datasets/world', { name, seed, size: training.rooms, params: world.params });
-  await api.call('PUT', `/datasets/${dataset.id}/model-policy`, {
-    heldOutFraction: training.heldOutFraction,
-    selection: { maxDisputedFraction: training.budget, auditFraction: training.audit, seed },
-  });
+  const dataset = await data(api.client.POST('/datasets/world', { body: { name, seed, size: training.rooms, params: world.params } }));
+  const path = { id: dataset.id };
+  await data(
+    api.client.PUT('/datasets/{id}/model-policy', {
+      params: { path },
+      body: {
+        heldOutFraction: training.heldOutFraction,
+        selection: { maxDisputedFraction: training.budget, auditFraction: training.audit, seed },
+      },
+    }),
+  );
   const items = await allItems(api, dataset.id);
-  const heldOut = new Set(items.filter((i) => isHeldOut(i.externalId, training.heldOutFraction)).map((i) => i.id as string));
+  const heldOut = new Set(items.filter((i) => isHeldOut(i.externalId, training.heldOutFraction)).map((i) => i.id));
   const split = items.length - heldOut.size;
-  const byId = new Map(items.map((i) => [i.id as string, i]));
+  const byId = new Map(items.map((i) => [i.id, i]));
 
   const rounds: RunResult['rounds'] = [];
   const seen = new Set<string>();
-  let labelsBefore = new Map<string, Json>();
+  let labelsBefore = new Map<string, LabelRecord>();
   const debateRound = async (round: number, source: 'audit' | 'model') => {
-    const disputes = ((await api.call('GET', `/datasets/${dataset.id}/disputes`)) as Json[]).filter((d) => !seen.has(d.id));
+    const disputes = (await data(api.client.GET('/datasets/{id}/disputes', { params: { path } }))).filter((d) => !seen.has(d.id));
     for (const d of disputes) seen.add(d.id);
     await debating.campaign(
       { name: `${name}-r${round}`, protocolId: debateProtocol, datasetId: dataset.id, concurrency: config.concurrency },
@@ -209,18 +233,26 @@ async function loop(
   };
 
   const firstShare = training.budget * training.firstRound;
-  await api.call('POST', `/datasets/${dataset.id}/disputes`, { auditFraction: firstShare, minBlindCells: 10_000, seed });
+  await data(
+    api.client.POST('/datasets/{id}/disputes', { params: { path }, body: { auditFraction: firstShare, minBlindCells: 10_000, seed } }),
+  );
   await debateRound(1, 'audit');
   const base = { architecture: training.architecture, settings: { ...training.settings, seed } };
   for (let round = 2; round <= training.rounds; round++) {
     const version = await train(api, dataset.id, base, trained);
     // Each model round may spend up to its even share of what the first round left.
     const upTo = firstShare + ((training.budget - firstShare) * (round - 1)) / (training.rounds - 1);
-    const { scoringRun } = await api.call('POST', `/models/${version.id}/promote`, {
-      rescore: true,
-      selection: { maxDisputedFraction: Math.min(training.budget, upTo + 1e-9) },
-    });
-    const scored = await api.poll(`/scoring-runs/${scoringRun.id}`, (v) => v.status === 'completed' || v.status === 'failed');
+    const { scoringRun } = await data(
+      api.client.POST('/models/{id}/promote', {
+        params: { path: { id: version.id } },
+        body: { rescore: true, selection: { maxDisputedFraction: Math.min(training.budget, upTo + 1e-9) } },
+      }),
+    );
+    const run = { params: { path: { id: scoringRun!.id } } };
+    const scored = await api.poll(
+      () => data(api.client.GET('/scoring-runs/{id}', run)),
+      (v) => v.status === 'completed' || v.status === 'failed',
+    );
     if (scored.status === 'failed') throw new UsageError(`scoring ${name} failed: ${scored.error ?? ''}`);
     await debateRound(round, 'model');
   }
@@ -241,7 +273,7 @@ async function loop(
 
   // The labels as the last round left them: nothing labels the dataset after it.
   const labels = [...labelsBefore.values()];
-  const right = (l: Json) => l.answer === byId.get(l.itemId)?.groundTruth;
+  const right = (l: LabelRecord) => l.answer === byId.get(l.itemId)?.groundTruth;
   const small = labels.filter((l) => l.agreesWithSimple);
   const trainingItems = items.filter((i) => !heldOut.has(i.id));
   const heldOutItems = items.filter((i) => heldOut.has(i.id));

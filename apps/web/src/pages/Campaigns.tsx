@@ -1,14 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { CampaignProgressView } from '../../../../libs/contracts/src/events.js';
-import { api, ApiError, connect } from '../api.js';
+import { ApiError, client, connect, data } from '../api.js';
 import { useApi } from '../hooks.js';
-
-interface Campaign {
-  id: string;
-  name: string;
-  status: string;
-  concurrency: number;
-}
 
 const COLOURS: Record<string, string> = {
   completed: '#2e9b57',
@@ -38,9 +31,9 @@ function ProgressBar({ progress }: { progress: CampaignProgressView }) {
 
 /** Launch a protocol over a dataset's disputes and watch the campaigns progress live. */
 export function CampaignsPage() {
-  const campaigns = useApi<Campaign[]>('/campaigns');
-  const protocols = useApi<{ id: string; name: string; version: number }[]>('/protocols');
-  const datasets = useApi<{ id: string; name: string }[]>('/datasets');
+  const campaigns = useApi('/campaigns', () => data(client.GET('/campaigns')));
+  const protocols = useApi('/protocols', () => data(client.GET('/protocols')));
+  const datasets = useApi('/datasets', () => data(client.GET('/datasets')));
   const [form, setForm] = useState({ name: '', protocolId: '', datasetId: '', concurrency: 4 });
   const [problem, setProblem] = useState<string | null>(null);
   const [progress, setProgress] = useState<Record<string, CampaignProgressView>>({});
@@ -65,7 +58,7 @@ export function CampaignsPage() {
         <form
           onSubmit={(e) => {
             e.preventDefault();
-            api('POST', '/campaigns', form).then(
+            data(client.POST('/campaigns', { body: form })).then(
               () => {
                 setProblem(null);
                 campaigns.reload();

@@ -1,21 +1,16 @@
-import type { ProtocolStats } from '../../../../libs/judging/src/analytics.js';
+import { client, data as dataOf, type Schemas } from '../api.js';
 import { BarChart, ReliabilityDiagram } from '../components/Charts.js';
 import { useApi } from '../hooks.js';
-
-interface Comparison {
-  protocol: { id: string; name: string; version: number; kind: string };
-  stats: ProtocolStats;
-}
 
 const fmt = (v: number | null, digits = 2) => (v === null ? '—' : v.toFixed(digits));
 
 /** Protocols side by side: judge accuracy and calibration where the truth is known, reward, rounds and time. */
 export function ComparePage() {
-  const { data, error } = useApi<Comparison[]>('/analytics/protocols', 5000);
+  const { data, error } = useApi('/analytics/protocols', () => dataOf(client.GET('/analytics/protocols')), 5000);
   if (error) return <p className="problems">{error}</p>;
   if (!data) return <p className="muted">Loading…</p>;
   if (data.length === 0) return <p className="muted">No debate has finished yet.</p>;
-  const label = (c: Comparison) => `${c.protocol.name} v${c.protocol.version}`;
+  const label = (c: Schemas['ProtocolComparisonDoc']) => `${c.protocol.name} v${c.protocol.version}`;
   return (
     <>
       <h1>Compare protocols</h1>

@@ -1,39 +1,20 @@
 import { useState } from 'react';
-import { api, ApiError } from '../api.js';
+import { ApiError, client, data } from '../api.js';
 import { useApi } from '../hooks.js';
-
-interface Dataset {
-  id: string;
-  name: string;
-  source: string;
-  items: number;
-  /** Present while the dataset's items are still being written. */
-  loading?: { done: number; total: number };
-}
-interface Item {
-  id: string;
-  externalId: string;
-  question: string;
-  answers: string[];
-  simpleLabel: number | null;
-  groundTruth: number | null;
-  meta: { errorKind?: string };
-}
-interface Dispute {
-  id: string;
-  itemId: string;
-  status: string;
-  reasons: { kind: string; detail: string }[];
-}
 
 /** Datasets and their items, with simple labels, ground truth where known, and the disputes chosen from them. */
 export function DatasetsPage() {
-  const datasets = useApi<Dataset[]>('/datasets');
+  const datasets = useApi('/datasets', () => data(client.GET('/datasets')));
   const [selected, setSelected] = useState<string | null>(null);
   const [form, setForm] = useState({ name: '', seed: 1, size: 100 });
   const [problem, setProblem] = useState<string | null>(null);
-  const items = useApi<Item[]>(selected ? `/datasets/${selected}/items?limit=200` : null);
-  const disputes = useApi<Dispute[]>(selected ? `/datasets/${selected}/disputes` : null);
+  const path = { id: selected ?? '' };
+  const items = useApi(selected && `/datasets/${selected}/items`, () =>
+    data(client.GET('/datasets/{id}/items', { params: { path, query: { limit: 200 } } })),
+  );
+  const disputes = useApi(selected && `/datasets/${selected}/disputes`, () =>
+    data(client.GET('/datasets/{id}/disputes', { params: { path } })),
+  );
   const why = new Map((disputes.data ?? []).map((d) => [d.itemId, d]));
 
   return (
@@ -81,7 +62,7 @@ export function DatasetsPage() {
           style={{ marginTop: '1rem' }}
           onSubmit={(e) => {
             e.preventDefault();
-            api('POST', '/datasets/world', form).then(
+            data(client.POST('/datasets/world', { body: form })).then(
               () => {
                 setProblem(null);
                 datasets.reload();
@@ -116,7 +97,7 @@ export function DatasetsPage() {
             <button
               className="secondary"
               onClick={() =>
-                api('POST', `/datasets/${selected}/disputes`, {}).then(
+                data(client.POST('/datasets/{id}/disputes', { params: { path }, body: {} })).then(
                   () => disputes.reload(),
                   (e: unknown) => setProblem(String(e)),
                 )

@@ -1,15 +1,9 @@
+import { client, data as dataOf } from '../api.js';
 import { useApi } from '../hooks.js';
-
-interface Debate {
-  id: string;
-  status: string;
-  createdAt: string;
-  failureReason: string | null;
-}
 
 /** Every recent debate; any can be opened read-only, as an observer. */
 export function DebatesPage() {
-  const { data } = useApi<Debate[]>('/debates?limit=200', 3000);
+  const { data } = useApi('/debates', () => dataOf(client.GET('/debates', { params: { query: { limit: 200 } } })), 3000);
   return (
     <>
       <h1>Debates</h1>

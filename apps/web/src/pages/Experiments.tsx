@@ -16,6 +16,7 @@ import {
   type Score,
   type WorldSummary,
 } from '../experiment.js';
+import { client, data } from '../api.js';
 import { useApi } from '../hooks.js';
 
 /** An accuracy with its interval and its counts, as one table cell. */
@@ -379,7 +380,7 @@ function LegacyExperiment({ experiment }: { experiment: Experiment }) {
 
 /** Results of headless experiments (`tribunal experiment --url …`): the verdicts, the methods, the judges and the loop. */
 export function ExperimentsPage() {
-  const experiments = useApi<Experiment[]>('/experiments');
+  const experiments = useApi('/experiments', async () => (await data(client.GET('/experiments'))) as Experiment[]);
   const [selected, setSelected] = useState<string | null>(null);
   const shown = experiments.data?.find((e) => e.id === selected) ?? experiments.data?.[0];
   return (

@@ -1,12 +1,12 @@
-import type { AssignmentView } from '../../../../libs/contracts/src/views.js';
+import { client, data as dataOf, type Schemas } from '../api.js';
 import { useApi } from '../hooks.js';
 
 /** A judge's debates: those waiting for them first, then live ones, then finished ones. */
 export function JudgeQueue() {
-  const { data, error } = useApi<AssignmentView[]>('/assignments', 2000);
+  const { data, error } = useApi('/assignments', () => dataOf(client.GET('/assignments')), 2000);
   if (error) return <p className="problems">{error}</p>;
   if (!data) return <p className="muted">Loading…</p>;
-  const groups: [string, AssignmentView[]][] = [
+  const groups: [string, Schemas['AssignmentDoc'][]][] = [
     ['Waiting for you', data.filter((a) => a.awaiting)],
     ['Live', data.filter((a) => !a.awaiting && a.status !== 'completed' && a.status !== 'failed')],
     ['Done', data.filter((a) => a.status === 'completed' || a.status === 'failed')],

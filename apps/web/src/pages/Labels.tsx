@@ -1,16 +1,9 @@
 import { useEffect, useState } from 'react';
+import type { LabelRecord } from '../../../../libs/contracts/src/api.js';
 import { api } from '../api.js';
 import { LineChart } from '../components/Charts.js';
 
-interface Label {
-  seq: string;
-  itemId: string;
-  answer: number;
-  distribution: number[];
-  method: string;
-  agreesWithSimple: boolean;
-  createdAt: string;
-}
+type Label = LabelRecord;
 
 /** Complex-process labels as they accumulate: the small set (agreeing with the simple label) and the overturned rest. */
 export function LabelsPage() {

@@ -1,7 +1,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import type { TrainingPoint, TrainingStatusView } from '../../../../libs/contracts/src/events.js';
 import type { Calibration } from '../../../../libs/judging/src/calibration.js';
-import { api, ApiError, connect } from '../api.js';
+import { ApiError, client, connect, data, type Schemas } from '../api.js';
 import { BarChart, MultiLineChart } from '../components/Charts.js';
 import { useApi } from '../hooks.js';
 
@@ -13,14 +13,15 @@ interface SubsetReport {
   simpleLabels: { accuracy: number | null };
 }
 
-interface ModelVersion {
-  id: string;
-  name: string;
-  status: 'candidate' | 'active' | 'retired';
-  sha256: string;
-  createdAt: string;
-  evaluation: { reference: string; heldOut: SubsetReport; simpleWrong: SubsetReport; comparedTo?: { metric: number | null } };
+/** What the trainer writes in a version's `evaluation`, free-form in the API's contract. */
+interface Evaluation {
+  reference: string;
+  heldOut: SubsetReport;
+  simpleWrong: SubsetReport;
+  comparedTo?: { metric: number | null };
 }
+
+type ModelVersion = Omit<Schemas['ModelVersionDoc'], 'evaluation'> & { evaluation: Evaluation };
 
 const pct = (v: number | null | undefined) => (v === null || v === undefined ? '—' : v.toFixed(2));
 
@@ -82,11 +83,20 @@ function Evaluation({ version }: { version: ModelVersion }) {
 
 /** Train two-head versions, follow runs live, compare versions where simple labels are wrong, promote one. */
 export function ModelsPage() {
-  const datasets = useApi<{ id: string; name: string }[]>('/datasets');
+  const datasets = useApi('/datasets', () => data(client.GET('/datasets')));
   const [datasetId, setDatasetId] = useState('');
   const dataset = datasetId || datasets.data?.[0]?.id || '';
-  const jobs = useApi<TrainingStatusView[]>(dataset ? `/training-jobs?datasetId=${dataset}` : null, 5000);
-  const versions = useApi<ModelVersion[]>(dataset ? `/models?datasetId=${dataset}` : null, 5000);
+  const query = { datasetId: dataset ?? undefined };
+  const jobs = useApi(
+    dataset && `/training-jobs?datasetId=${dataset}`,
+    () => data(client.GET('/training-jobs', { params: { query } })),
+    5000,
+  );
+  const versions = useApi(
+    dataset && `/models?datasetId=${dataset}`,
+    async () => (await data(client.GET('/models', { params: { query } }))) as unknown as ModelVersion[],
+    5000,
+  );
   const [live, setLive] = useState<Record<string, TrainingStatusView>>({});
   const [selected, setSelected] = useState<string | null>(null);
   const [form, setForm] = useState({ steps: 1000, lambda: 1, hidden: '64' });
@@ -142,11 +152,8 @@ export function ModelsPage() {
               .split(',')
               .map((w) => Number(w.trim()))
               .filter((w) => w > 0);
-            api('POST', '/training-jobs', {
-              datasetId: dataset,
-              architecture: { hidden },
-              settings: { steps: form.steps, lambda: form.lambda },
-            }).then(() => {
+            const body = { datasetId: dataset!, architecture: { hidden }, settings: { steps: form.steps, lambda: form.lambda } };
+            data(client.POST('/training-jobs', { body })).then(() => {
               setMessage('Training queued.');
               jobs.reload();
             }, fail);
@@ -213,7 +220,7 @@ export function ModelsPage() {
           <tbody>
             {(versions.data ?? []).map((v) => (
               <tr key={v.id} className={shown?.id === v.id ? 'active' : ''} onClick={() => setSelected(v.id)}>
-                <td title={v.sha256}>{v.name}</td>
+                <td title={v.sha256 ?? undefined}>{v.name}</td>
                 <td>{v.status}</td>
                 <td>{pct(v.evaluation.heldOut.intended.accuracy)}</td>
                 <td>{pct(v.evaluation.heldOut.baseline?.accuracy)}</td>
@@ -224,7 +231,7 @@ export function ModelsPage() {
                     <button
                       onClick={(e) => {
                         e.stopPropagation();
-                        api<{ scoringRun: { id: string } | null }>('POST', `/models/${v.id}/promote`, {}).then((r) => {
+                        data(client.POST('/models/{id}/promote', { params: { path: { id: v.id } }, body: {} })).then((r) => {
                           setMessage(`${v.name} is active${r.scoringRun ? '; re-scoring the dataset to choose the next disputes' : ''}.`);
                           versions.reload();
                         }, fail);

@@ -1,21 +1,11 @@
 import { useState } from 'react';
-import { api, ApiError } from '../api.js';
+import { ApiError, client, data, type Schemas } from '../api.js';
 import { useApi } from '../hooks.js';
-
-interface Protocol {
-  id: string;
-  name: string;
-  version: number;
-  kind: string;
-  createdAt: string;
-  lockedAt: string | null;
-  spec: unknown;
-}
 
 /** The protocol editor: start from a preset or an earlier version, edit the JSON, see what the server refuses and why. */
 export function ProtocolsPage() {
-  const protocols = useApi<Protocol[]>('/protocols');
-  const presets = useApi<Record<string, unknown>>('/protocols/presets');
+  const protocols = useApi('/protocols', () => data(client.GET('/protocols')));
+  const presets = useApi('/protocols/presets', () => data(client.GET('/protocols/presets')));
   const [name, setName] = useState('');
   const [text, setText] = useState('');
   const [problems, setProblems] = useState<string[]>([]);
@@ -35,7 +25,7 @@ export function ProtocolsPage() {
       setProblems([`the spec is not valid JSON: ${(e as Error).message}`]);
       return;
     }
-    api<Protocol>('POST', '/protocols', { name, spec }).then(
+    data(client.POST('/protocols', { body: { name, spec: spec as Schemas['ProtocolSpecDoc'] } })).then(
       (p) => {
         setProblems([]);
         setSaved(`Saved ${p.name} version ${p.version}.`);

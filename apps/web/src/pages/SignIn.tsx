@@ -1,5 +1,5 @@
 import { useState } from 'react';
-import { api, ApiError, storeKey, type Me } from '../api.js';
+import { ApiError, client, data, storeKey, type Me } from '../api.js';
 
 export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
   const [key, setKey] = useState('');
@@ -12,10 +12,13 @@ export function SignIn({ onSignedIn }: { onSignedIn: (me: Me) => void }) {
           onSubmit={(e) => {
             e.preventDefault();
             storeKey(key.trim());
-            api<Me>('GET', '/me').then(onSignedIn, (err: unknown) => {
-              storeKey(null);
-              setError(err instanceof ApiError ? err.message : 'cannot reach the server');
-            });
+            data(client.GET('/me')).then(
+              (me: Me) => onSignedIn(me),
+              (err: unknown) => {
+                storeKey(null);
+                setError(err instanceof ApiError ? err.message : 'cannot reach the server');
+              },
+            );
           }}
         >
           <label>

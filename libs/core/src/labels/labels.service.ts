@@ -1,22 +1,6 @@
 import { Injectable } from '@nestjs/common';
+import type { LabelRecord } from '#tribunal/contracts';
 import { LabelRepository, type LabelEntity, type LabelFilter } from '#tribunal/persistence';
-
-/** A label as pipelines read it: the documented, versioned schema. */
-export interface LabelRecord {
-  schemaVersion: number;
-  seq: string;
-  id: string;
-  datasetId: string;
-  itemId: string;
-  answer: number;
-  distribution: number[];
-  method: string;
-  agreesWithSimple: boolean;
-  provenance: LabelEntity['provenance'];
-  /** The id of the label this one replaces (its dispute was debated again), or null. */
-  revises: string | null;
-  createdAt: string;
-}
 
 export function labelRecord(label: LabelEntity): LabelRecord {
   return {

@@ -1,11 +1,8 @@
 import { Column, Generated, JoinColumn, CreateDateColumn, Entity, Index, ManyToOne, PrimaryColumn, type Relation } from 'typeorm';
+import type { LabelProvenance } from '#tribunal/contracts';
 import { DatasetEntity, ItemEntity } from './dataset.entity.js';
 
-export interface LabelProvenance {
-  disputeId: string;
-  debates: { id: string; protocolId: string; protocolName: string; protocolVersion: number }[];
-  verdicts: string[];
-}
+export type { LabelProvenance };
 
 /** A complex-process label. `seq` orders labels for incremental pulls by pipelines. */
 @Entity('labels')

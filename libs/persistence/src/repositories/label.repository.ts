@@ -1,6 +1,30 @@
 import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { LabelRecord } from '#tribunal/contracts';
 import { DebateEntity, DisputeEntity, LabelEntity } from '../entities/index.js';
 import type { DebateRepository } from './debate.repository.js';
+
+/**
+ * The label record's fields as SQL over \`labels l\`, in the record's order: typed by \`LabelRecord\`
+ * (libs/contracts), so that the record is defined once and the database writes exactly its keys.
+ */
+export const LABEL_RECORD_SQL: { readonly [K in keyof LabelRecord]-?: string } = {
+  schemaVersion: 'l.schema_version',
+  seq: 'l.seq::text',
+  id: 'l.id',
+  datasetId: 'l.dataset_id',
+  itemId: 'l.item_id',
+  answer: 'l.answer',
+  distribution: 'l.distribution',
+  method: 'l.method',
+  agreesWithSimple: 'l.agrees_with_simple',
+  provenance: 'l.provenance',
+  revises: 'l.revises',
+  createdAt: `to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`,
+};
+
+const LABEL_RECORD_PROJECTION = Object.entries(LABEL_RECORD_SQL)
+  .map(([key, sql]) => `${sql} AS "${key}"`)
+  .join(', ');
 
 /** Arbitrary, fixed: the advisory lock under which label sequence numbers are handed out. */
 const LABEL_SEQUENCE_LOCK = 7_412_094;
@@ -81,17 +105,15 @@ export class LabelRepository {
 
   /**
    * Labels after a sequence number, in order, under the filter, each serialised by PostgreSQL as the
-   * JSON of the pipelines' label record (`labelRecord` in libs/core: the same fields), so that a bulk
-   * pull maps and stringifies nothing in Node.
+   * JSON of the pipelines' label record (`LabelRecord` in libs/contracts, projected by
+   * `LABEL_RECORD_SQL`), so that a bulk pull maps and stringifies nothing in Node.
    */
   async after(filter: LabelFilter, limit: number): Promise<{ seq: string; json: string }[]> {
     return this.filtered(filter)
       .select('l.seq::text', 'seq')
       .addSelect(
         // row_to_json writes no spaces between fields: a tenth less to send than json_build_object.
-        `row_to_json((SELECT r FROM (SELECT l.schema_version AS "schemaVersion", l.seq::text AS seq, l.id, l.dataset_id AS "datasetId",
-          l.item_id AS "itemId", l.answer, l.distribution, l.method, l.agrees_with_simple AS "agreesWithSimple", l.provenance, l.revises,
-          to_char(l.created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS "createdAt") r))::text`,
+        `row_to_json((SELECT r FROM (SELECT ${LABEL_RECORD_PROJECTION}) r))::text`,
         'json',
       )
       .orderBy('l.seq', 'ASC')
