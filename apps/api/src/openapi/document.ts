@@ -1,23 +1,6 @@
-import { Module, type INestApplication } from '@nestjs/common';
+import { Module, type INestApplication, type Type } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
-import {
-  AnalyticsService,
-  ArchiveService,
-  AuthService,
-  CampaignsService,
-  DatasetsService,
-  DebatesService,
-  DisputesService,
-  ExperimentsService,
-  JudgingService,
-  LabelsService,
-  ModelsService,
-  OperationsService,
-  ProtocolsService,
-  SpeechesService,
-  WebhooksService,
-} from '#tribunal/core';
 import { CONTROLLERS } from '../http/controllers.js';
 
 /** The OpenAPI document of the API's routes, as served at /openapi.json. */
@@ -33,24 +16,8 @@ export function openApiDocument(app: INestApplication): OpenAPIObject {
   );
 }
 
-/** The services the controllers are given; describing the routes calls none of them. */
-const SERVICES = [
-  AnalyticsService,
-  ArchiveService,
-  AuthService,
-  CampaignsService,
-  DatasetsService,
-  DebatesService,
-  DisputesService,
-  ExperimentsService,
-  JudgingService,
-  LabelsService,
-  ModelsService,
-  OperationsService,
-  ProtocolsService,
-  SpeechesService,
-  WebhooksService,
-];
+/** The services the controllers are given, read from their constructors; describing the routes calls none of them. */
+const SERVICES = [...new Set(CONTROLLERS.flatMap((controller): Type[] => Reflect.getMetadata('design:paramtypes', controller) ?? []))];
 
 @Module({ controllers: CONTROLLERS, providers: SERVICES.map((service) => ({ provide: service, useValue: {} })) })
 class DocumentOnlyModule {}
