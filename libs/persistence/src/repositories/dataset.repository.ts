@@ -143,7 +143,7 @@ export class DatasetRepository {
       .select(['d.id AS id', 'd.name AS name', 'd.source AS source', 'd.params AS params', 'd.status AS status'])
       .addSelect(['d.loading_total AS "loadingTotal"', 'd.created_at AS "createdAt"'])
       .addSelect('(SELECT count(*) FROM items i WHERE i.dataset_id = d.id)', 'items')
-      .where(`d.status = 'ready' OR d.loading_until >= now()`)
+      .where(`d.status = 'ready' OR d.loading_until >= :now`, { now: new Date() }) // the lease's clock: leaseEnd()
       .orderBy('d.created_at', 'ASC')
       .getRawMany();
     return rows.map(({ loadingTotal, ...r }) => ({
