@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DataDirInUseError, Database, DatasetEntity } from '#tribunal/persistence';
+import { DataDirInUseError, Database, DatasetEntity, UnitOfWork, queryIn } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 
 describe('embedded database (PGlite)', () => {
@@ -30,7 +30,7 @@ describe('embedded database (PGlite)', () => {
     const repo = database.dataSource.getRepository(DatasetEntity);
     let release!: () => void;
     const gate = new Promise<void>((resolve) => (release = resolve));
-    const doomed = database.transaction(async (manager) => {
+    const doomed = database.dataSource.transaction(async (manager) => {
       await manager.getRepository(DatasetEntity).insert({ name: 'doomed', source: 'test' });
       await gate;
       throw new Error('roll back');
@@ -55,13 +55,14 @@ describe('embedded database (PGlite)', () => {
         });
       });
       await queue.send('debate.advance', { debateId: 'plain' }, { singletonKey: 'plain' });
-      await database.transaction(async (manager) => {
-        await manager.getRepository(DatasetEntity).insert({ name: 'with-job', source: 'test' });
-        await queue.send('debate.advance', { debateId: 'transactional' }, { singletonKey: 'transactional' }, manager);
+      const unitOfWork = new UnitOfWork(database.dataSource);
+      await unitOfWork.run(async (tx) => {
+        await queryIn(tx, `INSERT INTO datasets (name, source) VALUES ('with-job', 'test')`);
+        await queue.send('debate.advance', { debateId: 'transactional' }, { singletonKey: 'transactional' }, tx);
       });
-      await database
-        .transaction(async (manager) => {
-          await queue.send('debate.advance', { debateId: 'rolled-back' }, { singletonKey: 'rolled-back' }, manager);
+      await unitOfWork
+        .run(async (tx) => {
+          await queue.send('debate.advance', { debateId: 'rolled-back' }, { singletonKey: 'rolled-back' }, tx);
           throw new Error('abandon');
         })
         .catch(() => undefined);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LABEL_SCHEMA_VERSION, type LabelRecord } from '#tribunal/contracts';
 import { labelRecord } from '#tribunal/core';
-import { Database, LABEL_RECORD_SQL, LabelRepository, type NewLabel } from '#tribunal/persistence';
+import { LABEL_RECORD_SQL, UnitOfWork, LabelRepository, type NewLabel } from '#tribunal/persistence';
 import { http, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { tribunal } from '../support/cli.js';
 import { worldDisputes } from '../support/factories.js';
@@ -53,15 +53,15 @@ describe('labels for pipelines', () => {
   });
 
   it('hands a pipeline polling during concurrent writes every label exactly once, in order', async () => {
-    const database = app.running.app.get(Database);
+    const unitOfWork = app.running.app.get(UnitOfWork);
     const labels = app.running.app.get(LabelRepository);
     let writing = true;
     // Writers hold their transactions open a random while after taking a number, as slow adjudications would.
     const writers = Promise.all(
       Array.from({ length: WRITERS }, async (_, w) => {
         for (let i = 0; i < EACH; i++) {
-          await database.transaction(async (manager) => {
-            await labels.append(manager, label(w * EACH + i, i % 3 === 0));
+          await unitOfWork.run(async (tx) => {
+            await labels.append(tx, label(w * EACH + i, i % 3 === 0));
             await new Promise((r) => setTimeout(r, Math.random() * 15));
           });
         }
@@ -128,9 +128,9 @@ describe('labels for pipelines', () => {
     const first = await tribunal(['labels', 'pull', '--out', out, '--set', 'large'], env);
     expect(first.code, first.stderr).toBe(0);
     expect(first.stderr).toContain(`pulled ${WRITERS * EACH} labels after 0 into ${out}`);
-    const database = app.running.app.get(Database);
+    const unitOfWork = app.running.app.get(UnitOfWork);
     const labels = app.running.app.get(LabelRepository);
-    for (let i = 0; i < 5; i++) await database.transaction((manager) => labels.append(manager, label(i, true)));
+    for (let i = 0; i < 5; i++) await unitOfWork.run((tx) => labels.append(tx, label(i, true)));
     const second = await tribunal(['labels', 'pull', '--out', out], env);
     expect(second.stderr).toContain(`pulled 5 labels after ${WRITERS * EACH}`);
     const seqs = readFileSync(out, 'utf8')

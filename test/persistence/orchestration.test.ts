@@ -1,7 +1,7 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdjudicationService, DebatesService, JudgingService } from '#tribunal/core';
-import { DebateRepository } from '#tribunal/persistence';
+import { DebateRepository, UnitOfWork } from '#tribunal/persistence';
 import { eventually, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { protocol, startDebate, worldDisputes } from '../support/factories.js';
 
@@ -61,21 +61,20 @@ describe('debate steps are idempotent', () => {
     await repository.saveDraft({ debateId, index: 0, seat: 'A', text: 'I hold' });
     let racing: Promise<void> | undefined;
     // Inside the turn's transaction, after it removed the draft: a second stream of the same speech saves again.
-    const appended = await repository.appendTurn(
-      { debateId, index: 0, round: 0, seat: 'A', text: 'I hold that it is so.' },
-      [],
-      async () => {
-        racing = repository.saveDraft({ debateId, index: 0, seat: 'A', text: 'I hold that' });
-        await new Promise((r) => setTimeout(r, 300));
-      },
-    );
+    const unitOfWork = app.running.app.get(UnitOfWork);
+    const appended = await unitOfWork.run(async (tx) => {
+      const turn = await repository.appendTurn(tx, { debateId, index: 0, round: 0, seat: 'A', text: 'I hold that it is so.' }, []);
+      racing = repository.saveDraft({ debateId, index: 0, seat: 'A', text: 'I hold that' });
+      await new Promise((r) => setTimeout(r, 300));
+      return turn;
+    });
     expect(appended?.turn.index).toBe(0);
     await racing;
     expect((await db.query('SELECT count(*)::int AS n FROM speech_drafts WHERE debate_id = $1', [debateId])).rows[0].n).toBe(0);
     // A draft for the next speech is kept; once the debate has ended, drafts are not.
     await repository.saveDraft({ debateId, index: 1, seat: 'B', text: 'But' });
     expect((await db.query('SELECT index FROM speech_drafts WHERE debate_id = $1', [debateId])).rows).toEqual([{ index: 1 }]);
-    await repository.setStatus(debateId, 'failed', undefined, 'stopped by the test');
+    await unitOfWork.run((tx) => repository.setStatus(tx, debateId, 'failed', 'stopped by the test'));
     await repository.saveDraft({ debateId, index: 2, seat: 'A', text: 'Too late' });
     expect((await db.query('SELECT index FROM speech_drafts WHERE debate_id = $1', [debateId])).rows).toEqual([{ index: 1 }]);
   });

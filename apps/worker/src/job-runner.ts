@@ -65,8 +65,13 @@ export class JobRunner implements OnApplicationBootstrap {
     await this.queue.work('model.score', 1, ({ scoringRunId }, { lastAttempt }) =>
       this.queue.settle(lastAttempt, () => this.scoring.run(scoringRunId), { giveUp: (reason) => this.scoring.fail(scoringRunId, reason) }),
     );
-    await this.queue.work('model.retrain-check', 1, async ({ datasetId }) => {
-      await this.models.retrainCheck(datasetId);
+    // A label's consequences, each owned by its module. One at a time per process, so that two labels
+    // arriving together do not both find N new labels and queue training twice.
+    await this.queue.work('label.created', 1, async ({ seq }) => {
+      const label = await this.labels.bySeq(seq);
+      if (!label) return;
+      await this.webhooks.onLabel(label);
+      await this.models.retrainCheck(label.datasetId);
     });
     this.logger.log(`consuming debate jobs, ${concurrency} at a time per queue`);
   }

@@ -18,8 +18,12 @@ export interface JobPayloads {
   'model.train': { trainingJobId: string };
   /** Score a dataset with a model version, then choose disputes from the predictions. */
   'model.score': { scoringRunId: string };
-  /** A dataset received labels: retrain if its policy asks for it every N new labels. */
-  'model.retrain-check': { datasetId: string };
+  /**
+   * A label was written (a first label of its dispute, or a revision): its consequences, each owned by
+   * its module — the webhooks' deliveries, and retraining when the dataset's policy asks for it every
+   * N new labels. Queued in the label's own transaction.
+   */
+  'label.created': { seq: string };
 }
 export type JobName = keyof JobPayloads;
 export const JOB_NAMES: readonly JobName[] = [
@@ -32,5 +36,5 @@ export const JOB_NAMES: readonly JobName[] = [
   'webhook.deliver',
   'model.train',
   'model.score',
-  'model.retrain-check',
+  'label.created',
 ];

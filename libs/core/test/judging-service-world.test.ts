@@ -42,7 +42,7 @@ function serviceFor(world: Partial<WorldParams> | undefined, datasetSource = 'wo
   let datasetReads = 0;
   const debates = {
     debateOfAssignment: async () => 'debate-1',
-    recordVerdict: async (verdict: { probabilities: number[] }) => {
+    recordVerdict: async (_tx: unknown, verdict: { probabilities: number[] }) => {
       recorded.push(verdict.probabilities);
       return { duplicate: false };
     },
@@ -54,7 +54,16 @@ function serviceFor(world: Partial<WorldParams> | undefined, datasetSource = 'wo
       return id === 'dataset-1' ? { id, source: datasetSource, params: world === undefined ? {} : { seed: 21, size: 40, world } } : null;
     },
   };
-  const service = new JudgingService(debates as never, debateService as never, {} as never, {} as never, datasets as never);
+  const unitOfWork = { run: <T>(work: (tx: unknown) => Promise<T>) => work({}) };
+  const queue = { send: async () => undefined };
+  const service = new JudgingService(
+    debates as never,
+    debateService as never,
+    unitOfWork as never,
+    queue as never,
+    {} as never,
+    datasets as never,
+  );
   const expected = (w: Partial<WorldParams> | undefined) =>
     simulatedJudge({ context: record.item.context, question: item!.question, answers: item!.answers, revealed: cited, world: w });
   return { service, recorded, reads: () => datasetReads, expected };

@@ -1,4 +1,4 @@
-import { DataSource, type EntityManager, type MigrationInterface } from 'typeorm';
+import { DataSource, type MigrationInterface } from 'typeorm';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { PgliteSession, pgliteDriver } from './embedded/pglite-session.js';
 import { ENTITIES } from './entities/index.js';
@@ -84,10 +84,6 @@ export class Database {
   async pendingSchemaChanges(): Promise<string[]> {
     const sql = await this.dataSource.driver.createSchemaBuilder().log();
     return sql.upQueries.map((q) => q.query);
-  }
-
-  transaction<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
-    return this.dataSource.transaction(work);
   }
 
   async close(): Promise<void> {

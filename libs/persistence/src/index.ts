@@ -4,3 +4,4 @@ export * from './embedded/pglite-session.js';
 export * from './entities/index.js';
 export * from './migration-writer.js';
 export * from './repositories/index.js';
+export { Transaction, UnitOfWork, queryIn } from './unit-of-work.js';

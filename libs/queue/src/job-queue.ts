@@ -1,8 +1,7 @@
 import { PgBoss, fromPglite, type Db as IDatabase } from 'pg-boss';
-import type { EntityManager } from 'typeorm';
 import { JOB_NAMES, type JobName, type JobPayloads } from '#tribunal/contracts';
 import type { QueueConfig } from '#tribunal/config';
-import type { Database } from '#tribunal/persistence';
+import { queryIn, type Database, type Transaction } from '#tribunal/persistence';
 
 export interface SendOptions {
   /**
@@ -21,9 +20,9 @@ export type JobHandler<N extends JobName> = (
 
 const DEFAULT_POLICY: QueueConfig = { retries: 4, retryDelaySeconds: 2, heartbeatSeconds: 20, superviseSeconds: 10 };
 
-/** pg-boss's view of a TypeORM transaction, so a job is queued atomically with the rows it concerns. */
-function inTransaction(manager: EntityManager): IDatabase {
-  return { executeSql: async (text, values) => ({ rows: await manager.query(text, values as unknown[]) }) };
+/** pg-boss's view of a service's transaction, so a job is queued atomically with the rows it concerns. */
+function inTransaction(tx: Transaction): IDatabase {
+  return { executeSql: async (text, values) => ({ rows: await queryIn(tx, text, values as unknown[]) }) };
 }
 
 /**
@@ -88,11 +87,12 @@ export class JobQueue {
     return new JobQueue(boss, policy);
   }
 
-  async send<N extends JobName>(name: N, payload: JobPayloads[N], options: SendOptions, manager?: EntityManager): Promise<void> {
+  /** Queues a job; inside `tx` when given, so that it is queued if and only if the transaction commits. */
+  async send<N extends JobName>(name: N, payload: JobPayloads[N], options: SendOptions, tx?: Transaction): Promise<void> {
     await this.boss.send(name, payload, {
       singletonKey: options.singletonKey,
       startAfter: options.startAfterSeconds,
-      db: manager ? inTransaction(manager) : undefined,
+      db: tx ? inTransaction(tx) : undefined,
     });
   }
 

@@ -1,13 +1,11 @@
 import { Module } from '@nestjs/common';
 import { DebatesModule } from '../debates/debates.module.js';
-import { WebhooksModule } from '../webhooks/webhooks.module.js';
-import { ModelsModule } from '../models/models.module.js';
 import { LiveEventsModule } from '../live-events/live-events.module.js';
 import { AdjudicationService } from './adjudication.service.js';
 
 /** Turns a judged debate into a label (pooling earlier debates) and re-queues disputes that need more debates. */
 @Module({
-  imports: [DebatesModule, WebhooksModule, ModelsModule, LiveEventsModule],
+  imports: [DebatesModule, LiveEventsModule],
   providers: [AdjudicationService],
   exports: [AdjudicationService],
 })

@@ -1,18 +1,17 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { LABEL_SCHEMA_VERSION, type ProtocolSpec } from '#tribunal/contracts';
 import { clearCut, judgeSkill, logPool, meanPool, weightedMeanPool } from '#tribunal/judging';
-import { DebateRepository, LabelRepository, type FinalAnswer, type LabelEntity } from '#tribunal/persistence';
+import { DebateRepository, LabelRepository, UnitOfWork, type FinalAnswer, type LabelEntity } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import { LiveEvents } from '../live-events/live-events.js';
 import { progressOf } from '../debates/debate-progress.js';
 import { DebatesService } from '../debates/debates.service.js';
-import { ModelsService } from '../models/models.service.js';
-import { WebhooksService } from '../webhooks/webhooks.service.js';
 
 /**
  * Turns a dispute's debates into a complex-process label: every judge's final answer, from this
  * debate and the dispute's earlier ones, pooled by the protocol's method, kept only when clear-cut.
- * A dispute that falls short may be debated again, as the protocol says.
+ * A dispute that falls short may be debated again, as the protocol says. What a new label sets off
+ * elsewhere (webhooks, retraining) is one `label.created` job, queued with the label.
  */
 @Injectable()
 export class AdjudicationService {
@@ -22,10 +21,9 @@ export class AdjudicationService {
     private readonly debates: DebatesService,
     private readonly debateRepository: DebateRepository,
     private readonly labelRepository: LabelRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly events: LiveEvents,
     private readonly queue: JobQueue,
-    private readonly webhooks: WebhooksService,
-    private readonly models: ModelsService,
   ) {}
 
   private async pool(spec: ProtocolSpec, answers: FinalAnswer[], disputeId: string, width: number): Promise<number[]> {
@@ -86,40 +84,36 @@ export class AdjudicationService {
         ]),
       ).values(),
     ];
-    const { label, concluded } = await this.labelRepository.concludeDebate(
-      debateId,
-      outcome.clearCut
-        ? {
-            itemId: item.id,
-            datasetId: item.datasetId,
-            answer: outcome.answer,
-            distribution,
-            method: rule.method,
-            // An item without a simple label cannot agree with it: its labels are in the large set only.
-            agreesWithSimple: item.simpleLabel !== null && outcome.answer === item.simpleLabel,
-            provenance: { disputeId: debate.disputeId, debates: debatesUsed, verdicts: answers.map((a) => a.verdictId) },
-            schemaVersion: LABEL_SCHEMA_VERSION,
-          }
-        : null,
-      async (manager, saved) => {
-        if (saved) {
-          await this.webhooks.queueFor(manager, saved, saved.revises ? 'label.revised' : 'label.created');
-          await this.models.afterLabel(manager, saved.datasetId, saved.seq);
+    const newLabel = outcome.clearCut
+      ? {
+          itemId: item.id,
+          datasetId: item.datasetId,
+          answer: outcome.answer,
+          distribution,
+          method: rule.method,
+          // An item without a simple label cannot agree with it: its labels are in the large set only.
+          agreesWithSimple: item.simpleLabel !== null && outcome.answer === item.simpleLabel,
+          provenance: { disputeId: debate.disputeId, debates: debatesUsed, verdicts: answers.map((a) => a.verdictId) },
+          schemaVersion: LABEL_SCHEMA_VERSION,
         }
-        if (requeue) {
-          const protocolId = requeue.protocolId ?? protocol.id;
-          await this.queue.send(
-            'dispute.requeue',
-            { disputeId: debate.disputeId, protocolId, after: debateId },
-            { singletonKey: `${debate.disputeId}:after:${debateId}` },
-            manager,
-          );
-        }
-        const campaignId = debate.campaignId;
-        if (campaignId) await this.queue.send('campaign.fill', { campaignId }, { singletonKey: `${campaignId}:${debateId}:done` }, manager);
-      },
-      requeue ? `not clear-cut after ${debated} debate(s) (${outcome.reason}); debated again` : undefined,
-    );
+      : null;
+    const requeued = requeue ? `not clear-cut after ${debated} debate(s) (${outcome.reason}); debated again` : undefined;
+    const { label, concluded } = await this.unitOfWork.run(async (tx) => {
+      const concluded = await this.labelRepository.concludeDebate(tx, debateId, newLabel, requeued);
+      if (!concluded.concluded) return concluded;
+      if (concluded.label) await this.queue.send('label.created', { seq: concluded.label.seq }, { singletonKey: concluded.label.seq }, tx);
+      if (requeue) {
+        await this.queue.send(
+          'dispute.requeue',
+          { disputeId: debate.disputeId, protocolId: requeue.protocolId ?? protocol.id, after: debateId },
+          { singletonKey: `${debate.disputeId}:after:${debateId}` },
+          tx,
+        );
+      }
+      const campaignId = debate.campaignId;
+      if (campaignId) await this.queue.send('campaign.fill', { campaignId }, { singletonKey: `${campaignId}:${debateId}:done` }, tx);
+      return concluded;
+    });
     if (concluded) {
       this.events.emit(debateId, 'debate.status', { debateId, status: 'completed', awaiting: null });
       this.logger.log(

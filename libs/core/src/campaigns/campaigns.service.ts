@@ -1,6 +1,6 @@
 import { ConflictException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { campaignRoom, type CampaignProgressView } from '#tribunal/contracts';
-import { CampaignFull, CampaignRepository, DebateRepository, type CampaignEntity } from '#tribunal/persistence';
+import { CampaignFull, CampaignRepository, DebateRepository, UnitOfWork, type CampaignEntity } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import { LiveEvents } from '../live-events/live-events.js';
 import { DebatesService } from '../debates/debates.service.js';
@@ -24,6 +24,7 @@ export class CampaignsService {
     private readonly campaignRepository: CampaignRepository,
     private readonly debateRepository: DebateRepository,
     private readonly debates: DebatesService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly queue: JobQueue,
     private readonly events: LiveEvents,
   ) {}
@@ -41,11 +42,12 @@ export class CampaignsService {
       throw new UnprocessableEntityException('a campaign needs disputes: give disputeIds, or a datasetId with open disputes');
     const missing = await this.debateRepository.missingDisputes(disputeIds);
     if (missing.length > 0) throw new UnprocessableEntityException(`disputeIds: ${missing.slice(0, 5).join(', ')} do not exist`);
-    const campaign = await this.campaignRepository.create(
-      { name: request.name, protocolId: request.protocolId, concurrency: request.concurrency, createdBy: request.createdBy },
-      disputeIds,
-      (created, manager) => this.queue.send('campaign.fill', { campaignId: created.id }, { singletonKey: `${created.id}:launch` }, manager),
-    );
+    const { name, protocolId, concurrency, createdBy } = request;
+    const campaign = await this.unitOfWork.run(async (tx) => {
+      const created = await this.campaignRepository.create(tx, { name, protocolId, concurrency, createdBy }, disputeIds);
+      await this.queue.send('campaign.fill', { campaignId: created.id }, { singletonKey: `${created.id}:launch` }, tx);
+      return created;
+    });
     this.logger.log(`campaign ${campaign.id} "${campaign.name}": ${disputeIds.length} disputes, ${request.concurrency} at a time`);
     return campaign;
   }
@@ -61,7 +63,7 @@ export class CampaignsService {
             disputeId: entry.disputeId,
             protocolId: campaign.protocolId,
             campaignId,
-            claim: (manager, debateId) => this.campaignRepository.claim(manager, entry.id, debateId),
+            claim: (tx, debateId) => this.campaignRepository.claim(tx, entry.id, debateId),
           });
         } catch (error) {
           if (error instanceof CampaignFull) break;

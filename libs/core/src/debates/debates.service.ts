@@ -1,16 +1,17 @@
 import { createHash } from 'node:crypto';
 import { ConflictException, ForbiddenException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { AssignmentView, JudgeDebateView, ProtocolSpec } from '#tribunal/contracts';
 import { alternativeAnswer, assignSeats, awaitingView, judgeDebateView, neighbouringAnswer } from '#tribunal/debate';
 import {
   DebateRepository,
   IdentityRepository,
   ModelRepository,
+  UnitOfWork,
   type DebateEntity,
   type DisputeEntity,
   type DebateRecord,
   type JudgeAssignmentEntity,
+  type Transaction,
 } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import { debaterAnswer, type ArguedItem } from '#tribunal/world';
@@ -27,8 +28,11 @@ export interface StartDebateRequest {
   judgeIds?: string[];
   /** One answer per debater, for protocols with `explicit` assignment. */
   answers?: number[];
-  /** When the debate belongs to a campaign: the campaign's check and claim, run in the same transaction. */
-  claim?: (manager: EntityManager, debateId: string) => Promise<void>;
+  /**
+   * When the debate belongs to a campaign: the campaign's check and claim, in the transaction that
+   * creates the debate, which it rolls back by throwing.
+   */
+  claim?: (tx: Transaction, debateId: string) => Promise<void>;
   campaignId?: string;
 }
 
@@ -39,6 +43,7 @@ export class DebatesService {
   constructor(
     private readonly debateRepository: DebateRepository,
     private readonly identityRepository: IdentityRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly queue: JobQueue,
     private readonly events: LiveEvents,
     private readonly speeches: SpeechesService,
@@ -97,13 +102,12 @@ export class DebatesService {
     } catch (error) {
       throw new UnprocessableEntityException((error as Error).message);
     }
-    const debate = await this.debateRepository.createDebate(
-      { dispute, protocol, seats, judges, campaignId: request.campaignId },
-      async (created, manager) => {
-        await request.claim?.(manager, created.id);
-        await this.queue.send('debate.advance', { debateId: created.id }, { singletonKey: advanceKey(created.id, 0, 0) }, manager);
-      },
-    );
+    const debate = await this.unitOfWork.run(async (tx) => {
+      const created = await this.debateRepository.createDebate(tx, { dispute, protocol, seats, judges, campaignId: request.campaignId });
+      await request.claim?.(tx, created.id);
+      await this.queue.send('debate.advance', { debateId: created.id }, { singletonKey: advanceKey(created.id, 0, 0) }, tx);
+      return created;
+    });
     this.logger.log(`debate ${debate.id} started on dispute ${dispute.id} under ${protocol.name} v${protocol.version}`);
     return debate;
   }
@@ -156,13 +160,14 @@ export class DebatesService {
         const status = action.stage === 'final' ? 'judging' : 'awaiting_judges';
         const given = new Set(record.verdicts.filter((v) => v.stage === action.stage).map((v) => v.assignmentId));
         const waiting = record.assignments.filter((a) => !given.has(a.id));
-        await this.debateRepository.setStatus(debateId, status, async (manager) => {
+        await this.unitOfWork.run(async (tx) => {
+          if (!(await this.debateRepository.setStatus(tx, debateId, status))) return;
           for (const a of waiting.filter((w) => w.kind !== 'human')) {
             await this.queue.send(
               'judge.auto',
               { assignmentId: a.id, stage: action.stage },
               { singletonKey: `${a.id}:${action.stage}` },
-              manager,
+              tx,
             );
           }
           if (spec.judges.deadlineSeconds && waiting.some((w) => w.kind === 'human')) {
@@ -170,7 +175,7 @@ export class DebatesService {
               'debate.deadline',
               { debateId, stage: action.stage },
               { singletonKey: `${debateId}:${action.stage}`, startAfterSeconds: spec.judges.deadlineSeconds },
-              manager,
+              tx,
             );
           }
         });
@@ -186,21 +191,12 @@ export class DebatesService {
   /** Ends a debate as failed, with the reason, unless it already ended. */
   async fail(debateId: string, reason: string): Promise<void> {
     const record = await this.debateRepository.record(debateId);
-    const changed = await this.debateRepository.setStatus(
-      debateId,
-      'failed',
-      async (manager) => {
-        if (record?.debate.campaignId) {
-          await this.queue.send(
-            'campaign.fill',
-            { campaignId: record.debate.campaignId },
-            { singletonKey: `${record.debate.campaignId}:${debateId}:failed` },
-            manager,
-          );
-        }
-      },
-      reason,
-    );
+    const campaignId = record?.debate.campaignId;
+    const changed = await this.unitOfWork.run(async (tx) => {
+      if (!(await this.debateRepository.setStatus(tx, debateId, 'failed', reason))) return false;
+      if (campaignId) await this.queue.send('campaign.fill', { campaignId }, { singletonKey: `${campaignId}:${debateId}:failed` }, tx);
+      return true;
+    });
     if (!changed) return;
     this.logger.warn(`debate ${debateId} failed: ${reason}`);
     this.events.emit(debateId, 'debate.status', { debateId, status: 'failed', awaiting: null, reason });

@@ -2,7 +2,7 @@ import { ConflictException, Injectable, UnprocessableEntityException } from '@ne
 import { isJsonObject, type EvidenceUnit } from '#tribunal/contracts';
 import { awaitingView, judgeText } from '#tribunal/debate';
 import { probabilityProblem, simulatedJudge } from '#tribunal/judging';
-import { DatasetRepository, DebateRepository, type DebateRecord, type JudgeAssignmentEntity } from '#tribunal/persistence';
+import { DatasetRepository, DebateRepository, UnitOfWork, type DebateRecord, type JudgeAssignmentEntity } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import type { WorldParams } from '#tribunal/world';
 import type { Principal } from '../identity/auth.service.js';
@@ -31,6 +31,7 @@ export class JudgingService {
   constructor(
     private readonly debateRepository: DebateRepository,
     private readonly debates: DebatesService,
+    private readonly unitOfWork: UnitOfWork,
     private readonly queue: JobQueue,
     private readonly llmEndpoints: LlmEndpoints,
     private readonly datasetRepository: DatasetRepository,
@@ -152,23 +153,21 @@ export class JudgingService {
     if (submission.note && asked.noteLimit !== null && submission.note.length > asked.noteLimit) {
       throw new UnprocessableEntityException(`note is ${submission.note.length} characters; the protocol allows ${asked.noteLimit}`);
     }
-    const result = await this.debateRepository.recordVerdict(
-      {
+    const result = await this.unitOfWork.run(async (tx) => {
+      const recorded = await this.debateRepository.recordVerdict(tx, {
         assignmentId: assignment.id,
         debateId: record.debate.id,
         stage: submission.stage,
         probabilities: submission.probabilities,
         note: submission.note ?? null,
         endsDebate: submission.endDebate ?? false,
-      },
-      (manager) =>
-        this.queue.send(
-          'debate.advance',
-          { debateId: record.debate.id },
-          { singletonKey: `${record.debate.id}:verdict:${assignment.id}:${submission.stage}` },
-          manager,
-        ),
-    );
+      });
+      if (!recorded.duplicate) {
+        const key = `${record.debate.id}:verdict:${assignment.id}:${submission.stage}`;
+        await this.queue.send('debate.advance', { debateId: record.debate.id }, { singletonKey: key }, tx);
+      }
+      return recorded;
+    });
     return { stage: submission.stage, duplicate: result.duplicate };
   }
 }

@@ -12,7 +12,7 @@ import {
   type SpeechRequest,
   type TranscriptEntry,
 } from '#tribunal/debate';
-import { DebateRepository, type DebateRecord } from '#tribunal/persistence';
+import { DebateRepository, UnitOfWork, type DebateRecord } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import { advanceKey, progressOf } from './debate-progress.js';
 import { LiveEvents } from '../live-events/live-events.js';
@@ -32,6 +32,7 @@ export class SpeechesService {
 
   constructor(
     private readonly debateRepository: DebateRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly queue: JobQueue,
     private readonly events: LiveEvents,
     private readonly llmEndpoints: LlmEndpoints,
@@ -139,28 +140,29 @@ export class SpeechesService {
   /** Persists a speech with its verified citations, queues the next step, and broadcasts the turn. */
   private async append(record: DebateRecord, speech: Speech, text: string, citations: ReturnType<typeof verifyCitations>): Promise<void> {
     const debateId = record.debate.id;
-    const result = await this.debateRepository.appendTurn(
-      { debateId, index: speech.index, round: speech.step.position, seat: speech.seat, text },
-      citations.map((c) => ({
-        kind: c.kind,
-        evidenceId: c.evidenceId,
-        quote: c.quote,
-        verified: c.verified,
-        score: c.score,
-        excerpt: c.excerpt,
-        spanStart: c.span?.[0] ?? null,
-        spanEnd: c.span?.[1] ?? null,
-        atStart: c.at[0],
-        atEnd: c.at[1],
-      })),
-      (manager) =>
-        this.queue.send(
-          'debate.advance',
-          { debateId },
-          { singletonKey: advanceKey(debateId, speech.index + 1, record.verdicts.length) },
-          manager,
-        ),
-    );
+    const result = await this.unitOfWork.run(async (tx) => {
+      const appended = await this.debateRepository.appendTurn(
+        tx,
+        { debateId, index: speech.index, round: speech.step.position, seat: speech.seat, text },
+        citations.map((c) => ({
+          kind: c.kind,
+          evidenceId: c.evidenceId,
+          quote: c.quote,
+          verified: c.verified,
+          score: c.score,
+          excerpt: c.excerpt,
+          spanStart: c.span?.[0] ?? null,
+          spanEnd: c.span?.[1] ?? null,
+          atStart: c.at[0],
+          atEnd: c.at[1],
+        })),
+      );
+      if (appended) {
+        const next = advanceKey(debateId, speech.index + 1, record.verdicts.length);
+        await this.queue.send('debate.advance', { debateId }, { singletonKey: next }, tx);
+      }
+      return appended;
+    });
     if (!result) return;
     this.events.emit(debateId, 'turn.created', { debateId, turn: turnView(result.turn, result.citations) });
   }

@@ -11,6 +11,7 @@ import {
   IdentityRepository,
   LabelRepository,
   ModelRepository,
+  UnitOfWork,
   WebhookRepository,
 } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
@@ -71,6 +72,7 @@ export function runtimeProviders(config: TribunalConfig, options: Infrastructure
       inject: [Database],
     },
     { provide: JobQueue, useFactory: (queue: JobQueue | null) => queue ?? queueNotStarted(), inject: [STARTED_QUEUE] },
+    { provide: UnitOfWork, useFactory: (d: Database) => new UnitOfWork(d.dataSource), inject: [Database] },
     { provide: IdentityRepository, useFactory: (d: Database) => new IdentityRepository(d.dataSource), inject: [Database] },
     { provide: DatasetRepository, useFactory: (d: Database) => new DatasetRepository(d.dataSource), inject: [Database] },
     { provide: DebateRepository, useFactory: (d: Database) => new DebateRepository(d.dataSource), inject: [Database] },
@@ -92,7 +94,7 @@ export const InjectConfig = (): ParameterDecorator => Inject(CONFIG);
 
 /**
  * What every feature module stands on, built once per process: the settings, the database (migrated
- * on open), the job queue and the repositories. Global, so feature modules inject them without importing it.
+ * on open), the job queue, the unit of work and the repositories. Global, so feature modules inject them without importing it.
  */
 @Module({})
 export class InfrastructureModule {

@@ -1,13 +1,14 @@
 import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import { trainingRoom, type TrainingPoint, type TrainingStatusView } from '#tribunal/contracts';
 import { modelPolicy, trainingConfig, DEFAULT_POLICY, selectionProblems, type ModelPolicy, type SelectionRules } from '#tribunal/model';
 import {
   DatasetRepository,
   ModelRepository,
+  UnitOfWork,
   type ModelVersionEntity,
   type ScoringRunEntity,
   type TrainingJobEntity,
+  type Transaction,
 } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import { LiveEvents } from '../live-events/live-events.js';
@@ -28,6 +29,7 @@ export class ModelsService {
   constructor(
     private readonly modelRepository: ModelRepository,
     private readonly datasetRepository: DatasetRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly queue: JobQueue,
     private readonly events: LiveEvents,
   ) {}
@@ -67,10 +69,15 @@ export class ModelsService {
     } catch (error) {
       refuse(error);
     }
-    const job = await this.modelRepository.createTrainingJob(
-      { datasetId, trigger, config: config as unknown as Record<string, unknown> },
-      (saved, manager) => this.queue.send('model.train', { trainingJobId: saved.id }, { singletonKey: saved.id }, manager),
-    );
+    const job = await this.unitOfWork.run(async (tx) => {
+      const saved = await this.modelRepository.createTrainingJob(tx, {
+        datasetId,
+        trigger,
+        config: config as unknown as Record<string, unknown>,
+      });
+      await this.queue.send('model.train', { trainingJobId: saved.id }, { singletonKey: saved.id }, tx);
+      return saved;
+    });
     this.logger.log(`training job ${job.id} queued for dataset ${datasetId} (${trigger})`);
     return job;
   }
@@ -109,7 +116,10 @@ export class ModelsService {
     });
   }
 
-  /** A label arrived for a dataset whose policy retrains every N labels: queue training when N have come since the last run. */
+  /**
+   * A label arrived (the `label.created` job): when the dataset's policy retrains every N labels,
+   * queue training once N have come since the last run.
+   */
   async retrainCheck(datasetId: string): Promise<TrainingJobEntity | null> {
     const policy = await this.policy(datasetId);
     if (policy.retrainEveryLabels === null) return null;
@@ -118,12 +128,6 @@ export class ModelsService {
     if (fresh < policy.retrainEveryLabels) return null;
     this.logger.log(`dataset ${datasetId}: ${fresh} new labels since the last training run; retraining`);
     return this.requestTraining(datasetId, {}, 'labels');
-  }
-
-  /** Inside a label's transaction: when the dataset retrains every N labels, queue a check. */
-  async afterLabel(manager: EntityManager, datasetId: string, seq: string): Promise<void> {
-    if (await this.modelRepository.retrainsEveryLabels(manager, datasetId))
-      await this.queue.send('model.retrain-check', { datasetId }, { singletonKey: `${datasetId}:${seq}` }, manager);
   }
 
   // ---- versions ----------------------------------------------------------------------------------
@@ -156,8 +160,10 @@ export class ModelsService {
     // Counted before the transaction: on the embedded database a query outside it would wait for it forever.
     const total = await this.modelRepository.itemCount(existing.datasetId);
     let scoringRun: ScoringRunEntity | null = null;
-    const version = await this.modelRepository.promote(id, async (promoted, manager) => {
-      if (rescore) scoringRun = await this.createScoring(promoted, selection, total, manager);
+    const version = await this.unitOfWork.run(async (tx) => {
+      const promoted = await this.modelRepository.promote(tx, id);
+      if (promoted && rescore) scoringRun = await this.createScoring(tx, promoted, selection, total);
+      return promoted;
     });
     if (!version) throw new NotFoundException(`model version ${id} does not exist`);
     this.logger.log(`model version ${version.name} is now active for dataset ${version.datasetId}${rescore ? '; re-scoring' : ''}`);
@@ -181,20 +187,24 @@ export class ModelsService {
     if (!version) throw new ConflictException(`dataset ${datasetId} has no active model version: train one and promote it, or name one`);
     if (version.datasetId !== datasetId) throw new BadRequestException(`model version ${version.id} was trained on another dataset`);
     const selection = request.select === false ? null : this.selection(policy, request.selection);
-    return this.createScoring(version, selection, await this.modelRepository.itemCount(datasetId));
+    const total = await this.modelRepository.itemCount(datasetId);
+    return this.unitOfWork.run((tx) => this.createScoring(tx, version, selection, total));
   }
 
   private async createScoring(
+    tx: Transaction,
     version: ModelVersionEntity,
     selection: SelectionRules | null,
     total: number,
-    manager?: EntityManager,
   ): Promise<ScoringRunEntity> {
-    return this.modelRepository.createScoringRun(
-      { modelVersionId: version.id, datasetId: version.datasetId, selection: selection as Record<string, unknown> | null, total },
-      (run, m) => this.queue.send('model.score', { scoringRunId: run.id }, { singletonKey: run.id }, m),
-      manager,
-    );
+    const run = await this.modelRepository.createScoringRun(tx, {
+      modelVersionId: version.id,
+      datasetId: version.datasetId,
+      selection: selection as Record<string, unknown> | null,
+      total,
+    });
+    await this.queue.send('model.score', { scoringRunId: run.id }, { singletonKey: run.id }, tx);
+    return run;
   }
 
   async scoringRun(id: string): Promise<ScoringRunEntity> {

@@ -4,10 +4,9 @@ import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
 import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
 import type { TribunalConfig, WebhookTargets } from '#tribunal/config';
 import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhook, WEBHOOK_EVENTS, type WebhookEvent } from '#tribunal/contracts';
-import { WebhookRepository, type LabelEntity, type WebhookDeliveryEntity, type WebhookEntity } from '#tribunal/persistence';
+import { UnitOfWork, WebhookRepository, type LabelEntity, type WebhookDeliveryEntity, type WebhookEntity } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import type { Principal } from '../identity/auth.service.js';
 import { labelRecord } from '../labels/labels.service.js';
@@ -130,6 +129,7 @@ export class WebhooksService {
 
   constructor(
     private readonly webhookRepository: WebhookRepository,
+    private readonly unitOfWork: UnitOfWork,
     private readonly queue: JobQueue,
     @InjectConfig() private readonly config: TribunalConfig,
   ) {}
@@ -218,11 +218,18 @@ export class WebhooksService {
     return principal.role === 'admin' ? undefined : principal.id;
   }
 
-  /** Inside the transaction writing `label`: its deliveries and their jobs commit, or roll back, with it. */
-  async queueFor(manager: EntityManager, label: LabelEntity, event: WebhookEvent = 'label.created'): Promise<void> {
-    for (const deliveryId of await this.webhookRepository.deliveriesFor(manager, label, event)) {
-      await this.queue.send('webhook.deliver', { deliveryId }, { singletonKey: deliveryId }, manager);
-    }
+  /**
+   * A label was written (the `label.created` job): one delivery per webhook that wants its event
+   * (`label.revised` when it replaces an earlier label of its dispute), each created with its job, once
+   * however often the job runs.
+   */
+  async onLabel(label: LabelEntity): Promise<void> {
+    const event: WebhookEvent = label.revises ? 'label.revised' : 'label.created';
+    await this.unitOfWork.run(async (tx) => {
+      for (const deliveryId of await this.webhookRepository.deliveriesFor(tx, label, event)) {
+        await this.queue.send('webhook.deliver', { deliveryId }, { singletonKey: deliveryId }, tx);
+      }
+    });
   }
 
   /** The `webhook.deliver` job: one attempt, logged; a failure is thrown for the queue to retry, until the last. */

@@ -1,6 +1,7 @@
-import { IsNull, type DataSource, type EntityManager } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import type { DebateStatus } from '#tribunal/contracts';
 import { CampaignEntity, CampaignEntryEntity } from '../entities/index.js';
+import { managerOf, type Transaction } from '../unit-of-work.js';
 
 export interface CampaignProgress {
   /** Disputes whose debate has not started yet. */
@@ -15,25 +16,24 @@ export class CampaignFull extends Error {}
 export class CampaignRepository {
   constructor(private readonly dataSource: DataSource) {}
 
+  /** A campaign and its entries, in the caller's transaction. */
   async create(
+    tx: Transaction,
     campaign: Pick<CampaignEntity, 'name' | 'protocolId' | 'concurrency' | 'createdBy'>,
     disputeIds: string[],
-    then: (campaign: CampaignEntity, manager: EntityManager) => Promise<void>,
   ): Promise<CampaignEntity> {
-    return this.dataSource.transaction(async (manager) => {
-      const saved = await manager.getRepository(CampaignEntity).save({ ...campaign, status: 'running' as const, finishedAt: null });
-      for (let start = 0; start < disputeIds.length; start += 500) {
-        await manager
-          .getRepository(CampaignEntryEntity)
-          .insert(
-            disputeIds
-              .slice(start, start + 500)
-              .map((disputeId, i) => ({ campaignId: saved.id, disputeId, position: start + i, debateId: null })),
-          );
-      }
-      await then(saved, manager);
-      return saved;
-    });
+    const manager = managerOf(tx);
+    const saved = await manager.getRepository(CampaignEntity).save({ ...campaign, status: 'running' as const, finishedAt: null });
+    for (let start = 0; start < disputeIds.length; start += 500) {
+      await manager
+        .getRepository(CampaignEntryEntity)
+        .insert(
+          disputeIds
+            .slice(start, start + 500)
+            .map((disputeId, i) => ({ campaignId: saved.id, disputeId, position: start + i, debateId: null })),
+        );
+    }
+    return saved;
   }
 
   get(id: string): Promise<CampaignEntity | null> {
@@ -76,7 +76,8 @@ export class CampaignRepository {
    * under its concurrency and the entry is still waiting, and claims the entry for the debate. Throws
    * `CampaignFull` otherwise, rolling the debate back.
    */
-  async claim(manager: EntityManager, entryId: string, debateId: string): Promise<void> {
+  async claim(tx: Transaction, entryId: string, debateId: string): Promise<void> {
+    const manager = managerOf(tx);
     const entry = await manager.getRepository(CampaignEntryEntity).findOneByOrFail({ id: entryId });
     const campaign = await manager
       .getRepository(CampaignEntity)

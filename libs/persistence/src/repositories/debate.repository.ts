@@ -1,4 +1,4 @@
-import { In, type DataSource, type EntityManager } from 'typeorm';
+import { In, type DataSource } from 'typeorm';
 import type { DebaterSeat, DebateStatus, DisputeReason, JudgeKind } from '#tribunal/contracts';
 import {
   CitationEntity,
@@ -11,9 +11,7 @@ import {
   TurnEntity,
   VerdictEntity,
 } from '../entities/index.js';
-
-/** Work done inside the same transaction as a write, such as queueing the job that follows it. */
-export type InTransaction = (manager: EntityManager) => Promise<void>;
+import { managerOf, type Transaction } from '../unit-of-work.js';
 
 export interface DebateRecord {
   debate: DebateEntity;
@@ -126,28 +124,25 @@ export class DebateRepository {
 
   // ---- debates -----------------------------------------------------------------------------------
 
-  /** Creates a debate, its judge assignments, and (through `then`) its first job, all at once. */
-  async createDebate(input: NewDebate, then: (debate: DebateEntity, manager: EntityManager) => Promise<void>): Promise<DebateEntity> {
-    return this.dataSource.transaction(async (manager) => {
-      // A debate first, so that anything `then` refuses (a campaign at capacity) rolls it back.
-      await manager.query('UPDATE protocols SET locked_at = now() WHERE id = $1 AND locked_at IS NULL', [input.protocol.id]);
-      const debate = await manager.getRepository(DebateEntity).save({
-        disputeId: input.dispute.id,
-        itemId: input.dispute.itemId,
-        protocolId: input.protocol.id,
-        seats: input.seats,
-        campaignId: input.campaignId ?? null,
-        status: 'pending' as const,
-        failureReason: null,
-        endedAt: null,
-      });
-      await manager
-        .getRepository(JudgeAssignmentEntity)
-        .insert(input.judges.map((judge, slot) => ({ debateId: debate.id, slot, kind: judge.kind, judgeId: judge.judgeId })));
-      await manager.getRepository(DisputeEntity).update({ id: input.dispute.id }, { status: 'debating' });
-      await then(debate, manager);
-      return debate;
+  /** Creates a debate and its judge assignments, and marks its dispute debated, in the caller's transaction. */
+  async createDebate(tx: Transaction, input: NewDebate): Promise<DebateEntity> {
+    const manager = managerOf(tx);
+    await manager.query('UPDATE protocols SET locked_at = now() WHERE id = $1 AND locked_at IS NULL', [input.protocol.id]);
+    const debate = await manager.getRepository(DebateEntity).save({
+      disputeId: input.dispute.id,
+      itemId: input.dispute.itemId,
+      protocolId: input.protocol.id,
+      seats: input.seats,
+      campaignId: input.campaignId ?? null,
+      status: 'pending' as const,
+      failureReason: null,
+      endedAt: null,
     });
+    await manager
+      .getRepository(JudgeAssignmentEntity)
+      .insert(input.judges.map((judge, slot) => ({ debateId: debate.id, slot, kind: judge.kind, judgeId: judge.judgeId })));
+    await manager.getRepository(DisputeEntity).update({ id: input.dispute.id }, { status: 'debating' });
+    return debate;
   }
 
   async record(debateId: string): Promise<DebateRecord | null> {
@@ -201,37 +196,33 @@ export class DebateRepository {
    * retried after a crash finds its turn already there and appends nothing. Returns null then.
    */
   async appendTurn(
+    tx: Transaction,
     turn: Pick<TurnEntity, 'debateId' | 'index' | 'round' | 'seat' | 'text'>,
     citations: NewCitation[],
-    then: InTransaction,
   ): Promise<{ turn: TurnEntity; citations: CitationEntity[] } | null> {
-    return this.dataSource.transaction(async (manager) => {
-      const debate = await this.lock(manager, turn.debateId);
-      if (!debate || ENDED.includes(debate.status)) return null;
-      const inserted = await manager.createQueryBuilder().insert().into(TurnEntity).values(turn).orIgnore().returning('*').execute();
-      const row = inserted.raw[0] as { id: string; created_at: Date } | undefined;
-      if (!row) return null;
-      const saved = await manager.getRepository(CitationEntity).save(citations.map((c) => ({ ...c, turnId: row.id })));
-      await manager.delete(SpeechDraftEntity, { debateId: turn.debateId, index: turn.index });
-      if (debate.status !== 'running') await manager.update(DebateEntity, { id: debate.id }, { status: 'running' });
-      await then(manager);
-      return { turn: { ...turn, id: row.id, createdAt: row.created_at } as TurnEntity, citations: saved };
-    });
+    const manager = managerOf(tx);
+    const debate = await this.lock(tx, turn.debateId);
+    if (!debate || ENDED.includes(debate.status)) return null;
+    const inserted = await manager.createQueryBuilder().insert().into(TurnEntity).values(turn).orIgnore().returning('*').execute();
+    const row = inserted.raw[0] as { id: string; created_at: Date } | undefined;
+    if (!row) return null;
+    const saved = await manager.getRepository(CitationEntity).save(citations.map((c) => ({ ...c, turnId: row.id })));
+    await manager.delete(SpeechDraftEntity, { debateId: turn.debateId, index: turn.index });
+    if (debate.status !== 'running') await manager.update(DebateEntity, { id: debate.id }, { status: 'running' });
+    return { turn: { ...turn, id: row.id, createdAt: row.created_at } as TurnEntity, citations: saved };
   }
 
   /** Moves a debate to a status unless it already ended; returns whether anything changed. */
-  async setStatus(debateId: string, status: DebateStatus, then?: InTransaction, failureReason?: string): Promise<boolean> {
-    return this.dataSource.transaction(async (manager) => {
-      const debate = await this.lock(manager, debateId);
-      if (!debate || ENDED.includes(debate.status) || debate.status === status) return false;
-      await manager.update(
-        DebateEntity,
-        { id: debateId },
-        { status, failureReason: failureReason ?? null, endedAt: ENDED.includes(status) ? new Date() : null },
-      );
-      await then?.(manager);
-      return true;
-    });
+  async setStatus(tx: Transaction, debateId: string, status: DebateStatus, failureReason?: string): Promise<boolean> {
+    const manager = managerOf(tx);
+    const debate = await this.lock(tx, debateId);
+    if (!debate || ENDED.includes(debate.status) || debate.status === status) return false;
+    await manager.update(
+      DebateEntity,
+      { id: debateId },
+      { status, failureReason: failureReason ?? null, endedAt: ENDED.includes(status) ? new Date() : null },
+    );
+    return true;
   }
 
   /**
@@ -239,23 +230,19 @@ export class DebateRepository {
    * nothing and reports the first.
    */
   async recordVerdict(
+    tx: Transaction,
     verdict: Pick<VerdictEntity, 'assignmentId' | 'debateId' | 'stage' | 'probabilities' | 'note' | 'endsDebate'>,
-    then: InTransaction,
   ): Promise<{ verdict: VerdictEntity; duplicate: boolean }> {
-    return this.dataSource.transaction(async (manager) => {
-      const inserted = await manager.createQueryBuilder().insert().into(VerdictEntity).values(verdict).orIgnore().returning('*').execute();
-      if (inserted.raw.length === 0) {
-        const existing = await manager
-          .getRepository(VerdictEntity)
-          .findOneByOrFail({ assignmentId: verdict.assignmentId, stage: verdict.stage });
-        return { verdict: existing, duplicate: true };
-      }
-      await then(manager);
-      const saved = await manager
+    const manager = managerOf(tx);
+    const inserted = await manager.createQueryBuilder().insert().into(VerdictEntity).values(verdict).orIgnore().returning('*').execute();
+    if (inserted.raw.length === 0) {
+      const existing = await manager
         .getRepository(VerdictEntity)
         .findOneByOrFail({ assignmentId: verdict.assignmentId, stage: verdict.stage });
-      return { verdict: saved, duplicate: false };
-    });
+      return { verdict: existing, duplicate: true };
+    }
+    const saved = await manager.getRepository(VerdictEntity).findOneByOrFail({ assignmentId: verdict.assignmentId, stage: verdict.stage });
+    return { verdict: saved, duplicate: false };
   }
 
   /**
@@ -344,7 +331,9 @@ export class DebateRepository {
   }
 
   /** Locks a debate's row for the rest of the transaction. */
-  lock(manager: EntityManager, debateId: string): Promise<DebateEntity | null> {
-    return manager.getRepository(DebateEntity).findOne({ where: { id: debateId }, lock: { mode: 'pessimistic_write' } });
+  lock(tx: Transaction, debateId: string): Promise<DebateEntity | null> {
+    return managerOf(tx)
+      .getRepository(DebateEntity)
+      .findOne({ where: { id: debateId }, lock: { mode: 'pessimistic_write' } });
   }
 }

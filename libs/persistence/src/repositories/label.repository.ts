@@ -1,6 +1,7 @@
-import type { DataSource, EntityManager, SelectQueryBuilder } from 'typeorm';
+import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { LabelRecord } from '#tribunal/contracts';
 import { DebateEntity, DisputeEntity, LabelEntity } from '../entities/index.js';
+import { managerOf, type Transaction } from '../unit-of-work.js';
 import type { DebateRepository } from './debate.repository.js';
 
 /**
@@ -47,33 +48,31 @@ export class LabelRepository {
   ) {}
 
   /**
-   * Ends a debate's adjudication: writes its label (when clear-cut) and closes debate and dispute, in
-   * one transaction. Sequence numbers are taken under a lock held until commit, so labels become
-   * visible in sequence order and a reader polling `after=<seq>` never skips one.
+   * Ends a debate's adjudication in the caller's transaction: writes its label (when clear-cut) and
+   * closes debate and dispute. `concluded` is false, and nothing is written, when the debate had
+   * already ended (a retried job).
    */
   async concludeDebate(
+    tx: Transaction,
     debateId: string,
     label: NewLabel | null,
-    then?: (manager: EntityManager, label: LabelEntity | null) => Promise<void>,
     /** Set when the dispute is to be debated again: why, recorded among its reasons. */
     requeued?: string,
   ): Promise<{ label: LabelEntity | null; concluded: boolean }> {
-    return this.dataSource.transaction(async (manager) => {
-      const debate = await this.debateRepository.lock(manager, debateId);
-      if (!debate || debate.status === 'completed' || debate.status === 'failed') return { label: null, concluded: false };
-      const saved = label ? await this.append(manager, label) : null;
-      await manager.update(DebateEntity, { id: debateId }, { status: 'completed', endedAt: new Date() });
-      if (requeued) {
-        await manager.query(`UPDATE disputes SET status = 'debating', reasons = reasons || $2::jsonb WHERE id = $1`, [
-          debate.disputeId,
-          JSON.stringify([{ kind: 'judges-disagree', detail: requeued }]),
-        ]);
-      } else {
-        await manager.update(DisputeEntity, { id: debate.disputeId }, { status: label ? 'labelled' : 'unresolved' });
-      }
-      await then?.(manager, saved);
-      return { label: saved, concluded: true };
-    });
+    const manager = managerOf(tx);
+    const debate = await this.debateRepository.lock(tx, debateId);
+    if (!debate || debate.status === 'completed' || debate.status === 'failed') return { label: null, concluded: false };
+    const saved = label ? await this.append(tx, label) : null;
+    await manager.update(DebateEntity, { id: debateId }, { status: 'completed', endedAt: new Date() });
+    if (requeued) {
+      await manager.query(`UPDATE disputes SET status = 'debating', reasons = reasons || $2::jsonb WHERE id = $1`, [
+        debate.disputeId,
+        JSON.stringify([{ kind: 'judges-disagree', detail: requeued }]),
+      ]);
+    } else {
+      await manager.update(DisputeEntity, { id: debate.disputeId }, { status: label ? 'labelled' : 'unresolved' });
+    }
+    return { label: saved, concluded: true };
   }
 
   /**
@@ -81,7 +80,8 @@ export class LabelRepository {
    * caller's transaction commits, so labels become visible in sequence order: a reader polling
    * `after=<seq>` never sees a number before all smaller ones are visible, and never skips one.
    */
-  async append(manager: EntityManager, label: NewLabel): Promise<LabelEntity> {
+  async append(tx: Transaction, label: NewLabel): Promise<LabelEntity> {
+    const manager = managerOf(tx);
     await manager.query('SELECT pg_advisory_xact_lock($1)', [LABEL_SEQUENCE_LOCK]);
     const [{ next }] = (await manager.query('SELECT coalesce(max(seq), 0) + 1 AS next FROM labels')) as { next: string }[];
     // A dispute labelled before gets a revision: the new label names the one it replaces.

@@ -1,4 +1,4 @@
-import { In, type DataSource, type EntityManager, type FindOptionsSelect } from 'typeorm';
+import { In, type DataSource, type FindOptionsSelect } from 'typeorm';
 import type { DisputeReason } from '#tribunal/contracts';
 import {
   DatasetEntity,
@@ -9,6 +9,7 @@ import {
   ScoringRunEntity,
   TrainingJobEntity,
 } from '../entities/index.js';
+import { managerOf, type Transaction } from '../unit-of-work.js';
 
 export type NewModelVersion = Pick<
   ModelVersionEntity,
@@ -63,15 +64,10 @@ export class ModelRepository {
 
   // ---- training jobs -----------------------------------------------------------------------------
 
-  async createTrainingJob(
-    job: Pick<TrainingJobEntity, 'datasetId' | 'trigger' | 'config'>,
-    then: (job: TrainingJobEntity, manager: EntityManager) => Promise<void>,
-  ): Promise<TrainingJobEntity> {
-    return this.dataSource.transaction(async (manager) => {
-      const saved = await manager.getRepository(TrainingJobEntity).save({ ...job, status: 'queued' as const });
-      await then(saved, manager);
-      return saved;
-    });
+  createTrainingJob(tx: Transaction, job: Pick<TrainingJobEntity, 'datasetId' | 'trigger' | 'config'>): Promise<TrainingJobEntity> {
+    return managerOf(tx)
+      .getRepository(TrainingJobEntity)
+      .save({ ...job, status: 'queued' as const });
   }
 
   trainingJob(id: string): Promise<TrainingJobEntity | null> {
@@ -117,12 +113,8 @@ export class ModelRepository {
     return rows[0]?.status ?? 'missing';
   }
 
-  /** The job's model version and the job's completion, together; `then` runs in the same transaction. */
-  async completeTraining(
-    id: string,
-    version: NewModelVersion,
-    then?: (version: ModelVersionEntity, manager: EntityManager) => Promise<void>,
-  ): Promise<ModelVersionEntity | null> {
+  /** The job's model version and the job's completion, together; null when the job is no longer running. */
+  async completeTraining(id: string, version: NewModelVersion): Promise<ModelVersionEntity | null> {
     return this.dataSource.transaction(async (manager) => {
       const [job] = (await manager.query(`SELECT status FROM training_jobs WHERE id = $1 FOR UPDATE`, [id])) as { status: string }[];
       if (job?.status !== 'running') return null;
@@ -132,7 +124,6 @@ export class ModelRepository {
         { id },
         { status: 'completed', modelVersionId: saved.id, finishedAt: new Date(), checkpoint: null },
       );
-      await then?.(saved, manager);
       return saved;
     });
   }
@@ -231,45 +222,32 @@ export class ModelRepository {
     return this.dataSource.getRepository(ModelVersionEntity).findOne({ where: { datasetId, status: 'active' }, select: VERSION_SUMMARY });
   }
 
-  /** Makes a version its dataset's active one, retiring the one before; `then` runs in the same transaction. */
-  async promote(
-    id: string,
-    then?: (version: ModelVersionEntity, manager: EntityManager) => Promise<void>,
-  ): Promise<ModelVersionEntity | null> {
-    return this.dataSource.transaction(async (manager) => {
-      const version = await manager
-        .getRepository(ModelVersionEntity)
-        .findOne({ where: { id }, select: VERSION_SUMMARY, lock: { mode: 'pessimistic_write' } });
-      if (!version) return null;
-      // Promotions of one dataset take turns, so two at once cannot both retire the same predecessor.
-      await manager.getRepository(DatasetEntity).findOne({ where: { id: version.datasetId }, lock: { mode: 'pessimistic_write' } });
-      if (version.status !== 'active') {
-        await manager.query(`UPDATE model_versions SET status = 'retired' WHERE dataset_id = $1 AND status = 'active'`, [
-          version.datasetId,
-        ]);
-        await manager.update(ModelVersionEntity, { id }, { status: 'active', promotedAt: new Date() });
-        Object.assign(version, { status: 'active', promotedAt: new Date() });
-      }
-      await then?.(version, manager);
-      return version;
-    });
+  /** Makes a version its dataset's active one, retiring the one before, in the caller's transaction. */
+  async promote(tx: Transaction, id: string): Promise<ModelVersionEntity | null> {
+    const manager = managerOf(tx);
+    const version = await manager
+      .getRepository(ModelVersionEntity)
+      .findOne({ where: { id }, select: VERSION_SUMMARY, lock: { mode: 'pessimistic_write' } });
+    if (!version) return null;
+    // Promotions of one dataset take turns, so two at once cannot both retire the same predecessor.
+    await manager.getRepository(DatasetEntity).findOne({ where: { id: version.datasetId }, lock: { mode: 'pessimistic_write' } });
+    if (version.status !== 'active') {
+      await manager.query(`UPDATE model_versions SET status = 'retired' WHERE dataset_id = $1 AND status = 'active'`, [version.datasetId]);
+      await manager.update(ModelVersionEntity, { id }, { status: 'active', promotedAt: new Date() });
+      Object.assign(version, { status: 'active', promotedAt: new Date() });
+    }
+    return version;
   }
 
   // ---- scoring -----------------------------------------------------------------------------------
 
-  async createScoringRun(
+  createScoringRun(
+    tx: Transaction,
     run: Pick<ScoringRunEntity, 'modelVersionId' | 'datasetId' | 'selection' | 'total'>,
-    then: (run: ScoringRunEntity, manager: EntityManager) => Promise<void>,
-    manager?: EntityManager,
   ): Promise<ScoringRunEntity> {
-    const work = async (m: EntityManager) => {
-      const saved = await m
-        .getRepository(ScoringRunEntity)
-        .save({ ...run, status: 'queued' as const, scored: 0, disputesCreated: null, error: null });
-      await then(saved, m);
-      return saved;
-    };
-    return manager ? work(manager) : this.dataSource.transaction(work);
+    return managerOf(tx)
+      .getRepository(ScoringRunEntity)
+      .save({ ...run, status: 'queued' as const, scored: 0, disputesCreated: null, error: null });
   }
 
   scoringRun(id: string): Promise<ScoringRunEntity | null> {
@@ -369,16 +347,6 @@ export class ModelRepository {
       .getRepository(DatasetEntity)
       .findOne({ where: { id: datasetId }, select: { id: true, modelPolicy: true } });
     return row?.modelPolicy ?? null;
-  }
-
-  /** Whether the dataset's policy retrains every N labels, read inside the caller's transaction. */
-  async retrainsEveryLabels(manager: EntityManager, datasetId: string): Promise<boolean> {
-    const [row] = (await manager.query(`SELECT model_policy -> 'retrainEveryLabels' AS every FROM datasets WHERE id = $1`, [
-      datasetId,
-    ])) as {
-      every: number | null;
-    }[];
-    return Boolean(row?.every);
   }
 
   async setPolicy(datasetId: string, policy: Record<string, unknown>): Promise<void> {

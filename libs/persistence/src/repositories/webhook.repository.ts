@@ -1,6 +1,7 @@
-import { IsNull, type DataSource, type EntityManager } from 'typeorm';
+import { IsNull, type DataSource } from 'typeorm';
 import type { WebhookEvent } from '#tribunal/contracts';
 import { WebhookDeliveryEntity, WebhookEntity, type LabelEntity } from '../entities/index.js';
+import { managerOf, type Transaction } from '../unit-of-work.js';
 
 export class WebhookRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -33,8 +34,9 @@ export class WebhookRepository {
     return this.dataSource.getRepository(WebhookDeliveryEntity).find({ where: { webhookId }, order: { createdAt: 'DESC' }, take: limit });
   }
 
-  /** Inside the transaction that writes a label: one delivery per webhook that wants it, each once. */
-  async deliveriesFor(manager: EntityManager, label: LabelEntity, event: WebhookEvent): Promise<string[]> {
+  /** One delivery of a label's event per webhook that wants it, each once however often this runs. */
+  async deliveriesFor(tx: Transaction, label: LabelEntity, event: WebhookEvent): Promise<string[]> {
+    const manager = managerOf(tx);
     const hooks = await manager
       .getRepository(WebhookEntity)
       .createQueryBuilder('w')
