@@ -11,7 +11,7 @@ import {
   type ProtocolStats,
 } from '#tribunal/judging';
 import type { ProtocolSpec } from '#tribunal/contracts';
-import { DebateRepository, type FinishedDebate, type ProtocolEntity } from '#tribunal/persistence';
+import { DebateRepository, ProtocolRepository, type FinishedDebate, type ProtocolEntity } from '#tribunal/persistence';
 import { parseProtocolSpec } from '../protocols/protocols.service.js';
 
 export interface ProtocolComparison {
@@ -78,11 +78,14 @@ function standingsRecord(d: FinishedDebate, spec: ProtocolSpec): DebateRecordFor
 /** Compares protocols on the debates they ran: how accurate, calibrated and rewarded their judges were. */
 @Injectable()
 export class AnalyticsService {
-  constructor(private readonly debateRepository: DebateRepository) {}
+  constructor(
+    private readonly debateRepository: DebateRepository,
+    private readonly protocolRepository: ProtocolRepository,
+  ) {}
 
   /** Finished debates (completed or failed) under the options, with every protocol version. */
   private async selected(options: CompareOptions): Promise<{ finished: FinishedDebate[]; protocols: ProtocolEntity[] }> {
-    const [all, protocols] = await Promise.all([this.debateRepository.finished(), this.debateRepository.listProtocols()]);
+    const [all, protocols] = await Promise.all([this.debateRepository.finished(), this.protocolRepository.list()]);
     const finished = all.filter(
       (d) => (!options.datasetId || d.datasetId === options.datasetId) && (!options.includedInPaper || d.includedInPaper),
     );

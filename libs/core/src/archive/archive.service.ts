@@ -21,7 +21,7 @@ import {
   type Skipped,
 } from '#tribunal/archive';
 import type { TribunalConfig } from '#tribunal/config';
-import { DatasetRepository, DebateRepository, ArchiveRepository, type ArchivedDebate } from '#tribunal/persistence';
+import { DatasetRepository, ArchiveRepository, type ArchivedDebate, ProtocolRepository } from '#tribunal/persistence';
 import { ProtocolsService } from '../protocols/protocols.service.js';
 import { InjectConfig } from '../infrastructure/infrastructure.module.js';
 
@@ -116,8 +116,8 @@ export class ArchiveService {
   private readonly logger = new Logger(ArchiveService.name);
 
   constructor(
+    private readonly protocolRepository: ProtocolRepository,
     private readonly datasetRepository: DatasetRepository,
-    private readonly debateRepository: DebateRepository,
     private readonly archiveRepository: ArchiveRepository,
     private readonly protocols: ProtocolsService,
     @InjectConfig() private readonly config: Pick<TribunalConfig, 'importDir'>,
@@ -228,7 +228,7 @@ export class ArchiveService {
   /** The version of the named protocol with exactly this spec, added if there is none. */
   private async protocolFor(name: string, spec: object): Promise<string> {
     const wanted = JSON.stringify(spec);
-    const existing = (await this.debateRepository.listProtocols()).find((p) => p.name === name && JSON.stringify(p.spec) === wanted);
+    const existing = (await this.protocolRepository.list()).find((p) => p.name === name && JSON.stringify(p.spec) === wanted);
     return existing?.id ?? (await this.protocols.create(name, spec, null)).id;
   }
 }

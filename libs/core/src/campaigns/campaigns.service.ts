@@ -1,6 +1,13 @@
 import { ConflictException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { campaignRoom, type CampaignProgressView } from '#tribunal/contracts';
-import { CampaignFull, CampaignRepository, DebateRepository, UnitOfWork, type CampaignEntity } from '#tribunal/persistence';
+import {
+  CampaignFull,
+  CampaignRepository,
+  UnitOfWork,
+  type CampaignEntity,
+  DisputeRepository,
+  ProtocolRepository,
+} from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import { LiveEvents } from '../live-events/live-events.js';
 import { DebatesService } from '../debates/debates.service.js';
@@ -21,8 +28,9 @@ export class CampaignsService {
   private readonly logger = new Logger(CampaignsService.name);
 
   constructor(
+    private readonly protocolRepository: ProtocolRepository,
+    private readonly disputeRepository: DisputeRepository,
     private readonly campaignRepository: CampaignRepository,
-    private readonly debateRepository: DebateRepository,
     private readonly debates: DebatesService,
     private readonly unitOfWork: UnitOfWork,
     private readonly queue: JobQueue,
@@ -30,17 +38,17 @@ export class CampaignsService {
   ) {}
 
   async launch(request: LaunchCampaign): Promise<CampaignEntity> {
-    if (!(await this.debateRepository.protocol(request.protocolId)))
+    if (!(await this.protocolRepository.byId(request.protocolId)))
       throw new NotFoundException(`protocol ${request.protocolId} does not exist`);
     let disputeIds = request.disputeIds ?? [];
     if (request.datasetId) {
-      const open = (await this.debateRepository.disputesOfDataset(request.datasetId)).filter((d) => d.status === 'open');
+      const open = (await this.disputeRepository.ofDataset(request.datasetId)).filter((d) => d.status === 'open');
       disputeIds = [...disputeIds, ...open.map((d) => d.id)];
     }
     disputeIds = [...new Set(disputeIds)];
     if (disputeIds.length === 0)
       throw new UnprocessableEntityException('a campaign needs disputes: give disputeIds, or a datasetId with open disputes');
-    const missing = await this.debateRepository.missingDisputes(disputeIds);
+    const missing = await this.disputeRepository.missing(disputeIds);
     if (missing.length > 0) throw new UnprocessableEntityException(`disputeIds: ${missing.slice(0, 5).join(', ')} do not exist`);
     const { name, protocolId, concurrency, createdBy } = request;
     const campaign = await this.unitOfWork.run(async (tx) => {

@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException } from '@nestjs/common';
 import type { DisputeReason } from '#tribunal/contracts';
 import { disputesLeft, isHeldOut, withinBudget, type SelectionRules } from '#tribunal/model';
-import { DatasetRepository, DebateRepository, type DisputeEntity } from '#tribunal/persistence';
+import { DatasetRepository, type DisputeEntity, DisputeRepository } from '#tribunal/persistence';
 import { blindCells, createRng, shuffled, type CameraView } from '#tribunal/world';
 import { ModelsService } from '../models/models.service.js';
 
@@ -30,8 +30,8 @@ export interface DisputeRoom {
 @Injectable()
 export class DisputesService {
   constructor(
+    private readonly disputeRepository: DisputeRepository,
     private readonly datasetRepository: DatasetRepository,
-    private readonly debateRepository: DebateRepository,
     private readonly models: ModelsService,
   ) {}
 
@@ -80,10 +80,10 @@ export class DisputesService {
       if (reasons.some((r) => r.kind === 'rule')) flagged.push({ itemId: item.id, reasons });
       else if (reasons.length > 0) audits.push({ itemId: item.id, reasons });
     }
-    return this.debateRepository.createDisputes(withinBudget(flagged, audits, left));
+    return this.disputeRepository.create(withinBudget(flagged, audits, left));
   }
 
   list(datasetId: string): Promise<DisputeEntity[]> {
-    return this.debateRepository.disputesOfDataset(datasetId);
+    return this.disputeRepository.ofDataset(datasetId);
   }
 }

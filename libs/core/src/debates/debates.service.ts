@@ -5,13 +5,15 @@ import { alternativeAnswer, assignSeats, awaitingView, judgeDebateView, neighbou
 import {
   DebateRepository,
   IdentityRepository,
-  ModelRepository,
   UnitOfWork,
   type DebateEntity,
   type DisputeEntity,
   type DebateRecord,
   type JudgeAssignmentEntity,
   type Transaction,
+  DisputeRepository,
+  ProtocolRepository,
+  ScoringRepository,
 } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import { debaterAnswer, type ArguedItem } from '#tribunal/world';
@@ -41,13 +43,15 @@ export class DebatesService {
   private readonly logger = new Logger(DebatesService.name);
 
   constructor(
+    private readonly scoringRepository: ScoringRepository,
+    private readonly protocolRepository: ProtocolRepository,
+    private readonly disputeRepository: DisputeRepository,
     private readonly debateRepository: DebateRepository,
     private readonly identityRepository: IdentityRepository,
     private readonly unitOfWork: UnitOfWork,
     private readonly queue: JobQueue,
     private readonly events: LiveEvents,
     private readonly speeches: SpeechesService,
-    private readonly modelRepository: ModelRepository,
   ) {}
 
   /**
@@ -60,7 +64,7 @@ export class DebatesService {
    */
   private async modelAnswers(dispute: DisputeEntity, item: DisputeEntity['item']) {
     const simple = item.simpleLabel ?? 0;
-    const [prediction] = dispute.modelVersionId ? await this.modelRepository.predictions(dispute.modelVersionId, [dispute.itemId]) : [];
+    const [prediction] = dispute.modelVersionId ? await this.scoringRepository.predictions(dispute.modelVersionId, [dispute.itemId]) : [];
     if (prediction) {
       const ranked = prediction.intended.map((p, i) => [p, i] as const).sort((a, b) => b[0] - a[0]);
       const [first, second] = [ranked[0]![1], ranked[1]![1]];
@@ -76,9 +80,9 @@ export class DebatesService {
   }
 
   async start(request: StartDebateRequest): Promise<DebateEntity> {
-    const dispute = await this.debateRepository.dispute(request.disputeId);
+    const dispute = await this.disputeRepository.byId(request.disputeId);
     if (!dispute) throw new NotFoundException(`dispute ${request.disputeId} does not exist`);
-    const protocol = await this.debateRepository.protocol(request.protocolId);
+    const protocol = await this.protocolRepository.byId(request.protocolId);
     if (!protocol) throw new NotFoundException(`protocol ${request.protocolId} does not exist`);
     const spec = parseProtocolSpec(protocol.spec);
     const judges = await this.chooseJudges(spec, request.judgeIds);

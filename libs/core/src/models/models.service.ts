@@ -9,6 +9,9 @@ import {
   type ScoringRunEntity,
   type TrainingJobEntity,
   type Transaction,
+  LabelRepository,
+  ScoringRepository,
+  TrainingRepository,
 } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import { LiveEvents } from '../live-events/live-events.js';
@@ -27,6 +30,9 @@ export class ModelsService {
   private readonly logger = new Logger('Models');
 
   constructor(
+    private readonly trainingRepository: TrainingRepository,
+    private readonly scoringRepository: ScoringRepository,
+    private readonly labelRepository: LabelRepository,
     private readonly modelRepository: ModelRepository,
     private readonly datasetRepository: DatasetRepository,
     private readonly unitOfWork: UnitOfWork,
@@ -55,7 +61,7 @@ export class ModelsService {
     } catch (error) {
       refuse(error);
     }
-    await this.modelRepository.setPolicy(datasetId, policy as unknown as Record<string, unknown>);
+    await this.datasetRepository.setModelPolicy(datasetId, policy as unknown as Record<string, unknown>);
     return policy;
   }
 
@@ -70,7 +76,7 @@ export class ModelsService {
       refuse(error);
     }
     const job = await this.unitOfWork.run(async (tx) => {
-      const saved = await this.modelRepository.createTrainingJob(tx, {
+      const saved = await this.trainingRepository.create(tx, {
         datasetId,
         trigger,
         config: config as unknown as Record<string, unknown>,
@@ -83,19 +89,19 @@ export class ModelsService {
   }
 
   async training(id: string): Promise<TrainingStatusView> {
-    const job = await this.modelRepository.trainingJob(id);
+    const job = await this.trainingRepository.byId(id);
     if (!job) throw new NotFoundException(`training job ${id} does not exist`);
     return statusView(job);
   }
 
   async trainingJobs(datasetId?: string): Promise<TrainingStatusView[]> {
-    return (await this.modelRepository.trainingJobs(datasetId)).map(statusView);
+    return (await this.trainingRepository.list(datasetId)).map(statusView);
   }
 
   async cancelTraining(id: string): Promise<TrainingStatusView> {
-    const job = await this.modelRepository.trainingJob(id);
+    const job = await this.trainingRepository.byId(id);
     if (!job) throw new NotFoundException(`training job ${id} does not exist`);
-    if (!(await this.modelRepository.endTraining(id, 'cancelled', 'cancelled by a researcher'))) {
+    if (!(await this.trainingRepository.end(id, 'cancelled', 'cancelled by a researcher'))) {
       throw new ConflictException(`training job ${id} is already ${job.status}`);
     }
     const view = await this.training(id);
@@ -123,8 +129,8 @@ export class ModelsService {
   async retrainCheck(datasetId: string): Promise<TrainingJobEntity | null> {
     const policy = await this.policy(datasetId);
     if (policy.retrainEveryLabels === null) return null;
-    if (await this.modelRepository.trainingPending(datasetId)) return null;
-    const fresh = await this.modelRepository.labelsAfter(datasetId, await this.modelRepository.lastSnapshotLabelSeq(datasetId));
+    if (await this.trainingRepository.pending(datasetId)) return null;
+    const fresh = await this.labelRepository.labelsAfter(datasetId, await this.trainingRepository.lastSnapshotLabelSeq(datasetId));
     if (fresh < policy.retrainEveryLabels) return null;
     this.logger.log(`dataset ${datasetId}: ${fresh} new labels since the last training run; retraining`);
     return this.requestTraining(datasetId, {}, 'labels');
@@ -158,7 +164,7 @@ export class ModelsService {
     const rescore = options.rescore ?? policy.rescoreOnPromote;
     const selection = this.selection(policy, options.selection);
     // Counted before the transaction: on the embedded database a query outside it would wait for it forever.
-    const total = await this.modelRepository.itemCount(existing.datasetId);
+    const total = await this.datasetRepository.itemCount(existing.datasetId);
     let scoringRun: ScoringRunEntity | null = null;
     const version = await this.unitOfWork.run(async (tx) => {
       const promoted = await this.modelRepository.promote(tx, id);
@@ -187,7 +193,7 @@ export class ModelsService {
     if (!version) throw new ConflictException(`dataset ${datasetId} has no active model version: train one and promote it, or name one`);
     if (version.datasetId !== datasetId) throw new BadRequestException(`model version ${version.id} was trained on another dataset`);
     const selection = request.select === false ? null : this.selection(policy, request.selection);
-    const total = await this.modelRepository.itemCount(datasetId);
+    const total = await this.datasetRepository.itemCount(datasetId);
     return this.unitOfWork.run((tx) => this.createScoring(tx, version, selection, total));
   }
 
@@ -197,7 +203,7 @@ export class ModelsService {
     selection: SelectionRules | null,
     total: number,
   ): Promise<ScoringRunEntity> {
-    const run = await this.modelRepository.createScoringRun(tx, {
+    const run = await this.scoringRepository.create(tx, {
       modelVersionId: version.id,
       datasetId: version.datasetId,
       selection: selection as Record<string, unknown> | null,
@@ -208,13 +214,13 @@ export class ModelsService {
   }
 
   async scoringRun(id: string): Promise<ScoringRunEntity> {
-    const run = await this.modelRepository.scoringRun(id);
+    const run = await this.scoringRepository.byId(id);
     if (!run) throw new NotFoundException(`scoring run ${id} does not exist`);
     return run;
   }
 
   scoringRuns(datasetId?: string): Promise<ScoringRunEntity[]> {
-    return this.modelRepository.scoringRuns(datasetId);
+    return this.scoringRepository.list(datasetId);
   }
 }
 

@@ -1,7 +1,7 @@
 import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
 import { ContractViolation, DEFAULT_DEBATE_PROTOCOL, type ProtocolSpec } from '#tribunal/contracts';
 import { PRESETS, validateProtocolSpec } from '#tribunal/debate';
-import { DebateRepository, type ProtocolEntity } from '#tribunal/persistence';
+import { type ProtocolEntity, ProtocolRepository } from '#tribunal/persistence';
 import { LlmEndpoints } from '../llm-endpoints/llm-endpoints.js';
 
 /** Validates a protocol's JSON; the error (422) names every offending field. */
@@ -17,7 +17,7 @@ export function parseProtocolSpec(spec: unknown): ProtocolSpec {
 @Injectable()
 export class ProtocolsService {
   constructor(
-    private readonly debateRepository: DebateRepository,
+    private readonly protocolRepository: ProtocolRepository,
     private readonly llmEndpoints: LlmEndpoints,
   ) {}
 
@@ -25,7 +25,7 @@ export class ProtocolsService {
   async create(name: string, spec: unknown, createdBy: string | null): Promise<ProtocolEntity> {
     const parsed = parseProtocolSpec(spec);
     this.llmEndpoints.check(parsed);
-    return this.debateRepository.addProtocolVersion({
+    return this.protocolRepository.addVersion({
       name,
       kind: parsed.kind,
       spec: JSON.parse(JSON.stringify(parsed)) as Record<string, unknown>,
@@ -39,16 +39,16 @@ export class ProtocolsService {
 
   /** The latest version of the default debate protocol, created on first use. */
   async defaultProtocol(): Promise<ProtocolEntity> {
-    return (await this.debateRepository.latestProtocol('default-debate')) ?? this.create('default-debate', DEFAULT_DEBATE_PROTOCOL, null);
+    return (await this.protocolRepository.latest('default-debate')) ?? this.create('default-debate', DEFAULT_DEBATE_PROTOCOL, null);
   }
 
   async get(id: string): Promise<ProtocolEntity> {
-    const protocol = await this.debateRepository.protocol(id);
+    const protocol = await this.protocolRepository.byId(id);
     if (!protocol) throw new NotFoundException(`protocol ${id} does not exist`);
     return protocol;
   }
 
   list(): Promise<ProtocolEntity[]> {
-    return this.debateRepository.listProtocols();
+    return this.protocolRepository.list();
   }
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Scorer, writeFeatures, selectDisputes, type SelectionRules } from '#tribunal/model';
-import { ModelRepository } from '#tribunal/persistence';
+import { ModelRepository, DatasetRepository, ScoringRepository } from '#tribunal/persistence';
 import { DisputesService } from '../datasets/disputes.service.js';
 import type { VersionConfig } from '../training/training.service.js';
 
@@ -17,12 +17,14 @@ export class ScoringService {
   private readonly logger = new Logger('Scoring');
 
   constructor(
+    private readonly scoringRepository: ScoringRepository,
+    private readonly datasetRepository: DatasetRepository,
     private readonly modelRepository: ModelRepository,
     private readonly disputes: DisputesService,
   ) {}
 
   async run(scoringRunId: string): Promise<void> {
-    const run = await this.modelRepository.scoringRun(scoringRunId);
+    const run = await this.scoringRepository.byId(scoringRunId);
     if (!run || run.status === 'completed' || run.status === 'failed') return;
     const version = await this.modelRepository.version(run.modelVersionId);
     const onnx = await this.modelRepository.onnx(run.modelVersionId);
@@ -31,18 +33,18 @@ export class ScoringService {
       return;
     }
     const config = version.config as unknown as VersionConfig;
-    await this.modelRepository.markScoring(run.id, { status: 'running' });
+    await this.scoringRepository.mark(run.id, { status: 'running' });
     const scorer = await Scorer.load(onnx, config, { kind: 'cpu' });
     try {
       for (;;) {
-        const ids = await this.modelRepository.unscored(version.id, run.datasetId, BATCH);
+        const ids = await this.scoringRepository.unscored(version.id, run.datasetId, BATCH);
         if (ids.length === 0) break;
-        const items = await this.modelRepository.items(run.datasetId, ids);
+        const items = await this.datasetRepository.modelItems(run.datasetId, ids);
         const x = scorer.input(items.length);
         items.forEach((item, i) => writeFeatures(item, config.features, x, i * config.inputSize));
         const { intended, instrumental } = await scorer.score(x, items.length);
         const K = config.answers;
-        await this.modelRepository.savePredictions(
+        await this.scoringRepository.savePredictions(
           run.id,
           version.id,
           items.map((item, i) => ({
@@ -56,7 +58,7 @@ export class ScoringService {
       await scorer.release();
     }
     const disputes = run.selection ? await this.choose(version.id, run.datasetId, run.selection as unknown as SelectionRules) : [];
-    const created = await this.modelRepository.finishScoring(run.id, version.id, disputes);
+    const created = await this.scoringRepository.finish(run.id, version.id, disputes);
     this.logger.log(
       `scored dataset ${run.datasetId} with model version ${version.name}${run.selection ? `; ${created} new disputes` : ''}`,
     );
@@ -66,11 +68,11 @@ export class ScoringService {
   private async choose(versionId: string, datasetId: string, rules: SelectionRules) {
     // Rules stored before the budget existed lack it: disputesLeft reads that as no limit.
     const { open, left } = await this.disputes.room(datasetId, rules);
-    const candidates = (await this.modelRepository.undisputedPredictions(versionId, datasetId)).filter((item) => open.has(item.itemId));
+    const candidates = (await this.scoringRepository.undisputedPredictions(versionId, datasetId)).filter((item) => open.has(item.itemId));
     return selectDisputes(candidates, rules, left);
   }
 
   async fail(scoringRunId: string, reason: string): Promise<void> {
-    await this.modelRepository.markScoring(scoringRunId, { status: 'failed', error: reason, finishedAt: new Date() });
+    await this.scoringRepository.mark(scoringRunId, { status: 'failed', error: reason, finishedAt: new Date() });
   }
 }

@@ -26,7 +26,15 @@ import {
   type TrainingInput,
 } from '#tribunal/model';
 import { createRng, shuffled } from '#tribunal/world';
-import { ModelRepository, type ModelItem, type ModelVersionEntity, type TrainingJobEntity } from '#tribunal/persistence';
+import {
+  ModelRepository,
+  type ModelItem,
+  type ModelVersionEntity,
+  type TrainingJobEntity,
+  DatasetRepository,
+  LabelRepository,
+  TrainingRepository,
+} from '#tribunal/persistence';
 import { ModelsService, statusView } from '../models/models.service.js';
 
 /**
@@ -70,6 +78,9 @@ export class TrainingService {
   private readonly logger = new Logger('Trainer');
 
   constructor(
+    private readonly trainingRepository: TrainingRepository,
+    private readonly labelRepository: LabelRepository,
+    private readonly datasetRepository: DatasetRepository,
     private readonly modelRepository: ModelRepository,
     private readonly models: ModelsService,
   ) {}
@@ -79,14 +90,14 @@ export class TrainingService {
    * CPU when CUDA was asked for); a job that demands a GPU fails on a CPU trainer, saying so.
    */
   async run(trainingJobId: string, { device, warning: fellBack }: ResolvedDevice): Promise<void> {
-    const queued = await this.modelRepository.trainingJob(trainingJobId);
+    const queued = await this.trainingRepository.byId(trainingJobId);
     if (!queued || (queued.status !== 'queued' && queued.status !== 'running')) return;
     const config = queued.config as unknown as TrainingConfig;
     if (config.requireGpu && device.kind === 'cpu') {
       await this.fail(queued, `a GPU is required, but this trainer trains on the CPU${fellBack ? `: ${fellBack}` : ''}`);
       return;
     }
-    const job = await this.modelRepository.startTraining(trainingJobId, deviceName(device));
+    const job = await this.trainingRepository.start(trainingJobId, deviceName(device));
     if (!job) return;
     this.models.publish(statusView(job), null);
     try {
@@ -107,20 +118,20 @@ export class TrainingService {
   /** Ends a job that cannot succeed however often it is retried. */
   private async fail(job: TrainingJobEntity, reason: string): Promise<void> {
     this.logger.error(`training job ${job.id} failed: ${reason}`);
-    if (await this.modelRepository.endTraining(job.id, 'failed', reason))
+    if (await this.trainingRepository.end(job.id, 'failed', reason))
       this.models.publish({ ...statusView(job), status: 'failed', error: reason }, null);
   }
 
   /** The last attempt of a job failed for a reason retries did not cure. */
   async giveUp(trainingJobId: string, reason: string): Promise<void> {
-    const job = await this.modelRepository.trainingJob(trainingJobId);
+    const job = await this.trainingRepository.byId(trainingJobId);
     if (job) await this.fail(job, reason);
   }
 
   private async train(job: TrainingJobEntity, config: TrainingConfig, device: Device): Promise<void> {
     const snapshot = (job.snapshot as unknown as TrainingSnapshot | null) ?? (await this.snapshot(job));
     const ids = new Set([snapshot.large, snapshot.simple, snapshot.heldOut, snapshot.truth ?? []].flatMap((set) => set.map(([id]) => id)));
-    const items = new Map((await this.modelRepository.items(job.datasetId, [...ids])).map((item) => [item.id, item]));
+    const items = new Map((await this.datasetRepository.modelItems(job.datasetId, [...ids])).map((item) => [item.id, item]));
     const methods = config.methods ?? [];
     const input = trainingInput(snapshot, items, methods);
     const checkpoint = job.checkpoint ? decodeStates(job.checkpoint) : undefined;
@@ -137,11 +148,11 @@ export class TrainingService {
       device,
       {
         onProgress: async (point) => {
-          await this.modelRepository.saveProgress(job.id, point as unknown as Record<string, unknown>);
+          await this.trainingRepository.saveProgress(job.id, point as unknown as Record<string, unknown>);
           this.models.publish({ ...statusView(job), status: 'running', device: deviceName(device) }, point);
         },
         onCheckpoint: async (states) => {
-          const status = await this.modelRepository.saveProgress(job.id, null, { step: states.model.step, bytes: encodeStates(states) });
+          const status = await this.trainingRepository.saveProgress(job.id, null, { step: states.model.step, bytes: encodeStates(states) });
           return status === 'running';
         },
       },
@@ -154,7 +165,7 @@ export class TrainingService {
       methods: methods.length
         ? await trainMethods(input, config.architecture, config.settings, methods, device, result.evaluation, {
             // A cancelled job stops between methods' steps, as it does between checkpoints of the main run.
-            shouldContinue: async () => (await this.modelRepository.saveProgress(job.id, null)) === 'running',
+            shouldContinue: async () => (await this.trainingRepository.saveProgress(job.id, null)) === 'running',
           })
         : result.evaluation.methods,
       seconds: (Date.now() - started) / 1000,
@@ -173,7 +184,7 @@ export class TrainingService {
     };
     const onnx = Buffer.from(result.onnx);
     const sha256 = createHash('sha256').update(onnx).digest('hex');
-    const version = await this.modelRepository.completeTraining(job.id, {
+    const version = await this.trainingRepository.complete(job.id, {
       name: `${new Date().toISOString().slice(0, 10)}-${sha256.slice(0, 8)}-${job.id.slice(0, 4)}`,
       datasetId: job.datasetId,
       trainingJobId: job.id,
@@ -225,13 +236,13 @@ export class TrainingService {
 
   private async snapshot(job: TrainingJobEntity): Promise<TrainingSnapshot> {
     const policy = (await this.models.policy(job.datasetId)) satisfies ModelPolicy;
-    const items = await this.modelRepository.items(job.datasetId);
+    const items = await this.datasetRepository.modelItems(job.datasetId);
     if (items.length === 0) throw new TrainingDataError('the dataset has no items');
     const answers = new Set(items.map((i) => i.answers.length));
     if (answers.size !== 1)
       throw new TrainingDataError(`items have ${[...answers].sort().join(' or ')} answers; a model needs one answer count for every item`);
-    const { max: labelSeq } = await this.modelRepository.labelSeqOf(job.datasetId);
-    const labels = new Map((await this.modelRepository.latestLabels(job.datasetId, labelSeq)).map((l) => [l.itemId, l]));
+    const { max: labelSeq } = await this.labelRepository.labelSeqOf(job.datasetId);
+    const labels = new Map((await this.labelRepository.latestLabels(job.datasetId, labelSeq)).map((l) => [l.itemId, l]));
     const snapshot: TrainingSnapshot = {
       labelSeq,
       heldOutFraction: policy.heldOutFraction,
@@ -268,7 +279,7 @@ export class TrainingService {
       const kept = new Set(snapshot.large.map(([id]) => id));
       snapshot.small = snapshot.small.filter((id) => kept.has(id));
     }
-    await this.modelRepository.saveSnapshot(job.id, snapshot as unknown as Record<string, unknown>);
+    await this.trainingRepository.saveSnapshot(job.id, snapshot as unknown as Record<string, unknown>);
     return snapshot;
   }
 }

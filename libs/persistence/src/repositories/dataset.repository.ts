@@ -1,6 +1,12 @@
 import { setImmediate } from 'node:timers/promises';
-import { LessThan, MoreThanOrEqual, type DataSource, type Repository } from 'typeorm';
+import { In, LessThan, MoreThanOrEqual, type DataSource, type Repository } from 'typeorm';
 import { DatasetEntity, ItemEntity } from '../entities/index.js';
+
+/** What training and scoring read of an item. */
+export type ModelItem = Pick<
+  ItemEntity,
+  'id' | 'externalId' | 'question' | 'answers' | 'context' | 'evidence' | 'simpleLabel' | 'groundTruth' | 'features'
+>;
 
 export type NewItem = Omit<ItemEntity, 'id' | 'datasetId' | 'dataset' | 'createdAt'>;
 
@@ -178,5 +184,32 @@ export class DatasetRepository {
 
   item(id: string): Promise<ItemEntity | null> {
     return this.dataSource.getRepository(ItemEntity).findOneBy({ id });
+  }
+
+  /** What training and scoring read of a dataset's items (all, or those given), by external id. */
+  modelItems(datasetId: string, ids?: string[]): Promise<ModelItem[]> {
+    return this.dataSource.getRepository(ItemEntity).find({
+      where: ids ? { datasetId, id: In(ids) } : { datasetId },
+      select: {
+        id: true,
+        externalId: true,
+        question: true,
+        answers: true,
+        context: true,
+        evidence: true,
+        simpleLabel: true,
+        groundTruth: true,
+        features: true,
+      },
+      order: { externalId: 'ASC' },
+    });
+  }
+
+  itemCount(datasetId: string): Promise<number> {
+    return this.dataSource.getRepository(ItemEntity).countBy({ datasetId });
+  }
+
+  async setModelPolicy(datasetId: string, policy: Record<string, unknown>): Promise<void> {
+    await this.dataSource.query(`UPDATE datasets SET model_policy = $2 WHERE id = $1`, [datasetId, JSON.stringify(policy)]);
   }
 }

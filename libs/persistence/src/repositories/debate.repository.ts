@@ -1,5 +1,5 @@
 import { In, type DataSource } from 'typeorm';
-import type { DebaterSeat, DebateStatus, DisputeReason, JudgeKind } from '#tribunal/contracts';
+import type { DebaterSeat, DebateStatus, JudgeKind } from '#tribunal/contracts';
 import {
   CitationEntity,
   DebateEntity,
@@ -65,64 +65,9 @@ export interface NewDebate {
 
 const ENDED: DebateStatus[] = ['completed', 'failed'];
 
+/** Debates and what happens in them: seats, judge assignments, turns with citations, drafts, verdicts. */
 export class DebateRepository {
   constructor(private readonly dataSource: DataSource) {}
-
-  // ---- disputes ----------------------------------------------------------------------------------
-
-  async createDisputes(disputes: { itemId: string; reasons: DisputeReason[] }[]): Promise<DisputeEntity[]> {
-    if (disputes.length === 0) return [];
-    return this.dataSource.transaction((manager) => manager.getRepository(DisputeEntity).save(disputes));
-  }
-
-  /** Which of these dispute ids do not exist. */
-  async missingDisputes(ids: string[]): Promise<string[]> {
-    const found = await this.dataSource.getRepository(DisputeEntity).find({ where: { id: In(ids) }, select: { id: true } });
-    const known = new Set(found.map((d) => d.id));
-    return ids.filter((id) => !known.has(id));
-  }
-
-  dispute(id: string): Promise<DisputeEntity | null> {
-    return this.dataSource.getRepository(DisputeEntity).findOne({ where: { id }, relations: { item: true } });
-  }
-
-  disputesOfDataset(datasetId: string): Promise<DisputeEntity[]> {
-    return this.dataSource
-      .getRepository(DisputeEntity)
-      .createQueryBuilder('d')
-      .innerJoin('d.item', 'i')
-      .where('i.dataset_id = :datasetId', { datasetId })
-      .orderBy('d.created_at', 'ASC')
-      .getMany();
-  }
-
-  // ---- protocols ---------------------------------------------------------------------------------
-
-  protocol(id: string): Promise<ProtocolEntity | null> {
-    return this.dataSource.getRepository(ProtocolEntity).findOneBy({ id });
-  }
-
-  latestProtocol(name: string): Promise<ProtocolEntity | null> {
-    return this.dataSource.getRepository(ProtocolEntity).findOne({ where: { name }, order: { version: 'DESC' } });
-  }
-
-  listProtocols(): Promise<ProtocolEntity[]> {
-    return this.dataSource.getRepository(ProtocolEntity).find({ order: { name: 'ASC', version: 'ASC' } });
-  }
-
-  /** Adds the next version of a protocol; versions are never edited. */
-  async addProtocolVersion(input: Pick<ProtocolEntity, 'name' | 'kind' | 'spec' | 'createdBy'>): Promise<ProtocolEntity> {
-    return this.dataSource.transaction(async (manager) => {
-      // Serialises version numbering per name without a table lock.
-      await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`protocol:${input.name}`]);
-      const [{ max }] = (await manager.query('SELECT max(version) AS max FROM protocols WHERE name = $1', [input.name])) as {
-        max: number | null;
-      }[];
-      return manager.getRepository(ProtocolEntity).save({ ...input, version: (max ?? 0) + 1, lockedAt: null });
-    });
-  }
-
-  // ---- debates -----------------------------------------------------------------------------------
 
   /** Creates a debate and its judge assignments, and marks its dispute debated, in the caller's transaction. */
   async createDebate(tx: Transaction, input: NewDebate): Promise<DebateEntity> {

@@ -7,3 +7,7 @@ export * from './webhook.repository.js';
 export * from './archive.repository.js';
 export * from './model.repository.js';
 export * from './experiment.repository.js';
+export * from './dispute.repository.js';
+export * from './protocol.repository.js';
+export * from './training.repository.js';
+export * from './scoring.repository.js';

@@ -30,6 +30,13 @@ const LABEL_RECORD_PROJECTION = Object.entries(LABEL_RECORD_SQL)
 /** Arbitrary, fixed: the advisory lock under which label sequence numbers are handed out. */
 const LABEL_SEQUENCE_LOCK = 7_412_094;
 
+/** The latest accepted label of an item, as training reads it. */
+export interface ItemLabel {
+  itemId: string;
+  answer: number;
+  agreesWithSimple: boolean;
+}
+
 export type NewLabel = Omit<LabelEntity, 'seq' | 'id' | 'createdAt' | 'item' | 'dataset' | 'revises'>;
 
 /** Which labels a pipeline reads: after a sequence number, of a dataset, of the small set (simple and complex labels agree) or all, since a time, from a protocol. */
@@ -127,5 +134,32 @@ export class LabelRepository {
 
   count(filter: LabelFilter): Promise<number> {
     return this.filtered(filter).getCount();
+  }
+
+  /** Each item's latest label up to a sequence number (a revised label replaces the one before). */
+  async latestLabels(datasetId: string, upToSeq: number): Promise<ItemLabel[]> {
+    const rows: { item_id: string; answer: number; agrees_with_simple: boolean }[] = await this.dataSource.query(
+      `SELECT DISTINCT ON (item_id) item_id, answer, agrees_with_simple FROM labels
+       WHERE dataset_id = $1 AND seq <= $2 ORDER BY item_id, seq DESC`,
+      [datasetId, upToSeq],
+    );
+    return rows.map((r) => ({ itemId: r.item_id, answer: r.answer, agreesWithSimple: r.agrees_with_simple }));
+  }
+
+  async labelSeqOf(datasetId: string): Promise<{ max: number; count: number }> {
+    const [row] = (await this.dataSource.query(`SELECT coalesce(max(seq), 0) AS max, count(*) AS count FROM labels WHERE dataset_id = $1`, [
+      datasetId,
+    ])) as { max: string; count: string }[];
+    return { max: Number(row?.max ?? 0), count: Number(row?.count ?? 0) };
+  }
+
+  async labelsAfter(datasetId: string, seq: number): Promise<number> {
+    const [row] = (await this.dataSource.query(`SELECT count(*) AS count FROM labels WHERE dataset_id = $1 AND seq > $2`, [
+      datasetId,
+      seq,
+    ])) as {
+      count: string;
+    }[];
+    return Number(row?.count ?? 0);
   }
 }
