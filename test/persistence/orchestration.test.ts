@@ -1,7 +1,18 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AdjudicationService, DebatesService, JudgingService } from '#tribunal/core';
-import { DebateRepository, UnitOfWork } from '#tribunal/persistence';
+import {
+  CitationEntity,
+  Database,
+  DebateEntity,
+  DebateRepository,
+  JudgeAssignmentEntity,
+  SpeechDraftEntity,
+  TurnEntity,
+  UnitOfWork,
+  VerdictEntity,
+  type DebateRecord,
+} from '#tribunal/persistence';
 import { eventually, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { protocol, startDebate, worldDisputes } from '../support/factories.js';
 
@@ -77,5 +88,56 @@ describe('debate steps are idempotent', () => {
     await unitOfWork.run((tx) => repository.setStatus(tx, debateId, 'failed', 'stopped by the test'));
     await repository.saveDraft({ debateId, index: 2, seat: 'A', text: 'Too late' });
     expect((await db.query('SELECT index FROM speech_drafts WHERE debate_id = $1', [debateId])).rows).toEqual([{ index: 1 }]);
+  });
+
+  it('reads a debate in one query exactly as the entities read it with finds', async () => {
+    const researcher = (await userKey(app, 'researcher')).key;
+    const { disputes } = await worldDisputes(app, researcher, { name: 'record', seed: 12, size: 6 });
+    const finished = await startDebate(app, researcher, {
+      disputeId: disputes[0]!.id,
+      protocolId: await protocol(app, researcher, 'record'),
+    });
+    const manual = await startDebate(app, researcher, {
+      disputeId: disputes[1]!.id,
+      protocolId: await protocol(app, researcher, 'record-manual', { debaters: [{ backend: 'manual' }, { backend: 'manual' }] }),
+    });
+    await eventually('the built-in debate to complete', async () => {
+      const { rows } = await db.query('SELECT status FROM debates WHERE id = $1', [finished]);
+      return rows[0].status === 'completed';
+    });
+    const repository = app.running.app.get(DebateRepository);
+    await repository.saveDraft({ debateId: manual, index: 0, seat: 'A', text: 'Quoting "a \\ back\nslash" — ünïcode' });
+    // What record() read before it was one query: TypeORM's finds, relation by relation.
+    const { dataSource } = app.running.app.get(Database);
+    const byFinds = async (debateId: string): Promise<DebateRecord> => {
+      const debate = await dataSource
+        .getRepository(DebateEntity)
+        .findOneOrFail({ where: { id: debateId }, relations: { protocol: true, item: true } });
+      const turns = await dataSource.getRepository(TurnEntity).find({ where: { debateId }, order: { index: 'ASC' } });
+      const citations = await dataSource.getRepository(CitationEntity).find({ where: turns.map((t) => ({ turnId: t.id })) });
+      return {
+        debate,
+        protocol: debate.protocol,
+        item: debate.item,
+        turns,
+        citations: turns.length ? citations : [],
+        assignments: await dataSource.getRepository(JudgeAssignmentEntity).find({ where: { debateId }, order: { slot: 'ASC' } }),
+        verdicts: await dataSource.getRepository(VerdictEntity).find({ where: { debateId }, order: { createdAt: 'ASC' } }),
+        drafts: await dataSource.getRepository(SpeechDraftEntity).find({ where: { debateId }, order: { index: 'ASC' } }),
+      };
+    };
+    const byId = <T extends { id: string }>(rows: T[]) => [...rows].sort((a, b) => a.id.localeCompare(b.id));
+    for (const debateId of [finished, manual]) {
+      const read = (await repository.record(debateId))!;
+      const expected = await byFinds(debateId);
+      expect({ ...read, citations: byId(read.citations) }).toStrictEqual({ ...expected, citations: byId(expected.citations) });
+    }
+    const read = (await repository.record(finished))!;
+    expect(read.turns.length).toBeGreaterThan(0);
+    expect(read.citations.length).toBeGreaterThan(0);
+    expect(read.verdicts.length).toBeGreaterThan(0);
+    expect(read.item.features!.length).toBeGreaterThan(0);
+    expect((await repository.record(manual))!.drafts).toHaveLength(1);
+    expect(await repository.record('00000000-0000-4000-8000-000000000000')).toBeNull();
   });
 });

@@ -1,4 +1,4 @@
-import { In, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { DebaterSeat, DebateStatus, JudgeKind } from '#tribunal/contracts';
 import {
   CitationEntity,
@@ -65,6 +65,18 @@ export interface NewDebate {
 
 const ENDED: DebateStatus[] = ['completed', 'failed'];
 
+/** An entity from a row of its table as JSON (`row_to_json`), through the entity's column mapping and the driver's conversions. */
+function hydrate<T>(dataSource: DataSource, entity: new () => T, row: Record<string, unknown>): T {
+  const metadata = dataSource.getMetadata(entity);
+  const hydrated = metadata.create() as T;
+  for (const column of metadata.columns) {
+    if (column.databaseName in row) {
+      column.setEntityValue(hydrated as object, dataSource.driver.prepareHydratedValue(row[column.databaseName], column));
+    }
+  }
+  return hydrated;
+}
+
 /** Debates and what happens in them: seats, judge assignments, turns with citations, drafts, verdicts. */
 export class DebateRepository {
   constructor(private readonly dataSource: DataSource) {}
@@ -90,22 +102,37 @@ export class DebateRepository {
     return debate;
   }
 
+  /**
+   * A debate with everything that happened in it, in one round trip: PostgreSQL gathers the rows as
+   * JSON and they are hydrated through the entities' own column mapping, exactly as a find would.
+   */
   async record(debateId: string): Promise<DebateRecord | null> {
-    const debate = await this.dataSource.getRepository(DebateEntity).findOne({
-      where: { id: debateId },
-      relations: { protocol: true, item: true },
-    });
-    if (!debate) return null;
-    const [turns, assignments, verdicts, drafts] = await Promise.all([
-      this.dataSource.getRepository(TurnEntity).find({ where: { debateId }, order: { index: 'ASC' } }),
-      this.dataSource.getRepository(JudgeAssignmentEntity).find({ where: { debateId }, order: { slot: 'ASC' } }),
-      this.dataSource.getRepository(VerdictEntity).find({ where: { debateId }, order: { createdAt: 'ASC' } }),
-      this.dataSource.getRepository(SpeechDraftEntity).find({ where: { debateId }, order: { index: 'ASC' } }),
-    ]);
-    const citations = turns.length
-      ? await this.dataSource.getRepository(CitationEntity).find({ where: { turnId: In(turns.map((t) => t.id)) } })
-      : [];
-    return { debate, protocol: debate.protocol, item: debate.item, turns, citations, assignments, verdicts, drafts };
+    const [row] = (await this.dataSource.query(
+      `SELECT row_to_json(d) AS debate, row_to_json(p) AS protocol, row_to_json(i) AS item,
+              (SELECT coalesce(json_agg(t ORDER BY t.index), '[]') FROM turns t WHERE t.debate_id = d.id) AS turns,
+              (SELECT coalesce(json_agg(c), '[]') FROM citations c JOIN turns t ON t.id = c.turn_id WHERE t.debate_id = d.id) AS citations,
+              (SELECT coalesce(json_agg(a ORDER BY a.slot), '[]') FROM judge_assignments a WHERE a.debate_id = d.id) AS assignments,
+              (SELECT coalesce(json_agg(v ORDER BY v.created_at), '[]') FROM verdicts v WHERE v.debate_id = d.id) AS verdicts,
+              (SELECT coalesce(json_agg(s ORDER BY s.index), '[]') FROM speech_drafts s WHERE s.debate_id = d.id) AS drafts
+         FROM debates d JOIN protocols p ON p.id = d.protocol_id JOIN items i ON i.id = d.item_id
+        WHERE d.id = $1`,
+      [debateId],
+    )) as Record<keyof DebateRecord, Record<string, unknown> & Record<string, unknown>[]>[];
+    if (!row) return null;
+    const many = <T>(entity: new () => T, rows: Record<string, unknown>[]) => rows.map((r) => hydrate(this.dataSource, entity, r));
+    const protocol = hydrate(this.dataSource, ProtocolEntity, row.protocol);
+    const item = hydrate(this.dataSource, ItemEntity, row.item);
+    const debate = Object.assign(hydrate(this.dataSource, DebateEntity, row.debate), { protocol, item });
+    return {
+      debate,
+      protocol,
+      item,
+      turns: many(TurnEntity, row.turns),
+      citations: many(CitationEntity, row.citations),
+      assignments: many(JudgeAssignmentEntity, row.assignments),
+      verdicts: many(VerdictEntity, row.verdicts),
+      drafts: many(SpeechDraftEntity, row.drafts),
+    };
   }
 
   listDebates(filter: { status?: DebateStatus; limit: number; campaignId?: string }): Promise<DebateEntity[]> {
