@@ -28,8 +28,8 @@ import {
   AuthLimiter,
   AuthService,
   CampaignsService,
+  Metrics,
   ModelsService,
-  OperationsService,
   LiveEvents,
   DebatesService,
   httpErrorMessage,
@@ -94,13 +94,13 @@ export class DebateGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly events: LiveEvents,
     private readonly campaigns: CampaignsService,
     private readonly models: ModelsService,
-    private readonly operations: OperationsService,
+    private readonly metrics: Metrics,
     private readonly limiter: AuthLimiter,
     private readonly adapter: HttpAdapterHost,
   ) {}
 
   afterInit(server: Server): void {
-    this.operations.countSockets(() => server.engine?.clientsCount ?? 0);
+    this.metrics.countSockets(() => server.engine?.clientsCount ?? 0);
     server.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown }).token;
       const key = typeof token === 'string' ? token : bearerToken(socket.handshake.headers.authorization);
