@@ -79,9 +79,10 @@ function onlyResearchers(socket: TribunalSocket, what: string): void {
 
 /**
  * Judges and observers follow debates here. The key is checked when the socket connects and again
- * with every message (a revoked key's sockets are also disconnected, see `AuthService.revokeKeys`);
- * each socket's messages are limited (`MessageLimits`). A judge may join only the debates they are
- * assigned to. Joining answers with the state so far, and live events follow in the debate's room.
+ * with every message, and a user's sockets are disconnected on every API process when their keys are
+ * revoked (the gateway listens to `AuthService` for that); each socket's messages are limited
+ * (`MessageLimits`). A judge may join only the debates they are assigned to. Joining answers with the
+ * state so far, and live events follow in the debate's room.
  */
 @WebSocketGateway({ cors: { origin: true } })
 export class DebateGateway implements OnGatewayInit, OnGatewayConnection {
@@ -97,7 +98,9 @@ export class DebateGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly metrics: Metrics,
     private readonly limiter: AuthLimiter,
     private readonly adapter: HttpAdapterHost,
-  ) {}
+  ) {
+    auth.onKeysRevoked((userId) => this.events.disconnectUser(userId));
+  }
 
   afterInit(server: Server): void {
     this.metrics.countSockets(() => server.engine?.clientsCount ?? 0);
