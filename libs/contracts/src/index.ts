@@ -8,3 +8,4 @@ export * from './webhooks.js';
 export * from './experiments.js';
 export * from './api.js';
 export type { components as ApiComponents, operations as ApiOperations, paths as ApiPaths } from './api-types.js';
+export * from './items.js';

@@ -2,6 +2,7 @@ export * from './errors.js';
 export * from './infrastructure/infrastructure.module.js';
 export * from './operations/operations.module.js';
 export * from './operations/operations.service.js';
+export * from './operations/metrics.js';
 export * from './live-events/live-events.module.js';
 export * from './live-events/live-events.js';
 export * from './llm-endpoints/llm-endpoints.module.js';

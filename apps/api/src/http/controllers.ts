@@ -71,6 +71,7 @@ import {
   ExperimentsService,
   JudgingService,
   LabelsService,
+  Metrics,
   OperationsService,
   ModelsService,
   ProtocolsService,
@@ -149,7 +150,10 @@ const Uuid = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new BadRe
 @ApiTags('health')
 @Controller()
 export class HealthController {
-  constructor(private readonly operations: OperationsService) {}
+  constructor(
+    private readonly operations: OperationsService,
+    private readonly metrics: Metrics,
+  ) {}
 
   @Get('health')
   @Public()
@@ -179,8 +183,8 @@ export class HealthController {
   })
   @ApiOkResponse({ schema: { type: 'string' }, description: 'Prometheus text exposition format' })
   async prometheus(@Res() response: Response): Promise<void> {
-    response.setHeader('Content-Type', this.operations.registry.contentType);
-    response.end(await this.operations.text());
+    response.setHeader('Content-Type', this.metrics.contentType);
+    response.end(await this.metrics.text());
   }
 }
 

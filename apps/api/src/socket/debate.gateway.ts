@@ -28,8 +28,8 @@ import {
   AuthLimiter,
   AuthService,
   CampaignsService,
+  Metrics,
   ModelsService,
-  OperationsService,
   LiveEvents,
   DebatesService,
   httpErrorMessage,
@@ -79,9 +79,10 @@ function onlyResearchers(socket: TribunalSocket, what: string): void {
 
 /**
  * Judges and observers follow debates here. The key is checked when the socket connects and again
- * with every message (a revoked key's sockets are also disconnected, see `AuthService.revokeKeys`);
- * each socket's messages are limited (`MessageLimits`). A judge may join only the debates they are
- * assigned to. Joining answers with the state so far, and live events follow in the debate's room.
+ * with every message, and a user's sockets are disconnected on every API process when their keys are
+ * revoked (the gateway listens to `AuthService` for that); each socket's messages are limited
+ * (`MessageLimits`). A judge may join only the debates they are assigned to. Joining answers with the
+ * state so far, and live events follow in the debate's room.
  */
 @WebSocketGateway({ cors: { origin: true } })
 export class DebateGateway implements OnGatewayInit, OnGatewayConnection {
@@ -94,13 +95,15 @@ export class DebateGateway implements OnGatewayInit, OnGatewayConnection {
     private readonly events: LiveEvents,
     private readonly campaigns: CampaignsService,
     private readonly models: ModelsService,
-    private readonly operations: OperationsService,
+    private readonly metrics: Metrics,
     private readonly limiter: AuthLimiter,
     private readonly adapter: HttpAdapterHost,
-  ) {}
+  ) {
+    auth.onKeysRevoked((userId) => this.events.disconnectUser(userId));
+  }
 
   afterInit(server: Server): void {
-    this.operations.countSockets(() => server.engine?.clientsCount ?? 0);
+    this.metrics.countSockets(() => server.engine?.clientsCount ?? 0);
     server.use((socket, next) => {
       const token = (socket.handshake.auth as { token?: unknown }).token;
       const key = typeof token === 'string' ? token : bearerToken(socket.handshake.headers.authorization);

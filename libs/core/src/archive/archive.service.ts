@@ -11,6 +11,7 @@ import {
 } from '@nestjs/common';
 import {
   ArchiveError,
+  archivedDebate,
   correctSeats,
   nyuProtocol,
   openArchive,
@@ -21,7 +22,7 @@ import {
   type Skipped,
 } from '#tribunal/archive';
 import type { TribunalConfig } from '#tribunal/config';
-import { DatasetRepository, ArchiveRepository, type ArchivedDebate, ProtocolRepository } from '#tribunal/persistence';
+import { DatasetRepository, ArchiveRepository, ProtocolRepository } from '#tribunal/persistence';
 import { ProtocolsService } from '../protocols/protocols.service.js';
 import { InjectConfig } from '../infrastructure/infrastructure.module.js';
 
@@ -35,79 +36,6 @@ export interface ImportReport {
    * the NYU 2023 archive has it in seat B in 290 of 517, so a judge who always picks B scores 56%.
    */
   correctSeat: { rooms: number; A: number; B: number };
-}
-
-const STORY = 'story';
-
-/** One room as a finished Tribunal debate: the story as the item's evidence, speeches with quotations, the judge's every answer. */
-function archived(room: NyuRoom, datasetId: string, protocolId: string): ArchivedDebate {
-  const debate = room.setting.endsWith('debate');
-  const seats = (debate ? [0, 1] : room.debaters.slice(0, 1)).map((d) => ({
-    seat: 'AB'[d]!,
-    answer: d,
-    backend: 'manual' as const,
-    ...(room.names.debaters[d] ? { name: room.names.debaters[d] } : {}),
-  }));
-  const turns: ArchivedDebate['turns'] = [];
-  for (const round of room.rounds) {
-    if (round.kind !== 'speeches') continue;
-    for (const speech of round.speeches) {
-      turns.push({
-        index: turns.length,
-        round: round.position,
-        seat: 'AB'[speech.debater]!,
-        text: speech.text,
-        createdAt: new Date(speech.at || room.createdAt),
-        citations: speech.quotes.map((q) => ({
-          kind: 'quote' as const,
-          evidenceId: STORY,
-          quote: room.story.slice(q.span[0], q.span[1]),
-          verified: true,
-          score: 1,
-          excerpt: room.story.slice(q.span[0], q.span[1]),
-          spanStart: q.span[0],
-          spanEnd: q.span[1],
-          atStart: q.at[0],
-          atEnd: q.at[1],
-        })),
-      });
-    }
-  }
-  const judged = room.rounds.filter((r) => r.kind === 'judge');
-  return {
-    item: {
-      datasetId,
-      externalId: room.name,
-      context: { kind: 'passage-hidden', title: room.storyTitle },
-      evidence: [{ id: STORY, kind: 'passage', text: room.story }],
-      question: room.question,
-      answers: room.answers,
-      simpleLabel: null,
-      groundTruth: room.correct,
-      features: null,
-      meta: {
-        archive: 'nyu-debate-2023',
-        room: room.name,
-        setting: room.setting,
-        includedInPaper: room.includedInPaper,
-        storyId: room.storyId,
-      },
-    },
-    reasons: [{ kind: 'imported', detail: `room ${room.name} of the NYU 2023 archive (${room.setting})` }],
-    protocolId,
-    seats,
-    judge: room.names.judge,
-    createdAt: new Date(room.createdAt),
-    endedAt: new Date(room.endedAt),
-    turns,
-    verdicts: judged.map((r, i) => ({
-      stage: i === judged.length - 1 ? 'final' : `judge-${r.position}`,
-      probabilities: r.distribution,
-      note: r.note || null,
-      endsDebate: r.endDebate,
-      createdAt: new Date(r.at || room.createdAt + i),
-    })),
-  };
 }
 
 /** Brings archives of other debate platforms into Tribunal; importing twice adds nothing. */
@@ -217,7 +145,7 @@ export class ArchiveService {
         protocolIds.set(key, protocolId);
         (protocols[room.setting] ??= []).push(protocolId);
       }
-      await this.archiveRepository.write(archived(room, dataset.id, protocolId));
+      await this.archiveRepository.write(archivedDebate(room, dataset.id, protocolId));
       imported++;
     }
     onProgress?.(rooms.length, rooms.length);

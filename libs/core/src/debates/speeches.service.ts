@@ -16,7 +16,7 @@ import { DebateRepository, UnitOfWork, type DebateRecord } from '#tribunal/persi
 import { JobQueue } from '#tribunal/queue';
 import { advanceKey, progressOf } from './debate-progress.js';
 import { LiveEvents } from '../live-events/live-events.js';
-import { OperationsService } from '../operations/operations.service.js';
+import { Metrics } from '../operations/metrics.js';
 import { LlmEndpoints } from '../llm-endpoints/llm-endpoints.js';
 
 /** How often the text of a speech being written is saved and broadcast. */
@@ -36,7 +36,7 @@ export class SpeechesService {
     private readonly queue: JobQueue,
     private readonly events: LiveEvents,
     private readonly llmEndpoints: LlmEndpoints,
-    private readonly operations: OperationsService,
+    private readonly metrics: Metrics,
   ) {}
 
   private speechRequest(record: DebateRecord, spec: ProtocolSpec, speech: Speech, problems?: string[]): SpeechRequest {
@@ -79,7 +79,7 @@ export class SpeechesService {
   async speak(record: DebateRecord, spec: ProtocolSpec, speech: Speech): Promise<void> {
     const seatSpec = spec.debaters[record.debate.seats.findIndex((s) => s.seat === speech.seat)]!;
     const debater = this.llmEndpoints.debater(spec, seatSpec);
-    const timer = this.operations.speechSeconds.startTimer({ backend: seatSpec.backend });
+    const timer = this.metrics.speechSeconds.startTimer({ backend: seatSpec.backend });
     const limits = speechLimits(spec, speech.step.round);
     let problems: string[] | undefined;
     let text = '';

@@ -1,8 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ConflictException, Injectable, NotFoundException, Optional } from '@nestjs/common';
+import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
 import type { Role } from '#tribunal/contracts';
 import { IdentityRepository, type KeyRecord } from '#tribunal/persistence';
-import { LiveEvents } from '../live-events/live-events.js';
 
 export interface Principal {
   id: string;
@@ -22,13 +21,20 @@ export function newKey(): { key: string } & KeyRecord {
   return { key, hash: hashKey(key), prefix: key.slice(0, 12) };
 }
 
+/** Told when a user's keys have been revoked, to end what the keys had opened (the API's sockets); resolves once done. */
+export type KeysRevokedListener = (userId: string) => Promise<unknown>;
+
 @Injectable()
 export class AuthService {
-  constructor(
-    private readonly identityRepository: IdentityRepository,
-    /** Absent when the CLI manages users without an API process: there are no sockets to disconnect. */
-    @Optional() private readonly events?: LiveEvents,
-  ) {}
+  /** Whoever holds sessions opened with a key: the API's socket gateway. A command has none. */
+  private readonly revocationListeners: KeysRevokedListener[] = [];
+
+  constructor(private readonly identityRepository: IdentityRepository) {}
+
+  /** `listener` is called with the user's id whenever their keys are revoked, before `revokeKeys` answers. */
+  onKeysRevoked(listener: KeysRevokedListener): void {
+    this.revocationListeners.push(listener);
+  }
 
   async authenticate(key: string | undefined): Promise<Principal | null> {
     if (!key || !key.startsWith(KEY_PREFIX) || key.length > 200) return null;
@@ -51,8 +57,9 @@ export class AuthService {
   }
 
   /**
-   * Revokes every key of a user and disconnects their sockets on every API process. The last admin
-   * holding a key keeps it: without it nobody could administer the platform.
+   * Revokes every key of a user and tells the listeners (the API's gateway disconnects the user's
+   * sockets on every API process). The last admin holding a key keeps it: without it nobody could
+   * administer the platform.
    */
   async revokeKeys(userId: string): Promise<{ revoked: number }> {
     if (!(await this.identityRepository.userById(userId))) throw new NotFoundException(`user ${userId} does not exist`);
@@ -62,7 +69,7 @@ export class AuthService {
         `user ${userId} is the last admin with a key; revoking it would leave no admin: create another admin first`,
       );
     }
-    await this.events?.disconnectUser(userId);
+    await Promise.all(this.revocationListeners.map((listener) => listener(userId)));
     return { revoked };
   }
 

@@ -1,8 +1,10 @@
 import { Module } from '@nestjs/common';
-import { LiveEventsModule } from '../live-events/live-events.module.js';
 import { AuthService } from './auth.service.js';
 import { AuthLimiter } from './auth-limiter.js';
 
-/** Users, API keys and the limit on failed authentications. */
-@Module({ imports: [LiveEventsModule], providers: [AuthService, AuthLimiter], exports: [AuthService, AuthLimiter] })
+/**
+ * Users, API keys and the limit on failed authentications. It builds no live events: the API's gateway
+ * has revocations disconnect sockets (`AuthService.onKeysRevoked`).
+ */
+@Module({ providers: [AuthService, AuthLimiter], exports: [AuthService, AuthLimiter] })
 export class IdentityModule {}

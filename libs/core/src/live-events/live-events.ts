@@ -4,7 +4,7 @@ import type { Server } from 'socket.io';
 import { debateRoom, userRoom, type ServerEvents } from '#tribunal/contracts';
 import { turnView } from '#tribunal/debate';
 import { Database, DebateRepository } from '#tribunal/persistence';
-import { OperationsService } from '../operations/operations.service.js';
+import { Metrics } from '../operations/metrics.js';
 
 /** The PostgreSQL channel that carries live events between processes. */
 const CHANNEL = 'tribunal_debate_events';
@@ -44,7 +44,7 @@ export class LiveEvents implements OnApplicationShutdown {
   constructor(
     private readonly database: Database,
     private readonly debateRepository: DebateRepository,
-    private readonly operations: OperationsService,
+    private readonly metrics: Metrics,
   ) {}
 
   /** Called by the gateway of an API process: from now on this process delivers events to its sockets. */
@@ -133,7 +133,7 @@ export class LiveEvents implements OnApplicationShutdown {
     if (envelope.event === 'debate.status' && !this.stageChanged(envelope.payload as Parameters<ServerEvents['debate.status']>[0])) return;
     if (envelope.event === 'turn.created') {
       const { turn } = envelope.payload as Parameters<ServerEvents['turn.created']>[0];
-      this.operations.turnDeliverySeconds.observe(Math.max(0, Date.now() - Date.parse(turn.createdAt)) / 1000);
+      this.metrics.turnDeliverySeconds.observe(Math.max(0, Date.now() - Date.parse(turn.createdAt)) / 1000);
     }
     (this.server.to(envelope.room).emit as (event: string, payload: unknown) => boolean)(envelope.event, envelope.payload);
   }

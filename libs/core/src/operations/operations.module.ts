@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { Metrics } from './metrics.js';
 import { OperationsService } from './operations.service.js';
 
-/** Health, readiness and Prometheus metrics of this process: the database, the queue, speeches and turn delivery. */
-@Module({ providers: [OperationsService], exports: [OperationsService] })
+/** Readiness and the deployment's state (`OperationsService`), and this process's Prometheus metrics (`Metrics`). */
+@Module({ providers: [OperationsService, Metrics], exports: [OperationsService, Metrics] })
 export class OperationsModule {}

@@ -1,8 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Scorer, writeFeatures, selectDisputes, type SelectionRules } from '#tribunal/model';
+import { Scorer, writeFeatures, selectDisputes, type SelectionRules, type VersionConfig } from '#tribunal/model';
 import { ModelRepository, DatasetRepository, ScoringRepository } from '#tribunal/persistence';
 import { DisputesService } from '../datasets/disputes.service.js';
-import type { VersionConfig } from '../training/training.service.js';
 
 /** Items scored per batch: one onnxruntime call and one transaction each. */
 const BATCH = 1024;

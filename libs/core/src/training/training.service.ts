@@ -1,34 +1,33 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import {
-  chooseFeatures,
   decodeStates,
   deviceName,
   encodeStates,
   evaluate,
-  examples,
-  featuresOf,
-  isHeldOut,
+  referenceKind,
   sameFeatures,
   Scorer,
-  trainingSets,
+  snapshotItemIds,
+  snapshotSha256,
+  trainingInput,
+  trainingSnapshot,
   trainMethods,
   trainTwoHead,
   TrainingCancelled,
+  TrainingDataError,
   type Device,
   type ResolvedDevice,
   type Evaluation,
-  type FeatureSpec,
   type HeldOut,
   type MethodReport,
   type ModelPolicy,
   type TrainingConfig,
-  type TrainingInput,
+  type TrainingSnapshot,
+  type VersionConfig,
 } from '#tribunal/model';
-import { createRng, shuffled } from '#tribunal/world';
 import {
   ModelRepository,
-  type ModelItem,
   type ModelVersionEntity,
   type TrainingJobEntity,
   DatasetRepository,
@@ -36,41 +35,6 @@ import {
   TrainingRepository,
 } from '#tribunal/persistence';
 import { ModelsService, statusView } from '../models/models.service.js';
-
-/**
- * What a run trains on, fixed when it first starts: item ids with their labels, by role. A retried or
- * resumed run reads this, never the labels as they are now, so it trains on exactly the same data.
- */
-export interface TrainingSnapshot {
-  /** Labels with sequence numbers up to this were taken. */
-  labelSeq: number;
-  heldOutFraction: number;
-  features: FeatureSpec;
-  answers: number;
-  /** Training items with their latest complex label (a sample of them when the job limits `complexLabels`). */
-  large: [string, number][];
-  /** How many training items had a complex label, when the job trained on a sample of them. */
-  labelledItems?: number;
-  /** Training items whose simple and complex labels agree. */
-  small: string[];
-  /** Training items with their simple label. */
-  simple: [string, number][];
-  /** Held-out items with their complex label, if they have one (the reference where ground truth is unknown). */
-  heldOut: [string, number | null][];
-  /** Training items whose ground truth is known, with it: the oracle method's labels. Absent from snapshots taken before it was recorded. */
-  truth?: [string, number][];
-}
-
-/** What a model version's config records. */
-export interface VersionConfig extends TrainingConfig {
-  inputSize: number;
-  answers: number;
-  features: FeatureSpec;
-  trainingJobId: string;
-  /** SHA-256 of the snapshot's JSON: two versions with the same value were trained on the same data. */
-  snapshotSha256: string;
-  device: string;
-}
 
 /** Runs training jobs on this process's device: snapshot, train with checkpoints, evaluate, store the version. */
 @Injectable()
@@ -130,8 +94,9 @@ export class TrainingService {
 
   private async train(job: TrainingJobEntity, config: TrainingConfig, device: Device): Promise<void> {
     const snapshot = (job.snapshot as unknown as TrainingSnapshot | null) ?? (await this.snapshot(job));
-    const ids = new Set([snapshot.large, snapshot.simple, snapshot.heldOut, snapshot.truth ?? []].flatMap((set) => set.map(([id]) => id)));
-    const items = new Map((await this.datasetRepository.modelItems(job.datasetId, [...ids])).map((item) => [item.id, item]));
+    const items = new Map(
+      (await this.datasetRepository.modelItems(job.datasetId, snapshotItemIds(snapshot))).map((item) => [item.id, item]),
+    );
     const methods = config.methods ?? [];
     const input = trainingInput(snapshot, items, methods);
     const checkpoint = job.checkpoint ? decodeStates(job.checkpoint) : undefined;
@@ -172,14 +137,13 @@ export class TrainingService {
     };
     const active = await this.modelRepository.active(job.datasetId);
     if (active) evaluation.comparedTo = await this.compare(active, snapshot, input.heldOut, input.answers, device);
-    const snapshotSha256 = createHash('sha256').update(canonicalJson(snapshot)).digest('hex');
     const versionConfig: VersionConfig = {
       ...config,
       inputSize: input.inputSize,
       answers: input.answers,
       features: snapshot.features,
       trainingJobId: job.id,
-      snapshotSha256,
+      snapshotSha256: snapshotSha256(snapshot),
       device: deviceName(device),
     };
     const onnx = Buffer.from(result.onnx);
@@ -234,72 +198,24 @@ export class TrainingService {
     }
   }
 
+  /** Takes the job's snapshot of its dataset's labels and items, and stores it on the job. */
   private async snapshot(job: TrainingJobEntity): Promise<TrainingSnapshot> {
     const policy = (await this.models.policy(job.datasetId)) satisfies ModelPolicy;
     const items = await this.datasetRepository.modelItems(job.datasetId);
-    if (items.length === 0) throw new TrainingDataError('the dataset has no items');
-    const answers = new Set(items.map((i) => i.answers.length));
-    if (answers.size !== 1)
-      throw new TrainingDataError(`items have ${[...answers].sort().join(' or ')} answers; a model needs one answer count for every item`);
     const { max: labelSeq } = await this.labelRepository.labelSeqOf(job.datasetId);
-    const labels = new Map((await this.labelRepository.latestLabels(job.datasetId, labelSeq)).map((l) => [l.itemId, l]));
-    const snapshot: TrainingSnapshot = {
+    const labels = await this.labelRepository.latestLabels(job.datasetId, labelSeq);
+    const { complexLabels, settings } = job.config as unknown as TrainingConfig;
+    const snapshot = trainingSnapshot({
+      items,
+      labels,
       labelSeq,
       heldOutFraction: policy.heldOutFraction,
-      features: chooseFeatures(items),
-      answers: items[0]!.answers.length,
-      large: [],
-      small: [],
-      simple: [],
-      heldOut: [],
-      truth: [],
-    };
-    for (const item of items) {
-      const label = labels.get(item.id);
-      if (isHeldOut(item.externalId, policy.heldOutFraction)) {
-        snapshot.heldOut.push([item.id, label?.answer ?? null]);
-        continue;
-      }
-      if (label) {
-        snapshot.large.push([item.id, label.answer]);
-        if (label.agreesWithSimple) snapshot.small.push(item.id);
-      }
-      if (item.simpleLabel !== null) snapshot.simple.push([item.id, item.simpleLabel]);
-      if (item.groundTruth !== null) snapshot.truth!.push([item.id, item.groundTruth]);
-    }
-    if (snapshot.large.length === 0) {
-      throw new TrainingDataError(
-        `no training item of the dataset has a complex-process label yet (${labels.size} labels, all on held-out items): label some disputes first`,
-      );
-    }
-    const { complexLabels, settings } = job.config as unknown as TrainingConfig;
-    if (complexLabels && complexLabels < snapshot.large.length) {
-      snapshot.labelledItems = snapshot.large.length;
-      snapshot.large = shuffled(createRng(settings.seed), snapshot.large).slice(0, complexLabels);
-      const kept = new Set(snapshot.large.map(([id]) => id));
-      snapshot.small = snapshot.small.filter((id) => kept.has(id));
-    }
+      complexLabels,
+      seed: settings.seed,
+    });
     await this.trainingRepository.saveSnapshot(job.id, snapshot as unknown as Record<string, unknown>);
     return snapshot;
   }
-}
-
-class TrainingDataError extends Error {}
-
-function referenceKind(snapshot: TrainingSnapshot, items: Map<string, ModelItem>): Evaluation['reference'] {
-  const kinds = new Set(
-    snapshot.heldOut.flatMap(([id, label]) =>
-      items.get(id)?.groundTruth != null ? ['ground-truth'] : label !== null ? ['complex-labels'] : [],
-    ),
-  );
-  return kinds.size === 1 ? ([...kinds][0] as Evaluation['reference']) : kinds.size === 0 ? 'ground-truth' : 'mixed';
-}
-
-/** JSON with object keys sorted: the snapshot reads back from jsonb with its keys reordered, and must hash the same. */
-function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v) ? Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : 1))) : v,
-  );
 }
 
 function fmt(value: number | null | undefined): string {
@@ -313,40 +229,4 @@ function methodsLine(methods: Record<string, MethodReport>): string {
       ([name, r]) => `${name} ${fmt(r.simpleWrong.accuracy)}${r.simpleWrong.pgr === null ? '' : ` (pgr ${r.simpleWrong.pgr.toFixed(2)})`}`,
     )
     .join(', ');
-}
-
-/**
- * Feature rows for the snapshot's items; held-out references are ground truth, else the item's
- * complex label. The mixture and oracle sets only when a method reads them.
- */
-function trainingInput(snapshot: TrainingSnapshot, items: Map<string, ModelItem>, methods: readonly string[] = []): TrainingInput {
-  // An item is in several sets; hashed n-grams are worth computing once.
-  const cache = new Map<string, Float32Array>();
-  const features = (id: string) => {
-    let row = cache.get(id);
-    if (row) return row;
-    const item = items.get(id);
-    if (!item) throw new TrainingDataError(`item ${id} of the snapshot no longer exists`);
-    row = featuresOf(item, snapshot.features);
-    cache.set(id, row);
-    return row;
-  };
-  const D = snapshot.features.size;
-  const held = snapshot.heldOut.map(([id]) => items.get(id));
-  const heldX = examples(
-    snapshot.heldOut.map(([id]) => features(id)),
-    snapshot.heldOut.map(() => 0),
-    D,
-  );
-  return {
-    inputSize: D,
-    answers: snapshot.answers,
-    ...trainingSets(snapshot, features, D, methods),
-    heldOut: {
-      x: heldX.x,
-      n: heldX.n,
-      reference: Int32Array.from(held, (item, i) => item?.groundTruth ?? snapshot.heldOut[i]![1] ?? -1),
-      simple: Int32Array.from(held, (item) => item?.simpleLabel ?? -1),
-    },
-  };
 }
