@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ConflictException, Injectable, NotFoundException, Optional } from '@nestjs/common';
-import type { Role } from '#tribunal/contracts';
+import { Injectable, Optional } from '@nestjs/common';
+import { Conflict, NotFound, type Role } from '#tribunal/contracts';
 import { IdentityRepository, type KeyRecord } from '#tribunal/persistence';
 import { LiveEvents } from '../live-events/live-events.js';
 
@@ -44,7 +44,7 @@ export class AuthService {
   }
 
   async createUser(name: string, role: Role): Promise<{ user: Principal; key: string }> {
-    if (await this.identityRepository.findUserByName(name)) throw new ConflictException(`a user named "${name}" already exists`);
+    if (await this.identityRepository.findUserByName(name)) throw new Conflict(`a user named "${name}" already exists`);
     const fresh = newKey();
     const user = await this.identityRepository.createUserWithKey(name, role, fresh);
     return { user: { id: user!.id, name: user!.name, role: user!.role }, key: fresh.key };
@@ -55,12 +55,10 @@ export class AuthService {
    * holding a key keeps it: without it nobody could administer the platform.
    */
   async revokeKeys(userId: string): Promise<{ revoked: number }> {
-    if (!(await this.identityRepository.userById(userId))) throw new NotFoundException(`user ${userId} does not exist`);
+    if (!(await this.identityRepository.userById(userId))) throw new NotFound(`user ${userId} does not exist`);
     const revoked = await this.identityRepository.revokeKeysOf(userId);
     if (revoked === 'last-admin') {
-      throw new ConflictException(
-        `user ${userId} is the last admin with a key; revoking it would leave no admin: create another admin first`,
-      );
+      throw new Conflict(`user ${userId} is the last admin with a key; revoking it would leave no admin: create another admin first`);
     }
     await this.events?.disconnectUser(userId);
     return { revoked };

@@ -1,6 +1,6 @@
-import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { trainingRoom, type TrainingPoint, type TrainingStatusView } from '#tribunal/contracts';
+import { Conflict, Invalid, NotFound, trainingRoom, type TrainingPoint, type TrainingStatusView } from '#tribunal/contracts';
 import { modelPolicy, trainingConfig, DEFAULT_POLICY, selectionProblems, type ModelPolicy, type SelectionRules } from '#tribunal/model';
 import {
   DatasetRepository,
@@ -11,10 +11,6 @@ import {
 } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import { LiveEvents } from '../live-events/live-events.js';
-
-function refuse(error: unknown): never {
-  throw new BadRequestException(error instanceof Error ? error.message : String(error));
-}
 
 /**
  * The model's life cycle as researchers drive it: training requests, model versions, promotion,
@@ -34,7 +30,7 @@ export class ModelsService {
 
   private async dataset(datasetId: string) {
     const dataset = await this.datasetRepository.byId(datasetId);
-    if (!dataset) throw new NotFoundException(`dataset ${datasetId} does not exist`);
+    if (!dataset) throw new NotFound(`dataset ${datasetId} does not exist`);
     return dataset;
   }
 
@@ -47,12 +43,7 @@ export class ModelsService {
 
   async setPolicy(datasetId: string, change: unknown): Promise<ModelPolicy> {
     const dataset = await this.dataset(datasetId);
-    let policy: ModelPolicy;
-    try {
-      policy = modelPolicy(dataset.modelPolicy as Partial<ModelPolicy>, change);
-    } catch (error) {
-      refuse(error);
-    }
+    const policy = modelPolicy(dataset.modelPolicy as Partial<ModelPolicy>, change);
     await this.modelRepository.setPolicy(datasetId, policy as unknown as Record<string, unknown>);
     return policy;
   }
@@ -61,12 +52,7 @@ export class ModelsService {
 
   async requestTraining(datasetId: string, request: unknown, trigger: 'manual' | 'labels' = 'manual'): Promise<TrainingJobEntity> {
     const policy = await this.policy(datasetId);
-    let config;
-    try {
-      config = trainingConfig(request, policy.training);
-    } catch (error) {
-      refuse(error);
-    }
+    const config = trainingConfig(request, policy.training);
     const job = await this.modelRepository.createTrainingJob(
       { datasetId, trigger, config: config as unknown as Record<string, unknown> },
       (saved, manager) => this.queue.send('model.train', { trainingJobId: saved.id }, { singletonKey: saved.id }, manager),
@@ -77,7 +63,7 @@ export class ModelsService {
 
   async training(id: string): Promise<TrainingStatusView> {
     const job = await this.modelRepository.trainingJob(id);
-    if (!job) throw new NotFoundException(`training job ${id} does not exist`);
+    if (!job) throw new NotFound(`training job ${id} does not exist`);
     return statusView(job);
   }
 
@@ -87,9 +73,9 @@ export class ModelsService {
 
   async cancelTraining(id: string): Promise<TrainingStatusView> {
     const job = await this.modelRepository.trainingJob(id);
-    if (!job) throw new NotFoundException(`training job ${id} does not exist`);
+    if (!job) throw new NotFound(`training job ${id} does not exist`);
     if (!(await this.modelRepository.endTraining(id, 'cancelled', 'cancelled by a researcher'))) {
-      throw new ConflictException(`training job ${id} is already ${job.status}`);
+      throw new Conflict(`training job ${id} is already ${job.status}`);
     }
     const view = await this.training(id);
     this.publish(view, null);
@@ -134,13 +120,13 @@ export class ModelsService {
 
   async version(id: string): Promise<ModelVersionEntity> {
     const version = await this.modelRepository.version(id);
-    if (!version) throw new NotFoundException(`model version ${id} does not exist`);
+    if (!version) throw new NotFound(`model version ${id} does not exist`);
     return version;
   }
 
   async onnx(id: string): Promise<Buffer> {
     const bytes = await this.modelRepository.onnx(id);
-    if (!bytes) throw new NotFoundException(`model version ${id} does not exist`);
+    if (!bytes) throw new NotFound(`model version ${id} does not exist`);
     return bytes;
   }
 
@@ -159,7 +145,7 @@ export class ModelsService {
     const version = await this.modelRepository.promote(id, async (promoted, manager) => {
       if (rescore) scoringRun = await this.createScoring(promoted, selection, total, manager);
     });
-    if (!version) throw new NotFoundException(`model version ${id} does not exist`);
+    if (!version) throw new NotFound(`model version ${id} does not exist`);
     this.logger.log(`model version ${version.name} is now active for dataset ${version.datasetId}${rescore ? '; re-scoring' : ''}`);
     return { version, scoringRun };
   }
@@ -168,9 +154,9 @@ export class ModelsService {
 
   private selection(policy: ModelPolicy, change: unknown): SelectionRules {
     if (change === undefined || change === null) return policy.selection;
-    if (typeof change !== 'object' || Array.isArray(change)) throw new BadRequestException('selection must be an object');
+    if (typeof change !== 'object' || Array.isArray(change)) throw new Invalid('selection must be an object');
     const problems = selectionProblems(change as Record<string, unknown>);
-    if (problems.length) throw new BadRequestException(problems.map((p) => `selection.${p}`).join('; '));
+    if (problems.length) throw new Invalid(problems.map((p) => `selection.${p}`));
     return { ...policy.selection, ...(change as Partial<SelectionRules>) };
   }
 
@@ -178,8 +164,8 @@ export class ModelsService {
   async score(datasetId: string, request: { modelVersionId?: string; select?: boolean; selection?: unknown }): Promise<ScoringRunEntity> {
     const policy = await this.policy(datasetId);
     const version = request.modelVersionId ? await this.version(request.modelVersionId) : await this.modelRepository.active(datasetId);
-    if (!version) throw new ConflictException(`dataset ${datasetId} has no active model version: train one and promote it, or name one`);
-    if (version.datasetId !== datasetId) throw new BadRequestException(`model version ${version.id} was trained on another dataset`);
+    if (!version) throw new Conflict(`dataset ${datasetId} has no active model version: train one and promote it, or name one`);
+    if (version.datasetId !== datasetId) throw new Invalid(`model version ${version.id} was trained on another dataset`);
     const selection = request.select === false ? null : this.selection(policy, request.selection);
     return this.createScoring(version, selection, await this.modelRepository.itemCount(datasetId));
   }
@@ -199,7 +185,7 @@ export class ModelsService {
 
   async scoringRun(id: string): Promise<ScoringRunEntity> {
     const run = await this.modelRepository.scoringRun(id);
-    if (!run) throw new NotFoundException(`scoring run ${id} does not exist`);
+    if (!run) throw new NotFound(`scoring run ${id} does not exist`);
     return run;
   }
 
