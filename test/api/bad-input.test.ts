@@ -1,7 +1,8 @@
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_DEBATE_PROTOCOL } from '#tribunal/contracts';
-import { connectSocket, eventually, http, startTestApp, userKey, type TestApp } from '../support/app.js';
+import { JudgingService } from '#tribunal/core';
+import { connectSocket, eventually, http, sql, startTestApp, userKey, type TestApp } from '../support/app.js';
 
 const TABLES = [
   'users',
@@ -97,7 +98,7 @@ describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
       '/datasets/world',
       researcher,
       { name: 'x', seed: 1, size: 5, params: { hideProbability: 2 } },
-      422,
+      400,
       'params.hideProbability must be between 0 and 1',
     );
   });
@@ -105,7 +106,7 @@ describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
   it('uploads: items not a list, an item that is wrong, a __proto__ key at any depth, unknown fields beside them', async () => {
     const item = { externalId: 'q1', question: 'Which?', answers: ['a', 'b'] };
     await refused('POST', '/datasets', researcher, { name: 'up', items: 'many' }, 400, 'items must be an array');
-    await refused('POST', '/datasets', researcher, { name: 'up', items: [{ ...item, answers: ['a'] }] }, 422, 'items[0].answers');
+    await refused('POST', '/datasets', researcher, { name: 'up', items: [{ ...item, answers: ['a'] }] }, 400, 'items[0].answers');
     await refused('POST', '/datasets', researcher, { name: 'up', items: [item], colour: 'red' }, 400, 'property colour should not exist');
     // Raw text: a JavaScript object literal would take "__proto__" as its prototype, not as a key.
     const poisoned = `{"name":"up","items":[${JSON.stringify(item)},{"externalId":"q2","question":"Which?","answers":["a","b"],"meta":{"deep":[{"__proto__":{"admin":true}}]}}]}`;
@@ -130,15 +131,15 @@ describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
       limits: { chars: 5, citations: 3, overLimit: 'truncate' },
       judges: { count: 1, kind: 'robot' },
     };
-    await refused('POST', '/protocols', researcher, { name: 'broken', spec }, 422, 'spec.limits.chars must not be less than 20');
-    await refused('POST', '/protocols', researcher, { name: 'broken', spec }, 422, 'spec.judges.kind must be one of the following values');
-    await refused('POST', '/protocols', researcher, { name: 'broken', spec: { ...DEFAULT_DEBATE_PROTOCOL, extra: 1 } }, 422, 'spec.extra');
+    await refused('POST', '/protocols', researcher, { name: 'broken', spec }, 400, 'spec.limits.chars must not be less than 20');
+    await refused('POST', '/protocols', researcher, { name: 'broken', spec }, 400, 'spec.judges.kind must be one of the following values');
+    await refused('POST', '/protocols', researcher, { name: 'broken', spec: { ...DEFAULT_DEBATE_PROTOCOL, extra: 1 } }, 400, 'spec.extra');
     await refused(
       'POST',
       '/protocols',
       researcher,
       { name: 'broken', spec: { ...DEFAULT_DEBATE_PROTOCOL, debaters: [] } },
-      422,
+      400,
       'spec.debaters must hold at least two',
     );
   });
@@ -159,7 +160,7 @@ describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
       `/debates/${manualDebate}/speeches`,
       researcher,
       { seat: 'A', text: 'Look at [[s-99-99]].' },
-      422,
+      400,
       '[[s-99-99]] does not exist',
     );
     await refused(
@@ -181,13 +182,13 @@ describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
 
   it('campaigns without disputes, over unknown ones, or with no room to run', async () => {
     const protocolId = (await http(app, 'GET', '/protocols', researcher)).body[0].id;
-    await refused('POST', '/campaigns', researcher, { name: 'empty', protocolId, concurrency: 2 }, 422, 'a campaign needs disputes');
+    await refused('POST', '/campaigns', researcher, { name: 'empty', protocolId, concurrency: 2 }, 400, 'a campaign needs disputes');
     await refused(
       'POST',
       '/campaigns',
       researcher,
       { name: 'ghosts', protocolId, concurrency: 2, disputeIds: ['6f1c2b8e-3d4a-4e5f-8a9b-0c1d2e3f4a5b'] },
-      422,
+      400,
       'disputeIds: 6f1c2b8e-3d4a-4e5f-8a9b-0c1d2e3f4a5b do not exist',
     );
     await refused(
@@ -247,5 +248,49 @@ describe('bad input gets a 4xx naming the problem, and writes nothing', () => {
     expect(await counts()).toEqual({ ...before, users: before.users + 1, api_keys: before.api_keys + 1 });
     socket.close();
     stranger.close();
+  });
+
+  it('equivalent bad values answer the same status and body, whichever layer or service refuses them', async () => {
+    const protocolId = (await http(app, 'GET', '/protocols', researcher)).body[0].id;
+    const answers = await Promise.all([
+      // The request's validation (a DTO).
+      http(app, 'POST', '/training-jobs', researcher, { datasetId, settings: 'fast' }),
+      // ModelsService, over a training config.
+      http(app, 'POST', '/training-jobs', researcher, { datasetId, settings: { steps: 0 } }),
+      // DatasetsService, over world parameters.
+      http(app, 'POST', '/datasets/world', researcher, { name: 'x', seed: 1, size: 5, params: { hideProbability: 2 } }),
+      // ProtocolsService, over a spec.
+      http(app, 'POST', '/protocols', researcher, { name: 'broken', spec: { ...DEFAULT_DEBATE_PROTOCOL, debaters: [] } }),
+      // CampaignsService, over a request.
+      http(app, 'POST', '/campaigns', researcher, { name: 'empty', protocolId, concurrency: 2 }),
+    ]);
+    for (const answer of answers) {
+      expect(answer.status, answer.text).toBe(400);
+      expect(answer.body, answer.text).toEqual({ statusCode: 400, message: expect.any(String), problems: expect.any(Array) });
+      expect(answer.body.message).toBe(answer.body.problems.join('; '));
+    }
+  });
+
+  it('a unique violation in a socket message is acknowledged as a 409 naming what exists, not as an internal error', async () => {
+    const judging = app.running.app.get(JudgingService);
+    // No socket message writes a row that a unique constraint guards against today: the service
+    // stands in for one that does, with a real violation from PostgreSQL (a second user of a name).
+    const spy = vi.spyOn(judging, 'submit').mockImplementationOnce(async () => {
+      await sql(app, 'INSERT INTO users (name, role) SELECT name, role FROM users WHERE id = $1', [judge.id]);
+      return { stage: 'final', duplicate: false };
+    });
+    const socket = connectSocket(app, judge.key);
+    try {
+      const name = (await db.query('SELECT name FROM users WHERE id = $1', [judge.id])).rows[0].name as string;
+      const reply = await socket
+        .timeout(5000)
+        .emitWithAck('verdict.submit', { debateId: manualDebate, stage: 'final', probabilities: [0.5, 0.5] });
+      expect(spy).toHaveBeenCalledOnce();
+      expect(reply).toEqual({ ok: false, status: 409, error: expect.stringContaining('already exists') });
+      expect((reply as { error: string }).error).toContain(`(name)=(${name})`);
+    } finally {
+      spy.mockRestore();
+      socket.close();
+    }
   });
 });

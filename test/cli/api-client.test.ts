@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { Api, type ApiOptions } from '../../apps/cli/src/api-client.js';
+import { NotFound, TooMany, Unavailable } from '#tribunal/contracts';
 import { UsageError } from '../../apps/cli/src/protocols-command.js';
 
 /** Short waits, so that retries cost milliseconds. */
@@ -36,13 +37,14 @@ const json = (response: ServerResponse, status: number, body: unknown, headers: 
   response.end(JSON.stringify(body));
 };
 
-async function failure(promise: Promise<unknown>): Promise<UsageError> {
+/** The error a call fails with: a UsageError, or the domain error of the status the server refused it with. */
+async function failure(promise: Promise<unknown>, kind: abstract new (...args: never[]) => Error = UsageError): Promise<Error> {
   const error = await promise.then(
     () => undefined,
     (e: unknown) => e,
   );
-  expect(error).toBeInstanceOf(UsageError);
-  return error as UsageError;
+  expect(error).toBeInstanceOf(kind);
+  return error as Error;
 }
 
 describe('the API client', () => {
@@ -89,21 +91,21 @@ describe('the API client', () => {
 
   it('gives up at once when Retry-After is longer than it waits, saying so', async () => {
     const server = await serve((_, response) => json(response, 429, { message: 'too many failed keys' }, { 'retry-after': '3600' }));
-    const error = await failure(new Api(server.url, 'k', FAST).call('GET', '/datasets'));
+    const error = await failure(new Api(server.url, 'k', FAST).call('GET', '/datasets'), TooMany);
     expect(error.message).toContain('HTTP 429: too many failed keys; the server asks to retry after 3600 s');
     expect(server.requests()).toBe(1);
   });
 
   it('says how often it tried when the server stays unavailable', async () => {
     const server = await serve((_, response) => json(response, 503, { message: 'down for maintenance' }));
-    const error = await failure(new Api(server.url, 'k', { ...FAST, attempts: 4 }).call('GET', '/datasets'));
+    const error = await failure(new Api(server.url, 'k', { ...FAST, attempts: 4 }).call('GET', '/datasets'), Unavailable);
     expect(error.message).toBe('GET /datasets: HTTP 503: down for maintenance; gave up after 4 attempts');
     expect(server.requests()).toBe(4);
   });
 
-  it('does not retry a 404, and carries its message', async () => {
+  it('does not retry a 404, and throws it as NotFound with its message', async () => {
     const server = await serve((_, response) => json(response, 404, { statusCode: 404, message: 'no campaign c9', error: 'Not Found' }));
-    const error = await failure(new Api(server.url, 'k', FAST).call('GET', '/campaigns/c9'));
+    const error = await failure(new Api(server.url, 'k', FAST).call('GET', '/campaigns/c9'), NotFound);
     expect(error.message).toBe('GET /campaigns/c9: HTTP 404: no campaign c9');
     expect(server.requests()).toBe(1);
   });

@@ -36,7 +36,8 @@ describe('the tribunal command', () => {
     expect(loaded.stderr).toBe('');
     expect(loaded.stdout).toMatch(/loaded dataset "cli-rooms" \([0-9a-f-]{36}\) with 25 items/);
     const again = await tribunal(['world', 'load', '--name', 'cli-rooms'], env);
-    expect(again.code).not.toBe(0);
+    // A conflict (README, "Command line").
+    expect(again.code).toBe(5);
     expect(again.stderr).toContain('a dataset named "cli-rooms" already exists');
     const user = await tribunal(['users', 'create', 'carol', 'judge'], env);
     expect(user.stdout).toMatch(/created judge "carol" .*\ntrb_[A-Za-z0-9_-]{43}/);
@@ -81,7 +82,8 @@ describe('the tribunal command', () => {
     expect((await tribunal(['protocols', 'create', 'my-consultancy', '--file', yaml], env)).stdout).toContain('version 2');
     writeFileSync(yaml, readFileSync(yaml, 'utf8').replace('chars: 800', 'chars: 5'));
     const refused = await tribunal(['protocols', 'create', 'broken', '--file', yaml], env);
-    expect(refused.code).toBe(1);
+    // Invalid input (README, "Command line").
+    expect(refused.code).toBe(3);
     expect(refused.stderr).toContain('spec.limits.chars must not be less than 20');
     writeFileSync(yaml, 'kind: [unclosed');
     expect((await tribunal(['protocols', 'create', 'broken', '--file', yaml], env)).stderr).toContain('is neither JSON nor YAML');

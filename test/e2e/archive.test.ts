@@ -179,12 +179,12 @@ describe('the NYU 2023 archive, imported into PostgreSQL', () => {
   it('refuses an archive holding a link, naming the entry, and reads nothing through it', async () => {
     for (const name of ['passwd-link.tgz', 'passwd-link-dir']) {
       const refused = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, { path: join(dir, name), name: 'links' });
-      expect(refused.status, refused.text).toBe(422);
+      expect(refused.status, refused.text).toBe(400);
       expect(refused.body.message).toMatch(/entry "debates-metadata\.jsonl" is a symbolic link: archives holding links are refused/);
       expect(refused.text).not.toContain('root:');
     }
     const hard = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, { path: join(dir, 'hard-link.tgz'), name: 'links' });
-    expect(hard.status, hard.text).toBe(422);
+    expect(hard.status, hard.text).toBe(400);
     expect(hard.body.message).toMatch(/entry "debates\/official\/r[12]\.json" is a hard link/);
     const datasets = (await http(app, 'GET', '/datasets', researcher)).body as { name: string }[];
     expect(datasets.map((d) => d.name)).not.toContain('links');
@@ -204,18 +204,18 @@ describe('the NYU 2023 archive, imported into PostgreSQL', () => {
     const answers = [];
     for (const path of outside) {
       const refused = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, { path, name: 'outside' });
-      expect(refused.status, `${path}: ${refused.text}`).toBe(422);
+      expect(refused.status, `${path}: ${refused.text}`).toBe(400);
       expect(refused.body.message).toBe(
         `no archive at "${path}" in the import directory: give a path inside the server's TRIBUNAL_IMPORT_DIR`,
       );
-      answers.push(refused.text.replace(JSON.stringify(path).slice(1, -1), 'PATH'));
+      answers.push(refused.text.replaceAll(JSON.stringify(path).slice(1, -1), 'PATH'));
     }
     expect(new Set(answers).size).toBe(1);
   });
 
   it('names a malformed file and where it breaks, without quoting it', async () => {
     const refused = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, { path: join(dir, 'malformed.tgz'), name: 'malformed' });
-    expect(refused.status, refused.text).toBe(422);
+    expect(refused.status, refused.text).toBe(400);
     expect(refused.body.message).toBe(
       `cannot import the archive at ${join(dir, 'malformed.tgz')}: debates/official/r1.json is not valid JSON: an unexpected character at line 1, column 11 (character 10)`,
     );
@@ -226,7 +226,7 @@ describe('the NYU 2023 archive, imported into PostgreSQL', () => {
     const before = unpacked();
     for (const name of ['corrupt.tgz', 'malformed.tgz', 'passwd-link.tgz']) {
       const refused = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, { path: join(dir, name), name: 'failed' });
-      expect(refused.status, refused.text).toBe(422);
+      expect(refused.status, refused.text).toBe(400);
     }
     expect(unpacked()).toBe(before);
     const corrupt = await http(app, 'POST', '/datasets/import/nyu', app.adminKey, { path: 'corrupt.tgz', name: 'failed' });

@@ -209,7 +209,7 @@ describe('debaters and judges behind an OpenAI-compatible endpoint', () => {
         debaters: [openai('m', { endpoint: 'nowhere' }), openai('m')],
       },
     });
-    expect(refused.status, refused.text).toBe(422);
+    expect(refused.status, refused.text).toBe(400);
     expect(refused.body.message, refused.text).toContain(
       'spec.debaters.0.endpoint "nowhere" is not configured (TRIBUNAL_ENDPOINTS has fake)',
     );

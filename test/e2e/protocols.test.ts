@@ -54,7 +54,7 @@ describe('protocols from the literature, with human judges', () => {
     expect(prior.awaiting).toEqual({ stage: 'judge-0', mayEnd: true, noteVisibleToDebaters: true, noteLimit: 750 });
     expect(prior.protocol.scoring).toEqual({ kind: 'log', base: 2, perTurnPenalty: 0.05 });
     const tooLong = await verdict(debateId, { stage: 'judge-0', probabilities: [0.2, 0.2, 0.2, 0.2, 0.2], note: 'x'.repeat(751) });
-    expect(tooLong.status).toBe(422);
+    expect(tooLong.status).toBe(400);
     expect(tooLong.body.message).toContain('note is 751 characters; the protocol allows 750');
     expect(
       (await verdict(debateId, { stage: 'judge-0', probabilities: [0.2, 0.2, 0.2, 0.2, 0.2], note: 'Which cells are hidden?' })).status,
@@ -91,7 +91,7 @@ describe('protocols from the literature, with human judges', () => {
     const debateId = await startDebate(app, researcher, { disputeId: disputes[1]!.id, protocolId, judgeIds: [judge.id] });
     await awaited(debateId, 'judge-1');
     const refused = await verdict(debateId, { stage: 'judge-1', probabilities: [0.2, 0.2, 0.2, 0.2, 0.2], endDebate: true });
-    expect(refused.status).toBe(422);
+    expect(refused.status).toBe(400);
     expect(refused.body.message).toContain('endDebate: this protocol does not let judges end the debate at stage judge-1');
   });
 
@@ -128,8 +128,8 @@ describe('protocols from the literature, with human judges', () => {
         structure: { opening: [{ type: 'judge', charLimit: 100 }], repeating: [], closing: [] },
       },
     });
-    expect(bad.status).toBe(422);
-    expect(bad.body.message).toEqual(
+    expect(bad.status).toBe(400);
+    expect(bad.body.problems).toEqual(
       expect.arrayContaining([
         'spec.structure must hold at least one round of speeches for interactive',
         'spec.structure of an interactive protocol needs a judge round with visibleToDebaters, where the judge asks questions',

@@ -50,7 +50,7 @@ describe('a text dataset: uploaded items, hashed n-gram features, then a pipelin
     bad[1] = { ...bad[1], simpleLabel: 5 };
     bad[2] = { ...bad[2], features: [1, 2], colour: 'x' };
     const refused = await http(app, 'POST', '/datasets', researcher, { name: 'broken', items: bad });
-    expect(refused.status).toBe(422);
+    expect(refused.status).toBe(400);
     expect(refused.body.message).toContain('items[1].simpleLabel must be an index into answers (0 to 1) or null, got 5');
     expect(refused.body.message).toContain('items[2].colour is not an item field');
     expect(refused.body.message).toContain('1 of 3 items have features: give every item features, or none');
@@ -117,7 +117,7 @@ describe('a text dataset: uploaded items, hashed n-gram features, then a pipelin
     const mismatched = await http(app, 'PUT', `/datasets/${datasetId}/features`, pipeline, {
       items: [{ externalId: all[1].external_id, features: [1, 2, 3] }],
     });
-    expect(mismatched.status).toBe(422);
+    expect(mismatched.status).toBe(400);
     expect(mismatched.body.message).toContain('would have lengths 2, 3');
     const unknown = await http(app, 'PUT', `/datasets/${datasetId}/features`, pipeline, {
       items: [{ externalId: 'nope', features: [1, 2, 3] }],

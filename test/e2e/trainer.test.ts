@@ -124,9 +124,10 @@ describe('trainer processes', () => {
     const scored = await tribunal(['model', 'score', 'trainer-world', '--no-select'], cli);
     expect(scored.stdout).toContain('scored 160 items');
     const missing = await tribunal(['model', 'train', 'no-such-world'], cli);
-    expect(missing.code).toBe(2);
+    expect(missing.code).toBe(4);
     expect(missing.stderr).toContain('no dataset "no-such-world"');
     const bad = await tribunal(['model', 'train', 'trainer-world', '--steps', '0'], cli);
+    expect(bad.code).toBe(3);
     expect(bad.stderr).toContain('settings.steps must be an integer from 1');
   }, 180_000);
 });

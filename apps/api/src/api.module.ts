@@ -18,7 +18,7 @@ import {
 } from '#tribunal/core';
 import { ApiKeyGuard } from './auth/api-key.guard.js';
 import { CONTROLLERS } from './http/controllers.js';
-import { DatabaseErrorFilter } from './http/errors.filter.js';
+import { DomainErrorFilter } from './http/errors.filter.js';
 import { RequestValidationPipe } from './http/validation.js';
 import { DebateGateway } from './socket/debate.gateway.js';
 
@@ -45,7 +45,7 @@ import { DebateGateway } from './socket/debate.gateway.js';
   providers: [
     DebateGateway,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
-    { provide: APP_FILTER, useClass: DatabaseErrorFilter },
+    { provide: APP_FILTER, useClass: DomainErrorFilter },
     {
       provide: APP_PIPE,
       useValue: new RequestValidationPipe(),

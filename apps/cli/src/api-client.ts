@@ -1,11 +1,11 @@
 import createClient, { type Client } from 'openapi-fetch';
-import type { ApiPaths, ModelVersionView } from '#tribunal/contracts';
+import { domainError, errorKindOfStatus, NotFound, type ApiPaths, type ModelVersionView } from '#tribunal/contracts';
 import { UsageError } from './protocols-command.js';
 
 /** The typed client of the HTTP API, generated from its OpenAPI document (libs/contracts/src/api-types.ts). */
 export type ApiClient = Client<ApiPaths>;
 
-/** The data of a typed call's answer; a refusal has already been thrown as a UsageError. */
+/** The data of a typed call's answer; a refusal has already been thrown (see `Api`). */
 export async function data<T>(call: Promise<{ data?: T }>): Promise<T> {
   return (await call).data as T;
 }
@@ -153,14 +153,17 @@ async function refusal(response: Response): Promise<Failure> {
 }
 
 /**
- * A client of a running Tribunal's HTTP API; a refusal becomes a UsageError with the server's message.
+ * A client of a running Tribunal's HTTP API. A refusal whose status stands for a kind of domain error
+ * (400, 403, 404, 409, 429, 503: `ERROR_KINDS`) is thrown as that domain error with the server's
+ * message, so a command exits as it would on the same refusal found locally; any other failure (the
+ * server unreachable, a 401, a 500) is a UsageError with the message.
  *
  * Idempotent requests (GET, HEAD, PUT, DELETE, and a POST marked `idempotent`) are retried with
  * exponential backoff and jitter on network failures (reset, refused, closed, timed out) and on HTTP
  * 429, 502, 503 and 504, honouring Retry-After; other refusals are final. Any other POST is retried
  * only when it provably never left (connection refused) or was refused unread (429): one that fails
- * on the way may have been applied, which its error says. When the client gives up, the UsageError
- * names the request, the cause and the number of attempts.
+ * on the way may have been applied, which its error says. When the client gives up, its error names
+ * the request, the cause and the number of attempts.
  */
 export class Api {
   readonly url: string;
@@ -182,7 +185,7 @@ export class Api {
 
   /**
    * A request of the typed client, sent as this client sends any: retried where it may be, its body
-   * read in full (a body cut off on the way is retried too), a refusal thrown as a UsageError.
+   * read in full (a body cut off on the way is retried too), a refusal thrown as `send` throws it.
    */
   async through(request: Request, options: RequestOptions = {}): Promise<Response> {
     const path = request.url.startsWith(this.url) ? request.url.slice(this.url.length) : request.url;
@@ -228,7 +231,7 @@ export class Api {
   async dataset(ref: string): Promise<string> {
     const datasets = await data(this.client.GET('/datasets'));
     const found = datasets.find((d) => d.id === ref || d.name === ref);
-    if (!found) throw new UsageError(`no dataset "${ref}"; there are: ${datasets.map((d) => d.name).join(', ') || 'none'}`);
+    if (!found) throw new NotFound(`no dataset "${ref}"; there are: ${datasets.map((d) => d.name).join(', ') || 'none'}`);
     return found.id;
   }
 
@@ -236,11 +239,14 @@ export class Api {
   async version(ref: string): Promise<ModelVersionView> {
     const versions = await data(this.client.GET('/models'));
     const found = versions.find((v) => v.id === ref || v.name === ref);
-    if (!found) throw new UsageError(`no model version "${ref}"`);
+    if (!found) throw new NotFound(`no model version "${ref}"`);
     return data(this.client.GET('/models/{id}', { params: { path: { id: found.id } } }));
   }
 
-  /** Sends a request until `read` has its answer, retrying what may be retried; throws a UsageError when it gives up. */
+  /**
+   * Sends a request until `read` has its answer, retrying what may be retried. When it gives up, the
+   * last refusal's kind (from its status) is thrown as its domain error; any other failure as a UsageError.
+   */
   private async send<T>(
     path: string,
     method: string,
@@ -263,22 +269,24 @@ export class Api {
       const request = `${method} ${path}`;
       const tried = `${attempt} attempt${attempt === 1 ? '' : 's'}`;
       const where = failure.status === undefined ? ` on Tribunal at ${this.url}` : '';
+      const kind = failure.status === undefined ? undefined : errorKindOfStatus(failure.status);
+      const giveUp = (message: string) => (kind ? domainError(kind, message) : new UsageError(message));
       if (!failure.transient) {
-        throw new UsageError(`${request}${where}: ${failure.cause}${attempt > 1 ? ` (after ${tried})` : ''}`);
+        throw giveUp(`${request}${where}: ${failure.cause}${attempt > 1 ? ` (after ${tried})` : ''}`);
       }
       if (!idempotent && failure.reached) {
-        throw new UsageError(
+        throw giveUp(
           `${request}${where}: ${failure.cause}; not retried after ${tried}, as a ${method} ` +
             `may have been applied by the server before it failed: check before running it again`,
         );
       }
       if (failure.retryAfterMs !== undefined && failure.retryAfterMs > maxRetryAfterMs) {
-        throw new UsageError(
+        throw giveUp(
           `${request}${where}: ${failure.cause}; the server asks to retry after ${duration(failure.retryAfterMs)}, ` +
             `longer than the ${duration(maxRetryAfterMs)} this client waits (gave up after ${tried})`,
         );
       }
-      if (attempt >= attempts) throw new UsageError(`${request}${where}: ${failure.cause}; gave up after ${tried}`);
+      if (attempt >= attempts) throw giveUp(`${request}${where}: ${failure.cause}; gave up after ${tried}`);
       await sleep(failure.retryAfterMs ?? this.backoff(attempt));
     }
   }

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
 import type { TribunalConfig } from '#tribunal/config';
+import { NotFound } from '#tribunal/contracts';
 import type { DebaterStanding, JudgeStanding } from '#tribunal/judging';
 import { AnalyticsModule, AnalyticsService, ArchiveModule, ArchiveService, type ProtocolComparison } from '#tribunal/core';
 import { DatasetRepository } from '#tribunal/persistence';
@@ -116,7 +117,7 @@ export async function analyticsCommand(args: string[], config: TribunalConfig): 
     let datasetId: string | undefined;
     if (values.dataset) {
       const dataset = await context.get(DatasetRepository).byName(values.dataset);
-      if (!dataset) throw new UsageError(`no dataset named "${values.dataset}"`);
+      if (!dataset) throw new NotFound(`no dataset named "${values.dataset}"`);
       datasetId = dataset.id;
     }
     const analytics = context.get(AnalyticsService);

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { MultiBar, Presets } from 'cli-progress';
 import { AuthService } from '#tribunal/core';
 import { Api, data } from './api-client.js';
-import type { ExperimentConfig } from '#tribunal/contracts';
+import { DomainError, type ExperimentConfig } from '#tribunal/contracts';
 import { experimentConfig } from './experiment/config.js';
 import { runExperiment } from './experiment/runner.js';
 import { plots, table } from './experiment/report.js';
@@ -81,7 +81,7 @@ async function experiment(api: Api, config: ExperimentConfig, out: string, keep:
     console.log(`\n${text}\n\nplots and results in ${out}`);
   } catch (error) {
     bars.stop();
-    if (error instanceof UsageError) throw error;
+    if (error instanceof UsageError || error instanceof DomainError) throw error;
     throw new UsageError(`the experiment failed: ${error instanceof Error ? error.message : String(error)}`);
   }
 }

@@ -1,14 +1,13 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
-import { HttpException } from '@nestjs/common';
 import { parseArgs } from 'node:util';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SingleBar, Presets } from 'cli-progress';
 import { ConfigError, loadConfig, type ProcessRole } from '#tribunal/config';
-import { ROLES, type Role } from '#tribunal/contracts';
-import { AuthService, DatasetsModule, DatasetsService, httpErrorMessage, IdentityModule } from '#tribunal/core';
-import { DataDirInUseError, Database, databaseTarget, writeMigration } from '#tribunal/persistence';
+import { ERROR_KINDS, EXIT_CODES, ROLES, type Role } from '#tribunal/contracts';
+import { AuthService, DatasetsModule, DatasetsService, IdentityModule } from '#tribunal/core';
+import { DataDirInUseError, Database, databaseTarget, domainErrorOf, writeMigration } from '#tribunal/persistence';
 import { withModules } from '../../bootstrap/src/command-context.js';
 import { analyticsCommand, ARCHIVE_USAGE, importCommand } from './archive-command.js';
 import { LABELS_USAGE, labelsCommand } from './labels-command.js';
@@ -140,21 +139,26 @@ async function main(argv: string[]): Promise<void> {
     }
     default:
       console.log(USAGE);
-      if (command && command !== 'help' && command !== '--help') process.exitCode = 2;
+      if (command && command !== 'help' && command !== '--help') process.exitCode = EXIT_CODES.usage;
   }
 }
 
+// Exit codes (README, "Command line"): 0 done; 2 the command used wrongly (or the API not reached);
+// a refusal exits with its kind's code (ERROR_KINDS), whether found here, by the database or by the
+// API (whose client throws the kind of the status it was answered); anything else is a fault: 1.
 try {
   await main(process.argv.slice(2));
 } catch (error) {
   if (error instanceof UsageError || error instanceof ConfigError || error instanceof DataDirInUseError) {
     process.stderr.write(`tribunal: ${error.message}\n`);
-    process.exit(2);
+    process.exit(EXIT_CODES.usage);
   }
-  if (error instanceof HttpException) {
-    // A domain refusal (a name taken, a bad parameter): its message is the whole story.
-    process.stderr.write(`tribunal: ${httpErrorMessage(error)}\n`);
-    process.exit(1);
+  const refusal = domainErrorOf(error);
+  if (refusal) {
+    // A refusal (a name taken, a bad parameter, something missing): its message is the whole story.
+    process.stderr.write(`tribunal: ${refusal.message}\n`);
+    process.exit(ERROR_KINDS[refusal.kind].exitCode);
   }
-  throw error;
+  console.error(error);
+  process.exit(EXIT_CODES.unexpected);
 }

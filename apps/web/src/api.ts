@@ -29,6 +29,14 @@ export class ApiError extends Error {
   }
 }
 
+/** A refusal's problems: an invalid request's, one per field (`problems`), else its one message. */
+function problemsOf(body: unknown, otherwise: string): string[] {
+  const { problems, message } = (body ?? {}) as { problems?: unknown; message?: unknown };
+  if (Array.isArray(problems) && problems.length > 0) return problems.map(String);
+  if (Array.isArray(message)) return message.map(String);
+  return [message === undefined ? otherwise : String(message)];
+}
+
 /** The refusal of a request as an ApiError with the server's messages. */
 async function refusal(response: Response): Promise<ApiError> {
   const text = await response.text();
@@ -38,8 +46,7 @@ async function refusal(response: Response): Promise<ApiError> {
   } catch {
     // not JSON: the text is the message
   }
-  const message = (parsed as { message?: string | string[] })?.message ?? (text || response.statusText);
-  return new ApiError(response.status, Array.isArray(message) ? message : [String(message)]);
+  return new ApiError(response.status, problemsOf(typeof parsed === 'object' ? parsed : undefined, text || response.statusText));
 }
 
 /** The stored key on every request; a refusal thrown as an ApiError, so a typed call's `data` is its answer. */
@@ -71,8 +78,7 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
   const text = await response.text();
   const parsed: unknown = text && response.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : text;
   if (!response.ok) {
-    const message = (parsed as { message?: string | string[] })?.message ?? response.statusText;
-    throw new ApiError(response.status, Array.isArray(message) ? message : [String(message)]);
+    throw new ApiError(response.status, problemsOf(typeof parsed === 'object' ? parsed : undefined, response.statusText));
   }
   return parsed as T;
 }

@@ -1,4 +1,5 @@
 export * from './domain.js';
+export * from './errors.js';
 export * from './protocol.js';
 export * from './validation.js';
 export * from './jobs.js';

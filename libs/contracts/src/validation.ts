@@ -1,5 +1,6 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { validateSync, type ValidationError } from 'class-validator';
+import { Invalid } from './errors.js';
 
 /** Flattens class-validator's error tree into messages that name the offending field by its path. */
 export function describeValidationErrors(errors: ValidationError[], prefix = ''): string[] {
@@ -36,10 +37,11 @@ export function valueNestsDeeperThan(value: unknown, max: number): boolean {
   return false;
 }
 
-export class ContractViolation extends Error {
-  override readonly name = 'ContractViolation';
-  constructor(readonly problems: string[]) {
-    super(problems.join('; '));
+/** Input that breaks a contract: an `Invalid` whose problems name each offending field by its path. */
+export class ContractViolation extends Invalid {
+  override readonly name: string = 'ContractViolation';
+  constructor(problems: string[]) {
+    super(problems);
   }
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ERROR_KINDS } from '#tribunal/contracts';
 import { FailureWindow, TooManyFailures } from '../src/identity/auth-limiter.js';
 
 describe('the failed-authentication window', () => {
@@ -13,7 +14,7 @@ describe('the failed-authentication window', () => {
     const refused = window.fail('10.0.0.1');
     expect(refused).toBeInstanceOf(TooManyFailures);
     expect(refused!.retryAfterSeconds).toBe(30);
-    expect(refused!.getStatus()).toBe(429);
+    expect(ERROR_KINDS[refused!.kind].status).toBe(429);
     // Refused failures are not counted: the window does not grow while the address keeps failing.
     now += 29_000;
     expect(window.fail('10.0.0.1')!.retryAfterSeconds).toBe(1);

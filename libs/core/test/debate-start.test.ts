@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DEBATE_PROTOCOL, type ProtocolSpec } from '#tribunal/contracts';
+import { Conflict, DEFAULT_DEBATE_PROTOCOL, type ProtocolSpec } from '#tribunal/contracts';
 import { CampaignFull, type CampaignEntryEntity, type NewDebate, type Transaction } from '#tribunal/persistence';
 import { CampaignsService } from '../src/campaigns/campaigns.service.js';
 import { DebatesService } from '../src/debates/debates.service.js';
@@ -128,6 +128,13 @@ describe('CampaignsService.fill', () => {
         payload: { campaignId: 'campaign-1', status: 'running', waiting: 1, debates: { running: 1 }, total: 3 },
       },
     ]);
+  });
+
+  it('leaves the campaign waiting, visibly, when a dispute cannot be debated now (no judges free)', async () => {
+    const { service, tried, emitted } = campaigns(['ok', new Conflict('the protocol needs 2 human judges; 1 judge users exist'), 'ok']);
+    await service.fill('campaign-1');
+    expect(tried).toEqual(['dispute-e1', 'dispute-e2']);
+    expect(emitted.map((e) => e.event)).toEqual(['campaign.progress']);
   });
 
   it('fails the job on an unexpected error, so that the queue retries it', async () => {

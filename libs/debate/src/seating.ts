@@ -1,4 +1,4 @@
-import type { DebaterSeat, DisputeReason, ProtocolSpec } from '#tribunal/contracts';
+import { Invalid, type DebaterSeat, type DisputeReason, type ProtocolSpec } from '#tribunal/contracts';
 
 const SEAT_NAMES = ['A', 'B', 'C', 'D', 'E', 'F', 'G', 'H'];
 
@@ -18,7 +18,7 @@ export function unitHash(text: string): number {
  * neighbouring answers is the contested one tells a judge nothing.
  */
 export function neighbouringAnswer(answer: number, answers: number, key: string): number {
-  if (answers < 2) throw new Error('an item needs at least two answers to contest one');
+  if (answers < 2) throw new Invalid('an item needs at least two answers to contest one');
   if (answer <= 0) return 1;
   if (answer >= answers - 1) return answers - 2;
   return unitHash(`neighbour:${key}`) < 0.5 ? answer - 1 : answer + 1;
@@ -42,14 +42,15 @@ export interface SeatingInput {
  * a random one of those two for a lone consultant, or answers given explicitly. The two contested
  * answers are put on the seats in an order drawn from the key, so that a judge cannot read the simple
  * label or the model's preference off the seat names. Seats beyond two take the remaining answers.
+ * Answers that cannot be seated (too few, or not one per debater) are `Invalid`.
  */
 export function assignSeats(spec: ProtocolSpec, input: SeatingInput): DebaterSeat[] {
   const count = spec.debaters.length;
   if (count === 0) return [];
-  if (count > input.answers) throw new Error(`the protocol has ${count} debaters but the item only ${input.answers} answers to argue`);
+  if (count > input.answers) throw new Invalid(`the protocol has ${count} debaters but the item only ${input.answers} answers to argue`);
   let answers: number[];
   if (spec.assignment === 'explicit') {
-    if (!input.explicit || input.explicit.length !== count) throw new Error(`answers must give one answer per debater (${count})`);
+    if (!input.explicit || input.explicit.length !== count) throw new Invalid(`answers must give one answer per debater (${count})`);
     answers = input.explicit;
   } else {
     const pair = spec.assignment === 'top-two' ? [...input.topTwo] : [input.simpleLabel, input.modelAnswer];

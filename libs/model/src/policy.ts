@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { isJsonObject } from '#tribunal/contracts';
+import { Invalid, isJsonObject } from '#tribunal/contracts';
 import { methodsProblems, type OptionalMethod } from './methods.js';
 import { ACTIVATIONS } from './network.js';
 import { DEFAULT_ARCHITECTURE, type Architecture } from './run.js';
@@ -93,14 +93,14 @@ export function trainingProblems(body: Record<string, unknown>): string[] {
   return problems;
 }
 
-/** A training request merged over a policy's training defaults and the defaults; throws naming every problem. */
+/** A training request merged over a policy's training defaults and the defaults; throws `Invalid` naming every problem. */
 export function trainingConfig(request: unknown, base: ModelPolicy['training'] = {}): TrainingConfig {
   const body = request ?? {};
-  if (!isJsonObject(body)) throw new Error('a training request is an object with architecture, settings, requireGpu and methods');
+  if (!isJsonObject(body)) throw new Invalid('a training request is an object with architecture, settings, requireGpu and methods');
   const problems = trainingProblems(body);
   const architecture = body.architecture ?? {};
   const settings = body.settings ?? {};
-  if (problems.length) throw new Error(problems.join('; '));
+  if (problems.length) throw new Invalid(problems);
   return {
     architecture: { ...DEFAULT_ARCHITECTURE, ...base.architecture, ...(architecture as Partial<Architecture>) },
     settings: { ...DEFAULT_SETTINGS, ...base.settings, ...(settings as Partial<TrainingSettings>) },
@@ -110,9 +110,9 @@ export function trainingConfig(request: unknown, base: ModelPolicy['training'] =
   };
 }
 
-/** A stored policy with a change applied; throws naming every problem. */
+/** A stored policy with a change applied; throws `Invalid` naming every problem. */
 export function modelPolicy(current: Partial<ModelPolicy>, change: unknown): ModelPolicy {
-  if (!isJsonObject(change)) throw new Error('a model policy is an object');
+  if (!isJsonObject(change)) throw new Invalid('a model policy is an object');
   const merged = { ...DEFAULT_POLICY, ...current, ...change } as Record<string, unknown>;
   const problems: string[] = [];
   for (const key of Object.keys(change))
@@ -132,7 +132,7 @@ export function modelPolicy(current: Partial<ModelPolicy>, change: unknown): Mod
   }
   if (!isJsonObject(merged.training)) problems.push('training must be an object');
   else problems.push(...trainingProblems(merged.training).map((p) => `training.${p}`));
-  if (problems.length) throw new Error(problems.join('; '));
+  if (problems.length) throw new Invalid(problems);
   return merged as unknown as ModelPolicy;
 }
 

@@ -1,18 +1,4 @@
-import {
-  BadRequestException,
-  Body,
-  Controller,
-  Delete,
-  Get,
-  Header,
-  HttpCode,
-  Param,
-  ParseUUIDPipe,
-  Post,
-  Put,
-  Query,
-  Res,
-} from '@nestjs/common';
+import { Body, Controller, Delete, Get, Header, HttpCode, Param, ParseUUIDPipe, Post, Put, Query, Res } from '@nestjs/common';
 import {
   ApiBody,
   ApiCreatedResponse,
@@ -26,6 +12,7 @@ import {
 } from '@nestjs/swagger';
 import type { Response } from 'express';
 import {
+  Invalid,
   LABEL_SCHEMA_VERSION,
   type AssignmentView,
   type CampaignProgressView,
@@ -145,7 +132,7 @@ import {
   WebhookDoc,
 } from './views.js';
 
-const Uuid = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new BadRequestException('id in the path must be a UUID') });
+const Uuid = new ParseUUIDPipe({ version: '4', exceptionFactory: () => new Invalid('id in the path must be a UUID') });
 
 @ApiTags('health')
 @Controller()

@@ -1,5 +1,5 @@
-import { BadRequestException, ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
-import { describeValidationErrors, isJsonObject } from '#tribunal/contracts';
+import { ValidationPipe, type ArgumentMetadata } from '@nestjs/common';
+import { describeValidationErrors, Invalid, isJsonObject } from '#tribunal/contracts';
 
 const BULK_FIELDS = 'tribunal:bulk-fields';
 
@@ -34,7 +34,8 @@ export function protoKeyPath(value: unknown, root: string): string | undefined {
 
 /**
  * Every request body and query checked against its DTO: unknown fields refused, each problem named
- * by its path. Bulk fields (`@Bulk`) are checked as lists and handed on as they were parsed.
+ * by its path, refused as `Invalid` (answered as a service's invalid input is). Bulk fields (`@Bulk`)
+ * are checked as lists and handed on as they were parsed.
  */
 export class RequestValidationPipe extends ValidationPipe {
   constructor() {
@@ -42,7 +43,7 @@ export class RequestValidationPipe extends ValidationPipe {
       whitelist: true,
       forbidNonWhitelisted: true,
       transform: true,
-      exceptionFactory: (errors) => new BadRequestException(describeValidationErrors(errors)),
+      exceptionFactory: (errors) => new Invalid(describeValidationErrors(errors)),
     });
   }
 
@@ -52,7 +53,7 @@ export class RequestValidationPipe extends ValidationPipe {
     const lists = bulk.filter((field) => Array.isArray(value[field]));
     for (const field of lists) {
       const at = protoKeyPath(value[field], field);
-      if (at) throw new BadRequestException(`${at} is not allowed`);
+      if (at) throw new Invalid(`${at} is not allowed`);
     }
     // An empty list stands in for each bulk list while the rest is validated; anything else is validated as sent.
     const checked = (await super.transform({ ...value, ...Object.fromEntries(lists.map((field) => [field, []])) }, metadata)) as Record<

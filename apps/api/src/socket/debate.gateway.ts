@@ -1,4 +1,4 @@
-import { ForbiddenException, HttpException, Logger } from '@nestjs/common';
+import { Logger } from '@nestjs/common';
 import { HttpAdapterHost } from '@nestjs/core';
 import {
   MessageBody,
@@ -15,8 +15,8 @@ import type { Server, Socket } from 'socket.io';
 import {
   campaignRoom,
   trainingRoom,
-  ContractViolation,
   debateRoom,
+  Forbidden,
   MAX_JSON_DEPTH,
   parseContract,
   userRoom,
@@ -32,7 +32,7 @@ import {
   ModelsService,
   LiveEvents,
   DebatesService,
-  httpErrorMessage,
+  errorReply,
   JudgingService,
   type Principal,
 } from '#tribunal/core';
@@ -59,22 +59,23 @@ type TribunalSocket = Socket<Record<string, never>, ServerEvents, Record<string,
 /** The messages this gateway handles; anything else is refused without reaching a handler. */
 const MESSAGES = new Set(['debate.join', 'debate.leave', 'campaign.join', 'training.join', 'verdict.submit']);
 
-/** Turns a service's outcome into an acknowledgement, errors included, so a client always hears back. */
+/**
+ * Turns a service's outcome into an acknowledgement, errors included, so a client always hears back:
+ * a refusal with the status and message HTTP would answer (`errorReply`), a fault as 500 "internal error".
+ */
 async function reply<T>(work: () => Promise<T>): Promise<Reply | { ok: true; data: T }> {
   try {
     return { ok: true, data: await work() };
   } catch (error) {
-    if (error instanceof ContractViolation) return { ok: false, status: 400, error: error.message };
-    if (error instanceof HttpException) return { ok: false, status: error.getStatus(), error: httpErrorMessage(error) };
-    new Logger('DebateGateway').error(error);
-    return { ok: false, status: 500, error: 'internal error' };
+    const { status, message } = errorReply(error, (fault) => new Logger('DebateGateway').error(fault));
+    return { ok: false, status, error: message };
   }
 }
 
 /** Refuses anyone but a researcher or an admin, saying what they may not do. */
 function onlyResearchers(socket: TribunalSocket, what: string): void {
   const { role } = socket.data.principal;
-  if (role !== 'researcher' && role !== 'admin') throw new ForbiddenException(`only researchers and admins ${what}`);
+  if (role !== 'researcher' && role !== 'admin') throw new Forbidden(`only researchers and admins ${what}`);
 }
 
 /**
@@ -222,7 +223,7 @@ export class DebateGateway implements OnGatewayInit, OnGatewayConnection {
   async verdict(@ConnectedSocket() socket: TribunalSocket, @MessageBody() body: unknown) {
     return reply(async () => {
       const { debateId, ...submission } = parseContract(VerdictPayload, body);
-      if (socket.data.principal.role !== 'judge') throw new ForbiddenException('only judges give verdicts');
+      if (socket.data.principal.role !== 'judge') throw new Forbidden('only judges give verdicts');
       return this.judging.submit(socket.data.principal, debateId, submission);
     });
   }

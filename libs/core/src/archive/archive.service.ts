@@ -1,14 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { setImmediate } from 'node:timers/promises';
 import { resolve, sep } from 'node:path';
-import {
-  ConflictException,
-  ForbiddenException,
-  Injectable,
-  Logger,
-  ServiceUnavailableException,
-  UnprocessableEntityException,
-} from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   ArchiveError,
   archivedDebate,
@@ -22,6 +15,7 @@ import {
   type Skipped,
 } from '#tribunal/archive';
 import type { TribunalConfig } from '#tribunal/config';
+import { Conflict, Forbidden, Invalid, Unavailable } from '#tribunal/contracts';
 import { DatasetRepository, ArchiveRepository, ProtocolRepository } from '#tribunal/persistence';
 import { ProtocolsService } from '../protocols/protocols.service.js';
 import { InjectConfig } from '../infrastructure/infrastructure.module.js';
@@ -59,7 +53,7 @@ export class ArchiveService {
   async importNyuFromImportDir(path: string, datasetName: string): Promise<ImportReport> {
     const dir = this.config.importDir;
     if (!dir) {
-      throw new ForbiddenException(
+      throw new Forbidden(
         "importing from the server's file system is off: an operator sets TRIBUNAL_IMPORT_DIR to the directory archives may be imported from (the command line, `tribunal import nyu PATH`, imports any path)",
       );
     }
@@ -67,11 +61,9 @@ export class ArchiveService {
     try {
       base = realpathSync(dir);
     } catch {
-      throw new ServiceUnavailableException('the import directory (TRIBUNAL_IMPORT_DIR) does not exist on the server');
+      throw new Unavailable('the import directory (TRIBUNAL_IMPORT_DIR) does not exist on the server');
     }
-    const refused = new UnprocessableEntityException(
-      `no archive at "${path}" in the import directory: give a path inside the server's TRIBUNAL_IMPORT_DIR`,
-    );
+    const refused = new Invalid(`no archive at "${path}" in the import directory: give a path inside the server's TRIBUNAL_IMPORT_DIR`);
     let real: string;
     try {
       if (path.includes('\0')) throw refused;
@@ -116,11 +108,11 @@ export class ArchiveService {
         await setImmediate();
       }
     } catch (error) {
-      if (error instanceof ArchiveError) throw new UnprocessableEntityException(`cannot import the archive at ${label}: ${error.message}`);
+      if (error instanceof ArchiveError) throw new Invalid(`cannot import the archive at ${label}: ${error.message}`);
       throw error;
     }
     const existing = await this.datasetRepository.byName(datasetName);
-    if (existing && existing.status !== 'ready') throw new ConflictException(`the dataset "${datasetName}" is still loading`);
+    if (existing && existing.status !== 'ready') throw new Conflict(`the dataset "${datasetName}" is still loading`);
     const dataset =
       existing ??
       (await this.datasetRepository.load({ name: datasetName, source: 'import', params: { archive: 'nyu-debate-2023', path: label } }, []));

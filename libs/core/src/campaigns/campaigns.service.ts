@@ -1,5 +1,5 @@
-import { ConflictException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { campaignRoom, type CampaignProgressView } from '#tribunal/contracts';
+import { Injectable, Logger } from '@nestjs/common';
+import { campaignRoom, Conflict, Invalid, NotFound, type CampaignProgressView } from '#tribunal/contracts';
 import {
   CampaignFull,
   CampaignRepository,
@@ -38,18 +38,16 @@ export class CampaignsService {
   ) {}
 
   async launch(request: LaunchCampaign): Promise<CampaignEntity> {
-    if (!(await this.protocolRepository.byId(request.protocolId)))
-      throw new NotFoundException(`protocol ${request.protocolId} does not exist`);
+    if (!(await this.protocolRepository.byId(request.protocolId))) throw new NotFound(`protocol ${request.protocolId} does not exist`);
     let disputeIds = request.disputeIds ?? [];
     if (request.datasetId) {
       const open = (await this.disputeRepository.ofDataset(request.datasetId)).filter((d) => d.status === 'open');
       disputeIds = [...disputeIds, ...open.map((d) => d.id)];
     }
     disputeIds = [...new Set(disputeIds)];
-    if (disputeIds.length === 0)
-      throw new UnprocessableEntityException('a campaign needs disputes: give disputeIds, or a datasetId with open disputes');
+    if (disputeIds.length === 0) throw new Invalid('a campaign needs disputes: give disputeIds, or a datasetId with open disputes');
     const missing = await this.disputeRepository.missing(disputeIds);
-    if (missing.length > 0) throw new UnprocessableEntityException(`disputeIds: ${missing.slice(0, 5).join(', ')} do not exist`);
+    if (missing.length > 0) throw new Invalid(`disputeIds: ${missing.slice(0, 5).join(', ')} do not exist`);
     const { name, protocolId, concurrency, createdBy } = request;
     const campaign = await this.unitOfWork.run(async (tx) => {
       const created = await this.campaignRepository.create(tx, { name, protocolId, concurrency, createdBy }, disputeIds);
@@ -76,7 +74,7 @@ export class CampaignsService {
         } catch (error) {
           if (error instanceof CampaignFull) break;
           // A dispute that cannot be debated (say, no judges free) leaves the campaign waiting, visibly.
-          if (error instanceof ConflictException || error instanceof UnprocessableEntityException) {
+          if (error instanceof Conflict || error instanceof Invalid) {
             this.logger.warn(`campaign ${campaignId}: cannot start dispute ${entry.disputeId}: ${error.message}`);
             break;
           }
@@ -91,7 +89,7 @@ export class CampaignsService {
 
   async progress(campaignId: string): Promise<CampaignProgressView> {
     const campaign = await this.campaignRepository.get(campaignId);
-    if (!campaign) throw new NotFoundException(`campaign ${campaignId} does not exist`);
+    if (!campaign) throw new NotFound(`campaign ${campaignId} does not exist`);
     return { campaignId, status: campaign.status, ...(await this.campaignRepository.progress(campaignId)) };
   }
 

@@ -1,5 +1,5 @@
-import { ConflictException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { featureRowProblems, itemProblems, type FeatureRow, type UploadedItem } from '#tribunal/contracts';
+import { Injectable, Logger } from '@nestjs/common';
+import { Conflict, featureRowProblems, Invalid, itemProblems, NotFound, type FeatureRow, type UploadedItem } from '#tribunal/contracts';
 import { DatasetRepository, type DatasetEntity, type DatasetSummary, type ItemEntity, type NewItem } from '#tribunal/persistence';
 import { generateWorldDataset, validateWorldParams, WorldParamsError, type WorldParams } from '#tribunal/world';
 
@@ -11,10 +11,8 @@ export interface LoadWorldRequest {
 }
 
 /** A refusal naming the first 20 problems, and how many more there are. */
-function refusal(problems: string[]): UnprocessableEntityException {
-  return new UnprocessableEntityException(
-    problems.slice(0, 20).join('; ') + (problems.length > 20 ? `; and ${problems.length - 20} more` : ''),
-  );
+function refusal(problems: string[]): Invalid {
+  return new Invalid([...problems.slice(0, 20), ...(problems.length > 20 ? [`and ${problems.length - 20} more`] : [])]);
 }
 
 @Injectable()
@@ -29,7 +27,7 @@ export class DatasetsService {
     try {
       params = validateWorldParams(request.params ?? {});
     } catch (error) {
-      if (error instanceof WorldParamsError) throw new UnprocessableEntityException(error.message.replace(/^world\./, 'params.'));
+      if (error instanceof WorldParamsError) throw new Invalid(error.message.replace(/^world\./, 'params.'));
       throw error;
     }
     return this.create(
@@ -60,7 +58,7 @@ export class DatasetsService {
     makeItems: () => NewItem[],
     onProgress?: (done: number, total: number) => void,
   ): Promise<DatasetSummary> {
-    if (await this.datasetRepository.byName(dataset.name)) throw new ConflictException(`a dataset named "${dataset.name}" already exists`);
+    if (await this.datasetRepository.byName(dataset.name)) throw new Conflict(`a dataset named "${dataset.name}" already exists`);
     const items = makeItems();
     let logged = 0;
     const progress = (done: number) => {
@@ -71,7 +69,7 @@ export class DatasetsService {
         this.logger.log(`dataset "${dataset.name}": ${done} of ${items.length} items stored`);
       }
     };
-    // Two loads racing for one name: the unique index lets one through, the other is a 409 (DatabaseErrorFilter).
+    // Two loads racing for one name: the unique index lets one through, the other is a Conflict (domainErrorOf).
     const saved = await this.datasetRepository.load(dataset, items, progress);
     return {
       id: saved.id,
@@ -105,17 +103,14 @@ export class DatasetsService {
 
   /** Sets items' feature vectors (a pipeline's embeddings, say) by external id; every vector of the dataset must end up one length. */
   async setFeatures(datasetId: string, rows: unknown): Promise<{ updated: number }> {
-    if (!(await this.datasetRepository.byId(datasetId))) throw new NotFoundException(`dataset ${datasetId} does not exist`);
+    if (!(await this.datasetRepository.byId(datasetId))) throw new NotFound(`dataset ${datasetId} does not exist`);
     const problems = featureRowProblems(rows);
     if (problems.length) throw refusal(problems);
     const updates = rows as FeatureRow[];
     const outcome = await this.datasetRepository.setFeatures(datasetId, updates);
-    if (outcome.missing.length)
-      throw new UnprocessableEntityException(`no items with externalId ${outcome.missing.slice(0, 10).join(', ')} in the dataset`);
+    if (outcome.missing.length) throw new Invalid(`no items with externalId ${outcome.missing.slice(0, 10).join(', ')} in the dataset`);
     if (outcome.lengths.length > 1) {
-      throw new UnprocessableEntityException(
-        `the dataset's feature vectors would have lengths ${outcome.lengths.join(', ')}; they must all have one length`,
-      );
+      throw new Invalid(`the dataset's feature vectors would have lengths ${outcome.lengths.join(', ')}; they must all have one length`);
     }
     return { updated: updates.length };
   }
@@ -125,7 +120,7 @@ export class DatasetsService {
   }
 
   async items(datasetId: string, page: { limit: number; offset: number }): Promise<ItemEntity[]> {
-    if (!(await this.datasetRepository.byId(datasetId))) throw new NotFoundException(`dataset ${datasetId} does not exist`);
+    if (!(await this.datasetRepository.byId(datasetId))) throw new NotFound(`dataset ${datasetId} does not exist`);
     return this.datasetRepository.items(datasetId, page);
   }
 }

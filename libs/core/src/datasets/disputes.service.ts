@@ -1,5 +1,5 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
-import type { DisputeReason } from '#tribunal/contracts';
+import { Injectable } from '@nestjs/common';
+import { NotFound, type DisputeReason } from '#tribunal/contracts';
 import { disputesLeft, isHeldOut, withinBudget, type SelectionRules } from '#tribunal/model';
 import { DatasetRepository, type DisputeEntity, DisputeRepository } from '#tribunal/persistence';
 import { blindCells, createRng, shuffled, type CameraView } from '#tribunal/world';
@@ -53,7 +53,7 @@ export class DisputesService {
   }
 
   async select(datasetId: string, selection: DisputeSelection): Promise<DisputeEntity[]> {
-    if (!(await this.datasetRepository.byId(datasetId))) throw new NotFoundException(`dataset ${datasetId} does not exist`);
+    if (!(await this.datasetRepository.byId(datasetId))) throw new NotFound(`dataset ${datasetId} does not exist`);
     const { open, left } = await this.room(datasetId);
     // A seeded random order: the audit sample is its head, and a budget too small for every flagged
     // item keeps a random share of them rather than the first by name.

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { ConflictException, ForbiddenException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import type { AssignmentView, JudgeDebateView, ProtocolSpec } from '#tribunal/contracts';
+import { Injectable, Logger } from '@nestjs/common';
+import { Conflict, Forbidden, Invalid, NotFound, type AssignmentView, type JudgeDebateView, type ProtocolSpec } from '#tribunal/contracts';
 import { alternativeAnswer, assignSeats, awaitingView, judgeDebateView, neighbouringAnswer } from '#tribunal/debate';
 import {
   DebateRepository,
@@ -81,31 +81,27 @@ export class DebatesService {
 
   async start(request: StartDebateRequest): Promise<DebateEntity> {
     const dispute = await this.disputeRepository.byId(request.disputeId);
-    if (!dispute) throw new NotFoundException(`dispute ${request.disputeId} does not exist`);
+    if (!dispute) throw new NotFound(`dispute ${request.disputeId} does not exist`);
     const protocol = await this.protocolRepository.byId(request.protocolId);
-    if (!protocol) throw new NotFoundException(`protocol ${request.protocolId} does not exist`);
+    if (!protocol) throw new NotFound(`protocol ${request.protocolId} does not exist`);
     const spec = parseProtocolSpec(protocol.spec);
     const judges = await this.chooseJudges(spec, request.judgeIds);
     const item = dispute.item;
     const model = await this.modelAnswers(dispute, item);
     if (request.answers?.some((a) => !Number.isInteger(a) || a < 0 || a >= item.answers.length)) {
-      throw new UnprocessableEntityException(`answers must be answer indices from 0 to ${item.answers.length - 1}`);
+      throw new Invalid(`answers must be answer indices from 0 to ${item.answers.length - 1}`);
     }
-    let seats;
-    try {
-      seats = assignSeats(spec, {
-        answers: item.answers.length,
-        simpleLabel: item.simpleLabel ?? 0,
-        modelAnswer: model.answer,
-        topTwo: model.topTwo,
-        explicit: request.answers,
-        // The item and the protocol's rules, not row ids or names: the same world under the same
-        // rules is seated the same way in every run, which keeps experiments reproducible.
-        key: `${item.externalId}:${createHash('sha256').update(JSON.stringify(protocol.spec)).digest('hex')}`,
-      });
-    } catch (error) {
-      throw new UnprocessableEntityException((error as Error).message);
-    }
+    // Answers that cannot be seated are Invalid.
+    const seats = assignSeats(spec, {
+      answers: item.answers.length,
+      simpleLabel: item.simpleLabel ?? 0,
+      modelAnswer: model.answer,
+      topTwo: model.topTwo,
+      explicit: request.answers,
+      // The item and the protocol's rules, not row ids or names: the same world under the same
+      // rules is seated the same way in every run, which keeps experiments reproducible.
+      key: `${item.externalId}:${createHash('sha256').update(JSON.stringify(protocol.spec)).digest('hex')}`,
+    });
     const debate = await this.unitOfWork.run(async (tx) => {
       const created = await this.debateRepository.createDebate(tx, { dispute, protocol, seats, judges, campaignId: request.campaignId });
       await request.claim?.(tx, created.id);
@@ -121,8 +117,7 @@ export class DebatesService {
     judgeIds: string[] | undefined,
   ): Promise<{ kind: 'human' | 'simulated' | 'llm'; judgeId: string | null }[]> {
     if (spec.judges.kind !== 'human') {
-      if (judgeIds?.length)
-        throw new UnprocessableEntityException(`judgeIds cannot be given for a protocol with ${spec.judges.kind} judges`);
+      if (judgeIds?.length) throw new Invalid(`judgeIds cannot be given for a protocol with ${spec.judges.kind} judges`);
       return Array.from({ length: spec.judges.count }, () => ({ kind: spec.judges.kind, judgeId: null }));
     }
     const pool = await this.identityRepository.usersWithRole('judge');
@@ -130,14 +125,14 @@ export class DebatesService {
     if (judgeIds?.length) {
       const known = new Set(pool.map((u) => u.id));
       const unknown = judgeIds.find((id) => !known.has(id));
-      if (unknown) throw new UnprocessableEntityException(`judgeIds: ${unknown} is not a judge`);
+      if (unknown) throw new Invalid(`judgeIds: ${unknown} is not a judge`);
       if (new Set(judgeIds).size !== spec.judges.count) {
-        throw new UnprocessableEntityException(`judgeIds must name ${spec.judges.count} distinct judges, as the protocol asks`);
+        throw new Invalid(`judgeIds must name ${spec.judges.count} distinct judges, as the protocol asks`);
       }
       chosen = judgeIds;
     } else {
       if (pool.length < spec.judges.count) {
-        throw new ConflictException(`the protocol needs ${spec.judges.count} human judges; ${pool.length} judge users exist`);
+        throw new Conflict(`the protocol needs ${spec.judges.count} human judges; ${pool.length} judge users exist`);
       }
       const open = await this.debateRepository.openAssignmentCounts(pool.map((u) => u.id));
       chosen = [...pool]
@@ -208,14 +203,14 @@ export class DebatesService {
 
   async requireRecord(debateId: string): Promise<DebateRecord> {
     const record = await this.debateRepository.record(debateId);
-    if (!record) throw new NotFoundException(`debate ${debateId} does not exist`);
+    if (!record) throw new NotFound(`debate ${debateId} does not exist`);
     return record;
   }
 
   /** The judge's assignment in a debate, or a refusal. */
   assignmentOf(record: DebateRecord, principal: Principal): JudgeAssignmentEntity {
     const assignment = record.assignments.find((a) => a.judgeId === principal.id);
-    if (!assignment) throw new ForbiddenException(`you are not a judge of debate ${record.debate.id}`);
+    if (!assignment) throw new Forbidden(`you are not a judge of debate ${record.debate.id}`);
     return assignment;
   }
 
@@ -226,7 +221,7 @@ export class DebatesService {
     let mine: JudgeAssignmentEntity | undefined;
     if (principal.role === 'judge') mine = this.assignmentOf(record, principal);
     else if (principal.role !== 'researcher' && principal.role !== 'admin')
-      throw new ForbiddenException('only judges, researchers and admins follow debates');
+      throw new Forbidden('only judges, researchers and admins follow debates');
     const myVerdicts = mine ? record.verdicts.filter((v) => v.assignmentId === mine.id) : [];
     const ended = record.debate.status === 'completed' || record.debate.status === 'failed';
     const awaiting =

@@ -1,5 +1,5 @@
-import { ConflictException, Injectable, UnprocessableEntityException } from '@nestjs/common';
-import { isJsonObject, type EvidenceUnit } from '#tribunal/contracts';
+import { Injectable } from '@nestjs/common';
+import { Conflict, Invalid, isJsonObject, type EvidenceUnit } from '#tribunal/contracts';
 import { awaitingView, judgeText } from '#tribunal/debate';
 import { probabilityProblem, simulatedJudge } from '#tribunal/judging';
 import { DatasetRepository, DebateRepository, UnitOfWork, type DebateRecord, type JudgeAssignmentEntity } from '#tribunal/persistence';
@@ -94,7 +94,7 @@ export class JudgingService {
     await this.record(record, assignment, { stage, probabilities: verdict.probabilities, note: verdict.note ?? undefined }).catch(
       (error: unknown) => {
         // The debate moved past this stage (a retried job): nothing left to do.
-        if (!(error instanceof ConflictException)) throw error;
+        if (!(error instanceof Conflict)) throw error;
       },
     );
   }
@@ -143,15 +143,15 @@ export class JudgingService {
         : action.kind === 'await-judges'
           ? `it waits for stage ${action.stage}`
           : 'it is not waiting for judges';
-      throw new ConflictException(`debate ${record.debate.id} is not waiting for verdicts at stage ${submission.stage}; ${now}`);
+      throw new Conflict(`debate ${record.debate.id} is not waiting for verdicts at stage ${submission.stage}; ${now}`);
     }
     const problem = probabilityProblem(submission.probabilities, record.item.answers.length);
-    if (problem) throw new UnprocessableEntityException(problem);
+    if (problem) throw new Invalid(problem);
     const asked = awaitingView(spec, action.step);
     if (submission.endDebate && !asked.mayEnd)
-      throw new UnprocessableEntityException(`endDebate: this protocol does not let judges end the debate at stage ${submission.stage}`);
+      throw new Invalid(`endDebate: this protocol does not let judges end the debate at stage ${submission.stage}`);
     if (submission.note && asked.noteLimit !== null && submission.note.length > asked.noteLimit) {
-      throw new UnprocessableEntityException(`note is ${submission.note.length} characters; the protocol allows ${asked.noteLimit}`);
+      throw new Invalid(`note is ${submission.note.length} characters; the protocol allows ${asked.noteLimit}`);
     }
     const result = await this.unitOfWork.run(async (tx) => {
       const recorded = await this.debateRepository.recordVerdict(tx, {

@@ -1,5 +1,5 @@
-import { ConflictException, Injectable, Logger, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import type { ProtocolSpec } from '#tribunal/contracts';
+import { Injectable, Logger } from '@nestjs/common';
+import { Conflict, Invalid, NotFound, type ProtocolSpec } from '#tribunal/contracts';
 import {
   limitProblems,
   parseCitations,
@@ -170,18 +170,18 @@ export class SpeechesService {
   /** A speech for a seat whose debater is `manual`, submitted by a researcher. */
   async submit(debateId: string, seatName: string, text: string): Promise<{ index: number }> {
     const record = await this.debateRepository.record(debateId);
-    if (!record) throw new NotFoundException(`debate ${debateId} does not exist`);
+    if (!record) throw new NotFound(`debate ${debateId} does not exist`);
     const { spec, action } = progressOf(record);
     const speech = action.kind === 'speak' ? action.speeches.find((s) => s.seat === seatName) : undefined;
-    if (!speech) throw new ConflictException(`debate ${debateId} is not waiting for a speech from seat ${seatName}`);
+    if (!speech) throw new Conflict(`debate ${debateId} is not waiting for a speech from seat ${seatName}`);
     const seat = record.debate.seats.find((s) => s.seat === seatName)!;
-    if (seat.backend !== 'manual') throw new ConflictException(`seat ${seatName} is spoken by the ${seat.backend} debater`);
+    if (seat.backend !== 'manual') throw new Conflict(`seat ${seatName} is spoken by the ${seat.backend} debater`);
     const marks = parseCitations(text);
     const problems = limitProblems(text, marks, speechLimits(spec, speech.step.round));
-    if (problems.length > 0) throw new UnprocessableEntityException(problems);
+    if (problems.length > 0) throw new Invalid(problems);
     const citations = verifyCitations(marks, record.item.evidence);
     const missing = citations.filter((c) => c.kind === 'evidence' && !c.verified).map((c) => `[[${c.evidenceId}]]`);
-    if (missing.length > 0) throw new UnprocessableEntityException(`citation ${missing.join(', ')} does not exist in the item's evidence`);
+    if (missing.length > 0) throw new Invalid(`citation ${missing.join(', ')} does not exist in the item's evidence`);
     await this.append(record, speech, text, citations);
     return { index: speech.index };
   }

@@ -1,4 +1,5 @@
-import { Injectable, NotFoundException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
+import { NotFound } from '#tribunal/contracts';
 import { ExperimentRepository, type ExperimentEntity } from '#tribunal/persistence';
 
 /** Results of headless experiments (`tribunal experiment`), kept so the web app can show them. */
@@ -16,7 +17,7 @@ export class ExperimentsService {
 
   async get(id: string): Promise<ExperimentEntity> {
     const experiment = await this.experimentRepository.get(id);
-    if (!experiment) throw new NotFoundException(`experiment ${id} does not exist`);
+    if (!experiment) throw new NotFound(`experiment ${id} does not exist`);
     return experiment;
   }
 }

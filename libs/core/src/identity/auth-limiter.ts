@@ -1,5 +1,6 @@
-import { HttpException, HttpStatus, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { TribunalConfig } from '#tribunal/config';
+import { TooMany } from '#tribunal/contracts';
 import { InjectConfig } from '../infrastructure/infrastructure.module.js';
 
 const WINDOW_MS = 60_000;
@@ -7,9 +8,9 @@ const WINDOW_MS = 60_000;
 const MAX_SOURCES = 10_000;
 
 /** Too many failed authentications from one address: the client waits `retryAfterSeconds`. */
-export class TooManyFailures extends HttpException {
-  constructor(readonly retryAfterSeconds: number) {
-    super(`too many failed authentications from this address; retry in ${retryAfterSeconds} s`, HttpStatus.TOO_MANY_REQUESTS);
+export class TooManyFailures extends TooMany {
+  constructor(retryAfterSeconds: number) {
+    super(`too many failed authentications from this address; retry in ${retryAfterSeconds} s`, retryAfterSeconds);
   }
 }
 

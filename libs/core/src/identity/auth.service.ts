@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { ConflictException, Injectable, NotFoundException } from '@nestjs/common';
-import type { Role } from '#tribunal/contracts';
+import { Injectable } from '@nestjs/common';
+import { Conflict, NotFound, type Role } from '#tribunal/contracts';
 import { IdentityRepository, type KeyRecord } from '#tribunal/persistence';
 
 export interface Principal {
@@ -50,7 +50,7 @@ export class AuthService {
   }
 
   async createUser(name: string, role: Role): Promise<{ user: Principal; key: string }> {
-    if (await this.identityRepository.findUserByName(name)) throw new ConflictException(`a user named "${name}" already exists`);
+    if (await this.identityRepository.findUserByName(name)) throw new Conflict(`a user named "${name}" already exists`);
     const fresh = newKey();
     const user = await this.identityRepository.createUserWithKey(name, role, fresh);
     return { user: { id: user!.id, name: user!.name, role: user!.role }, key: fresh.key };
@@ -62,12 +62,10 @@ export class AuthService {
    * administer the platform.
    */
   async revokeKeys(userId: string): Promise<{ revoked: number }> {
-    if (!(await this.identityRepository.userById(userId))) throw new NotFoundException(`user ${userId} does not exist`);
+    if (!(await this.identityRepository.userById(userId))) throw new NotFound(`user ${userId} does not exist`);
     const revoked = await this.identityRepository.revokeKeysOf(userId);
     if (revoked === 'last-admin') {
-      throw new ConflictException(
-        `user ${userId} is the last admin with a key; revoking it would leave no admin: create another admin first`,
-      );
+      throw new Conflict(`user ${userId} is the last admin with a key; revoking it would leave no admin: create another admin first`);
     }
     await Promise.all(this.revocationListeners.map((listener) => listener(userId)));
     return { revoked };

@@ -1,7 +1,7 @@
-import { Injectable, UnprocessableEntityException } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import OpenAI from 'openai';
 import type { TribunalConfig } from '#tribunal/config';
-import type { DebaterSpec, ProtocolSpec } from '#tribunal/contracts';
+import { Invalid, type DebaterSpec, type ProtocolSpec } from '#tribunal/contracts';
 import { BestOfDebater, builtinDebater, judgeText, OpenAiDebater, parseCitations, verifyCitations, type Debater } from '#tribunal/debate';
 import { LlmJudge } from '#tribunal/judging';
 import { InjectConfig } from '../infrastructure/infrastructure.module.js';
@@ -25,11 +25,11 @@ export class LlmEndpoints {
       ...(spec.judges.kind === 'llm' ? [{ at: 'spec.judges', endpoint: spec.judges.endpoint, model: spec.judges.model }] : []),
     ];
     for (const use of uses) {
-      if (!use.endpoint) throw new UnprocessableEntityException(`${use.at}.endpoint is required`);
-      if (!use.model) throw new UnprocessableEntityException(`${use.at}.model is required`);
+      if (!use.endpoint) throw new Invalid(`${use.at}.endpoint is required`);
+      if (!use.model) throw new Invalid(`${use.at}.model is required`);
       if (!this.config.endpoints[use.endpoint]) {
         const known = Object.keys(this.config.endpoints);
-        throw new UnprocessableEntityException(
+        throw new Invalid(
           `${use.at}.endpoint "${use.endpoint}" is not configured (TRIBUNAL_ENDPOINTS has ${known.length ? known.join(', ') : 'none'})`,
         );
       }

@@ -1,5 +1,5 @@
-import { BadRequestException, ConflictException, Injectable, Logger, NotFoundException } from '@nestjs/common';
-import { trainingRoom, type TrainingPoint, type TrainingStatusView } from '#tribunal/contracts';
+import { Injectable, Logger } from '@nestjs/common';
+import { Conflict, Invalid, NotFound, trainingRoom, type TrainingPoint, type TrainingStatusView } from '#tribunal/contracts';
 import { modelPolicy, trainingConfig, DEFAULT_POLICY, selectionProblems, type ModelPolicy, type SelectionRules } from '#tribunal/model';
 import {
   DatasetRepository,
@@ -15,10 +15,6 @@ import {
 } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import { LiveEvents } from '../live-events/live-events.js';
-
-function refuse(error: unknown): never {
-  throw new BadRequestException(error instanceof Error ? error.message : String(error));
-}
 
 /**
  * The model's life cycle as researchers drive it: training requests, model versions, promotion,
@@ -42,7 +38,7 @@ export class ModelsService {
 
   private async dataset(datasetId: string) {
     const dataset = await this.datasetRepository.byId(datasetId);
-    if (!dataset) throw new NotFoundException(`dataset ${datasetId} does not exist`);
+    if (!dataset) throw new NotFound(`dataset ${datasetId} does not exist`);
     return dataset;
   }
 
@@ -55,12 +51,7 @@ export class ModelsService {
 
   async setPolicy(datasetId: string, change: unknown): Promise<ModelPolicy> {
     const dataset = await this.dataset(datasetId);
-    let policy: ModelPolicy;
-    try {
-      policy = modelPolicy(dataset.modelPolicy as Partial<ModelPolicy>, change);
-    } catch (error) {
-      refuse(error);
-    }
+    const policy = modelPolicy(dataset.modelPolicy as Partial<ModelPolicy>, change);
     await this.datasetRepository.setModelPolicy(datasetId, policy as unknown as Record<string, unknown>);
     return policy;
   }
@@ -69,12 +60,7 @@ export class ModelsService {
 
   async requestTraining(datasetId: string, request: unknown, trigger: 'manual' | 'labels' = 'manual'): Promise<TrainingJobEntity> {
     const policy = await this.policy(datasetId);
-    let config;
-    try {
-      config = trainingConfig(request, policy.training);
-    } catch (error) {
-      refuse(error);
-    }
+    const config = trainingConfig(request, policy.training);
     const job = await this.unitOfWork.run(async (tx) => {
       const saved = await this.trainingRepository.create(tx, {
         datasetId,
@@ -90,7 +76,7 @@ export class ModelsService {
 
   async training(id: string): Promise<TrainingStatusView> {
     const job = await this.trainingRepository.byId(id);
-    if (!job) throw new NotFoundException(`training job ${id} does not exist`);
+    if (!job) throw new NotFound(`training job ${id} does not exist`);
     return statusView(job);
   }
 
@@ -100,9 +86,9 @@ export class ModelsService {
 
   async cancelTraining(id: string): Promise<TrainingStatusView> {
     const job = await this.trainingRepository.byId(id);
-    if (!job) throw new NotFoundException(`training job ${id} does not exist`);
+    if (!job) throw new NotFound(`training job ${id} does not exist`);
     if (!(await this.trainingRepository.end(id, 'cancelled', 'cancelled by a researcher'))) {
-      throw new ConflictException(`training job ${id} is already ${job.status}`);
+      throw new Conflict(`training job ${id} is already ${job.status}`);
     }
     const view = await this.training(id);
     this.publish(view, null);
@@ -144,13 +130,13 @@ export class ModelsService {
 
   async version(id: string): Promise<ModelVersionEntity> {
     const version = await this.modelRepository.version(id);
-    if (!version) throw new NotFoundException(`model version ${id} does not exist`);
+    if (!version) throw new NotFound(`model version ${id} does not exist`);
     return version;
   }
 
   async onnx(id: string): Promise<Buffer> {
     const bytes = await this.modelRepository.onnx(id);
-    if (!bytes) throw new NotFoundException(`model version ${id} does not exist`);
+    if (!bytes) throw new NotFound(`model version ${id} does not exist`);
     return bytes;
   }
 
@@ -171,7 +157,7 @@ export class ModelsService {
       if (promoted && rescore) scoringRun = await this.createScoring(tx, promoted, selection, total);
       return promoted;
     });
-    if (!version) throw new NotFoundException(`model version ${id} does not exist`);
+    if (!version) throw new NotFound(`model version ${id} does not exist`);
     this.logger.log(`model version ${version.name} is now active for dataset ${version.datasetId}${rescore ? '; re-scoring' : ''}`);
     return { version, scoringRun };
   }
@@ -180,9 +166,9 @@ export class ModelsService {
 
   private selection(policy: ModelPolicy, change: unknown): SelectionRules {
     if (change === undefined || change === null) return policy.selection;
-    if (typeof change !== 'object' || Array.isArray(change)) throw new BadRequestException('selection must be an object');
+    if (typeof change !== 'object' || Array.isArray(change)) throw new Invalid('selection must be an object');
     const problems = selectionProblems(change as Record<string, unknown>);
-    if (problems.length) throw new BadRequestException(problems.map((p) => `selection.${p}`).join('; '));
+    if (problems.length) throw new Invalid(problems.map((p) => `selection.${p}`));
     return { ...policy.selection, ...(change as Partial<SelectionRules>) };
   }
 
@@ -190,8 +176,8 @@ export class ModelsService {
   async score(datasetId: string, request: { modelVersionId?: string; select?: boolean; selection?: unknown }): Promise<ScoringRunEntity> {
     const policy = await this.policy(datasetId);
     const version = request.modelVersionId ? await this.version(request.modelVersionId) : await this.modelRepository.active(datasetId);
-    if (!version) throw new ConflictException(`dataset ${datasetId} has no active model version: train one and promote it, or name one`);
-    if (version.datasetId !== datasetId) throw new BadRequestException(`model version ${version.id} was trained on another dataset`);
+    if (!version) throw new Conflict(`dataset ${datasetId} has no active model version: train one and promote it, or name one`);
+    if (version.datasetId !== datasetId) throw new Invalid(`model version ${version.id} was trained on another dataset`);
     const selection = request.select === false ? null : this.selection(policy, request.selection);
     const total = await this.datasetRepository.itemCount(datasetId);
     return this.unitOfWork.run((tx) => this.createScoring(tx, version, selection, total));
@@ -215,7 +201,7 @@ export class ModelsService {
 
   async scoringRun(id: string): Promise<ScoringRunEntity> {
     const run = await this.scoringRepository.byId(id);
-    if (!run) throw new NotFoundException(`scoring run ${id} does not exist`);
+    if (!run) throw new NotFound(`scoring run ${id} does not exist`);
     return run;
   }
 

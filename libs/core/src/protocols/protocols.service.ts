@@ -1,17 +1,12 @@
-import { Injectable, NotFoundException, UnprocessableEntityException } from '@nestjs/common';
-import { ContractViolation, DEFAULT_DEBATE_PROTOCOL, type ProtocolSpec } from '#tribunal/contracts';
+import { Injectable } from '@nestjs/common';
+import { DEFAULT_DEBATE_PROTOCOL, NotFound, type ProtocolSpec } from '#tribunal/contracts';
 import { PRESETS, validateProtocolSpec } from '#tribunal/debate';
 import { type ProtocolEntity, ProtocolRepository } from '#tribunal/persistence';
 import { LlmEndpoints } from '../llm-endpoints/llm-endpoints.js';
 
-/** Validates a protocol's JSON; the error (422) names every offending field. */
+/** Validates a protocol's JSON; the error (a `ContractViolation`, which is `Invalid`) names every offending field. */
 export function parseProtocolSpec(spec: unknown): ProtocolSpec {
-  try {
-    return validateProtocolSpec(spec);
-  } catch (error) {
-    if (error instanceof ContractViolation) throw new UnprocessableEntityException(error.problems);
-    throw error;
-  }
+  return validateProtocolSpec(spec);
 }
 
 @Injectable()
@@ -44,7 +39,7 @@ export class ProtocolsService {
 
   async get(id: string): Promise<ProtocolEntity> {
     const protocol = await this.protocolRepository.byId(id);
-    if (!protocol) throw new NotFoundException(`protocol ${id} does not exist`);
+    if (!protocol) throw new NotFound(`protocol ${id} does not exist`);
     return protocol;
   }
 

@@ -3,9 +3,18 @@ import { lookup, type LookupAddress, type LookupAllOptions, type LookupOptions }
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { BlockList, isIP } from 'node:net';
-import { BadRequestException, Injectable, Logger, NotFoundException } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import type { TribunalConfig, WebhookTargets } from '#tribunal/config';
-import { DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_HEADER, signWebhook, WEBHOOK_EVENTS, type WebhookEvent } from '#tribunal/contracts';
+import {
+  DELIVERY_HEADER,
+  EVENT_HEADER,
+  Invalid,
+  NotFound,
+  SIGNATURE_HEADER,
+  signWebhook,
+  WEBHOOK_EVENTS,
+  type WebhookEvent,
+} from '#tribunal/contracts';
 import { UnitOfWork, WebhookRepository, type LabelEntity, type WebhookDeliveryEntity, type WebhookEntity } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import type { Principal } from '../identity/auth.service.js';
@@ -144,11 +153,11 @@ export class WebhooksService {
     try {
       url = new URL(input.url);
     } catch {
-      throw new BadRequestException('url must be an http(s) URL');
+      throw new Invalid('url must be an http(s) URL');
     }
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new BadRequestException('url must be an http(s) URL');
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Invalid('url must be an http(s) URL');
     if (url.username || url.password) {
-      throw new BadRequestException(
+      throw new Invalid(
         'url must not carry credentials (user:password@host): they would be stored and shown with the URL; the receiver authenticates deliveries by their signature, or by a token of its own in the path',
       );
     }
@@ -171,15 +180,13 @@ export class WebhooksService {
     if (targets === 'any') return;
     if (targets !== 'public') {
       if (!hostAllowed(targets, url.hostname)) {
-        throw new BadRequestException(
-          `url's host ${url.hostname} is not among the webhook targets this server allows (TRIBUNAL_WEBHOOK_TARGETS)`,
-        );
+        throw new Invalid(`url's host ${url.hostname} is not among the webhook targets this server allows (TRIBUNAL_WEBHOOK_TARGETS)`);
       }
       return;
     }
     const host = bareHost(url.hostname);
     const refuse = (kind: string, how: string) =>
-      new BadRequestException(
+      new Invalid(
         `url's host ${how} a ${kind} address; this server delivers webhooks to public addresses only (TRIBUNAL_WEBHOOK_TARGETS=public)`,
       );
     if (isIP(host)) {
@@ -204,12 +211,12 @@ export class WebhooksService {
   /** Another user's webhook is answered as one that does not exist, so that its existence is not revealed. */
   async disable(id: string, principal: Principal): Promise<{ disabled: boolean }> {
     if (!(await this.webhookRepository.disable(id, this.owner(principal))))
-      throw new NotFoundException(`webhook ${id} does not exist or is already disabled`);
+      throw new NotFound(`webhook ${id} does not exist or is already disabled`);
     return { disabled: true };
   }
 
   async deliveries(id: string, principal: Principal): Promise<WebhookDeliveryEntity[]> {
-    if (!(await this.webhookRepository.find(id, this.owner(principal)))) throw new NotFoundException(`webhook ${id} does not exist`);
+    if (!(await this.webhookRepository.find(id, this.owner(principal)))) throw new NotFound(`webhook ${id} does not exist`);
     return this.webhookRepository.deliveries(id, 200);
   }
 
