@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AdjudicationService, DebatesService, JudgingService } from '#tribunal/core';
+import { AdjudicationService, DebateRunner, DebatesService, JudgingService } from '#tribunal/core';
 import {
   CitationEntity,
   Database,
@@ -37,14 +37,15 @@ describe('debate steps are idempotent', () => {
     const debateId = await startDebate(app, researcher, { disputeId: disputes[0]!.id, protocolId });
 
     const debates = app.running.app.get(DebatesService);
+    const runner = app.running.app.get(DebateRunner);
     const judging = app.running.app.get(JudgingService);
     const adjudication = app.running.app.get(AdjudicationService);
-    // Race the queue's own worker with five more copies of every step.
+    // Race the queue's own worker with five more runs of the debate, and more copies of every step.
     const hammer = async () => {
-      const { rows: assignments } = await db.query('SELECT id FROM judge_assignments WHERE debate_id = $1', [debateId]);
+      const record = await debates.requireRecord(debateId);
       await Promise.all([
-        ...Array.from({ length: 5 }, () => debates.advance(debateId)),
-        ...assignments.flatMap((a) => ['judge-1', 'judge-3', 'final'].map((stage) => judging.auto(a.id, stage))),
+        ...Array.from({ length: 5 }, () => runner.advance(debateId)),
+        ...record.assignments.flatMap((a) => ['judge-1', 'judge-3', 'final'].map((stage) => judging.auto(record, a, stage, 'queue'))),
         ...Array.from({ length: 3 }, () => adjudication.adjudicate(debateId)),
       ]);
     };

@@ -3,6 +3,7 @@ import type { TribunalConfig } from '#tribunal/config';
 import {
   AdjudicationService,
   CampaignsService,
+  DebateRunner,
   DebatesService,
   InjectConfig,
   JudgingService,
@@ -26,6 +27,7 @@ export class JobRunner implements OnApplicationBootstrap {
     @InjectConfig() private readonly config: TribunalConfig,
     private readonly queue: JobQueue,
     private readonly debates: DebatesService,
+    private readonly runner: DebateRunner,
     private readonly judging: JudgingService,
     private readonly adjudication: AdjudicationService,
     private readonly campaigns: CampaignsService,
@@ -45,16 +47,17 @@ export class JobRunner implements OnApplicationBootstrap {
   async onApplicationBootstrap(): Promise<void> {
     const concurrency = this.config.workerConcurrency;
     await this.queue.work('debate.advance', concurrency, ({ debateId }, { lastAttempt }) =>
-      this.orFail(debateId, lastAttempt, () => this.debates.advance(debateId)),
+      this.orFail(debateId, lastAttempt, () => this.runner.advance(debateId)),
     );
-    await this.queue.work('judge.auto', concurrency, async ({ assignmentId, stage }, { lastAttempt }) => {
+    // Queued by earlier versions, one per judge and per end of a debate: each resumes the debate's run.
+    await this.queue.work('judge.auto', concurrency, async ({ assignmentId }, { lastAttempt }) => {
       const debateId = await this.judging.debateOf(assignmentId);
-      if (debateId) await this.orFail(debateId, lastAttempt, () => this.judging.auto(assignmentId, stage));
+      if (debateId) await this.orFail(debateId, lastAttempt, () => this.runner.advance(debateId));
     });
-    await this.queue.work('debate.deadline', concurrency, ({ debateId, stage }) => this.judging.deadline(debateId, stage));
     await this.queue.work('debate.adjudicate', concurrency, ({ debateId }, { lastAttempt }) =>
-      this.orFail(debateId, lastAttempt, () => this.adjudication.adjudicate(debateId)),
+      this.orFail(debateId, lastAttempt, () => this.runner.advance(debateId)),
     );
+    await this.queue.work('debate.deadline', concurrency, ({ debateId, stage }) => this.judging.deadline(debateId, stage));
     await this.queue.work('campaign.fill', 1, ({ campaignId }) => this.campaigns.fill(campaignId));
     await this.queue.work('dispute.requeue', concurrency, ({ disputeId, protocolId, after }) =>
       this.adjudication.requeue(disputeId, protocolId, after),

@@ -5,6 +5,7 @@ import {
   DebatesModule,
   LabelsModule,
   ModelsModule,
+  OrchestrationModule,
   ScoringModule,
   WebhooksModule,
 } from '#tribunal/core';
@@ -12,7 +13,16 @@ import { JobRunner } from './job-runner.js';
 
 /** The worker role: runs debates, simulated judges, adjudication, campaigns, webhook deliveries and scoring from the job queue. */
 @Module({
-  imports: [DebatesModule, AdjudicationModule, CampaignsModule, WebhooksModule, LabelsModule, ScoringModule, ModelsModule],
+  imports: [
+    DebatesModule,
+    OrchestrationModule,
+    AdjudicationModule,
+    CampaignsModule,
+    WebhooksModule,
+    LabelsModule,
+    ScoringModule,
+    ModelsModule,
+  ],
   providers: [JobRunner],
 })
 export class WorkerModule {}

@@ -27,6 +27,8 @@ export * from './labels/labels.module.js';
 export * from './labels/labels.service.js';
 export * from './adjudication/adjudication.module.js';
 export * from './adjudication/adjudication.service.js';
+export * from './orchestration/orchestration.module.js';
+export * from './orchestration/debate-runner.js';
 export * from './campaigns/campaigns.module.js';
 export * from './campaigns/campaigns.service.js';
 export * from './training/training.module.js';

@@ -37,7 +37,6 @@ function debatesService() {
     store.unitOfWork as never,
     store.queue as never,
     recordingEvents().events as never,
-    {} as never,
   );
   return { service, store, created };
 }

@@ -66,15 +66,17 @@ function serviceFor(world: Partial<WorldParams> | undefined, datasetSource = 'wo
   );
   const expected = (w: Partial<WorldParams> | undefined) =>
     simulatedJudge({ context: record.item.context, question: item!.question, answers: item!.answers, revealed: cited, world: w });
-  return { service, recorded, reads: () => datasetReads, expected };
+  // The judge of the debate's first stage, as the debate's run asks it.
+  const judge = () => service.auto({ ...record, verdicts: [] }, record.assignments[0]!, 'judge-1', 'inline');
+  return { judge, recorded, reads: () => datasetReads, expected };
 }
 
 describe("JudgingService's simulated judge", () => {
   it("judges with the dataset's world parameters, reading the dataset once", async () => {
     const world = { hideProbability: 0.7, objectsPerRoom: [3, 9] as [number, number] };
-    const { service, recorded, reads, expected } = serviceFor(world);
-    await service.auto('judge-1', 'judge-1');
-    await service.auto('judge-1', 'judge-1');
+    const { judge, recorded, reads, expected } = serviceFor(world);
+    await judge();
+    await judge();
     expect(recorded).toHaveLength(2);
     expect(recorded[0]).toEqual(expected(world));
     expect(recorded[0]).not.toEqual(expected(undefined));
@@ -83,8 +85,8 @@ describe("JudgingService's simulated judge", () => {
   });
 
   it('uses the default world for a dataset that does not say how it was made', async () => {
-    const { service, recorded, expected } = serviceFor(undefined, 'upload');
-    await service.auto('judge-1', 'judge-1');
+    const { judge, recorded, expected } = serviceFor(undefined, 'upload');
+    await judge();
     expect(recorded[0]).toEqual(expected(undefined));
   });
 });

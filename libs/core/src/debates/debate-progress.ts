@@ -19,3 +19,9 @@ export function progressOf(record: DebateRecord): { spec: ProtocolSpec; action: 
 export function advanceKey(debateId: string, turns: number, verdicts: number): string {
   return `${debateId}:${turns}:${verdicts}`;
 }
+
+/**
+ * Who takes the step after a write: a job queued with it (a person's speech or verdict), or the run
+ * that wrote it, carrying on (`DebateRunner`, while nobody needs to be waited for).
+ */
+export type NextStep = 'queue' | 'inline';

@@ -21,7 +21,6 @@ import type { Principal } from '../identity/auth.service.js';
 import { LiveEvents } from '../live-events/live-events.js';
 import { advanceKey, progressOf } from './debate-progress.js';
 import { parseProtocolSpec } from '../protocols/protocols.service.js';
-import { SpeechesService } from './speeches.service.js';
 
 export interface StartDebateRequest {
   disputeId: string;
@@ -51,7 +50,6 @@ export class DebatesService {
     private readonly unitOfWork: UnitOfWork,
     private readonly queue: JobQueue,
     private readonly events: LiveEvents,
-    private readonly speeches: SpeechesService,
   ) {}
 
   /**
@@ -141,50 +139,6 @@ export class DebatesService {
         .map((u) => u.id);
     }
     return chosen.map((judgeId) => ({ kind: 'human' as const, judgeId }));
-  }
-
-  /** One step of a debate, run by the `debate.advance` job. Safe to run twice, or at once in two workers. */
-  async advance(debateId: string): Promise<void> {
-    const record = await this.debateRepository.record(debateId);
-    if (!record || record.debate.status === 'completed' || record.debate.status === 'failed') return;
-    const { spec, action } = progressOf(record);
-    switch (action.kind) {
-      case 'speak': {
-        const automatic = action.speeches.filter((s) => record.debate.seats.find((seat) => seat.seat === s.seat)!.backend !== 'manual');
-        // Simultaneous speakers write at once; none sees another's speech of the same round.
-        await Promise.all(automatic.map((speech) => this.speeches.speak(record, spec, speech)));
-        return;
-      }
-      case 'await-judges': {
-        const status = action.stage === 'final' ? 'judging' : 'awaiting_judges';
-        const given = new Set(record.verdicts.filter((v) => v.stage === action.stage).map((v) => v.assignmentId));
-        const waiting = record.assignments.filter((a) => !given.has(a.id));
-        await this.unitOfWork.run(async (tx) => {
-          if (!(await this.debateRepository.setStatus(tx, debateId, status))) return;
-          for (const a of waiting.filter((w) => w.kind !== 'human')) {
-            await this.queue.send(
-              'judge.auto',
-              { assignmentId: a.id, stage: action.stage },
-              { singletonKey: `${a.id}:${action.stage}` },
-              tx,
-            );
-          }
-          if (spec.judges.deadlineSeconds && waiting.some((w) => w.kind === 'human')) {
-            await this.queue.send(
-              'debate.deadline',
-              { debateId, stage: action.stage },
-              { singletonKey: `${debateId}:${action.stage}`, startAfterSeconds: spec.judges.deadlineSeconds },
-              tx,
-            );
-          }
-        });
-        this.events.emit(debateId, 'debate.status', { debateId, status, awaiting: action.stage });
-        return;
-      }
-      case 'adjudicate':
-        await this.queue.send('debate.adjudicate', { debateId }, { singletonKey: debateId });
-        return;
-    }
   }
 
   /** Ends a debate as failed, with the reason, unless it already ended. */

@@ -6,7 +6,7 @@ import { DatasetRepository, DebateRepository, UnitOfWork, type DebateRecord, typ
 import { JobQueue } from '#tribunal/queue';
 import type { WorldParams } from '#tribunal/world';
 import type { Principal } from '../identity/auth.service.js';
-import { progressOf } from './debate-progress.js';
+import { progressOf, type NextStep } from './debate-progress.js';
 import { DebatesService } from './debates.service.js';
 import { LlmEndpoints } from '../llm-endpoints/llm-endpoints.js';
 
@@ -41,20 +41,16 @@ export class JudgingService {
   async submit(principal: Principal, debateId: string, submission: VerdictSubmission): Promise<{ stage: string; duplicate: boolean }> {
     const record = await this.debates.requireRecord(debateId);
     const assignment = this.debates.assignmentOf(record, principal);
-    return this.record(record, assignment, submission);
+    return this.record(record, assignment, submission, 'queue');
   }
 
   debateOf(assignmentId: string): Promise<string | null> {
     return this.debateRepository.debateOfAssignment(assignmentId);
   }
 
-  /** A built-in or model judge's probabilities, run by the `judge.auto` job. */
-  async auto(assignmentId: string, stage: string): Promise<void> {
-    const debateId = await this.debateRepository.debateOfAssignment(assignmentId);
-    if (!debateId) return;
-    const record = await this.debates.requireRecord(debateId);
-    const assignment = record.assignments.find((a) => a.id === assignmentId)!;
-    if (record.verdicts.some((v) => v.assignmentId === assignmentId && v.stage === stage)) return;
+  /** A simulated or model judge's probabilities at a stage, given once. */
+  async auto(record: DebateRecord, assignment: JudgeAssignmentEntity, stage: string, next: NextStep): Promise<void> {
+    if (record.verdicts.some((v) => v.assignmentId === assignment.id && v.stage === stage)) return;
     const { spec } = progressOf(record);
     const evidence = new Map(record.item.evidence.map((unit) => [unit.id, unit]));
     let verdict: { probabilities: number[]; note: string | null };
@@ -91,7 +87,7 @@ export class JudgingService {
         note: null,
       };
     }
-    await this.record(record, assignment, { stage, probabilities: verdict.probabilities, note: verdict.note ?? undefined }).catch(
+    await this.record(record, assignment, { stage, probabilities: verdict.probabilities, note: verdict.note ?? undefined }, next).catch(
       (error: unknown) => {
         // The debate moved past this stage (a retried job): nothing left to do.
         if (!(error instanceof Conflict)) throw error;
@@ -132,6 +128,7 @@ export class JudgingService {
     record: DebateRecord,
     assignment: JudgeAssignmentEntity,
     submission: VerdictSubmission,
+    next: NextStep,
   ): Promise<{ stage: string; duplicate: boolean }> {
     const previous = record.verdicts.find((v) => v.assignmentId === assignment.id && v.stage === submission.stage);
     if (previous) return { stage: submission.stage, duplicate: true };
@@ -162,7 +159,7 @@ export class JudgingService {
         note: submission.note ?? null,
         endsDebate: submission.endDebate ?? false,
       });
-      if (!recorded.duplicate) {
+      if (!recorded.duplicate && next === 'queue') {
         const key = `${record.debate.id}:verdict:${assignment.id}:${submission.stage}`;
         await this.queue.send('debate.advance', { debateId: record.debate.id }, { singletonKey: key }, tx);
       }

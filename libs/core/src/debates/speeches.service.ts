@@ -14,7 +14,7 @@ import {
 } from '#tribunal/debate';
 import { DebateRepository, UnitOfWork, type DebateRecord } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
-import { advanceKey, progressOf } from './debate-progress.js';
+import { advanceKey, progressOf, type NextStep } from './debate-progress.js';
 import { LiveEvents } from '../live-events/live-events.js';
 import { Metrics } from '../operations/metrics.js';
 import { LlmEndpoints } from '../llm-endpoints/llm-endpoints.js';
@@ -76,7 +76,7 @@ export class SpeechesService {
   }
 
   /** Has a debater write one speech, streaming it to the room, then persists it (once). */
-  async speak(record: DebateRecord, spec: ProtocolSpec, speech: Speech): Promise<void> {
+  async speak(record: DebateRecord, spec: ProtocolSpec, speech: Speech, next: NextStep): Promise<void> {
     const seatSpec = spec.debaters[record.debate.seats.findIndex((s) => s.seat === speech.seat)]!;
     const debater = this.llmEndpoints.debater(spec, seatSpec);
     const timer = this.metrics.speechSeconds.startTimer({ backend: seatSpec.backend });
@@ -96,13 +96,15 @@ export class SpeechesService {
       this.logger.warn(`debate ${record.debate.id}, seat ${speech.seat}: ${problems.join('; ')}`);
     }
     const { text: kept, honoured } = withinLimits(text, parseCitations(text), limits);
-    await this.append(record, speech, kept, verifyCitations(honoured, record.item.evidence));
+    await this.append(record, speech, kept, verifyCitations(honoured, record.item.evidence), next);
     timer();
   }
 
   /**
    * Collects a speech's text as it comes, broadcasting and saving it every so often. Each attempt
-   * starts over at offset 0, which tells clients to drop what they had of this turn.
+   * starts over at offset 0, which tells clients to drop what they had of this turn. A speech written
+   * whole before the first broadcast was due (a built-in debater's) has nothing in progress to show:
+   * it is neither broadcast nor saved as a draft, only written as its turn.
    */
   private drafter(record: DebateRecord, speech: Speech): { push: (delta: string) => void; finish: () => Promise<void> } {
     const debateId = record.debate.id;
@@ -131,14 +133,20 @@ export class SpeechesService {
       // The last save must land before the turn is written, which removes the draft.
       finish: () => {
         clearTimeout(timer);
-        flush();
+        if (sent > 0) flush();
         return saving;
       },
     };
   }
 
-  /** Persists a speech with its verified citations, queues the next step, and broadcasts the turn. */
-  private async append(record: DebateRecord, speech: Speech, text: string, citations: ReturnType<typeof verifyCitations>): Promise<void> {
+  /** Persists a speech with its verified citations (with the next step's job, when it is to be queued) and broadcasts the turn. */
+  private async append(
+    record: DebateRecord,
+    speech: Speech,
+    text: string,
+    citations: ReturnType<typeof verifyCitations>,
+    next: NextStep,
+  ): Promise<void> {
     const debateId = record.debate.id;
     const result = await this.unitOfWork.run(async (tx) => {
       const appended = await this.debateRepository.appendTurn(
@@ -157,9 +165,9 @@ export class SpeechesService {
           atEnd: c.at[1],
         })),
       );
-      if (appended) {
-        const next = advanceKey(debateId, speech.index + 1, record.verdicts.length);
-        await this.queue.send('debate.advance', { debateId }, { singletonKey: next }, tx);
+      if (appended && next === 'queue') {
+        const key = advanceKey(debateId, speech.index + 1, record.verdicts.length);
+        await this.queue.send('debate.advance', { debateId }, { singletonKey: key }, tx);
       }
       return appended;
     });
@@ -182,7 +190,7 @@ export class SpeechesService {
     const citations = verifyCitations(marks, record.item.evidence);
     const missing = citations.filter((c) => c.kind === 'evidence' && !c.verified).map((c) => `[[${c.evidenceId}]]`);
     if (missing.length > 0) throw new Invalid(`citation ${missing.join(', ')} does not exist in the item's evidence`);
-    await this.append(record, speech, text, citations);
+    await this.append(record, speech, text, citations, 'queue');
     return { index: speech.index };
   }
 }

@@ -1,0 +1,97 @@
+import { Injectable, Logger } from '@nestjs/common';
+import type { ProtocolSpec } from '#tribunal/contracts';
+import type { NextAction } from '#tribunal/debate';
+import { DebateRepository, UnitOfWork, type DebateRecord } from '#tribunal/persistence';
+import { JobQueue } from '#tribunal/queue';
+import { AdjudicationService } from '../adjudication/adjudication.service.js';
+import { advanceKey, progressOf } from '../debates/debate-progress.js';
+import { JudgingService } from '../debates/judging.service.js';
+import { SpeechesService } from '../debates/speeches.service.js';
+import { LiveEvents } from '../live-events/live-events.js';
+
+/** What a step left the debate to: another step this run can take, or a wait (people, or the end). */
+type StepOutcome = 'continue' | 'wait';
+
+/**
+ * Runs a debate as far as it can go without people, in one `debate.advance` job: speeches of
+ * automatic debaters, verdicts of simulated and model judges, and the adjudication at the end. Every
+ * step commits on its own before the next is taken, so a process killed between steps loses nothing:
+ * the job is retried and carries on from what is persisted. A step that fails after others succeeded
+ * in the same run is handed to a job of its own (keyed by the state it starts from), so that every
+ * step has all the retries a job has, as if it had been the first.
+ */
+@Injectable()
+export class DebateRunner {
+  private readonly logger = new Logger('Debates');
+
+  constructor(
+    private readonly debateRepository: DebateRepository,
+    private readonly unitOfWork: UnitOfWork,
+    private readonly queue: JobQueue,
+    private readonly events: LiveEvents,
+    private readonly speeches: SpeechesService,
+    private readonly judging: JudgingService,
+    private readonly adjudication: AdjudicationService,
+  ) {}
+
+  /** The `debate.advance` job. Safe to run twice, or at once in two workers: each step is written once. */
+  async advance(debateId: string): Promise<void> {
+    let progressed = false;
+    for (;;) {
+      const record = await this.debateRepository.record(debateId);
+      if (!record || record.debate.status === 'completed' || record.debate.status === 'failed') return;
+      const { spec, action } = progressOf(record);
+      let outcome: StepOutcome;
+      try {
+        outcome = await this.step(record, spec, action);
+      } catch (error) {
+        if (!progressed) throw error;
+        const key = advanceKey(debateId, record.turns.length, record.verdicts.length);
+        this.logger.warn(`debate ${debateId}: ${(error as Error).message}; the step is taken again by a job of its own`);
+        await this.queue.send('debate.advance', { debateId }, { singletonKey: key });
+        return;
+      }
+      if (outcome === 'wait') return;
+      progressed = true;
+    }
+  }
+
+  private async step(record: DebateRecord, spec: ProtocolSpec, action: NextAction): Promise<StepOutcome> {
+    const debateId = record.debate.id;
+    switch (action.kind) {
+      case 'speak': {
+        const automatic = action.speeches.filter((s) => record.debate.seats.find((seat) => seat.seat === s.seat)!.backend !== 'manual');
+        if (automatic.length === 0) return 'wait';
+        // Simultaneous speakers write at once; none sees another's speech of the same round.
+        await Promise.all(automatic.map((speech) => this.speeches.speak(record, spec, speech, 'inline')));
+        // A manual seat of the same round is still to speak: its submission queues the next step.
+        return automatic.length === action.speeches.length ? 'continue' : 'wait';
+      }
+      case 'await-judges': {
+        const status = action.stage === 'final' ? 'judging' : 'awaiting_judges';
+        const given = new Set(record.verdicts.filter((v) => v.stage === action.stage).map((v) => v.assignmentId));
+        const waiting = record.assignments.filter((a) => !given.has(a.id));
+        const people = waiting.some((a) => a.kind === 'human');
+        await this.unitOfWork.run(async (tx) => {
+          if (!(await this.debateRepository.setStatus(tx, debateId, status))) return;
+          if (spec.judges.deadlineSeconds && people) {
+            await this.queue.send(
+              'debate.deadline',
+              { debateId, stage: action.stage },
+              { singletonKey: `${debateId}:${action.stage}`, startAfterSeconds: spec.judges.deadlineSeconds },
+              tx,
+            );
+          }
+        });
+        this.events.emit(debateId, 'debate.status', { debateId, status, awaiting: action.stage });
+        const automatic = waiting.filter((a) => a.kind !== 'human');
+        await Promise.all(automatic.map((assignment) => this.judging.auto(record, assignment, action.stage, 'inline')));
+        // With people still to answer, their verdicts queue the next step.
+        return people ? 'wait' : 'continue';
+      }
+      case 'adjudicate':
+        await this.adjudication.adjudicate(debateId);
+        return 'wait';
+    }
+  }
+}
