@@ -70,8 +70,8 @@ export class JobRunner implements OnApplicationBootstrap {
     );
     // A label's consequences, each owned by its module. One at a time per process, so that two labels
     // arriving together do not both find N new labels and queue training twice.
-    await this.queue.work('label.created', 1, async ({ seq }) => {
-      const label = await this.labels.bySeq(seq);
+    await this.queue.work('label.created', 1, async ({ labelId }) => {
+      const label = await this.labels.byId(labelId);
       if (!label) return;
       await this.webhooks.onLabel(label);
       await this.models.retrainCheck(label.datasetId);

@@ -23,7 +23,7 @@ export interface JobPayloads {
    * its module — the webhooks' deliveries, and retraining when the dataset's policy asks for it every
    * N new labels. Queued in the label's own transaction.
    */
-  'label.created': { seq: string };
+  'label.created': { labelId: string };
 }
 export type JobName = keyof JobPayloads;
 export const JOB_NAMES: readonly JobName[] = [

@@ -22,6 +22,8 @@ function spec(adjudication: Partial<ProtocolSpec['adjudication']> = {}): Protoco
   };
 }
 
+let protocols = 0;
+
 /** A debate whose speeches are spoken and whose two judges have given their final answers. */
 function judgedDebate(protocol: ProtocolSpec, finals: number[][], campaignId: string | null = null): DebateRecord {
   return {
@@ -35,7 +37,7 @@ function judgedDebate(protocol: ProtocolSpec, finals: number[][], campaignId: st
         { seat: 'B', answer: 1, backend: 'builtin' },
       ],
     },
-    protocol: { id: 'protocol-1', name: 'p', version: 3, spec: protocol },
+    protocol: { id: `protocol-${++protocols}`, name: 'p', version: 3, spec: protocol },
     item: { id: 'item-1', datasetId: 'dataset-1', answers: ['red', 'blue', 'green'], simpleLabel: 0 },
     turns: [
       { id: 't0', index: 0, seat: 'A', text: '' },
@@ -58,17 +60,20 @@ function world(record: DebateRecord, options: { earlier?: FinalAnswer[]; debated
   const store = new InMemoryUnitOfWork();
   const { emitted, events } = recordingEvents();
   const labels: LabelEntity[] = [];
-  const concluded: { debateId: string; requeued?: string }[] = [];
+  const concluded: { debateId: string; labelled: boolean; requeued?: string }[] = [];
   const labelRepository = {
-    concludeDebate: async (_tx: Transaction, debateId: string, label: NewLabel | null, requeued?: string) => {
-      if (concluded.some((c) => c.debateId === debateId)) return { label: null, concluded: false };
-      concluded.push({ debateId, requeued });
-      const saved = label ? ({ ...label, seq: String(labels.length + 1), id: `label-${labels.length + 1}` } as LabelEntity) : null;
-      if (saved) labels.push(saved);
-      return { label: saved, concluded: true };
+    append: async (_tx: Transaction, label: NewLabel & { id: string }) => {
+      const saved = { ...label, seq: String(labels.length + 1) } as LabelEntity;
+      labels.push(saved);
+      return saved;
     },
   };
   const debateRepository = {
+    conclude: async (_tx: Transaction, debateId: string, outcome: { labelled: boolean; requeued?: string }) => {
+      if (concluded.some((c) => c.debateId === debateId)) return false;
+      concluded.push({ debateId, ...outcome });
+      return true;
+    },
     finalAnswersOf: async () => options.earlier ?? [],
     debatesOfDispute: async () => options.debated ?? 1,
     judgeRecords: async () => new Map(),
@@ -82,7 +87,7 @@ function world(record: DebateRecord, options: { earlier?: FinalAnswer[]; debated
     events as never,
     store.queue as never,
   );
-  return { service, store, labels, concluded, emitted };
+  return { service, store, labels, concluded, emitted, record };
 }
 
 describe('AdjudicationService', () => {
@@ -103,7 +108,8 @@ describe('AdjudicationService', () => {
     expect(labels).toHaveLength(1);
     expect(store.units).toBe(1);
     expect(store.sent.map((j) => j.name).sort()).toEqual(['campaign.fill', 'label.created']);
-    expect(store.jobs('label.created')[0]!.payload).toEqual({ seq: label!.seq });
+    expect(store.jobs('label.created')[0]!.payload).toEqual({ labelId: label!.id });
+    expect(label!.id).toMatch(/^[0-9a-f-]{36}$/);
     expect(emitted).toEqual([
       { room: `debate:${DEBATE}`, event: 'debate.status', payload: { debateId: DEBATE, status: 'completed', awaiting: null } },
     ]);
@@ -145,7 +151,7 @@ describe('AdjudicationService', () => {
     const requeueing = world(judgedDebate(spec({ requeue: { maxDebates: 3 } }), split), { debated: 2 });
     expect(await requeueing.service.adjudicate(DEBATE)).toBeNull();
     expect(requeueing.store.jobs('dispute.requeue').map((j) => j.payload)).toEqual([
-      { disputeId: DISPUTE, protocolId: 'protocol-1', after: DEBATE },
+      { disputeId: DISPUTE, protocolId: requeueing.record.protocol.id, after: DEBATE },
     ]);
     expect(requeueing.store.jobs('label.created')).toEqual([]);
     expect(requeueing.concluded[0]!.requeued).toMatch(/^not clear-cut after 2 debate\(s\)/);

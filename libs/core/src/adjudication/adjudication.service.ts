@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { LABEL_SCHEMA_VERSION, type ProtocolSpec } from '#tribunal/contracts';
 import { clearCut, judgeSkill, logPool, meanPool, weightedMeanPool } from '#tribunal/judging';
@@ -99,9 +100,9 @@ export class AdjudicationService {
       : null;
     const requeued = requeue ? `not clear-cut after ${debated} debate(s) (${outcome.reason}); debated again` : undefined;
     const { label, concluded } = await this.unitOfWork.run(async (tx) => {
-      const concluded = await this.labelRepository.concludeDebate(tx, debateId, newLabel, requeued);
-      if (!concluded.concluded) return concluded;
-      if (concluded.label) await this.queue.send('label.created', { seq: concluded.label.seq }, { singletonKey: concluded.label.seq }, tx);
+      if (!(await this.debateRepository.conclude(tx, debateId, { labelled: newLabel !== null, requeued }))) {
+        return { label: null, concluded: false };
+      }
       if (requeue) {
         await this.queue.send(
           'dispute.requeue',
@@ -112,7 +113,11 @@ export class AdjudicationService {
       }
       const campaignId = debate.campaignId;
       if (campaignId) await this.queue.send('campaign.fill', { campaignId }, { singletonKey: `${campaignId}:${debateId}:done` }, tx);
-      return concluded;
+      if (!newLabel) return { label: null, concluded: true };
+      const id = randomUUID();
+      await this.queue.send('label.created', { labelId: id }, { singletonKey: id }, tx);
+      // Last: the label's sequence number is held under a lock until this transaction commits.
+      return { label: await this.labelRepository.append(tx, { ...newLabel, id }), concluded: true };
     });
     if (concluded) {
       this.events.emit(debateId, 'debate.status', { debateId, status: 'completed', awaiting: null });

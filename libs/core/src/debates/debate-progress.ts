@@ -1,11 +1,34 @@
 import type { ProtocolSpec } from '#tribunal/contracts';
 import { nextAction, type NextAction } from '#tribunal/debate';
-import type { DebateRecord } from '#tribunal/persistence';
+import type { DebateRecord, ProtocolEntity } from '#tribunal/persistence';
 import { parseProtocolSpec } from '../protocols/protocols.service.js';
+
+/** Stored protocol versions never change, so each is validated once per process (and frozen, being shared). */
+const storedSpecs = new Map<string, ProtocolSpec>();
+const STORED_SPECS_KEPT = 1000;
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const inner of Object.values(value)) deepFreeze(inner);
+  }
+  return value;
+}
+
+/** A stored protocol version's spec, validated. */
+export function specOf(protocol: ProtocolEntity): ProtocolSpec {
+  let spec = protocol.id ? storedSpecs.get(protocol.id) : undefined;
+  if (!spec) {
+    spec = deepFreeze(parseProtocolSpec(protocol.spec));
+    if (storedSpecs.size >= STORED_SPECS_KEPT) storedSpecs.clear();
+    if (protocol.id) storedSpecs.set(protocol.id, spec);
+  }
+  return spec;
+}
 
 /** Where a debate stands, derived from what is persisted: never stored, so never stale. */
 export function progressOf(record: DebateRecord): { spec: ProtocolSpec; action: NextAction } {
-  const spec = parseProtocolSpec(record.protocol.spec);
+  const spec = specOf(record.protocol);
   const verdicts = new Map<string, { given: number; ending: number }>();
   for (const v of record.verdicts) {
     const seen = verdicts.get(v.stage) ?? { given: 0, ending: 0 };

@@ -2,7 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { Conflict, Invalid, isJsonObject, type EvidenceUnit } from '#tribunal/contracts';
 import { awaitingView, judgeText } from '#tribunal/debate';
 import { probabilityProblem, simulatedJudge } from '#tribunal/judging';
-import { DatasetRepository, DebateRepository, UnitOfWork, type DebateRecord, type JudgeAssignmentEntity } from '#tribunal/persistence';
+import {
+  DatasetRepository,
+  DebateRepository,
+  UnitOfWork,
+  type DebateRecord,
+  type JudgeAssignmentEntity,
+  type VerdictEntity,
+} from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import type { WorldParams } from '#tribunal/world';
 import type { Principal } from '../identity/auth.service.js';
@@ -41,16 +48,17 @@ export class JudgingService {
   async submit(principal: Principal, debateId: string, submission: VerdictSubmission): Promise<{ stage: string; duplicate: boolean }> {
     const record = await this.debates.requireRecord(debateId);
     const assignment = this.debates.assignmentOf(record, principal);
-    return this.record(record, assignment, submission, 'queue');
+    const { duplicate } = await this.record(record, assignment, submission, 'queue');
+    return { stage: submission.stage, duplicate };
   }
 
   debateOf(assignmentId: string): Promise<string | null> {
     return this.debateRepository.debateOfAssignment(assignmentId);
   }
 
-  /** A simulated or model judge's probabilities at a stage, given once. */
-  async auto(record: DebateRecord, assignment: JudgeAssignmentEntity, stage: string, next: NextStep): Promise<void> {
-    if (record.verdicts.some((v) => v.assignmentId === assignment.id && v.stage === stage)) return;
+  /** A simulated or model judge's probabilities at a stage, given once; null when they were given already, or the debate moved on. */
+  async auto(record: DebateRecord, assignment: JudgeAssignmentEntity, stage: string, next: NextStep): Promise<VerdictEntity | null> {
+    if (record.verdicts.some((v) => v.assignmentId === assignment.id && v.stage === stage)) return null;
     const { spec } = progressOf(record);
     const evidence = new Map(record.item.evidence.map((unit) => [unit.id, unit]));
     let verdict: { probabilities: number[]; note: string | null };
@@ -87,12 +95,15 @@ export class JudgingService {
         note: null,
       };
     }
-    await this.record(record, assignment, { stage, probabilities: verdict.probabilities, note: verdict.note ?? undefined }, next).catch(
-      (error: unknown) => {
-        // The debate moved past this stage (a retried job): nothing left to do.
-        if (!(error instanceof Conflict)) throw error;
-      },
-    );
+    const submission = { stage, probabilities: verdict.probabilities, note: verdict.note ?? undefined };
+    try {
+      const recorded = await this.record(record, assignment, submission, next);
+      return recorded.duplicate ? null : recorded.verdict;
+    } catch (error) {
+      // The debate moved past this stage (a second run of it): nothing left to do.
+      if (error instanceof Conflict) return null;
+      throw error;
+    }
   }
 
   /**
@@ -129,9 +140,9 @@ export class JudgingService {
     assignment: JudgeAssignmentEntity,
     submission: VerdictSubmission,
     next: NextStep,
-  ): Promise<{ stage: string; duplicate: boolean }> {
+  ): Promise<{ verdict: VerdictEntity; duplicate: boolean }> {
     const previous = record.verdicts.find((v) => v.assignmentId === assignment.id && v.stage === submission.stage);
-    if (previous) return { stage: submission.stage, duplicate: true };
+    if (previous) return { verdict: previous, duplicate: true };
     const { spec, action } = progressOf(record);
     const ended = record.debate.status === 'completed' || record.debate.status === 'failed';
     if (ended || action.kind !== 'await-judges' || action.stage !== submission.stage) {
@@ -150,21 +161,24 @@ export class JudgingService {
     if (submission.note && asked.noteLimit !== null && submission.note.length > asked.noteLimit) {
       throw new Invalid(`note is ${submission.note.length} characters; the protocol allows ${asked.noteLimit}`);
     }
-    const result = await this.unitOfWork.run(async (tx) => {
-      const recorded = await this.debateRepository.recordVerdict(tx, {
-        assignmentId: assignment.id,
-        debateId: record.debate.id,
-        stage: submission.stage,
-        probabilities: submission.probabilities,
-        note: submission.note ?? null,
-        endsDebate: submission.endDebate ?? false,
-      });
-      if (!recorded.duplicate && next === 'queue') {
-        const key = `${record.debate.id}:verdict:${assignment.id}:${submission.stage}`;
-        await this.queue.send('debate.advance', { debateId: record.debate.id }, { singletonKey: key }, tx);
-      }
-      return recorded;
-    });
-    return { stage: submission.stage, duplicate: result.duplicate };
+    const verdict = {
+      assignmentId: assignment.id,
+      debateId: record.debate.id,
+      stage: submission.stage,
+      probabilities: submission.probabilities,
+      note: submission.note ?? null,
+      endsDebate: submission.endDebate ?? false,
+    };
+    // Within a debate's run the verdict is one statement; a person's queues the step that notices it.
+    const result =
+      next === 'inline'
+        ? await this.debateRepository.recordVerdict(undefined, verdict)
+        : await this.unitOfWork.run(async (tx) => {
+            const recorded = await this.debateRepository.recordVerdict(tx, verdict);
+            const key = `${record.debate.id}:verdict:${assignment.id}:${submission.stage}`;
+            if (!recorded.duplicate) await this.queue.send('debate.advance', { debateId: record.debate.id }, { singletonKey: key }, tx);
+            return recorded;
+          });
+    return result;
   }
 }

@@ -12,12 +12,15 @@ import {
   type SpeechRequest,
   type TranscriptEntry,
 } from '#tribunal/debate';
-import { DebateRepository, UnitOfWork, type DebateRecord } from '#tribunal/persistence';
+import { DebateRepository, UnitOfWork, type CitationEntity, type DebateRecord, type TurnEntity } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import { advanceKey, progressOf, type NextStep } from './debate-progress.js';
 import { LiveEvents } from '../live-events/live-events.js';
 import { Metrics } from '../operations/metrics.js';
 import { LlmEndpoints } from '../llm-endpoints/llm-endpoints.js';
+
+/** A turn as written, with its citations. */
+export type AppendedTurn = { turn: TurnEntity; citations: CitationEntity[] };
 
 /** How often the text of a speech being written is saved and broadcast. */
 const DRAFT_EVERY_MS = 150;
@@ -75,8 +78,8 @@ export class SpeechesService {
     };
   }
 
-  /** Has a debater write one speech, streaming it to the room, then persists it (once). */
-  async speak(record: DebateRecord, spec: ProtocolSpec, speech: Speech, next: NextStep): Promise<void> {
+  /** Has a debater write one speech, streaming it to the room, then persists it (once); null when it was there already, or the debate ended. */
+  async speak(record: DebateRecord, spec: ProtocolSpec, speech: Speech, next: NextStep): Promise<AppendedTurn | null> {
     const seatSpec = spec.debaters[record.debate.seats.findIndex((s) => s.seat === speech.seat)]!;
     const debater = this.llmEndpoints.debater(spec, seatSpec);
     const timer = this.metrics.speechSeconds.startTimer({ backend: seatSpec.backend });
@@ -96,8 +99,9 @@ export class SpeechesService {
       this.logger.warn(`debate ${record.debate.id}, seat ${speech.seat}: ${problems.join('; ')}`);
     }
     const { text: kept, honoured } = withinLimits(text, parseCitations(text), limits);
-    await this.append(record, speech, kept, verifyCitations(honoured, record.item.evidence), next);
+    const appended = await this.append(record, speech, kept, verifyCitations(honoured, record.item.evidence), next);
     timer();
+    return appended;
   }
 
   /**
@@ -146,33 +150,33 @@ export class SpeechesService {
     text: string,
     citations: ReturnType<typeof verifyCitations>,
     next: NextStep,
-  ): Promise<void> {
+  ): Promise<AppendedTurn | null> {
     const debateId = record.debate.id;
-    const result = await this.unitOfWork.run(async (tx) => {
-      const appended = await this.debateRepository.appendTurn(
-        tx,
-        { debateId, index: speech.index, round: speech.step.position, seat: speech.seat, text },
-        citations.map((c) => ({
-          kind: c.kind,
-          evidenceId: c.evidenceId,
-          quote: c.quote,
-          verified: c.verified,
-          score: c.score,
-          excerpt: c.excerpt,
-          spanStart: c.span?.[0] ?? null,
-          spanEnd: c.span?.[1] ?? null,
-          atStart: c.at[0],
-          atEnd: c.at[1],
-        })),
-      );
-      if (appended && next === 'queue') {
-        const key = advanceKey(debateId, speech.index + 1, record.verdicts.length);
-        await this.queue.send('debate.advance', { debateId }, { singletonKey: key }, tx);
-      }
-      return appended;
-    });
-    if (!result) return;
-    this.events.emit(debateId, 'turn.created', { debateId, turn: turnView(result.turn, result.citations) });
+    const turn = { debateId, index: speech.index, round: speech.step.position, seat: speech.seat, text };
+    const rows = citations.map((c) => ({
+      kind: c.kind,
+      evidenceId: c.evidenceId,
+      quote: c.quote,
+      verified: c.verified,
+      score: c.score,
+      excerpt: c.excerpt,
+      spanStart: c.span?.[0] ?? null,
+      spanEnd: c.span?.[1] ?? null,
+      atStart: c.at[0],
+      atEnd: c.at[1],
+    }));
+    // Within a debate's run the turn is one statement; a person's speech queues the next step with it.
+    const result =
+      next === 'inline'
+        ? await this.debateRepository.appendTurn(undefined, turn, rows)
+        : await this.unitOfWork.run(async (tx) => {
+            const appended = await this.debateRepository.appendTurn(tx, turn, rows);
+            const key = advanceKey(debateId, speech.index + 1, record.verdicts.length);
+            if (appended) await this.queue.send('debate.advance', { debateId }, { singletonKey: key }, tx);
+            return appended;
+          });
+    if (result) this.events.emit(debateId, 'turn.created', { debateId, turn: turnView(result.turn, result.citations) });
+    return result;
   }
 
   /** A speech for a seat whose debater is `manual`, submitted by a researcher. */

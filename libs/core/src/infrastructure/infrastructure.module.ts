@@ -82,11 +82,7 @@ export function runtimeProviders(config: TribunalConfig, options: Infrastructure
     { provide: DisputeRepository, useFactory: (d: Database) => new DisputeRepository(d.dataSource), inject: [Database] },
     { provide: ProtocolRepository, useFactory: (d: Database) => new ProtocolRepository(d.dataSource), inject: [Database] },
     { provide: DebateRepository, useFactory: (d: Database) => new DebateRepository(d.dataSource), inject: [Database] },
-    {
-      provide: LabelRepository,
-      useFactory: (d: Database, debates: DebateRepository) => new LabelRepository(d.dataSource, debates),
-      inject: [Database, DebateRepository],
-    },
+    { provide: LabelRepository, useFactory: (d: Database) => new LabelRepository(d.dataSource), inject: [Database] },
     { provide: CampaignRepository, useFactory: (d: Database) => new CampaignRepository(d.dataSource), inject: [Database] },
     { provide: WebhookRepository, useFactory: (d: Database) => new WebhookRepository(d.dataSource), inject: [Database] },
     { provide: ModelRepository, useFactory: (d: Database) => new ModelRepository(d.dataSource), inject: [Database] },

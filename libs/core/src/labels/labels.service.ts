@@ -41,6 +41,10 @@ export class LabelsService {
     }
   }
 
+  byId(id: string): Promise<LabelEntity | null> {
+    return this.labelRepository.byId(id);
+  }
+
   bySeq(seq: string): Promise<LabelEntity | null> {
     return this.labelRepository.bySeq(seq);
   }

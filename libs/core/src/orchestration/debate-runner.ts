@@ -9,8 +9,14 @@ import { JudgingService } from '../debates/judging.service.js';
 import { SpeechesService } from '../debates/speeches.service.js';
 import { LiveEvents } from '../live-events/live-events.js';
 
-/** What a step left the debate to: another step this run can take, or a wait (people, or the end). */
-type StepOutcome = 'continue' | 'wait';
+/**
+ * What a step left the debate to: a wait (for people, or the end), or another step this run can take,
+ * from the record as the step left it (what it wrote added in memory), or read again (null) when the
+ * step found some of its writes done already by another run.
+ */
+type StepOutcome = { wait: true } | { wait: false; record: DebateRecord | null };
+
+const WAIT: StepOutcome = { wait: true };
 
 /**
  * Runs a debate as far as it can go without people, in one `debate.advance` job: speeches of
@@ -37,8 +43,9 @@ export class DebateRunner {
   /** The `debate.advance` job. Safe to run twice, or at once in two workers: each step is written once. */
   async advance(debateId: string): Promise<void> {
     let progressed = false;
+    let known: DebateRecord | null = null;
     for (;;) {
-      const record = await this.debateRepository.record(debateId);
+      const record = known ?? (await this.debateRepository.record(debateId));
       if (!record || record.debate.status === 'completed' || record.debate.status === 'failed') return;
       const { spec, action } = progressOf(record);
       let outcome: StepOutcome;
@@ -51,7 +58,8 @@ export class DebateRunner {
         await this.queue.send('debate.advance', { debateId }, { singletonKey: key });
         return;
       }
-      if (outcome === 'wait') return;
+      if (outcome.wait) return;
+      known = outcome.record;
       progressed = true;
     }
   }
@@ -61,37 +69,61 @@ export class DebateRunner {
     switch (action.kind) {
       case 'speak': {
         const automatic = action.speeches.filter((s) => record.debate.seats.find((seat) => seat.seat === s.seat)!.backend !== 'manual');
-        if (automatic.length === 0) return 'wait';
+        if (automatic.length === 0) return WAIT;
         // Simultaneous speakers write at once; none sees another's speech of the same round.
-        await Promise.all(automatic.map((speech) => this.speeches.speak(record, spec, speech, 'inline')));
+        const spoken = await Promise.all(automatic.map((speech) => this.speeches.speak(record, spec, speech, 'inline')));
         // A manual seat of the same round is still to speak: its submission queues the next step.
-        return automatic.length === action.speeches.length ? 'continue' : 'wait';
+        if (automatic.length < action.speeches.length) return WAIT;
+        if (spoken.some((s) => s === null)) return { wait: false, record: null };
+        const written = new Set(spoken.map((s) => s!.turn.index));
+        return {
+          wait: false,
+          record: {
+            ...record,
+            debate: { ...record.debate, status: 'running' },
+            turns: [...record.turns, ...spoken.map((s) => s!.turn)].sort((a, b) => a.index - b.index),
+            citations: [...record.citations, ...spoken.flatMap((s) => s!.citations)],
+            drafts: record.drafts.filter((d) => !written.has(d.index)),
+          },
+        };
       }
       case 'await-judges': {
         const status = action.stage === 'final' ? 'judging' : 'awaiting_judges';
-        const given = new Set(record.verdicts.filter((v) => v.stage === action.stage).map((v) => v.assignmentId));
-        const waiting = record.assignments.filter((a) => !given.has(a.id));
+        const answered = new Set(record.verdicts.filter((v) => v.stage === action.stage).map((v) => v.assignmentId));
+        const waiting = record.assignments.filter((a) => !answered.has(a.id));
         const people = waiting.some((a) => a.kind === 'human');
-        await this.unitOfWork.run(async (tx) => {
-          if (!(await this.debateRepository.setStatus(tx, debateId, status))) return;
-          if (spec.judges.deadlineSeconds && people) {
+        if (spec.judges.deadlineSeconds && people) {
+          // The people's deadline is queued with the stage it is for.
+          await this.unitOfWork.run(async (tx) => {
+            if (!(await this.debateRepository.setStatus(tx, debateId, status))) return;
             await this.queue.send(
               'debate.deadline',
               { debateId, stage: action.stage },
               { singletonKey: `${debateId}:${action.stage}`, startAfterSeconds: spec.judges.deadlineSeconds },
               tx,
             );
-          }
-        });
+          });
+        } else {
+          await this.debateRepository.setStatus(undefined, debateId, status);
+        }
         this.events.emit(debateId, 'debate.status', { debateId, status, awaiting: action.stage });
         const automatic = waiting.filter((a) => a.kind !== 'human');
-        await Promise.all(automatic.map((assignment) => this.judging.auto(record, assignment, action.stage, 'inline')));
+        const given = await Promise.all(automatic.map((assignment) => this.judging.auto(record, assignment, action.stage, 'inline')));
         // With people still to answer, their verdicts queue the next step.
-        return people ? 'wait' : 'continue';
+        if (people) return WAIT;
+        if (given.some((v) => v === null)) return { wait: false, record: null };
+        return {
+          wait: false,
+          record: {
+            ...record,
+            debate: { ...record.debate, status },
+            verdicts: [...record.verdicts, ...given.map((v) => v!)],
+          },
+        };
       }
       case 'adjudicate':
         await this.adjudication.adjudicate(debateId);
-        return 'wait';
+        return WAIT;
     }
   }
 }

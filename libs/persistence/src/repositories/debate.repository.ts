@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { DataSource } from 'typeorm';
 import type { DebaterSeat, DebateStatus, JudgeKind } from '#tribunal/contracts';
 import {
@@ -12,6 +13,7 @@ import {
   VerdictEntity,
 } from '../entities/index.js';
 import { managerOf, type Transaction } from '../unit-of-work.js';
+import { hydrate } from './hydrate.js';
 
 export interface DebateRecord {
   debate: DebateEntity;
@@ -64,18 +66,6 @@ export interface NewDebate {
 }
 
 const ENDED: DebateStatus[] = ['completed', 'failed'];
-
-/** An entity from a row of its table as JSON (`row_to_json`), through the entity's column mapping and the driver's conversions. */
-function hydrate<T>(dataSource: DataSource, entity: new () => T, row: Record<string, unknown>): T {
-  const metadata = dataSource.getMetadata(entity);
-  const hydrated = metadata.create() as T;
-  for (const column of metadata.columns) {
-    if (column.databaseName in row) {
-      column.setEntityValue(hydrated as object, dataSource.driver.prepareHydratedValue(row[column.databaseName], column));
-    }
-  }
-  return hydrated;
-}
 
 /** Debates and what happens in them: seats, judge assignments, turns with citations, drafts, verdicts. */
 export class DebateRepository {
@@ -164,57 +154,87 @@ export class DebateRepository {
   }
 
   /**
-   * Appends a turn with its verified citations. The turn's index is unique per debate, so a step
-   * retried after a crash finds its turn already there and appends nothing. Returns null then.
+   * Appends a turn with its verified citations, in one statement: the debate's row locked (unless it
+   * ended), the turn, its citations, the draft it replaces removed, the debate marked running. The
+   * turn's index is unique per debate, so a step retried after a crash finds its turn already there
+   * and appends nothing: null then, and when the debate has ended. Inside `tx` when given.
    */
   async appendTurn(
-    tx: Transaction,
+    tx: Transaction | undefined,
     turn: Pick<TurnEntity, 'debateId' | 'index' | 'round' | 'seat' | 'text'>,
     citations: NewCitation[],
   ): Promise<{ turn: TurnEntity; citations: CitationEntity[] } | null> {
-    const manager = managerOf(tx);
-    const debate = await this.lock(tx, turn.debateId);
-    if (!debate || ENDED.includes(debate.status)) return null;
-    const inserted = await manager.createQueryBuilder().insert().into(TurnEntity).values(turn).orIgnore().returning('*').execute();
-    const row = inserted.raw[0] as { id: string; created_at: Date } | undefined;
-    if (!row) return null;
-    const saved = await manager.getRepository(CitationEntity).save(citations.map((c) => ({ ...c, turnId: row.id })));
-    await manager.delete(SpeechDraftEntity, { debateId: turn.debateId, index: turn.index });
-    if (debate.status !== 'running') await manager.update(DebateEntity, { id: debate.id }, { status: 'running' });
-    return { turn: { ...turn, id: row.id, createdAt: row.created_at } as TurnEntity, citations: saved };
+    // Ids made here, so that the citations come back in the speech's order.
+    const cited = citations.map((c) => ({ ...c, id: randomUUID() }));
+    const [row] = (await this.query(
+      tx,
+      `WITH debate AS (
+         SELECT id, status FROM debates WHERE id = $1 AND status NOT IN ('completed', 'failed') FOR UPDATE
+       ), turn AS (
+         INSERT INTO turns (debate_id, index, round, seat, text) SELECT $1, $2, $3, $4, $5 FROM debate
+         ON CONFLICT DO NOTHING RETURNING *
+       ), cited AS (
+         INSERT INTO citations (id, turn_id, kind, evidence_id, quote, verified, score, excerpt, span_start, span_end, at_start, at_end)
+         SELECT c.id, turn.id, c.kind, c."evidenceId", c.quote, c.verified, c.score, c.excerpt, c."spanStart", c."spanEnd", c."atStart", c."atEnd"
+           FROM turn, jsonb_to_recordset($6::jsonb) AS c(id uuid, kind text, "evidenceId" text, quote text, verified boolean, score real,
+                                                         excerpt text, "spanStart" int, "spanEnd" int, "atStart" int, "atEnd" int)
+         RETURNING *
+       ), drafted AS (
+         DELETE FROM speech_drafts WHERE debate_id = $1 AND index = $2 AND EXISTS (SELECT 1 FROM turn)
+       ), running AS (
+         UPDATE debates SET status = 'running' WHERE id = $1 AND status <> 'running' AND EXISTS (SELECT 1 FROM turn)
+       )
+       SELECT (SELECT row_to_json(turn) FROM turn) AS turn, (SELECT coalesce(json_agg(cited), '[]') FROM cited) AS citations`,
+      [turn.debateId, turn.index, turn.round, turn.seat, turn.text, JSON.stringify(cited)],
+    )) as { turn: Record<string, unknown> | null; citations: Record<string, unknown>[] }[];
+    if (!row?.turn) return null;
+    const order = new Map<string, number>(cited.map((c, i) => [c.id, i]));
+    return {
+      turn: hydrate(this.dataSource, TurnEntity, row.turn),
+      citations: row.citations.map((c) => hydrate(this.dataSource, CitationEntity, c)).sort((a, b) => order.get(a.id)! - order.get(b.id)!),
+    };
   }
 
-  /** Moves a debate to a status unless it already ended; returns whether anything changed. */
-  async setStatus(tx: Transaction, debateId: string, status: DebateStatus, failureReason?: string): Promise<boolean> {
-    const manager = managerOf(tx);
-    const debate = await this.lock(tx, debateId);
-    if (!debate || ENDED.includes(debate.status) || debate.status === status) return false;
-    await manager.update(
-      DebateEntity,
-      { id: debateId },
-      { status, failureReason: failureReason ?? null, endedAt: ENDED.includes(status) ? new Date() : null },
-    );
-    return true;
+  /** Moves a debate to a status unless it already ended (one statement); returns whether anything changed. Inside `tx` when given. */
+  async setStatus(tx: Transaction | undefined, debateId: string, status: DebateStatus, failureReason?: string): Promise<boolean> {
+    // A SELECT over the UPDATE: answered as rows by every driver, whatever the statement's first word.
+    const [{ changed }] = (await this.query(
+      tx,
+      `WITH moved AS (
+         UPDATE debates SET status = $2::debate_status, failure_reason = $3,
+                ended_at = CASE WHEN $2::debate_status IN ('completed', 'failed') THEN now() END
+          WHERE id = $1 AND status NOT IN ('completed', 'failed') AND status <> $2::debate_status RETURNING id
+       )
+       SELECT count(*)::int AS changed FROM moved`,
+      [debateId, status, failureReason ?? null],
+    )) as { changed: number }[];
+    return changed > 0;
   }
 
   /**
    * Records a judge's probabilities at a stage, once: a second submission for the same stage changes
-   * nothing and reports the first.
+   * nothing and reports the first. Inside `tx` when given.
    */
   async recordVerdict(
-    tx: Transaction,
+    tx: Transaction | undefined,
     verdict: Pick<VerdictEntity, 'assignmentId' | 'debateId' | 'stage' | 'probabilities' | 'note' | 'endsDebate'>,
   ): Promise<{ verdict: VerdictEntity; duplicate: boolean }> {
-    const manager = managerOf(tx);
-    const inserted = await manager.createQueryBuilder().insert().into(VerdictEntity).values(verdict).orIgnore().returning('*').execute();
-    if (inserted.raw.length === 0) {
-      const existing = await manager
-        .getRepository(VerdictEntity)
-        .findOneByOrFail({ assignmentId: verdict.assignmentId, stage: verdict.stage });
-      return { verdict: existing, duplicate: true };
-    }
-    const saved = await manager.getRepository(VerdictEntity).findOneByOrFail({ assignmentId: verdict.assignmentId, stage: verdict.stage });
-    return { verdict: saved, duplicate: false };
+    const [inserted] = (await this.query(
+      tx,
+      `INSERT INTO verdicts (assignment_id, debate_id, stage, probabilities, note, ends_debate) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT DO NOTHING RETURNING row_to_json(verdicts) AS verdict`,
+      [verdict.assignmentId, verdict.debateId, verdict.stage, verdict.probabilities, verdict.note, verdict.endsDebate],
+    )) as { verdict: Record<string, unknown> }[];
+    if (inserted) return { verdict: hydrate(this.dataSource, VerdictEntity, inserted.verdict), duplicate: false };
+    const [existing] = (await this.query(tx, `SELECT row_to_json(v) AS verdict FROM verdicts v WHERE assignment_id = $1 AND stage = $2`, [
+      verdict.assignmentId,
+      verdict.stage,
+    ])) as { verdict: Record<string, unknown> }[];
+    return { verdict: hydrate(this.dataSource, VerdictEntity, existing!.verdict), duplicate: true };
+  }
+
+  private query(tx: Transaction | undefined, sql: string, parameters: unknown[]): Promise<unknown[]> {
+    return tx ? managerOf(tx).query(sql, parameters) : this.dataSource.query(sql, parameters);
   }
 
   /**
@@ -302,10 +322,24 @@ export class DebateRepository {
     return this.dataSource.getRepository(DebateEntity).countBy({ disputeId });
   }
 
-  /** Locks a debate's row for the rest of the transaction. */
-  lock(tx: Transaction, debateId: string): Promise<DebateEntity | null> {
-    return managerOf(tx)
-      .getRepository(DebateEntity)
-      .findOne({ where: { id: debateId }, lock: { mode: 'pessimistic_write' } });
+  /**
+   * Ends a debate's adjudication in the caller's transaction, in one statement: the debate completed
+   * and its dispute labelled, left unresolved, or (with the reason, among its reasons) to be debated
+   * again. False, with nothing written, when the debate had already ended (a second run).
+   */
+  async conclude(tx: Transaction, debateId: string, outcome: { labelled: boolean; requeued?: string }): Promise<boolean> {
+    const status = outcome.requeued ? 'debating' : outcome.labelled ? 'labelled' : 'unresolved';
+    const reasons = outcome.requeued ? [{ kind: 'judges-disagree', detail: outcome.requeued }] : [];
+    const [{ changed }] = (await managerOf(tx).query(
+      `WITH closed AS (
+         UPDATE debates SET status = 'completed', ended_at = now() WHERE id = $1 AND status NOT IN ('completed', 'failed') RETURNING dispute_id
+       ), marked AS (
+         UPDATE disputes SET status = $2::dispute_status, reasons = reasons || $3::jsonb FROM closed WHERE disputes.id = closed.dispute_id
+         RETURNING disputes.id
+       )
+       SELECT count(*)::int AS changed FROM marked`,
+      [debateId, status, JSON.stringify(reasons)],
+    )) as { changed: number }[];
+    return changed > 0;
   }
 }

@@ -1,8 +1,8 @@
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
 import type { LabelRecord } from '#tribunal/contracts';
-import { DebateEntity, DisputeEntity, LabelEntity } from '../entities/index.js';
+import { LabelEntity } from '../entities/index.js';
 import { managerOf, type Transaction } from '../unit-of-work.js';
-import type { DebateRepository } from './debate.repository.js';
+import { hydrate } from './hydrate.js';
 
 /**
  * The label record's fields as SQL over \`labels l\`, in the record's order: typed by \`LabelRecord\`
@@ -49,54 +49,37 @@ export interface LabelFilter {
 }
 
 export class LabelRepository {
-  constructor(
-    private readonly dataSource: DataSource,
-    private readonly debateRepository: DebateRepository,
-  ) {}
+  constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Ends a debate's adjudication in the caller's transaction: writes its label (when clear-cut) and
-   * closes debate and dispute. `concluded` is false, and nothing is written, when the debate had
-   * already ended (a retried job).
+   * Writes a label with the next sequence number, last in the caller's transaction. The number is
+   * taken under a lock held until that transaction commits, so labels become visible in sequence
+   * order: a reader polling `after=<seq>` never sees a number before all smaller ones are visible, and
+   * never skips one. The lock is held for this one statement and the commit: write everything else of
+   * the unit of work first. A dispute labelled before gets a revision: the new label names the one it
+   * replaces.
    */
-  async concludeDebate(
-    tx: Transaction,
-    debateId: string,
-    label: NewLabel | null,
-    /** Set when the dispute is to be debated again: why, recorded among its reasons. */
-    requeued?: string,
-  ): Promise<{ label: LabelEntity | null; concluded: boolean }> {
-    const manager = managerOf(tx);
-    const debate = await this.debateRepository.lock(tx, debateId);
-    if (!debate || debate.status === 'completed' || debate.status === 'failed') return { label: null, concluded: false };
-    const saved = label ? await this.append(tx, label) : null;
-    await manager.update(DebateEntity, { id: debateId }, { status: 'completed', endedAt: new Date() });
-    if (requeued) {
-      await manager.query(`UPDATE disputes SET status = 'debating', reasons = reasons || $2::jsonb WHERE id = $1`, [
-        debate.disputeId,
-        JSON.stringify([{ kind: 'judges-disagree', detail: requeued }]),
-      ]);
-    } else {
-      await manager.update(DisputeEntity, { id: debate.disputeId }, { status: label ? 'labelled' : 'unresolved' });
-    }
-    return { label: saved, concluded: true };
-  }
-
-  /**
-   * Writes a label with the next sequence number. The number is taken under a lock held until the
-   * caller's transaction commits, so labels become visible in sequence order: a reader polling
-   * `after=<seq>` never sees a number before all smaller ones are visible, and never skips one.
-   */
-  async append(tx: Transaction, label: NewLabel): Promise<LabelEntity> {
+  async append(tx: Transaction, label: NewLabel & { id?: string }): Promise<LabelEntity> {
     const manager = managerOf(tx);
     await manager.query('SELECT pg_advisory_xact_lock($1)', [LABEL_SEQUENCE_LOCK]);
-    const [{ next }] = (await manager.query('SELECT coalesce(max(seq), 0) + 1 AS next FROM labels')) as { next: string }[];
-    // A dispute labelled before gets a revision: the new label names the one it replaces.
-    const [previous] = (await manager.query(`SELECT id FROM labels WHERE provenance ->> 'disputeId' = $1 ORDER BY seq DESC LIMIT 1`, [
-      label.provenance.disputeId,
-    ])) as { id: string }[];
-    await manager.getRepository(LabelEntity).insert({ ...label, seq: String(next), revises: previous?.id ?? null });
-    return manager.getRepository(LabelEntity).findOneByOrFail({ seq: String(next) });
+    const [row] = (await manager.query(
+      `INSERT INTO labels (seq, id, item_id, dataset_id, answer, distribution, method, agrees_with_simple, provenance, schema_version, revises)
+       SELECT (SELECT coalesce(max(seq), 0) + 1 FROM labels), coalesce($1, gen_random_uuid()), $2, $3, $4, $5, $6, $7, $8, $9,
+              (SELECT id FROM labels WHERE provenance ->> 'disputeId' = $8::jsonb ->> 'disputeId' ORDER BY seq DESC LIMIT 1)
+       RETURNING row_to_json(labels) AS label`,
+      [
+        label.id ?? null,
+        label.itemId,
+        label.datasetId,
+        label.answer,
+        label.distribution,
+        label.method,
+        label.agreesWithSimple,
+        JSON.stringify(label.provenance),
+        label.schemaVersion,
+      ],
+    )) as { label: Record<string, unknown> }[];
+    return hydrate(this.dataSource, LabelEntity, row!.label);
   }
 
   private filtered(filter: LabelFilter): SelectQueryBuilder<LabelEntity> {
@@ -126,6 +109,10 @@ export class LabelRepository {
       .orderBy('l.seq', 'ASC')
       .limit(limit)
       .getRawMany();
+  }
+
+  byId(id: string): Promise<LabelEntity | null> {
+    return this.dataSource.getRepository(LabelEntity).findOneBy({ id });
   }
 
   bySeq(seq: string): Promise<LabelEntity | null> {

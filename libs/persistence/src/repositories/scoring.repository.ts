@@ -7,10 +7,7 @@ import { managerOf, type Transaction } from '../unit-of-work.js';
 export class ScoringRepository {
   constructor(private readonly dataSource: DataSource) {}
 
-  create(
-    tx: Transaction,
-    run: Pick<ScoringRunEntity, 'modelVersionId' | 'datasetId' | 'selection' | 'total'>,
-  ): Promise<ScoringRunEntity> {
+  create(tx: Transaction, run: Pick<ScoringRunEntity, 'modelVersionId' | 'datasetId' | 'selection' | 'total'>): Promise<ScoringRunEntity> {
     return managerOf(tx)
       .getRepository(ScoringRunEntity)
       .save({ ...run, status: 'queued' as const, scored: 0, disputesCreated: null, error: null });
