@@ -151,7 +151,8 @@ describe('the loop, end to end, on PostgreSQL', () => {
       [judgeTwo, 'judge-one-'],
     ] as const) {
       const everything = JSON.stringify(session.received);
-      expect(session.received.length).toBeGreaterThan(10);
+      // Four turns, the stage changes and the answers to their verdicts (built-in speeches, written whole, stream no deltas).
+      expect(session.received.length).toBeGreaterThanOrEqual(8);
       for (const field of [
         'simpleLabel',
         'groundTruth',

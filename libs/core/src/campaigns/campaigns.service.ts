@@ -62,8 +62,11 @@ export class CampaignsService {
   async fill(campaignId: string): Promise<void> {
     const campaign = await this.campaignRepository.get(campaignId);
     if (!campaign) return;
-    if (campaign.status === 'running') {
-      for (const entry of await this.campaignRepository.waiting(campaignId, campaign.concurrency)) {
+    let status = campaign.status;
+    if (status === 'running') {
+      // As many as there is room for: each start's claim still checks, under the campaign's lock.
+      const room = campaign.concurrency - (await this.campaignRepository.running(campaignId));
+      for (const entry of room > 0 ? await this.campaignRepository.waiting(campaignId, room) : []) {
         try {
           await this.debates.start({
             disputeId: entry.disputeId,
@@ -81,9 +84,12 @@ export class CampaignsService {
           throw error;
         }
       }
-      if (await this.campaignRepository.completeIfDone(campaignId)) this.logger.log(`campaign ${campaignId} completed`);
+      if (await this.campaignRepository.completeIfDone(campaignId)) {
+        status = 'completed';
+        this.logger.log(`campaign ${campaignId} completed`);
+      }
     }
-    const progress = await this.progress(campaignId);
+    const progress: CampaignProgressView = { campaignId, status, ...(await this.campaignRepository.progress(campaignId)) };
     this.events.emitTo(campaignRoom(campaignId), 'campaign.progress', progress);
   }
 

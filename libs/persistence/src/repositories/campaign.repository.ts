@@ -55,6 +55,15 @@ export class CampaignRepository {
       .getMany();
   }
 
+  /** How many of the campaign's debates have not ended. */
+  async running(campaignId: string): Promise<number> {
+    const [{ n }] = (await this.dataSource.query(
+      `SELECT count(*)::int AS n FROM debates WHERE campaign_id = $1 AND status NOT IN ('completed', 'failed')`,
+      [campaignId],
+    )) as { n: number }[];
+    return n;
+  }
+
   async progress(campaignId: string): Promise<CampaignProgress> {
     const rows: { status: DebateStatus | null; count: string }[] = await this.dataSource.query(
       `SELECT d.status, count(*) AS count FROM campaign_entries e LEFT JOIN debates d ON d.id = e.debate_id
