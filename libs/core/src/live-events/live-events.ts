@@ -11,6 +11,8 @@ const CHANNEL = 'tribunal_debate_events';
 /** NOTIFY payloads must stay under 8000 bytes; a larger turn travels as a reference and is read back. */
 const INLINE_LIMIT = 7000;
 const RECONNECT_MS = 1000;
+/** Notifications sent in one statement at most. */
+const PUBLISH_BATCH = 500;
 /** Debates whose last stage each API process remembers, to send stage changes only. */
 const STAGES_REMEMBERED = 10_000;
 
@@ -36,8 +38,15 @@ export class LiveEvents implements OnApplicationShutdown {
   private server: Server | undefined;
   private listener: pg.Client | undefined;
   private closed = false;
-  /** Notifications leave one after another, so that listeners receive them in the order they were emitted. */
-  private publishing: Promise<unknown> = Promise.resolve();
+  /**
+   * Notifications waiting to leave. They leave in order, those that came while a batch was on its way
+   * together in the next (one statement), so that listeners receive them in the order they were
+   * emitted and a burst costs one round trip, not one each. (PostgreSQL folds identical payloads of
+   * one transaction into one: only exact repeats, such as a status announced twice, which listeners
+   * drop anyway.)
+   */
+  private readonly outbox: { text: string; sent: () => void }[] = [];
+  private sending = false;
   /** Per debate, the last `debate.status` delivered (status and stage), so that a repeat is not sent. */
   private readonly stages = new Map<string, string>();
 
@@ -81,13 +90,28 @@ export class LiveEvents implements OnApplicationShutdown {
       const { debateId, turn } = payload as Parameters<ServerEvents['turn.created']>[0];
       text = JSON.stringify({ room, event, turn: { debateId, index: turn.index } });
     }
-    this.publishing = this.publishing
-      .then(() => this.database.dataSource.query('SELECT pg_notify($1, $2)', [CHANNEL, text]))
-      .catch((error: Error) => {
+    return new Promise<void>((sent) => {
+      this.outbox.push({ text, sent });
+      if (!this.sending) void this.send();
+    });
+  }
+
+  private async send(): Promise<void> {
+    this.sending = true;
+    while (this.outbox.length > 0) {
+      const batch = this.outbox.splice(0, PUBLISH_BATCH);
+      try {
+        await this.database.dataSource.query(
+          'SELECT pg_notify($1, text) FROM unnest($2::text[]) WITH ORDINALITY AS o(text, n) ORDER BY n',
+          [CHANNEL, batch.map((b) => b.text)],
+        );
+      } catch (error) {
         // Clients that miss a live event still get it with the state when they (re)join.
-        this.logger.warn(`could not publish ${event} to ${room}: ${error.message}`);
-      });
-    return this.publishing;
+        this.logger.warn(`could not publish ${batch.length} live event(s): ${(error as Error).message}`);
+      }
+      for (const b of batch) b.sent();
+    }
+    this.sending = false;
   }
 
   private async listen(url: string): Promise<void> {
