@@ -3,11 +3,14 @@
  * against `COPY (SELECT row_to_json(...)) TO STDOUT` of the same rows through psql, in the same run.
  * Needs PostgreSQL (TRIBUNAL_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres)
  * and psql. Run: npm run bench:labels [-- --labels N] [--runs R]: each run pulls over HTTP, then COPYs,
- * so that a shared machine's noise falls on both; the report gives each run and the range.
+ * so that a shared machine's noise falls on both; the report gives each run and the range. A second
+ * reference, the COPY the API itself runs (the label records, `labelsCopySql`) through psql, shows how
+ * much of the gap is the records' own serialisation in PostgreSQL and how much the API.
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { labelsCopySql } from '#tribunal/persistence';
 import { startProcess } from '../apps/bootstrap/src/start-process.js';
 import { benchDatabase } from './database.js';
 
@@ -88,15 +91,19 @@ try {
       '-c',
       `COPY (SELECT row_to_json(l) FROM (SELECT seq, id, item_id, dataset_id, answer, distribution, method, agrees_with_simple, provenance, schema_version, revises, created_at FROM labels ORDER BY seq) l) TO STDOUT`,
     ]);
+  const copyRecordsThroughPsql = () => drain('psql', [database.url, '-qAt', '-c', labelsCopySql({ after: '0' }, Number.MAX_SAFE_INTEGER)]);
   const rate = (r: { seconds: number; lines: number }) => r.lines / r.seconds;
   const ratios: number[] = [];
-  const rates: { http: number[]; copy: number[] } = { http: [], copy: [] };
+  const rates: { http: number[]; copy: number[]; records: number[] } = { http: [], copy: [], records: [] };
   console.log(`label pull, ${N} labels:`);
   for (let run = 1; run <= RUNS; run++) {
     const http = await pullOverHttp();
     const copy = await copyThroughPsql();
+    const records = await copyRecordsThroughPsql();
+    if (records.bytes !== http.bytes) throw new Error(`the API sent ${http.bytes} bytes, its COPY writes ${records.bytes}`);
     rates.http.push(rate(http));
     rates.copy.push(rate(copy));
+    rates.records.push(rate(records));
     ratios.push(rate(http) / rate(copy));
     console.log(`  run ${run}`);
     console.log(
@@ -105,11 +112,18 @@ try {
     console.log(
       `    COPY ... TO STDOUT via psql     ${rate(copy).toFixed(0).padStart(9)} labels/s  ${(copy.bytes / 2 ** 20).toFixed(0)} MiB in ${copy.seconds.toFixed(1)} s`,
     );
-    console.log(`    ratio HTTP/COPY ${(rate(http) / rate(copy)).toFixed(2)}`);
+    console.log(
+      `    the API's COPY via psql         ${rate(records).toFixed(0).padStart(9)} labels/s  ${(records.bytes / 2 ** 20).toFixed(0)} MiB in ${records.seconds.toFixed(1)} s`,
+    );
+    console.log(
+      `    ratio HTTP/COPY ${(rate(http) / rate(copy)).toFixed(2)}; HTTP/the API's COPY ${(rate(http) / rate(records)).toFixed(2)}`,
+    );
   }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
   const range = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
   console.log(
-    `  over ${RUNS} run(s): HTTP ${range(rates.http, 0)} labels/s, COPY ${range(rates.copy, 0)} labels/s, ratio ${range(ratios, 2)}`,
+    `  over ${RUNS} run(s): HTTP ${range(rates.http, 0)} labels/s, COPY ${range(rates.copy, 0)} labels/s, ` +
+      `the API's COPY ${range(rates.records, 0)} labels/s; ratio HTTP/COPY ${range(ratios, 2)} (median ${median(ratios).toFixed(2)})`,
   );
 } finally {
   await running.app.close();
