@@ -2,16 +2,32 @@
  * Label pull: NDJSON labels per second over HTTP (GET /labels?after=0, streamed) for a million labels,
  * against `COPY (SELECT row_to_json(...)) TO STDOUT` of the same rows through psql, in the same run.
  * Needs PostgreSQL (TRIBUNAL_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres)
- * and psql. Run: npm run bench:labels [-- --labels N]
+ * and psql. Run: npm run bench:labels [-- --labels N] [--runs R]: each run pulls over HTTP, then COPYs,
+ * so that a shared machine's noise falls on both; the report gives each run and the range. A second
+ * reference, the COPY the API itself runs (the label records, `labelsCopySql`) through psql, shows how
+ * much of the gap is the records' own serialisation in PostgreSQL and how much the API.
  */
 import { spawn } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
+import { labelsCopySql } from '#tribunal/persistence';
 import { startProcess } from '../apps/bootstrap/src/start-process.js';
 import { benchDatabase } from './database.js';
 
-const { values } = parseArgs({ options: { labels: { type: 'string', default: '1000000' } } });
+const { values } = parseArgs({ options: { labels: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' } } });
 const N = Number(values.labels);
+const RUNS = Number(values.runs);
+
+/**
+ * Newlines in a chunk, by memchr (Buffer#indexOf): the client shares this process with the API, so a
+ * byte-by-byte loop here would be charged to the pull (it was a quarter of the process's time).
+ */
+function newlines(chunk: Uint8Array): number {
+  const buffer = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+  let count = 0;
+  for (let at = buffer.indexOf(10); at !== -1; at = buffer.indexOf(10, at + 1)) count++;
+  return count;
+}
 /** Bytes and lines a command writes to standard output, and how long it took. */
 function drain(command: string, args: string[]): Promise<{ seconds: number; lines: number; bytes: number }> {
   return new Promise((resolve, reject) => {
@@ -21,7 +37,7 @@ function drain(command: string, args: string[]): Promise<{ seconds: number; line
     let bytes = 0;
     child.stdout.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
-      for (const b of chunk) if (b === 10) lines++;
+      lines += newlines(chunk);
     });
     child.on('error', reject);
     child.on('close', (code) =>
@@ -56,32 +72,59 @@ try {
   await db.end();
   console.log(`${N} labels written in ${(Number(process.hrtime.bigint() - filled) / 1e9).toFixed(1)} s`);
 
-  const began = process.hrtime.bigint();
-  const response = await fetch(`${running.url}/labels?after=0`, { headers: { authorization: `Bearer ${running.adminKey}` } });
-  let lines = 0;
-  let bytes = 0;
-  for await (const chunk of response.body!) {
-    bytes += chunk.length;
-    for (const b of chunk) if (b === 10) lines++;
-  }
-  const http = { seconds: Number(process.hrtime.bigint() - began) / 1e9, lines, bytes };
-  if (lines !== N) throw new Error(`the pull returned ${lines} labels, not ${N}`);
-
-  const copy = await drain('psql', [
-    database.url,
-    '-qAt',
-    '-c',
-    `COPY (SELECT row_to_json(l) FROM (SELECT seq, id, item_id, dataset_id, answer, distribution, method, agrees_with_simple, provenance, schema_version, revises, created_at FROM labels ORDER BY seq) l) TO STDOUT`,
-  ]);
+  const pullOverHttp = async () => {
+    const began = process.hrtime.bigint();
+    const response = await fetch(`${running.url}/labels?after=0`, { headers: { authorization: `Bearer ${running.adminKey}` } });
+    let lines = 0;
+    let bytes = 0;
+    for await (const chunk of response.body!) {
+      bytes += chunk.length;
+      lines += newlines(chunk);
+    }
+    if (lines !== N) throw new Error(`the pull returned ${lines} labels, not ${N}`);
+    return { seconds: Number(process.hrtime.bigint() - began) / 1e9, lines, bytes };
+  };
+  const copyThroughPsql = () =>
+    drain('psql', [
+      database.url,
+      '-qAt',
+      '-c',
+      `COPY (SELECT row_to_json(l) FROM (SELECT seq, id, item_id, dataset_id, answer, distribution, method, agrees_with_simple, provenance, schema_version, revises, created_at FROM labels ORDER BY seq) l) TO STDOUT`,
+    ]);
+  const copyRecordsThroughPsql = () => drain('psql', [database.url, '-qAt', '-c', labelsCopySql({ after: '0' }, Number.MAX_SAFE_INTEGER)]);
   const rate = (r: { seconds: number; lines: number }) => r.lines / r.seconds;
+  const ratios: number[] = [];
+  const rates: { http: number[]; copy: number[]; records: number[] } = { http: [], copy: [], records: [] };
   console.log(`label pull, ${N} labels:`);
+  for (let run = 1; run <= RUNS; run++) {
+    const http = await pullOverHttp();
+    const copy = await copyThroughPsql();
+    const records = await copyRecordsThroughPsql();
+    if (records.bytes !== http.bytes) throw new Error(`the API sent ${http.bytes} bytes, its COPY writes ${records.bytes}`);
+    rates.http.push(rate(http));
+    rates.copy.push(rate(copy));
+    rates.records.push(rate(records));
+    ratios.push(rate(http) / rate(copy));
+    console.log(`  run ${run}`);
+    console.log(
+      `    GET /labels (NDJSON, streamed)  ${rate(http).toFixed(0).padStart(9)} labels/s  ${(http.bytes / 2 ** 20).toFixed(0)} MiB in ${http.seconds.toFixed(1)} s`,
+    );
+    console.log(
+      `    COPY ... TO STDOUT via psql     ${rate(copy).toFixed(0).padStart(9)} labels/s  ${(copy.bytes / 2 ** 20).toFixed(0)} MiB in ${copy.seconds.toFixed(1)} s`,
+    );
+    console.log(
+      `    the API's COPY via psql         ${rate(records).toFixed(0).padStart(9)} labels/s  ${(records.bytes / 2 ** 20).toFixed(0)} MiB in ${records.seconds.toFixed(1)} s`,
+    );
+    console.log(
+      `    ratio HTTP/COPY ${(rate(http) / rate(copy)).toFixed(2)}; HTTP/the API's COPY ${(rate(http) / rate(records)).toFixed(2)}`,
+    );
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
+  const range = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
   console.log(
-    `  GET /labels (NDJSON, streamed)  ${rate(http).toFixed(0).padStart(9)} labels/s  ${(http.bytes / 2 ** 20).toFixed(0)} MiB in ${http.seconds.toFixed(1)} s`,
+    `  over ${RUNS} run(s): HTTP ${range(rates.http, 0)} labels/s, COPY ${range(rates.copy, 0)} labels/s, ` +
+      `the API's COPY ${range(rates.records, 0)} labels/s; ratio HTTP/COPY ${range(ratios, 2)} (median ${median(ratios).toFixed(2)})`,
   );
-  console.log(
-    `  COPY ... TO STDOUT via psql     ${rate(copy).toFixed(0).padStart(9)} labels/s  ${(copy.bytes / 2 ** 20).toFixed(0)} MiB in ${copy.seconds.toFixed(1)} s`,
-  );
-  console.log(`  ratio HTTP/COPY ${(rate(http) / rate(copy)).toFixed(2)}`);
 } finally {
   await running.app.close();
   await database.drop();

@@ -1,4 +1,6 @@
+import type pg from 'pg';
 import { DataSource, type MigrationInterface } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver.js';
 import { MIGRATIONS } from '../../../migrations/index.js';
 import { PgliteSession, pgliteDriver } from './embedded/pglite-session.js';
 import { ENTITIES } from './entities/index.js';
@@ -9,6 +11,16 @@ export type DatabaseTarget =
 /** PostgreSQL when a URL is configured, else the embedded database in the data directory. */
 export function databaseTarget(settings: { databaseUrl: string | undefined; dataDir: string }): DatabaseTarget {
   return settings.databaseUrl ? { kind: 'postgres', url: settings.databaseUrl } : { kind: 'embedded', dataDir: settings.dataDir };
+}
+
+/**
+ * node-postgres's pool under a data source that `Database.open` opened on PostgreSQL, for what only a
+ * real connection does (COPY); undefined on the embedded database, whose "pool" is the PGlite session.
+ */
+export function nodePostgresPool(dataSource: DataSource): pg.Pool | undefined {
+  // The embedded database is the one given its own driver (`pgliteDriver`); PostgreSQL uses TypeORM's `pg`.
+  if ((dataSource.options as { driver?: unknown }).driver !== undefined) return undefined;
+  return (dataSource.driver as PostgresDriver).master as pg.Pool | undefined;
 }
 
 /** Arbitrary, fixed: the advisory lock that lets one process at a time run migrations. */

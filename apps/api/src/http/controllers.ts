@@ -94,6 +94,7 @@ import {
 } from './dto.js';
 import { ModelPolicyChangeDoc } from './dto-docs.js';
 import * as map from './mappers.js';
+import { streamTo } from './stream-response.js';
 import {
   AssignmentDoc,
   CampaignDoc,
@@ -528,11 +529,16 @@ export class WebhooksController {
 }
 
 function labelFilter(query: LabelsQuery) {
+  const since = query.since ? new Date(query.since) : undefined;
+  // ISO 8601 has forms (week dates, ordinal dates) that Date cannot read.
+  if (since && Number.isNaN(since.getTime())) {
+    throw new Invalid('since must be a calendar date and time, such as 2026-05-01T00:00:00Z');
+  }
   return {
     after: query.after ?? '0',
     datasetId: query.datasetId,
     set: query.set,
-    since: query.since ? new Date(query.since) : undefined,
+    since,
     protocol: query.protocol,
   };
 }
@@ -554,11 +560,7 @@ export class LabelsController {
   })
   async pull(@Query() query: LabelsQuery, @Res() response: Response): Promise<void> {
     response.setHeader('X-Label-Schema-Version', String(LABEL_SCHEMA_VERSION));
-    for await (const page of this.labels.stream(labelFilter(query), query.limit ?? Number.MAX_SAFE_INTEGER)) {
-      // Respect back-pressure: a slow reader slows the query, not the server's memory.
-      if (!response.write(page.join('\n') + '\n')) await new Promise((r) => response.once('drain', r));
-    }
-    response.end();
+    await streamTo(response, await this.labels.stream(labelFilter(query), query.limit ?? Number.MAX_SAFE_INTEGER));
   }
 
   @Get('count')

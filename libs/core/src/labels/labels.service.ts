@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream';
 import { Injectable } from '@nestjs/common';
 import type { LabelRecord } from '#tribunal/contracts';
 import { LabelRepository, type LabelEntity, type LabelFilter } from '#tribunal/persistence';
@@ -24,21 +25,12 @@ export class LabelsService {
   constructor(private readonly labelRepository: LabelRepository) {}
 
   /**
-   * Labels under the filter, in sequence order, page by page, up to `limit` in all, each as the JSON
-   * text of its `LabelRecord` (serialised by the database: a bulk pull's cost is the query).
+   * Labels under the filter, in sequence order, up to `limit` in all, as NDJSON: each line the JSON text
+   * of a label's `LabelRecord`, written by the database (a bulk pull's cost is the query), streamed as
+   * the database produces it. Destroy the stream to stop early.
    */
-  async *stream(filter: LabelFilter, limit: number, pageSize = 1000): AsyncGenerator<string[]> {
-    let after = filter.after;
-    let left = limit;
-    while (left > 0) {
-      const size = Math.min(pageSize, left);
-      const page = await this.labelRepository.after({ ...filter, after }, size);
-      if (page.length === 0) return;
-      yield page.map((label) => label.json);
-      after = page.at(-1)!.seq;
-      left -= page.length;
-      if (page.length < size) return;
-    }
+  stream(filter: LabelFilter, limit: number): Promise<Readable> {
+    return this.labelRepository.stream(filter, limit);
   }
 
   byId(id: string): Promise<LabelEntity | null> {
