@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Scorer, writeFeatures, selectDisputes, type SelectionRules } from '#tribunal/model';
+import { Scorer, writeBatchFeatures, selectDisputes, type SelectionRules } from '#tribunal/model';
 import { ModelRepository, DatasetRepository, ScoringRepository } from '#tribunal/persistence';
 import { DisputesService } from '../datasets/disputes.service.js';
 import type { VersionConfig } from '../training/training.service.js';
@@ -41,7 +41,7 @@ export class ScoringService {
         if (ids.length === 0) break;
         const items = await this.datasetRepository.modelItems(run.datasetId, ids);
         const x = scorer.input(items.length);
-        items.forEach((item, i) => writeFeatures(item, config.features, x, i * config.inputSize));
+        writeBatchFeatures(items, config.features, x);
         const { intended, instrumental } = await scorer.score(x, items.length);
         const K = config.answers;
         await this.scoringRepository.savePredictions(
