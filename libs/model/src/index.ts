@@ -9,3 +9,4 @@ export * from './scoring.js';
 export * from './policy.js';
 export * from './methods.js';
 export * from './comparison.js';
+export * from './flops.js';
