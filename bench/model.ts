@@ -1,7 +1,8 @@
 /**
  * Training and scoring speed of the two-head model, each next to references measured in the same run.
- * Every contender of a section runs once per round, in turn, for several rounds, so that a machine
- * others are loading slows each about equally; figures are medians over the rounds, with the range.
+ * Every contender of a section runs once per round, in turn (each round starting with the next one),
+ * for several rounds, so that a machine others are loading slows each about equally; figures are
+ * medians over the rounds, with the range.
  *
  * - Scoring: items/s of the platform's path (built-in world items featurised by writeBatchFeatures
  *   into the Scorer's input buffer, then Scorer.score, batch after batch, as ScoringService does)
@@ -90,11 +91,19 @@ async function seconds(work: () => Promise<unknown>): Promise<number> {
   return Number(process.hrtime.bigint() - began) / 1e9;
 }
 
-/** Runs each contender once per round, in turn; returns each one's seconds per round. */
+/**
+ * Runs each contender once per round, in turn, starting each round with the next contender (what
+ * runs just before a contender changes what is in the processor's caches); returns each one's
+ * seconds per round.
+ */
 async function rounds<K extends string>(contenders: Record<K, () => Promise<unknown>>): Promise<Record<K, number[]>> {
-  const times = Object.fromEntries(Object.keys(contenders).map((name) => [name, [] as number[]])) as Record<K, number[]>;
+  const entries = Object.entries(contenders) as [K, () => Promise<unknown>][];
+  const times = Object.fromEntries(entries.map(([name]) => [name, [] as number[]])) as Record<K, number[]>;
   for (let round = 0; round < ROUNDS; round++) {
-    for (const [name, work] of Object.entries(contenders) as [K, () => Promise<unknown>][]) times[name].push(await seconds(work));
+    for (let i = 0; i < entries.length; i++) {
+      const [name, work] = entries[(round + i) % entries.length]!;
+      times[name].push(await seconds(work));
+    }
   }
   return times;
 }
@@ -282,7 +291,7 @@ function row(label: string, f: Figure, format: (v: number) => string, note: stri
 
 function refRow(label: string, f: Figure, format: (v: number) => string, note: string, ratio: string): string {
   const goal = f.goal ? `, goal ${f.goal}: ${f.met ? 'met' : 'not met'}` : '';
-  return `  ${label.padEnd(32)} ${format(f.referenceFigure!).padStart(20)}  (${note})  ratio ${ratio} ${f.ratio!.toFixed(2)}${goal}`;
+  return `  ${label.padEnd(32)} ${format(f.referenceFigure!).padStart(20)}  (${note})  ratio ${ratio} ${f.ratio!.toFixed(f.goal ? 3 : 2)}${goal}`;
 }
 
 async function scoring(): Promise<{ lines: string[]; figures: Figure[] }> {
@@ -444,7 +453,7 @@ async function scoring(): Promise<{ lines: string[]; figures: Figure[] }> {
         `${perPassMs(featurisingRounds)} ms/pass, ${(100 / featurise.ratio!).toFixed(0)}% of the bare session's time`,
       ),
       row(
-        'featurising in cache',
+        'featurising again, in cache',
         inCache,
         (v) => `${v.toFixed(0)} items/s`,
         `${perPassMs(warmRounds)} ms/pass (the first time ${perPassMs(coldRounds)}), ${(100 / inCache.ratio!).toFixed(0)}% of the bare session's time`,
