@@ -1,8 +1,8 @@
 /**
  * Training and scoring speed of the two-head model, each next to references measured in the same run.
- * Every contender of a section runs once per round, in turn (each round starting with the next one),
- * for several rounds, so that a machine others are loading slows each about equally; figures are
- * medians over the rounds, with the range.
+ * Every contender of a section runs once per round (in an order shuffled each round), for several
+ * rounds, so that a machine others are loading slows each about equally; figures are medians over
+ * the rounds, with the range.
  *
  * - Scoring: items/s of the platform's path (built-in world items featurised by writeBatchFeatures
  *   into the Scorer's input buffer, then Scorer.score, batch after batch, as ScoringService does)
@@ -54,7 +54,7 @@ const { values } = parseArgs({
   options: {
     steps: { type: 'string', default: '200' },
     items: { type: 'string', default: '20000' },
-    rounds: { type: 'string', default: '5' },
+    rounds: { type: 'string', default: '7' },
     passes: { type: 'string', default: '10' },
     batch: { type: 'string', default: '1024' },
     only: { type: 'string' },
@@ -92,18 +92,22 @@ async function seconds(work: () => Promise<unknown>): Promise<number> {
 }
 
 /**
- * Runs each contender once per round, in turn, starting each round with the next contender (what
- * runs just before a contender changes what is in the processor's caches); returns each one's
- * seconds per round.
+ * Runs each contender once per round, in an order shuffled afresh each round (seeded): what runs just
+ * before a contender changes what is in the processor's caches, so no contender may always follow
+ * the same one. Returns each one's seconds per round.
  */
 async function rounds<K extends string>(contenders: Record<K, () => Promise<unknown>>): Promise<Record<K, number[]>> {
   const entries = Object.entries(contenders) as [K, () => Promise<unknown>][];
   const times = Object.fromEntries(entries.map(([name]) => [name, [] as number[]])) as Record<K, number[]>;
+  let seed = 1;
+  const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
   for (let round = 0; round < ROUNDS; round++) {
-    for (let i = 0; i < entries.length; i++) {
-      const [name, work] = entries[(round + i) % entries.length]!;
-      times[name].push(await seconds(work));
+    const order = [...entries];
+    for (let i = order.length - 1; i > 0; i--) {
+      const j = Math.floor(next() * (i + 1));
+      [order[i], order[j]] = [order[j]!, order[i]!];
     }
+    for (const [name, work] of order) times[name].push(await seconds(work));
   }
   return times;
 }
