@@ -2,7 +2,7 @@
  * Training and scoring speed of the two-head model, each next to references measured in the same run.
  * Every contender of a section runs once per round (in an order shuffled each round), for several
  * rounds, so that a machine others are loading slows each about equally; figures are medians over
- * the rounds, with the range.
+ * the rounds, with the range, and a ratio is the median of the ratios within each round.
  *
  * - Scoring: items/s of the platform's path (built-in world items featurised by writeBatchFeatures
  *   into the Scorer's input buffer, then Scorer.score, batch after batch, as ScoringService does)

@@ -1,9 +1,11 @@
 /**
  * One benchmark figure beside its reference, as a suite report reads it: `--json` prints one of these
- * a line. `figure` and `referenceFigure` are the medians over the rounds (`range` the fastest and
- * slowest round of the figure); `ratio` is figure / referenceFigure, oriented so that above 1 means
- * the platform is faster; `goal` is what the issue asks of the ratio, and `met` whether it holds
- * (null where there is no goal).
+ * a line. `figure` and `referenceFigure` are the medians over the rounds (`range` the lowest and
+ * highest round of the figure). `ratio` is the median over the rounds of figure / reference within
+ * each round (the two ran moments apart, so a burst of load from elsewhere touches both), oriented
+ * so that above 1 means the platform is faster; it is near figure / referenceFigure when the load
+ * is steady. `goal` is what the issue asks of the ratio, and `met` whether it holds (null where
+ * there is no goal).
  */
 export interface Figure {
   benchmark: string;
@@ -34,15 +36,18 @@ export function figure(
   options: { reference?: { name: string; rounds: readonly number[] }; atLeast?: number; detail?: Record<string, unknown> } = {},
 ): Figure {
   const value = median(rounds);
-  const referenceFigure = options.reference ? median(options.reference.rounds) : null;
-  const ratio = referenceFigure ? value / referenceFigure : null;
+  const reference = options.reference;
+  if (reference && reference.rounds.length !== rounds.length)
+    throw new Error(`${name}: the reference ran ${reference.rounds.length} rounds, the figure ${rounds.length}`);
+  const referenceFigure = reference ? median(reference.rounds) : null;
+  const ratio = reference ? median(rounds.map((value, i) => value / reference.rounds[i]!)) : null;
   return {
     benchmark,
     name,
     figure: value,
     unit,
     range: rounds.length > 1 ? [Math.min(...rounds), Math.max(...rounds)] : null,
-    reference: options.reference?.name ?? null,
+    reference: reference?.name ?? null,
     referenceFigure,
     ratio,
     goal: options.atLeast === undefined ? null : `≥ ${options.atLeast}`,
