@@ -33,9 +33,10 @@ export function matmulFlops(products: readonly Matmul[]): number {
  *
  * With one hidden layer of H, two heads and batches of B rows on the large and the small set this is
  * 4 products of 2·B·D·H and 7 of 2·B·H·K: 2·B·(4·D·H + 7·H·K) FLOPs. The optimiser, activations,
- * softmaxes and reductions are elementwise or row-wise and are not counted. The forward pass of the
- * graph also computes the large batch's instrumental logits, which no term reads: that product is
- * not counted either (it is work the step does not need).
+ * softmaxes and reductions are elementwise or row-wise and are not counted. The graph's forward
+ * pass also computes the large batch's instrumental logits, which no term reads (onnxruntime runs
+ * that product all the same: the step has 12 Gemm nodes); it is not counted, being work the step
+ * does not need.
  */
 export function trainingStepMatmuls(config: NetworkConfig, rows: { large: number; small?: number; simple?: number }): Matmul[] {
   const widths = [config.inputSize, ...config.hidden];
