@@ -50,6 +50,30 @@ export function writeFeatures(item: FeaturedItem, spec: FeatureSpec, target: Flo
   target.set(hashedNgrams(itemText(item), spec.size, spec.n), offset);
 }
 
+/**
+ * Writes a batch of items' features into `target`, row after row (`target` holds at least
+ * `items.length × spec.size` values). The same values as `writeFeatures` item by item, but provided
+ * vectors are copied in one loop: for vectors a few dozen long, a `TypedArray.set` and a call per
+ * item cost more than the copy, and scoring featurises every item of a dataset this way.
+ */
+export function writeBatchFeatures(items: readonly FeaturedItem[], spec: FeatureSpec, target: Float32Array): void {
+  const size = spec.size;
+  if (target.length < items.length * size)
+    throw new Error(`a batch of ${items.length} items needs ${items.length * size} values; got ${target.length}`);
+  if (spec.kind !== 'provided') {
+    for (let i = 0; i < items.length; i++) writeFeatures(items[i]!, spec, target, i * size);
+    return;
+  }
+  for (let i = 0; i < items.length; i++) {
+    const features = items[i]!.features;
+    if (!features || features.length !== size) {
+      throw new Error(`the model reads ${size} provided features per item; an item has ${features?.length ?? 'none'}`);
+    }
+    const offset = i * size;
+    for (let j = 0; j < size; j++) target[offset + j] = features[j]!;
+  }
+}
+
 /** The question, each answer under its position (so the model can tell answer 0's words from answer 1's), and the evidence. */
 export function itemText(item: FeaturedItem): string[] {
   const parts = [item.question, ...item.answers.map((a, i) => tagged(`a${i}`, a))];

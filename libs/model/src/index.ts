@@ -10,3 +10,4 @@ export * from './policy.js';
 export * from './methods.js';
 export * from './comparison.js';
 export * from './snapshot.js';
+export * from './flops.js';

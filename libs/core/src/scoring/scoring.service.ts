@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Scorer, writeFeatures, selectDisputes, type SelectionRules, type VersionConfig } from '#tribunal/model';
+import { Scorer, writeBatchFeatures, selectDisputes, type SelectionRules, type VersionConfig } from '#tribunal/model';
 import { ModelRepository, DatasetRepository, ScoringRepository } from '#tribunal/persistence';
 import { DisputesService } from '../datasets/disputes.service.js';
 
@@ -40,7 +40,7 @@ export class ScoringService {
         if (ids.length === 0) break;
         const items = await this.datasetRepository.modelItems(run.datasetId, ids);
         const x = scorer.input(items.length);
-        items.forEach((item, i) => writeFeatures(item, config.features, x, i * config.inputSize));
+        writeBatchFeatures(items, config.features, x);
         const { intended, instrumental } = await scorer.score(x, items.length);
         const K = config.answers;
         await this.scoringRepository.savePredictions(
