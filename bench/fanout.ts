@@ -16,6 +16,7 @@ import { io, type Socket } from 'socket.io-client';
 import { Api, data } from '../apps/cli/src/api-client.js';
 import { DEFAULT_DEBATE_PROTOCOL, type ProtocolSpec, type TurnView } from '#tribunal/contracts';
 import { benchDatabase } from './database.js';
+import type { Figure } from './report.js';
 import { freePort, spawnRole } from '../test/support/processes.js';
 
 const { values } = parseArgs({
@@ -24,8 +25,13 @@ const { values } = parseArgs({
     debates: { type: 'string', default: '100' },
     rounds: { type: 'string', default: '10' },
     rate: { type: 'string', default: '50' },
+    json: { type: 'boolean', default: false },
   },
 });
+/** The text report; with --json it goes to standard error and standard output carries the figures (bench/report.ts). */
+const say = (line: string) => (values.json ? process.stderr : process.stdout).write(line + '\n');
+/** What the issue asks of a judge's wait for a turn, at the 99th percentile. */
+const GOAL_P99_MS = 20;
 const CLIENTS = Number(values.clients);
 const DEBATES = Number(values.debates);
 const ROUNDS = Number(values.rounds);
@@ -149,7 +155,7 @@ let platformSeconds: number;
 let emitted: string;
 try {
   const admin = new Api(api.url!, api.adminKey!);
-  process.stdout.write(`setting up ${DEBATES} debates and ${CLIENTS} judges (logs in ${logs})\n`);
+  say(`setting up ${DEBATES} debates and ${CLIENTS} judges (logs in ${logs})`);
   const judges = await pool(
     Array.from({ length: CLIENTS }, (_, c) => c),
     16,
@@ -194,7 +200,7 @@ try {
       if (!joined.ok) throw new Error(`could not join debate ${debateIds[d]}: ${joined.error}`);
     },
   );
-  process.stdout.write(`${CLIENTS} judges connected; ${DEBATES * SPEECHES} speeches at ${RATE}/s\n`);
+  say(`${CLIENTS} judges connected; ${DEBATES * SPEECHES} speeches at ${RATE}/s`);
   platformSeconds = await drive(async (d, k) => {
     for (let attempt = 0; ; attempt++) {
       const response = await fetch(`${api.url}/debates/${debateIds[d]}/speeches`, {
@@ -256,13 +262,29 @@ const ms = (x: number) => `${x.toFixed(0).padStart(5)} ms`;
 const line = (name: string, s: ReturnType<typeof summary>, seconds: number) =>
   `  ${name.padEnd(34)} p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  max ${ms(s.max)}  ` +
   `${s.deliveries}/${CLIENTS * SPEECHES} delivered, ${s.complete}/${CLIENTS} clients complete, ${seconds.toFixed(1)} s`;
-console.log(
+say(
   `live fan-out, ${CLIENTS} judges over ${DEBATES} debates, ${DEBATES * SPEECHES} turns at ${RATE} turns/s (${CLIENTS * SPEECHES} deliveries):`,
 );
-console.log(line('platform (persisted → judge)', platform, platformSeconds));
-console.log(`    of which persisted → emitted by the API process: median ${emitted} (its tribunal_turn_delivery_seconds)`);
-console.log(line('bare socket.io (emit → client)', bare, bareSeconds));
-console.log(
+say(line('platform (persisted → judge)', platform, platformSeconds));
+say(`    of which persisted → emitted by the API process: median ${emitted} (its tribunal_turn_delivery_seconds)`);
+say(line('bare socket.io (emit → client)', bare, bareSeconds));
+say(
   `  ratio platform/bare p50 ${(platform.p50 / Math.max(bare.p50, 1)).toFixed(2)}, p99 ${(platform.p99 / Math.max(bare.p99, 1)).toFixed(2)}`,
 );
+if (values.json) {
+  const result: Figure = {
+    benchmark: 'fanout',
+    name: `${CLIENTS} judges over ${DEBATES} debates at ${RATE} turns/s: a turn persisted → at every judge, p99`,
+    figure: platform.p99,
+    unit: 'ms',
+    range: null,
+    reference: 'bare socket.io, emit → client, p99',
+    referenceFigure: bare.p99,
+    ratio: Math.max(bare.p99, 1) / Math.max(platform.p99, 1),
+    goal: `p99 ≤ ${GOAL_P99_MS} ms`,
+    met: platform.p99 <= GOAL_P99_MS,
+    detail: { p50: platform.p50, max: platform.max, delivered: platform.deliveries, expected: CLIENTS * SPEECHES, bareP50: bare.p50 },
+  };
+  console.log(JSON.stringify(result));
+}
 process.exit(0);

@@ -13,8 +13,17 @@ import pg from 'pg';
 import { labelsCopySql } from '#tribunal/persistence';
 import { startProcess } from '../apps/bootstrap/src/start-process.js';
 import { benchDatabase } from './database.js';
+import { figure } from './report.js';
 
-const { values } = parseArgs({ options: { labels: { type: 'string', default: '1000000' }, runs: { type: 'string', default: '3' } } });
+const { values } = parseArgs({
+  options: {
+    labels: { type: 'string', default: '1000000' },
+    runs: { type: 'string', default: '3' },
+    json: { type: 'boolean', default: false },
+  },
+});
+/** The text report; with --json it goes to standard error and standard output carries the figures (bench/report.ts). */
+const say = (line: string) => (values.json ? process.stderr : process.stdout).write(line + '\n');
 const N = Number(values.labels);
 const RUNS = Number(values.runs);
 
@@ -70,7 +79,7 @@ try {
   );
   await db.query('ANALYZE labels');
   await db.end();
-  console.log(`${N} labels written in ${(Number(process.hrtime.bigint() - filled) / 1e9).toFixed(1)} s`);
+  say(`${N} labels written in ${(Number(process.hrtime.bigint() - filled) / 1e9).toFixed(1)} s`);
 
   const pullOverHttp = async () => {
     const began = process.hrtime.bigint();
@@ -95,7 +104,7 @@ try {
   const rate = (r: { seconds: number; lines: number }) => r.lines / r.seconds;
   const ratios: number[] = [];
   const rates: { http: number[]; copy: number[]; records: number[] } = { http: [], copy: [], records: [] };
-  console.log(`label pull, ${N} labels:`);
+  say(`label pull, ${N} labels:`);
   for (let run = 1; run <= RUNS; run++) {
     const http = await pullOverHttp();
     const copy = await copyThroughPsql();
@@ -105,26 +114,29 @@ try {
     rates.copy.push(rate(copy));
     rates.records.push(rate(records));
     ratios.push(rate(http) / rate(copy));
-    console.log(`  run ${run}`);
-    console.log(
+    say(`  run ${run}`);
+    say(
       `    GET /labels (NDJSON, streamed)  ${rate(http).toFixed(0).padStart(9)} labels/s  ${(http.bytes / 2 ** 20).toFixed(0)} MiB in ${http.seconds.toFixed(1)} s`,
     );
-    console.log(
+    say(
       `    COPY ... TO STDOUT via psql     ${rate(copy).toFixed(0).padStart(9)} labels/s  ${(copy.bytes / 2 ** 20).toFixed(0)} MiB in ${copy.seconds.toFixed(1)} s`,
     );
-    console.log(
+    say(
       `    the API's COPY via psql         ${rate(records).toFixed(0).padStart(9)} labels/s  ${(records.bytes / 2 ** 20).toFixed(0)} MiB in ${records.seconds.toFixed(1)} s`,
     );
-    console.log(
-      `    ratio HTTP/COPY ${(rate(http) / rate(copy)).toFixed(2)}; HTTP/the API's COPY ${(rate(http) / rate(records)).toFixed(2)}`,
-    );
+    say(`    ratio HTTP/COPY ${(rate(http) / rate(copy)).toFixed(2)}; HTTP/the API's COPY ${(rate(http) / rate(records)).toFixed(2)}`);
   }
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor((xs.length - 1) / 2)]!;
   const range = (xs: number[], digits: number) => `${Math.min(...xs).toFixed(digits)}–${Math.max(...xs).toFixed(digits)}`;
-  console.log(
+  say(
     `  over ${RUNS} run(s): HTTP ${range(rates.http, 0)} labels/s, COPY ${range(rates.copy, 0)} labels/s, ` +
       `the API's COPY ${range(rates.records, 0)} labels/s; ratio HTTP/COPY ${range(ratios, 2)} (median ${median(ratios).toFixed(2)})`,
   );
+  if (values.json) {
+    const reference = { name: 'COPY … TO STDOUT via psql', rounds: rates.copy };
+    const pulled = figure('labels', `GET /labels, ${N} labels (NDJSON, streamed)`, rates.http, 'labels/s', { reference, atLeast: 0.9 });
+    console.log(JSON.stringify({ ...pulled, detail: { apiCopyLabelsPerSecond: rates.records } }));
+  }
 } finally {
   await running.app.close();
   await database.drop();
