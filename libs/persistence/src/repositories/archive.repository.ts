@@ -1,5 +1,5 @@
 import type { DataSource } from 'typeorm';
-import type { DebaterSeat, DisputeReason, EvidenceUnit } from '#tribunal/contracts';
+import type { ArchivedDebateRecord } from '#tribunal/archive';
 import {
   CitationEntity,
   DebateEntity,
@@ -10,26 +10,8 @@ import {
   VerdictEntity,
 } from '../entities/index.js';
 
-/** A finished debate from an archive, with everything it said and every answer its judge gave. */
-export interface ArchivedDebate {
-  item: Omit<ItemEntity, 'id' | 'dataset' | 'createdAt'> & { evidence: EvidenceUnit[] };
-  reasons: DisputeReason[];
-  protocolId: string;
-  seats: DebaterSeat[];
-  /** The archive's name for the judge. */
-  judge: string | null;
-  createdAt: Date;
-  endedAt: Date;
-  turns: {
-    index: number;
-    round: number;
-    seat: string;
-    text: string;
-    createdAt: Date;
-    citations: Omit<CitationEntity, 'id' | 'turnId' | 'turn'>[];
-  }[];
-  verdicts: { stage: string; probabilities: number[]; note: string | null; endsDebate: boolean; createdAt: Date }[];
-}
+/** A finished debate from an archive, with everything it said and every answer its judge gave (built by libs/archive). */
+export type ArchivedDebate = ArchivedDebateRecord;
 
 export class ArchiveRepository {
   constructor(private readonly dataSource: DataSource) {}
