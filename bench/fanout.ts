@@ -1,9 +1,12 @@
 /**
  * Live fan-out: N socket.io judge clients spread over M live debates (default 1,000 over 100). Speeches
  * are submitted at a steady rate; for every `turn.created` each judge receives, the latency from the
- * turn being persisted (its `createdAt`) to the client holding it. The reference, in the same run: a
- * bare socket.io server (bench/fanout-bare.ts) broadcasting the same payloads to the same rooms,
- * timed from its emit. Both servers run in processes of their own; the clients share this one.
+ * turn being persisted (its `createdAt`) to the client holding it. Two references in the same run:
+ * the minimal pipeline with the same durability (bench/fanout-pipeline.ts: each turn INSERTed and
+ * NOTIFYed in one statement, LISTENed by another process that emits it to the room; the goal is the
+ * platform's p99 within 1.5× of it), and a bare socket.io server (bench/fanout-bare.ts) broadcasting
+ * the same payloads to the same rooms, timed from its emit. Each server runs in a process of its own;
+ * the clients share this one.
  * Needs PostgreSQL (TRIBUNAL_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres).
  * Run: npm run bench:fanout [-- --clients N --debates M --rounds R --rate turns-per-second]
  */
@@ -12,6 +15,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
 import { Api, data } from '../apps/cli/src/api-client.js';
 import { DEFAULT_DEBATE_PROTOCOL, type ProtocolSpec, type TurnView } from '#tribunal/contracts';
@@ -32,6 +36,8 @@ const { values } = parseArgs({
 const say = (line: string) => (values.json ? process.stderr : process.stdout).write(line + '\n');
 /** What the issue asks of a judge's wait for a turn, at the 99th percentile. */
 const GOAL_P99_MS = 20;
+/** And of the platform's p99 against the minimal durable pipeline's, measured in the same run. */
+const GOAL_OVER_PIPELINE = 1.5;
 const CLIENTS = Number(values.clients);
 const DEBATES = Number(values.debates);
 const ROUNDS = Number(values.rounds);
@@ -225,6 +231,49 @@ try {
   await database.drop();
 }
 
+// ---- The reference the goal is set against: the minimal durable pipeline ----
+// INSERT the turn and NOTIFY it in one statement; another process LISTENs and emits to the room.
+const PIPELINE_CHANNEL = 'fanout_pipeline';
+const pipelineDatabase = await benchDatabase('tribunal_bench_fanout_pipeline');
+const pipelinePort = await freePort();
+const pipelineServer = spawn(process.execPath, [resolve('dist/bench/fanout-pipeline.js')], {
+  env: { PATH: process.env.PATH ?? '', PORT: String(pipelinePort), DATABASE_URL: pipelineDatabase.url, CHANNEL: PIPELINE_CHANNEL },
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
+let pipeline: ReturnType<typeof summary>;
+let pipelineSeconds: number;
+const writer = new pg.Pool({ connectionString: pipelineDatabase.url, max: 16 });
+try {
+  await writer.query(
+    `CREATE TABLE pipeline_turns (id bigserial PRIMARY KEY, debate text NOT NULL, index int NOT NULL, seat text NOT NULL,
+                                  text text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), UNIQUE (debate, index))`,
+  );
+  await new Promise<void>((ready) => pipelineServer.stdout!.once('data', () => ready()));
+  const url = `http://127.0.0.1:${pipelinePort}`;
+  const listener = await listen(
+    () => io(url, { transports: ['websocket'], reconnection: false, forceNew: true }),
+    async (socket, d) => {
+      await socket.timeout(30_000).emitWithAck('join', { room: `debate:${d}` });
+    },
+  );
+  pipelineSeconds = await drive(async (d, k) => {
+    await writer.query(
+      `WITH turn AS (INSERT INTO pipeline_turns (debate, index, seat, text) VALUES ($1, $2, $3, $4) RETURNING *)
+       SELECT pg_notify('${PIPELINE_CHANNEL}', json_build_object('room', 'debate:' || turn.debate, 'debateId', turn.debate,
+         'turn', json_build_object('index', turn.index, 'round', turn.index / 2, 'seat', turn.seat, 'text', turn.text,
+                                   'createdAt', turn.created_at, 'citations', '[]'::json))::text) FROM turn`,
+      [String(d), k, seatOf(k), textOf(d, k)],
+    );
+  });
+  await settle(listener);
+  pipeline = summary(listener);
+  close(listener);
+} finally {
+  await writer.end();
+  pipelineServer.kill();
+  await pipelineDatabase.drop();
+}
+
 // ---- The reference: a bare socket.io server ----
 const barePort = await freePort();
 const bareServer = spawn(process.execPath, [resolve('dist/bench/fanout-bare.js')], {
@@ -260,16 +309,18 @@ try {
 
 const ms = (x: number) => `${x.toFixed(0).padStart(5)} ms`;
 const line = (name: string, s: ReturnType<typeof summary>, seconds: number) =>
-  `  ${name.padEnd(34)} p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  max ${ms(s.max)}  ` +
+  `  ${name.padEnd(48)} p50 ${ms(s.p50)}  p99 ${ms(s.p99)}  max ${ms(s.max)}  ` +
   `${s.deliveries}/${CLIENTS * SPEECHES} delivered, ${s.complete}/${CLIENTS} clients complete, ${seconds.toFixed(1)} s`;
 say(
   `live fan-out, ${CLIENTS} judges over ${DEBATES} debates, ${DEBATES * SPEECHES} turns at ${RATE} turns/s (${CLIENTS * SPEECHES} deliveries):`,
 );
 say(line('platform (persisted → judge)', platform, platformSeconds));
 say(`    of which persisted → emitted by the API process: median ${emitted} (its tribunal_turn_delivery_seconds)`);
+say(line('minimal pipeline (INSERT+NOTIFY → LISTEN → emit)', pipeline, pipelineSeconds));
 say(line('bare socket.io (emit → client)', bare, bareSeconds));
 say(
-  `  ratio platform/bare p50 ${(platform.p50 / Math.max(bare.p50, 1)).toFixed(2)}, p99 ${(platform.p99 / Math.max(bare.p99, 1)).toFixed(2)}`,
+  `  ratio platform/pipeline p99 ${(platform.p99 / Math.max(pipeline.p99, 1)).toFixed(2)} (goal ≤ ${GOAL_OVER_PIPELINE}); ` +
+    `platform/bare p50 ${(platform.p50 / Math.max(bare.p50, 1)).toFixed(2)}, p99 ${(platform.p99 / Math.max(bare.p99, 1)).toFixed(2)}`,
 );
 if (values.json) {
   const result: Figure = {
@@ -286,5 +337,16 @@ if (values.json) {
     detail: { p50: platform.p50, max: platform.max, delivered: platform.deliveries, expected: CLIENTS * SPEECHES, bareP50: bare.p50 },
   };
   console.log(JSON.stringify(result));
+  const overPipeline: Figure = {
+    ...result,
+    name: `${CLIENTS} judges over ${DEBATES} debates: p99 against the minimal durable pipeline (INSERT+NOTIFY → LISTEN → emit)`,
+    reference: 'minimal pipeline, persisted → judge, p99',
+    referenceFigure: pipeline.p99,
+    ratio: Math.max(pipeline.p99, 1) / Math.max(platform.p99, 1),
+    goal: `≥ ${(1 / GOAL_OVER_PIPELINE).toFixed(2)} (platform p99 ≤ ${GOAL_OVER_PIPELINE}× the pipeline's)`,
+    met: platform.p99 <= GOAL_OVER_PIPELINE * Math.max(pipeline.p99, 1),
+    detail: { pipelineP50: pipeline.p50, pipelineMax: pipeline.max, pipelineDelivered: pipeline.deliveries },
+  };
+  console.log(JSON.stringify(overPipeline));
 }
 process.exit(0);
