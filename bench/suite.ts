@@ -25,7 +25,8 @@ interface Benchmark {
   name: string;
   script: string;
   full: string[];
-  quick: string[];
+  /** Null: left out of the quick run. */
+  quick: string[] | null;
   /** Stopped after this long, in minutes. */
   minutes: { full: number; quick: number };
 }
@@ -53,11 +54,12 @@ const BENCHMARKS: Benchmark[] = [
     quick: ['--clients', '100', '--debates', '10', '--rounds', '2', '--rate', '50'],
     minutes: { full: 15, quick: 2 },
   },
+  { name: 'memory', script: 'memory.js', full: [], quick: null, minutes: { full: 10, quick: 0 } },
 ];
 
 /** Runs one benchmark, its progress passed through to standard error; its figures, or why there are none. */
 function run(benchmark: Benchmark): Promise<{ figures: Figure[]; failure: string | null }> {
-  const args = [join(here, benchmark.script), '--json', ...(QUICK ? benchmark.quick : benchmark.full)];
+  const args = [join(here, benchmark.script), '--json', ...((QUICK ? benchmark.quick : benchmark.full) ?? [])];
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: process.env });
     let out = '';
@@ -105,7 +107,7 @@ const load = loadavg()
   .map((x) => x.toFixed(1))
   .join(', ');
 const results = [];
-for (const benchmark of BENCHMARKS) {
+for (const benchmark of BENCHMARKS.filter((b) => !QUICK || b.quick !== null)) {
   process.stderr.write(`\n== ${benchmark.name}${QUICK ? ' (quick)' : ''}\n`);
   results.push({ benchmark: benchmark.name, ...(await run(benchmark)) });
 }
