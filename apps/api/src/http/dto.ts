@@ -75,7 +75,7 @@ export class CreateProtocolDto {
   @Matches(NAME, { message: `name ${NAME_RULE}` })
   name!: string;
   @ApiProperty({ type: ProtocolSpecDoc, description: 'The protocol spec (kind, rounds, speech limits, debaters, judges, adjudication)' })
-  // Checked by parseProtocolSpec, whose messages name each field's path.
+  // Checked by validateProtocolSpec (libs/debate), whose messages name each field's path.
   @IsObject()
   spec!: Record<string, unknown>;
 }

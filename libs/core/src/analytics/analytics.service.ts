@@ -12,7 +12,7 @@ import {
 } from '#tribunal/judging';
 import type { ProtocolSpec } from '#tribunal/contracts';
 import { DebateRepository, ProtocolRepository, type FinishedDebate, type ProtocolEntity } from '#tribunal/persistence';
-import { parseProtocolSpec } from '../protocols/protocols.service.js';
+import { specOf } from '../debates/debate-progress.js';
 
 export interface ProtocolComparison {
   /** The group: a protocol version, or an imported archive's setting. */
@@ -95,7 +95,7 @@ export class AnalyticsService {
   /** Completed debates as the standings read them, each with its protocol's spec. */
   private async standings(options: CompareOptions): Promise<{ records: DebateRecordForStandings[]; first: ProtocolSpec | undefined }> {
     const { finished, protocols } = await this.selected(options);
-    const specs = new Map(protocols.map((p) => [p.id, parseProtocolSpec(p.spec)]));
+    const specs = new Map(protocols.map((p) => [p.id, specOf(p)]));
     const completed = finished.filter((d) => d.status === 'completed');
     return {
       records: completed.map((d) => standingsRecord(d, specs.get(d.protocolId)!)),
@@ -125,7 +125,7 @@ export class AnalyticsService {
     return [...groups.entries()]
       .map(([key, debates]) => {
         const protocol = byId.get(debates[0]!.protocolId)!;
-        const { scoring } = parseProtocolSpec(protocol.spec);
+        const { scoring } = specOf(protocol);
         const group =
           options.by === 'setting'
             ? { id: key, name: key, version: 0, kind: key.endsWith('consultancy') ? 'consultancy' : protocol.kind }

@@ -1,7 +1,6 @@
 import type { ProtocolSpec } from '#tribunal/contracts';
-import { nextAction, type NextAction } from '#tribunal/debate';
+import { nextAction, validateProtocolSpec, type NextAction } from '#tribunal/debate';
 import type { DebateRecord, ProtocolEntity } from '#tribunal/persistence';
-import { parseProtocolSpec } from '../protocols/protocols.service.js';
 
 /** Stored protocol versions never change, so each is validated once per process (and frozen, being shared). */
 const storedSpecs = new Map<string, ProtocolSpec>();
@@ -19,7 +18,7 @@ function deepFreeze<T>(value: T): T {
 export function specOf(protocol: ProtocolEntity): ProtocolSpec {
   let spec = protocol.id ? storedSpecs.get(protocol.id) : undefined;
   if (!spec) {
-    spec = deepFreeze(parseProtocolSpec(protocol.spec));
+    spec = deepFreeze(validateProtocolSpec(protocol.spec));
     if (storedSpecs.size >= STORED_SPECS_KEPT) storedSpecs.clear();
     if (protocol.id) storedSpecs.set(protocol.id, spec);
   }

@@ -19,8 +19,7 @@ import { JobQueue } from '#tribunal/queue';
 import { debaterAnswer, type ArguedItem } from '#tribunal/world';
 import type { Principal } from '../identity/auth.service.js';
 import { LiveEvents } from '../live-events/live-events.js';
-import { advanceKey, progressOf } from './debate-progress.js';
-import { parseProtocolSpec } from '../protocols/protocols.service.js';
+import { advanceKey, progressOf, specOf } from './debate-progress.js';
 
 export interface StartDebateRequest {
   disputeId: string;
@@ -82,7 +81,7 @@ export class DebatesService {
     if (!dispute) throw new NotFound(`dispute ${request.disputeId} does not exist`);
     const protocol = await this.protocolRepository.byId(request.protocolId);
     if (!protocol) throw new NotFound(`protocol ${request.protocolId} does not exist`);
-    const spec = parseProtocolSpec(protocol.spec);
+    const spec = specOf(protocol);
     const judges = await this.chooseJudges(spec, request.judgeIds);
     const item = dispute.item;
     const model = await this.modelAnswers(dispute, item);

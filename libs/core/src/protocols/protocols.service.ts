@@ -4,11 +4,6 @@ import { PRESETS, validateProtocolSpec } from '#tribunal/debate';
 import { type ProtocolEntity, ProtocolRepository } from '#tribunal/persistence';
 import { LlmEndpoints } from '../llm-endpoints/llm-endpoints.js';
 
-/** Validates a protocol's JSON; the error (a `ContractViolation`, which is `Invalid`) names every offending field. */
-export function parseProtocolSpec(spec: unknown): ProtocolSpec {
-  return validateProtocolSpec(spec);
-}
-
 @Injectable()
 export class ProtocolsService {
   constructor(
@@ -18,7 +13,8 @@ export class ProtocolsService {
 
   /** Adds a protocol, or the next version of one; versions never change once stored. */
   async create(name: string, spec: unknown, createdBy: string | null): Promise<ProtocolEntity> {
-    const parsed = parseProtocolSpec(spec);
+    // A bad spec is refused with every offending field named (a `ContractViolation`, which is `Invalid`).
+    const parsed = validateProtocolSpec(spec);
     this.llmEndpoints.check(parsed);
     return this.protocolRepository.addVersion({
       name,
