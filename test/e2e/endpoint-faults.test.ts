@@ -30,12 +30,13 @@ describe('a debater and judge endpoint failing 30% of requests', () => {
     if (random() < FAULT_RATE) {
       faults++;
       const fault = FAULTS[Math.floor(random() * FAULTS.length)]!;
-      // A judge's non-streamed reply that is not the JSON it was asked for.
-      return !request.stream && fault.malformedAfter !== undefined ? { text: 'I think it is the kitchen.' } : fault;
+      // A judge's non-streamed reply that is not the JSON it was asked for (from a server that ignores the schema).
+      return !request.stream && fault.malformedAfter !== undefined ? { text: 'I think it is the kitchen.', unconstrained: true } : fault;
     }
     if (!request.stream) {
       const answers = [...request.messages[0]!.content.matchAll(/^(\d+): "/gm)].length || 5;
-      return { text: JSON.stringify({ probabilities: Array.from({ length: answers }, (_, i) => (i === 0 ? 0.6 : 0.4 / (answers - 1))) }) };
+      const probabilities = Array.from({ length: answers }, (_, i) => (i === 0 ? 0.6 : 0.4 / (answers - 1)));
+      return { text: JSON.stringify({ probabilities, note: 'the first reading settles it' }) };
     }
     return {
       text: `I hold that the answer is "${assignedAnswer(request)}", as [[${firstEvidenceId(request)}]] shows.${END}`,

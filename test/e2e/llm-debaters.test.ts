@@ -36,7 +36,7 @@ function script(request: ChatRequest): Reply {
   if (request.model === 'judge') return { text: JSON.stringify({ probabilities: oneHot(2, 0.9), note: 'the cited readings settle it' }) };
   if (request.model === 'rater') {
     const { answer, text } = lastArgument(request);
-    return { text: JSON.stringify({ probabilities: oneHot(answer, text.includes('candidate-1') ? 0.9 : 0.3) }) };
+    return { text: JSON.stringify({ probabilities: oneHot(answer, text.includes('candidate-1') ? 0.9 : 0.3), note: 'rated' }) };
   }
   if (!request.stream) return { text: [0, 1, 2].map((i) => speech(request, `candidate-${i}: `)) };
   const first = attempt(request) === 0;

@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ConsoleLogger } from '@nestjs/common';
 import { io, type Socket } from 'socket.io-client';
 import type { Role, ServerEvents, ClientEvents } from '#tribunal/contracts';
 import { Database } from '#tribunal/persistence';
@@ -83,6 +84,39 @@ export async function startEmbeddedTestApp(env: Record<string, string> = {}): Pr
       }
     },
   };
+}
+
+export interface LogRecord {
+  level: 'log' | 'warn' | 'error';
+  /** The logger's name (`Debates`, `Jobs`, …). */
+  context: string | undefined;
+  message: string;
+}
+
+/**
+ * Records what the app's process logs from now on, whatever its LOG_LEVEL, through Nest's own hook
+ * for a process's logger; warnings and errors are still printed.
+ */
+export function captureLogs(app: AnyTestApp): LogRecord[] {
+  const records: LogRecord[] = [];
+  const record = (level: LogRecord['level'], message: unknown, rest: unknown[]) =>
+    records.push({ level, message: String(message), context: typeof rest.at(-1) === 'string' ? (rest.at(-1) as string) : undefined });
+  class Recording extends ConsoleLogger {
+    override log(message: unknown, ...rest: unknown[]): void {
+      record('log', message, rest);
+      super.log(message, ...rest);
+    }
+    override warn(message: unknown, ...rest: unknown[]): void {
+      record('warn', message, rest);
+      super.warn(message, ...rest);
+    }
+    override error(message: unknown, ...rest: unknown[]): void {
+      record('error', message, rest);
+      super.error(message, ...rest);
+    }
+  }
+  app.running.app.useLogger(new Recording({ logLevels: ['error', 'warn'] }));
+  return records;
 }
 
 /** Runs SQL on the app's own database, on either kind: through the process's connection, as the platform does. */

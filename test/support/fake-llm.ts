@@ -8,12 +8,30 @@ export interface ChatRequest {
   n?: number;
   max_tokens?: number;
   temperature?: number;
+  response_format?: { type: string; json_schema?: { name?: string; strict?: boolean; schema?: JsonSchema } };
+}
+
+/** The part of JSON Schema a judge's reply schema uses. */
+export interface JsonSchema {
+  type?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  additionalProperties?: boolean;
+  items?: JsonSchema;
+  minItems?: number;
+  maxItems?: number;
+  minimum?: number;
+  maximum?: number;
 }
 
 /** How the server answers one request. */
 export interface Reply {
   /** Answer with this HTTP status and an error body instead. */
   status?: number;
+  /** With `status`: this JSON body (a real server's own words) rather than a generic error. */
+  body?: unknown;
+  /** Decline in the message's `refusal` field, with no content, as OpenAI models may under structured outputs. */
+  refusal?: string;
   /** The completion's text (for `n` > 1, one per choice). */
   text?: string | string[];
   /** Streaming: characters per chunk, and the pause before each chunk. */
@@ -25,6 +43,55 @@ export interface Reply {
   closeAfter?: number;
   /** Never answer (the client must time out). */
   hang?: boolean;
+  /** Return `text` as it is even where a schema was asked for, as a server that ignores `response_format` does. */
+  unconstrained?: boolean;
+}
+
+/**
+ * What the server does with `response_format`: `honour` it (the reply must conform to the schema,
+ * as constrained decoding makes it), or `refuse` it with a 400 naming the parameter, as OpenAI does
+ * for a model without structured outputs (and vLLM, llama.cpp's server in their own words).
+ */
+export type ResponseFormatSupport = 'honour' | 'refuse';
+
+/** Where `value` breaks `schema`, or null where it conforms (the keywords of `JsonSchema` only). */
+export function schemaProblem(value: unknown, schema: JsonSchema, at = '$'): string | null {
+  switch (schema.type ?? 'none') {
+    case 'object': {
+      if (!value || typeof value !== 'object' || Array.isArray(value)) return `${at} is not an object`;
+      const record = value as Record<string, unknown>;
+      for (const key of schema.required ?? []) if (!(key in record)) return `${at}.${key} is missing`;
+      for (const [key, item] of Object.entries(record)) {
+        const property = schema.properties?.[key];
+        if (!property) {
+          if (schema.additionalProperties === false) return `${at}.${key} is not in the schema`;
+          continue;
+        }
+        const problem = schemaProblem(item, property, `${at}.${key}`);
+        if (problem) return problem;
+      }
+      return null;
+    }
+    case 'array': {
+      if (!Array.isArray(value)) return `${at} is not an array`;
+      if (schema.minItems !== undefined && value.length < schema.minItems) return `${at} has fewer than ${schema.minItems} items`;
+      if (schema.maxItems !== undefined && value.length > schema.maxItems) return `${at} has more than ${schema.maxItems} items`;
+      for (const [i, item] of value.entries()) {
+        const problem = schema.items ? schemaProblem(item, schema.items, `${at}[${i}]`) : null;
+        if (problem) return problem;
+      }
+      return null;
+    }
+    case 'number':
+      if (typeof value !== 'number' || !Number.isFinite(value)) return `${at} is not a number`;
+      if (schema.minimum !== undefined && value < schema.minimum) return `${at} is below ${schema.minimum}`;
+      if (schema.maximum !== undefined && value > schema.maximum) return `${at} is above ${schema.maximum}`;
+      return null;
+    case 'string':
+      return typeof value === 'string' ? null : `${at} is not a string`;
+    default:
+      return `${at}: the fake server does not know the schema type ${JSON.stringify(schema.type)}`;
+  }
 }
 
 /**
@@ -37,7 +104,10 @@ export class FakeLlm {
   private readonly open = new Set<ServerResponse>();
   url = '';
 
-  constructor(public reply: (request: ChatRequest, index: number) => Reply) {}
+  constructor(
+    public reply: (request: ChatRequest, index: number) => Reply,
+    public responseFormat: ResponseFormatSupport = 'honour',
+  ) {}
 
   async start(): Promise<this> {
     this.server = createServer((req, res) => void this.handle(req, res));
@@ -50,6 +120,42 @@ export class FakeLlm {
     for (const res of this.open) res.destroy();
     this.server.closeAllConnections();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /**
+   * What a request's `response_format` earns: OpenAI's 400 where the server refuses it (or the format
+   * is malformed), a 500 where the script's reply does not conform to the schema (a mistake in the
+   * test: a constraining server cannot produce it), or nothing.
+   */
+  private formatRefusal(
+    format: NonNullable<ChatRequest['response_format']>,
+    texts: string[],
+    plan: Reply,
+  ): { status: number; error: Record<string, unknown> } | null {
+    const invalid = (message: string) => ({
+      status: 400,
+      error: { message, type: 'invalid_request_error', param: 'response_format', code: null },
+    });
+    if (this.responseFormat === 'refuse') {
+      return invalid(`Invalid parameter: 'response_format' of type '${format.type}' is not supported with this model.`);
+    }
+    if (format.type !== 'json_schema') return invalid(`Invalid value: '${format.type}'. Supported values are: 'text' and 'json_schema'.`);
+    const { name, schema } = format.json_schema ?? {};
+    if (!name || !/^[a-zA-Z0-9_-]{1,64}$/.test(name) || !schema) {
+      return invalid("Missing required parameter: 'response_format.json_schema.name' or 'response_format.json_schema.schema'.");
+    }
+    if (plan.unconstrained || plan.refusal) return null;
+    for (const text of texts) {
+      let value: unknown;
+      try {
+        value = JSON.parse(text);
+      } catch {
+        return { status: 500, error: { message: `the scripted reply is not JSON, but a schema was asked for: ${text.slice(0, 80)}` } };
+      }
+      const problem = schemaProblem(value, schema);
+      if (problem) return { status: 500, error: { message: `the scripted reply does not conform to the schema: ${problem}` } };
+    }
+    return null;
   }
 
   /** Requests from debaters (streamed), as opposed to judges'. */
@@ -73,10 +179,18 @@ export class FakeLlm {
     if (plan.status && plan.status >= 400) {
       res
         .writeHead(plan.status, { 'content-type': 'application/json' })
-        .end(JSON.stringify({ error: { message: `scripted failure ${plan.status}`, type: 'server_error' } }));
+        .end(JSON.stringify(plan.body ?? { error: { message: `scripted failure ${plan.status}`, type: 'server_error' } }));
       return;
     }
     const texts = Array.isArray(plan.text) ? plan.text : [plan.text ?? ''];
+    const format = request.response_format;
+    if (format && format.type !== 'text') {
+      const refusal = this.formatRefusal(format, texts, plan);
+      if (refusal) {
+        res.writeHead(refusal.status, { 'content-type': 'application/json' }).end(JSON.stringify({ error: refusal.error }));
+        return;
+      }
+    }
     const id = `chatcmpl-${index}`;
     if (!request.stream) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(
@@ -85,7 +199,11 @@ export class FakeLlm {
           object: 'chat.completion',
           created: Math.floor(Date.now() / 1000),
           model: request.model,
-          choices: texts.map((content, i) => ({ index: i, message: { role: 'assistant', content }, finish_reason: 'stop' })),
+          choices: texts.map((content, i) => ({
+            index: i,
+            message: plan.refusal ? { role: 'assistant', content: null, refusal: plan.refusal } : { role: 'assistant', content },
+            finish_reason: 'stop',
+          })),
           usage: { prompt_tokens: 10, completion_tokens: 10, total_tokens: 20 },
         }),
       );

@@ -59,6 +59,12 @@ export interface EndpointConfig {
   apiKey: string;
   /** Seconds one request may take, unless the protocol sets its own speech timeout. */
   timeoutSeconds: number;
+  /**
+   * How judge models on it are asked for their verdict: `json_schema` (structured output through
+   * `response_format`), `text` (the prompt alone, the reply parsed), or `auto`: the first, falling
+   * back to the second where the endpoint refuses it.
+   */
+  responseFormat: 'auto' | 'json_schema' | 'text';
 }
 
 export interface QueueConfig {
@@ -120,6 +126,8 @@ function databaseUrl(env: Env): string | undefined {
   return raw;
 }
 
+const RESPONSE_FORMATS: readonly EndpointConfig['responseFormat'][] = ['auto', 'json_schema', 'text'];
+
 function endpoints(env: Env): Record<string, EndpointConfig> {
   const raw = env.TRIBUNAL_ENDPOINTS;
   if (!raw) return {};
@@ -145,7 +153,13 @@ function endpoints(env: Env): Record<string, EndpointConfig> {
     if (typeof timeout !== 'number' || !(timeout > 0 && timeout <= 3600)) {
       throw new ConfigError(`TRIBUNAL_ENDPOINTS.${name}.timeoutSeconds must be a number of seconds between 0 and 3600`);
     }
-    result[name] = { baseUrl: endpoint.baseUrl, apiKey: endpoint.apiKey ?? 'none', timeoutSeconds: timeout };
+    const responseFormat = endpoint.responseFormat ?? 'auto';
+    if (!RESPONSE_FORMATS.includes(responseFormat)) {
+      throw new ConfigError(
+        `TRIBUNAL_ENDPOINTS.${name}.responseFormat must be auto, json_schema or text, got ${JSON.stringify(responseFormat)}`,
+      );
+    }
+    result[name] = { baseUrl: endpoint.baseUrl, apiKey: endpoint.apiKey ?? 'none', timeoutSeconds: timeout, responseFormat };
   }
   return result;
 }

@@ -47,19 +47,22 @@ describe('loadConfig', () => {
     const endpoints = loadConfig(
       {
         TRIBUNAL_ENDPOINTS:
-          '{"local":{"baseUrl":"http://127.0.0.1:8000/v1"},"hosted":{"baseUrl":"https://api.example.com/v1","apiKey":"k","timeoutSeconds":30}}',
+          '{"local":{"baseUrl":"http://127.0.0.1:8000/v1"},"hosted":{"baseUrl":"https://api.example.com/v1","apiKey":"k","timeoutSeconds":30,"responseFormat":"text"}}',
       },
       cwd,
     ).endpoints;
     expect(endpoints).toEqual({
-      local: { baseUrl: 'http://127.0.0.1:8000/v1', apiKey: 'none', timeoutSeconds: 120 },
-      hosted: { baseUrl: 'https://api.example.com/v1', apiKey: 'k', timeoutSeconds: 30 },
+      local: { baseUrl: 'http://127.0.0.1:8000/v1', apiKey: 'none', timeoutSeconds: 120, responseFormat: 'auto' },
+      hosted: { baseUrl: 'https://api.example.com/v1', apiKey: 'k', timeoutSeconds: 30, responseFormat: 'text' },
     });
     expect(() => loadConfig({ TRIBUNAL_ENDPOINTS: 'not json' }, cwd)).toThrow(/TRIBUNAL_ENDPOINTS must be JSON/);
     expect(() => loadConfig({ TRIBUNAL_ENDPOINTS: '{"x":{"baseUrl":"ftp://a"}}' }, cwd)).toThrow(
       'TRIBUNAL_ENDPOINTS.x.baseUrl must be an http(s) URL',
     );
     expect(() => loadConfig({ TRIBUNAL_ENDPOINTS: '{"Bad Name":{"baseUrl":"http://a"}}' }, cwd)).toThrow(/endpoint name "Bad Name"/);
+    expect(() => loadConfig({ TRIBUNAL_ENDPOINTS: '{"x":{"baseUrl":"http://a","responseFormat":"json"}}' }, cwd)).toThrow(
+      'TRIBUNAL_ENDPOINTS.x.responseFormat must be auto, json_schema or text, got "json"',
+    );
     expect(() => loadConfig({ TRIBUNAL_JOB_HEARTBEAT_SECONDS: '5' }, cwd)).toThrow(
       'TRIBUNAL_JOB_HEARTBEAT_SECONDS must be an integer between 10 and 3600, got "5"',
     );

@@ -1,7 +1,7 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import { Conflict, Invalid, isJsonObject, type EvidenceUnit } from '#tribunal/contracts';
 import { awaitingView, judgeText } from '#tribunal/debate';
-import { probabilityProblem, simulatedJudge } from '#tribunal/judging';
+import { describeJudgeOutput, probabilityProblem, simulatedJudge } from '#tribunal/judging';
 import {
   DatasetRepository,
   DebateRepository,
@@ -32,6 +32,7 @@ function contextText(context: Record<string, unknown>): string {
 
 @Injectable()
 export class JudgingService {
+  private readonly logger = new Logger('Debates');
   /** Each dataset's world parameters, read once: a dataset's params never change after it is made. */
   private readonly worldParams = new Map<string, Partial<WorldParams> | undefined>();
 
@@ -64,7 +65,7 @@ export class JudgingService {
     let verdict: { probabilities: number[]; note: string | null };
     if (assignment.kind === 'llm') {
       const seats = new Map(record.debate.seats.map((s) => [s.seat, s.answer]));
-      verdict = await this.llmEndpoints.judge(spec, spec.judges.endpoint!, spec.judges.model!).judge({
+      const answered = await this.llmEndpoints.judge(spec, spec.judges.endpoint!, spec.judges.model!).judge({
         question: record.item.question,
         answers: record.item.answers,
         context: contextText(record.item.context),
@@ -79,6 +80,12 @@ export class JudgingService {
           ),
         })),
       });
+      // The debate's log says how the model was asked: a refusal is news to whoever runs the endpoint.
+      const judge = `judge model "${spec.judges.model}" (endpoint "${spec.judges.endpoint}", slot ${assignment.slot}, stage ${stage})`;
+      const how = `debate ${record.debate.id}: ${judge} ${describeJudgeOutput(answered.output)}`;
+      if (answered.output.via === 'text' && answered.output.because === 'refused') this.logger.warn(how);
+      else this.logger.log(how);
+      verdict = answered;
     } else {
       const revealed = record.citations
         .filter((c) => c.verified && c.kind === 'evidence' && c.evidenceId)

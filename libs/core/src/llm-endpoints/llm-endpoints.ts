@@ -1,15 +1,18 @@
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import OpenAI from 'openai';
 import type { TribunalConfig } from '#tribunal/config';
 import { Invalid, type DebaterSpec, type ProtocolSpec } from '#tribunal/contracts';
 import { BestOfDebater, builtinDebater, judgeText, OpenAiDebater, parseCitations, verifyCitations, type Debater } from '#tribunal/debate';
-import { LlmJudge } from '#tribunal/judging';
+import { describeJudgeOutput, LlmJudge } from '#tribunal/judging';
 import { InjectConfig } from '../infrastructure/infrastructure.module.js';
 
 /** The configured OpenAI-compatible endpoints, and the debaters and judges protocols build on them. */
 @Injectable()
 export class LlmEndpoints {
+  private readonly logger = new Logger('Debates');
   private readonly clients = new Map<string, OpenAI>();
+  /** Per endpoint, the models it refused `response_format` for in this process (see `LlmJudge`). */
+  private readonly refusals = new Map<string, Map<string, string>>();
 
   constructor(@InjectConfig() private readonly config: TribunalConfig) {}
 
@@ -51,8 +54,18 @@ export class LlmEndpoints {
     return (spec.speechTimeoutSeconds ?? this.config.endpoints[endpoint]?.timeoutSeconds ?? 120) * 1000;
   }
 
+  /** A judge model on a configured endpoint, asked in the endpoint's `responseFormat` (structured output unless it refuses). */
   judge(spec: ProtocolSpec, endpoint: string, model: string): LlmJudge {
-    return new LlmJudge(this.client(endpoint), { model, timeoutMs: this.timeoutMs(spec, endpoint), prompt: spec.prompts?.judge });
+    const client = this.client(endpoint);
+    let refusals = this.refusals.get(endpoint);
+    if (!refusals) this.refusals.set(endpoint, (refusals = new Map()));
+    return new LlmJudge(client, {
+      model,
+      timeoutMs: this.timeoutMs(spec, endpoint),
+      prompt: spec.prompts?.judge,
+      responseFormat: this.config.endpoints[endpoint]!.responseFormat,
+      refusals,
+    });
   }
 
   debater(spec: ProtocolSpec, debater: DebaterSpec): Debater {
@@ -76,6 +89,10 @@ export class LlmEndpoints {
           { seat: request.seat, answer: request.answer, text: judgeText(candidate, citations) },
         ];
         const verdict = await judge.judge({ question: request.item.question, answers: request.item.answers, context: '', turns }, signal);
+        if (verdict.output.via === 'text' && verdict.output.because === 'refused') {
+          const rater = `best-of rater model "${debater.bestOf!.model}" on endpoint "${debater.bestOf!.endpoint}"`;
+          this.logger.warn(`${rater} ${describeJudgeOutput(verdict.output)}`);
+        }
         return verdict.probabilities[request.answer] ?? 0;
       },
       debater.bestOf.n,
