@@ -1,25 +1,22 @@
-"""Webhook signatures, checked exactly as ``verifyWebhook`` in ``libs/contracts/src/webhooks.ts`` checks them.
+"""Webhook signatures, checked as ``verifyWebhook`` in ``libs/contracts/src/webhooks.ts`` checks them.
 
 Each delivery carries ``tribunal-signature: t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">``
 keyed with the webhook's secret (shown once, when the webhook is created). A receiver verifies the
 body it was sent, byte for byte, before parsing it, and refuses a signature older (or newer) than
 the tolerance: an old delivery replayed is refused.
 
-The header is read as the server's own check reads it, quirks included, so that both accept and
-refuse the same deliveries: the header is split on ``,`` and each part on ``=`` with nothing trimmed,
-a repeated field's last value wins, ``t`` is read as JavaScript's ``Number`` reads a string, and
-``v1`` is decoded as Node reads hex (up to the first character that is not a hex digit).
+The header is read strictly, as the server's own check reads it: comma-separated ``name=value``
+pairs (spaces and tabs around a pair ignored), each name once, ``t`` whole seconds and ``v1`` exactly
+64 hex digits; other names are ignored. Anything else is refused.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-import math
 import re
 import time
-from decimal import Decimal
-from typing import Any, Optional, Union
+from typing import Any, Dict, Optional, Tuple, Union
 
 #: The header carrying a delivery's signature: ``t=<unix seconds>,v1=<hex HMAC-SHA256 of "<t>.<body>">``.
 SIGNATURE_HEADER = "tribunal-signature"
@@ -32,80 +29,41 @@ DEFAULT_TOLERANCE_SECONDS = 300
 
 Text = Union[str, bytes]
 
-# JavaScript's white space and line terminators, which Number() trims (Python's str.strip trims others too).
-_JS_SPACE = "\t\n\v\f\r \u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000\ufeff"
-_JS_DECIMAL = re.compile(r"[+-]?(?:Infinity|(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)\Z")
-_JS_RADIX = re.compile(r"0(?:([xX])([0-9a-fA-F]+)|([oO])([0-7]+)|([bB])([01]+))\Z")
-_HEX_DIGITS = frozenset("0123456789abcdefABCDEF")
+_SECONDS = re.compile(r"[0-9]{1,12}\Z")
+_MAC = re.compile(r"[0-9a-fA-F]{64}\Z")
+_SPACE = " \t"
 
 
 def _bytes(value: Text) -> bytes:
     return value.encode("utf-8") if isinstance(value, str) else bytes(value)
 
 
-def js_number(text: Optional[str]) -> float:
-    """A string read as JavaScript's ``Number(text)`` reads it (``None`` standing for ``undefined``): NaN when it is no number."""
-    if text is None:
-        return math.nan
-    trimmed = text.strip(_JS_SPACE)
-    if trimmed == "":
-        return 0.0
-    if _JS_DECIMAL.match(trimmed):
-        return float(trimmed.replace("Infinity", "inf"))
-    radix = _JS_RADIX.match(trimmed)
-    if radix:
-        digits, base = next((radix.group(i + 1), b) for i, b in ((1, 16), (3, 8), (5, 2)) if radix.group(i + 1))
-        try:
-            return float(int(digits, base))
-        except OverflowError:
-            return math.inf
-    return math.nan
+def _mac(secret: Text, body: Text, timestamp: int) -> bytes:
+    return hmac.new(_bytes(secret), str(timestamp).encode("ascii") + b"." + _bytes(body), hashlib.sha256).digest()
 
 
-def js_number_to_string(value: float) -> str:
-    """A finite number written as JavaScript's ``String(value)`` writes it (``1700000000``, ``0.5``, ``1e+21``)."""
-    if not math.isfinite(value):
-        raise ValueError(f"not a finite number: {value}")
-    if value == 0:
-        return "0"
-    if value < 0:
-        return "-" + js_number_to_string(-value)
-    # repr is the shortest text that reads back as the same double, as JavaScript's is; only the layout differs.
-    _, digit_tuple, exponent = Decimal(repr(float(value))).as_tuple()
-    written = "".join(map(str, digit_tuple))
-    digits = written.rstrip("0")  # repr writes "123.0": digits 1230, exponent -1
-    exponent = int(exponent) + len(written) - len(digits)
-    k = len(digits)
-    n = exponent + k  # the value is 0.<digits> x 10^n
-    if k <= n <= 21:
-        return digits + "0" * (n - k)
-    if 0 < n <= 21:
-        return digits[:n] + "." + digits[n:]
-    if -6 < n <= 0:
-        return "0." + "0" * (-n) + digits
-    power = f"e{'+' if n - 1 >= 0 else '-'}{abs(n - 1)}"
-    return (digits if k == 1 else digits[0] + "." + digits[1:]) + power
+def sign_webhook(secret: Text, body: Text, timestamp: int) -> str:
+    """The ``tribunal-signature`` value the server sends with ``body`` at ``timestamp`` (whole unix seconds), as ``signWebhook`` writes it."""
+    if isinstance(timestamp, bool) or not isinstance(timestamp, int) or timestamp < 0:
+        raise ValueError(f"a webhook signature's timestamp must be whole unix seconds, got {timestamp!r}")
+    return f"t={timestamp},v1={_mac(secret, body, timestamp).hex()}"
 
 
-def _node_hex(text: str) -> bytes:
-    """Hex read as Node's ``Buffer.from(text, 'hex')`` reads it: pairs of digits up to the first pair that is not one."""
-    out = bytearray()
-    for i in range(0, len(text) - 1, 2):
-        pair = text[i : i + 2]
-        if pair[0] not in _HEX_DIGITS or pair[1] not in _HEX_DIGITS:
-            break
-        out.append(int(pair, 16))
-    return bytes(out)
-
-
-def _mac(secret: Text, body: Text, timestamp: float) -> str:
-    message = js_number_to_string(timestamp).encode("ascii") + b"." + _bytes(body)
-    return hmac.new(_bytes(secret), message, hashlib.sha256).hexdigest()
-
-
-def sign_webhook(secret: Text, body: Text, timestamp: float) -> str:
-    """The ``tribunal-signature`` value the server sends with ``body`` at ``timestamp`` (unix seconds), as ``signWebhook`` writes it."""
-    return f"t={js_number_to_string(timestamp)},v1={_mac(secret, body, timestamp)}"
+def parse_signature_header(header: Optional[str]) -> Optional[Tuple[int, bytes]]:
+    """The timestamp and MAC of a ``tribunal-signature`` value, or ``None`` when it is not exactly one (as ``parseSignatureHeader``)."""
+    if not header:
+        return None
+    fields: Dict[str, str] = {}
+    for part in header.split(","):
+        pair = part.strip(_SPACE)
+        name, equals, value = pair.partition("=")
+        if not name or not equals or name in fields:
+            return None
+        fields[name] = value
+    t, v1 = fields.get("t"), fields.get("v1")
+    if t is None or v1 is None or not _SECONDS.match(t) or not _MAC.match(v1):
+        return None
+    return int(t), bytes.fromhex(v1)
 
 
 def verify_webhook(
@@ -121,18 +79,11 @@ def verify_webhook(
     request's body exactly as received (bytes, or the text they decode to as UTF-8), ``now`` unix
     seconds (the clock's by default). The comparison takes the same time whichever byte differs.
     """
-    parts: dict[str, Optional[str]] = {}
-    for part in ("" if header is None else header).split(","):
-        pieces = part.split("=")[:2]
-        parts[pieces[0]] = pieces[1] if len(pieces) > 1 else None
-    timestamp = js_number(parts.get("t"))
-    given_hex = parts.get("v1")
+    signature = parse_signature_header(header)
     now = time.time() if now is None else now
-    if not math.isfinite(timestamp) or not given_hex or abs(now - timestamp) > tolerance_seconds:
+    if signature is None or abs(now - signature[0]) > tolerance_seconds:
         return False
-    expected = bytes.fromhex(_mac(secret, body, timestamp))
-    given = _node_hex(given_hex)
-    return len(expected) == len(given) and hmac.compare_digest(expected, given)
+    return hmac.compare_digest(_mac(secret, body, signature[0]), signature[1])
 
 
 def header_value(headers: Any, name: str) -> Optional[str]:
