@@ -171,4 +171,21 @@ describe('a judge’s outcomes and record', () => {
       expect((await http(app, 'GET', '/me/outcomes', key)).status).toBe(403);
     }
   });
+
+  it('seats no judge on an item whose outcome they may see', async () => {
+    // The first item is at rest, and both judges see its outcomes: a new debate on it may seat neither.
+    const protocolId = (await http<{ id: string; name: string }[]>(app, 'GET', '/protocols', researcher)).body.find(
+      (p) => p.name === 'outcomes-one-judge',
+    )!.id;
+    const named = await http(app, 'POST', '/debates', researcher, { disputeId: disputes[0]!.id, protocolId, judgeIds: [j.id] });
+    expect(named.status).toBe(409);
+    expect(named.body.message).toBe(`judgeIds: ${j.id} has seen the outcome of a debate on this item`);
+    const chosen = await http(app, 'POST', '/debates', researcher, { disputeId: disputes[0]!.id, protocolId });
+    expect(chosen.status).toBe(409);
+    expect(chosen.body.message).toMatch(/0 judge users exist who have not seen an outcome on this item/);
+    // A judge who has not judged it may be seated.
+    const fresh = await userKey(app, 'judge');
+    expect((await http(app, 'POST', '/debates', researcher, { disputeId: disputes[0]!.id, protocolId })).status).toBe(201);
+    expect((await http<{ debateId: string }[]>(app, 'GET', '/assignments', fresh.key)).body).toHaveLength(1);
+  });
 });

@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { userRoom, type JudgeOutcomesView, type JudgeRecordView } from '#tribunal/contracts';
-import { judgeOutcomes, judgeRecord, outcomeWithheld, type JudgedItem } from '#tribunal/judging';
+import { judgeOutcomes, judgeRecord, type JudgedItem } from '#tribunal/judging';
 import { OutcomeRepository, type ItemOfJudge } from '#tribunal/persistence';
 import { specOf } from '../debates/debate-progress.js';
 import { LiveEvents } from '../live-events/live-events.js';
@@ -36,19 +36,31 @@ export class OutcomesService {
     return judgeRecord(await this.outcomes(judgeId));
   }
 
+  /** Per judge of the item, the debates on it whose outcome they may now see (judges with none are left out). */
+  private async revealedOn(itemId: string): Promise<Map<string, string[]>> {
+    const revealed = new Map<string, string[]>();
+    for (const judgeId of await this.outcomeRepository.judgesOfItem(itemId)) {
+      const { outcomes } = judgeOutcomes(judgeId, (await this.outcomeRepository.itemsOfJudge(judgeId, itemId)).map(judgedItem));
+      if (outcomes.length > 0)
+        revealed.set(
+          judgeId,
+          outcomes.map((o) => o.debateId),
+        );
+    }
+    return revealed;
+  }
+
   /**
    * After a debate on the item ended: tells each judge of the item whose outcomes on it are now shown
    * (`outcomes.revealed`, to their own sockets, with the debates' ids and nothing of the outcome).
    */
   async announce(itemId: string): Promise<void> {
-    for (const judgeId of await this.outcomeRepository.judgesOfItem(itemId)) {
-      const items = await this.outcomeRepository.itemsOfJudge(judgeId, itemId);
-      const debateIds = items.flatMap((item) =>
-        item.debates
-          .filter((d) => d.status === 'completed' && d.verdicts.length > 0 && outcomeWithheld(judgeId, d.id, item) === null)
-          .map((d) => d.id),
-      );
-      if (debateIds.length > 0) this.events.emitTo(userRoom(judgeId), 'outcomes.revealed', { debateIds });
-    }
+    for (const [judgeId, debateIds] of await this.revealedOn(itemId))
+      this.events.emitTo(userRoom(judgeId), 'outcomes.revealed', { debateIds });
+  }
+
+  /** The judges who may see an outcome on the item now: a new debate on it must not seat them. */
+  async informedJudges(itemId: string): Promise<Set<string>> {
+    return new Set((await this.revealedOn(itemId)).keys());
   }
 }
