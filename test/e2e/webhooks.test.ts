@@ -96,13 +96,15 @@ describe('labels pushed to pipelines by signed webhooks', () => {
     expect(dead.received).toHaveLength(4);
 
     // Debating the dispute again revises its label (pooling both debates): the new label names the old, and the event says so.
-    const again = await startDebate(app, researcher, { disputeId: disputes[0]!.id, protocolId, judgeIds: [judge.id] });
+    // Another judge: the first has seen this item's outcome, and may not be seated on it again.
+    const second = await userKey(app, 'judge');
+    const again = await startDebate(app, researcher, { disputeId: disputes[0]!.id, protocolId, judgeIds: [second.id] });
     for (const stage of ['judge-1', 'final']) {
       await eventually(
         `stage ${stage} again`,
-        async () => (await http(app, 'GET', `/debates/${again}`, judge.key)).body.awaiting?.stage === stage,
+        async () => (await http(app, 'GET', `/debates/${again}`, second.key)).body.awaiting?.stage === stage,
       );
-      await http(app, 'POST', `/debates/${again}/verdicts`, judge.key, { stage, probabilities: [0, 0, 1, 0, 0] });
+      await http(app, 'POST', `/debates/${again}/verdicts`, second.key, { stage, probabilities: [0, 0, 1, 0, 0] });
     }
     await eventually('the revision to be delivered', async () => flaky.received.length === 4);
     const revision = JSON.parse(flaky.received[3]!.body);

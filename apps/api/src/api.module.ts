@@ -13,6 +13,7 @@ import {
   LiveEventsModule,
   ModelsModule,
   OperationsModule,
+  OutcomesModule,
   ProtocolsModule,
   WebhooksModule,
 } from '#tribunal/core';
@@ -38,6 +39,7 @@ import { DebateGateway } from './socket/debate.gateway.js';
     ExperimentsModule,
     OperationsModule,
     LiveEventsModule,
+    OutcomesModule,
     // A first start seeds the demo (apps/bootstrap/src/start-process.ts).
     DemoModule,
   ],

@@ -9,6 +9,7 @@ import { JudgeQueue } from './pages/JudgeQueue.js';
 import { ExperimentsPage } from './pages/Experiments.js';
 import { LabelsPage } from './pages/Labels.js';
 import { ModelsPage } from './pages/Models.js';
+import { MyRecord } from './pages/MyRecord.js';
 import { ProtocolsPage } from './pages/Protocols.js';
 import { SignIn } from './pages/SignIn.js';
 
@@ -52,7 +53,7 @@ export function App() {
   const debate = /^\/debates\/([0-9a-f-]{36})$/.exec(route);
   let page;
   if (debate) page = <DebatePage debateId={debate[1]!} me={me} />;
-  else if (me.role === 'judge') page = <JudgeQueue />;
+  else if (me.role === 'judge') page = route === '/record' ? <MyRecord /> : <JudgeQueue />;
   else if (!researcher) page = <p>Pipelines read labels over the API: GET /labels?after=&lt;seq&gt;.</p>;
   else if (route === '/protocols') page = <ProtocolsPage />;
   else if (route === '/campaigns') page = <CampaignsPage />;
@@ -68,6 +69,11 @@ export function App() {
       <header>
         <strong>Tribunal</strong>
         {me.role === 'judge' && <a href="#/">My debates</a>}
+        {me.role === 'judge' && (
+          <a href="#/record" className={route === '/record' ? 'active' : ''}>
+            My record
+          </a>
+        )}
         {researcher &&
           RESEARCHER_LINKS.map(([path, label]) => (
             <a key={path} href={`#${path}`} className={route === path ? 'active' : ''}>

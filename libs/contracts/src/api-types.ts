@@ -428,6 +428,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/me/outcomes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The calling judge's settled debates: the answer settled on, the truth where known, the reward; withheld while anything on the item is open */
+    get: operations['OutcomesController_outcomesOf'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/me/record': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The calling judge's record over the outcomes shown: accuracy, mean reward, calibration, over time */
+    get: operations['OutcomesController_record'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/metrics': {
     parameters: {
       query?: never;
@@ -1137,6 +1171,40 @@ export interface components {
       status: 'pending' | 'running' | 'awaiting_judges' | 'judging' | 'completed' | 'failed';
       turns: components['schemas']['TurnDoc'][];
     };
+    JudgeOutcomeDoc: {
+      /** @description the same against the settled answer */
+      agreesWithLabel: number | null;
+      answers: string[];
+      /** @description judge rounds answered before the final one */
+      continues: number;
+      /** @description 1 right, 0 wrong, 1/k when the truth is one of k answers tied at the top (0.5/0.5 is half right) */
+      correct: number | null;
+      /** Format: uuid */
+      debateId: string;
+      /** Format: date-time */
+      endedAt: string;
+      /** @description the judge's last probabilities over the answers */
+      final: number[];
+      question: string;
+      /** @description the reward under the scoring rule, where the truth is known */
+      reward: number | null;
+      scoring: components['schemas']['ScoringRuleOfOutcomeDoc'];
+      /** @description the answer of the item's latest label; null when none was kept */
+      settledAnswer: number | null;
+      /**
+       * @description whether the process kept a label
+       * @enum {string}
+       */
+      settlement: 'labelled' | 'unresolved';
+      /** @description the correct answer, where known */
+      truth: number | null;
+    };
+    JudgeOutcomesDoc: {
+      /** @description newest first */
+      outcomes: components['schemas']['JudgeOutcomeDoc'][];
+      /** @description ended debates whose outcome is withheld while their item is not settled or may be debated again */
+      withheld: number;
+    };
     JudgeProtocolDoc: {
       description: string | null;
       judgeMayEnd: boolean;
@@ -1145,6 +1213,32 @@ export interface components {
       limits: components['schemas']['LimitsDoc'];
       rounds: components['schemas']['RoundDoc'][];
       scoring: components['schemas']['ScoringRuleDoc'];
+    };
+    JudgeRecordDoc: {
+      /** @description ties count as the share of them that is right */
+      accuracy: number | null;
+      brier: number | null;
+      ece: number | null;
+      /** @description of those, the debates whose truth is known */
+      judged: number;
+      /** @description agreement with the settled labels */
+      labelAgreement: number | null;
+      meanReward: number | null;
+      reliability: components['schemas']['ReliabilityBinDoc'][];
+      /** @description settled debates shown */
+      settled: number;
+      /** @description running figures in the order the debates ended */
+      timeline: components['schemas']['JudgeRecordPointDoc'][];
+      withheld: number;
+    };
+    JudgeRecordPointDoc: {
+      accuracy: number;
+      /** Format: uuid */
+      debateId: string;
+      /** Format: date-time */
+      endedAt: string;
+      judged: number;
+      meanReward: number;
     };
     JudgesSpecDoc: {
       count: number;
@@ -1440,6 +1534,12 @@ export interface components {
       selection?: components['schemas']['SelectionRulesDoc'];
     };
     ScoringRuleDoc: {
+      base: number;
+      /** @enum {string} */
+      kind: 'log';
+      perTurnPenalty: number;
+    };
+    ScoringRuleOfOutcomeDoc: {
       base: number;
       /** @enum {string} */
       kind: 'log';
@@ -2904,6 +3004,72 @@ export interface operations {
         content?: never;
       };
       /** @description allowed roles: admin, researcher, judge, pipeline */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  OutcomesController_outcomesOf: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['JudgeOutcomesDoc'];
+        };
+      };
+      /** @description missing or invalid API key */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description allowed roles: judge */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  OutcomesController_record: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['JudgeRecordDoc'];
+        };
+      };
+      /** @description missing or invalid API key */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description allowed roles: judge */
       403: {
         headers: {
           [name: string]: unknown;

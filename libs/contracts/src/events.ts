@@ -43,6 +43,8 @@ export interface ServerEvents {
   'campaign.progress': (payload: CampaignProgressView) => void;
   /** A training run moved: a new evaluation point (`point`), or a new status. */
   'training.progress': (payload: Omit<TrainingStatusView, 'progress'> & { point: TrainingPoint | null }) => void;
+  /** To a judge (their own sockets only): outcomes of these debates of theirs are now shown (GET /me/outcomes); nothing of the outcome itself. */
+  'outcomes.revealed': (payload: { debateIds: string[] }) => void;
 }
 
 export type Ack<T> = (reply: { ok: true; data: T } | { ok: false; error: string; status: number }) => void;

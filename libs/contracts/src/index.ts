@@ -10,3 +10,4 @@ export * from './experiments.js';
 export * from './api.js';
 export type { components as ApiComponents, operations as ApiOperations, paths as ApiPaths } from './api-types.js';
 export * from './items.js';
+export * from './outcomes.js';

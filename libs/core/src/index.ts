@@ -35,6 +35,8 @@ export * from './training/training.module.js';
 export * from './training/training.service.js';
 export * from './scoring/scoring.module.js';
 export * from './scoring/scoring.service.js';
+export * from './outcomes/outcomes.module.js';
+export * from './outcomes/outcomes.service.js';
 export * from './analytics/analytics.module.js';
 export * from './analytics/analytics.service.js';
 export * from './archive/archive.module.js';

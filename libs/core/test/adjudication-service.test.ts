@@ -79,6 +79,8 @@ function world(record: DebateRecord, options: { earlier?: FinalAnswer[]; debated
     judgeRecords: async () => new Map(),
   };
   const debates = { requireRecord: async () => record };
+  const announced: string[] = [];
+  const outcomes = { announce: async (itemId: string) => void announced.push(itemId) };
   const service = new AdjudicationService(
     debates as never,
     debateRepository as never,
@@ -86,13 +88,14 @@ function world(record: DebateRecord, options: { earlier?: FinalAnswer[]; debated
     store.unitOfWork as never,
     events as never,
     store.queue as never,
+    outcomes as never,
   );
-  return { service, store, labels, concluded, emitted, record };
+  return { service, store, labels, concluded, emitted, record, announced };
 }
 
 describe('AdjudicationService', () => {
   it('writes a clear-cut label and queues one label.created job with it, in the same unit of work', async () => {
-    const { service, store, labels, emitted } = world(
+    const { service, store, labels, emitted, announced } = world(
       judgedDebate(
         spec(),
         [
@@ -113,6 +116,8 @@ describe('AdjudicationService', () => {
     expect(emitted).toEqual([
       { room: `debate:${DEBATE}`, event: 'debate.status', payload: { debateId: DEBATE, status: 'completed', awaiting: null } },
     ]);
+    // The item's judges are told of outcomes now shown (which, is the outcome rule's business).
+    expect(announced).toEqual(['item-1']);
   });
 
   it('pools the dispute’s earlier debates into the label and names every debate in its provenance', async () => {
@@ -163,7 +168,7 @@ describe('AdjudicationService', () => {
   });
 
   it('queues nothing and says nothing when the debate had already been concluded (a retried job)', async () => {
-    const { service, store, emitted } = world(
+    const { service, store, emitted, announced } = world(
       judgedDebate(spec(), [
         [0, 1, 0],
         [0, 1, 0],
@@ -174,6 +179,7 @@ describe('AdjudicationService', () => {
     expect(await service.adjudicate(DEBATE)).toBeNull();
     expect(store.sent).toHaveLength(before);
     expect(emitted).toHaveLength(1);
+    expect(announced).toHaveLength(1);
   });
 
   it('queues no job when the unit of work fails: the label and its consequences go together', async () => {

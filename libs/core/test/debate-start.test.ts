@@ -12,7 +12,7 @@ import { InMemoryUnitOfWork, recordingEvents } from './support/fakes.js';
 
 const SPEC: ProtocolSpec = { ...structuredClone(DEFAULT_DEBATE_PROTOCOL), assignment: 'explicit' };
 
-function debatesService() {
+function debatesService(options: { informed?: string[] } = {}) {
   const store = new InMemoryUnitOfWork();
   const created: NewDebate[] = [];
   const item = { id: 'item-1', externalId: 'x-1', answers: ['a', 'b', 'c'], simpleLabel: 0, context: { kind: 'text' } };
@@ -20,12 +20,26 @@ function debatesService() {
     byId: async (id: string) => (id === 'dispute-1' ? { id, itemId: item.id, item, reasons: [], modelVersionId: null } : null),
   };
   const protocolRepository = {
-    byId: async (id: string) => (id === 'protocol-1' ? { id, name: 'explicit', version: 1, spec: SPEC } : null),
+    byId: async (id: string) =>
+      id === 'protocol-1'
+        ? { id, name: 'explicit', version: 1, spec: SPEC }
+        : id === 'protocol-human'
+          ? { id, name: 'human', version: 1, spec: { ...SPEC, judges: { count: 1, kind: 'human' } } }
+          : null,
   };
   const debateRepository = {
     createDebate: async (_tx: Transaction, input: NewDebate) => {
       created.push(input);
       return { id: `debate-${created.length}` };
+    },
+    openAssignmentCounts: async () => new Map([['judge-b', 3]]),
+  };
+  const identityRepository = { usersWithRole: async () => [{ id: 'judge-a' }, { id: 'judge-b' }] };
+  const asked: string[] = [];
+  const outcomes = {
+    informedJudges: async (itemId: string) => {
+      asked.push(itemId);
+      return new Set(options.informed ?? []);
     },
   };
   const service = new DebatesService(
@@ -33,12 +47,13 @@ function debatesService() {
     protocolRepository as never,
     disputeRepository as never,
     debateRepository as never,
-    {} as never,
+    identityRepository as never,
     store.unitOfWork as never,
     store.queue as never,
     recordingEvents().events as never,
+    outcomes as never,
   );
-  return { service, store, created };
+  return { service, store, created, asked };
 }
 
 describe('DebatesService.start', () => {
@@ -66,6 +81,26 @@ describe('DebatesService.start', () => {
     );
     expect(store.rolledBack).toBe(1);
     expect(store.sent).toEqual([]);
+  });
+
+  it('never seats a judge who may already see an outcome on the item', async () => {
+    const start = { disputeId: 'dispute-1', protocolId: 'protocol-human', answers: [1, 0] };
+    // judge-a has fewer open debates and is chosen, until an outcome on this item is shown to them.
+    const fresh = debatesService();
+    await fresh.service.start(start);
+    expect(fresh.created[0]!.judges).toEqual([{ kind: 'human', judgeId: 'judge-a' }]);
+    const { service, created, asked } = debatesService({ informed: ['judge-a'] });
+    await service.start(start);
+    expect(asked).toEqual(['item-1']);
+    expect(created[0]!.judges).toEqual([{ kind: 'human', judgeId: 'judge-b' }]);
+    await expect(service.start({ ...start, judgeIds: ['judge-a'] })).rejects.toThrow(
+      new Conflict('judgeIds: judge-a has seen the outcome of a debate on this item'),
+    );
+    const none = debatesService({ informed: ['judge-a', 'judge-b'] });
+    await expect(none.service.start(start)).rejects.toThrow(
+      'the protocol needs 1 human judges; 0 judge users exist who have not seen an outcome on this item',
+    );
+    expect(none.created).toEqual([]);
   });
 
   it('refuses answers outside the item’s, naming the range, before writing anything', async () => {

@@ -40,8 +40,15 @@ export function mean(values: readonly number[]): number | null {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
 }
 
-/** Accuracy and calibration of a set of forecasts: the chosen answer is the most probable one. */
-export function calibration(forecasts: readonly Forecast[]): Calibration {
+/** A forecast is right when its most probable answer (the first, among ties) is the truth. */
+export const chosenIsTrue = (f: Forecast): number => (argmax(f.probabilities) === f.truth ? 1 : 0);
+
+/**
+ * Accuracy and calibration of a set of forecasts: the chosen answer is the most probable one.
+ * `correct` gives a forecast's credit, from 0 to 1 (by default 1 when the chosen answer is the truth);
+ * accuracy, overall and per bin, is its mean.
+ */
+export function calibration(forecasts: readonly Forecast[], correct: (f: Forecast) => number = chosenIsTrue): Calibration {
   const bins = Array.from({ length: BINS }, (_, i) => ({
     from: i / BINS,
     to: (i + 1) / BINS,
@@ -53,12 +60,12 @@ export function calibration(forecasts: readonly Forecast[]): Calibration {
     const confidence = f.probabilities[choice] as number;
     const bin = bins[Math.min(BINS - 1, Math.floor(confidence * BINS))]!;
     bin.confidence.push(confidence);
-    bin.correct.push(choice === f.truth ? 1 : 0);
+    bin.correct.push(correct(f));
   }
   const n = forecasts.length;
   return {
     count: n,
-    accuracy: mean(forecasts.map((f) => (argmax(f.probabilities) === f.truth ? 1 : 0))),
+    accuracy: mean(forecasts.map(correct)),
     brier: mean(forecasts.map((f) => f.probabilities.reduce((sum, p, i) => sum + (p - (i === f.truth ? 1 : 0)) ** 2, 0))),
     logLoss: mean(forecasts.map((f) => -Math.log(Math.max(f.probabilities[f.truth] ?? 0, 1e-9)))),
     ece: n

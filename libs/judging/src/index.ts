@@ -8,3 +8,4 @@ export * from './llm-judge.js';
 export * from './calibration.js';
 export * from './analytics.js';
 export * from './standings.js';
+export * from './outcomes.js';

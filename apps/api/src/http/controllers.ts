@@ -94,6 +94,7 @@ import {
 } from './dto.js';
 import { ModelPolicyChangeDoc } from './dto-docs.js';
 import * as map from './mappers.js';
+import { OutcomesController } from './outcomes.controller.js';
 import { streamTo } from './stream-response.js';
 import {
   AssignmentDoc,
@@ -731,6 +732,7 @@ export const CONTROLLERS = [
   DebatesController,
   CampaignsController,
   AnalyticsController,
+  OutcomesController,
   LabelsController,
   WebhooksController,
   ModelsController,

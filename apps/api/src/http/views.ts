@@ -27,6 +27,10 @@ import {
   type ImportReportView,
   type ItemView,
   type JudgeDebateView,
+  type JudgeOutcomesView,
+  type JudgeOutcomeView,
+  type JudgeRecordPointView,
+  type JudgeRecordView,
   type JudgeStandingView,
   type LabelRecord,
   type ModelPolicyView,
@@ -381,6 +385,58 @@ export class JudgeStandingDoc implements JudgeStandingView {
   @Int() judged!: number;
   @NNum() accuracy!: number | null;
   @NNum() meanReward!: number | null;
+}
+
+class ScoringRuleOfOutcomeDoc {
+  @ApiProperty({ enum: ['log'] }) kind!: 'log';
+  @Num() base!: number;
+  @Num() perTurnPenalty!: number;
+}
+
+export class JudgeOutcomeDoc implements JudgeOutcomeView {
+  @Str({ format: 'uuid' }) debateId!: string;
+  @Time() endedAt!: string;
+  @Str() question!: string;
+  @ApiProperty({ type: [String] }) answers!: string[];
+  @ApiProperty({ type: [Number], description: "the judge's last probabilities over the answers" }) final!: number[];
+  @Int({ description: 'judge rounds answered before the final one' }) continues!: number;
+  @ApiProperty({ enum: ['labelled', 'unresolved'], description: 'whether the process kept a label' })
+  settlement!: 'labelled' | 'unresolved';
+  @NInt({ description: "the answer of the item's latest label; null when none was kept" }) settledAnswer!: number | null;
+  @NInt({ description: 'the correct answer, where known' }) truth!: number | null;
+  @NNum({ description: '1 right, 0 wrong, 1/k when the truth is one of k answers tied at the top (0.5/0.5 is half right)' })
+  correct!: number | null;
+  @NNum({ description: 'the same against the settled answer' }) agreesWithLabel!: number | null;
+  @NNum({ description: 'the reward under the scoring rule, where the truth is known' }) reward!: number | null;
+  @ApiProperty({ type: ScoringRuleOfOutcomeDoc }) scoring!: ScoringRuleOfOutcomeDoc;
+}
+
+export class JudgeOutcomesDoc implements JudgeOutcomesView {
+  @ApiProperty({ type: [JudgeOutcomeDoc], description: 'newest first' }) outcomes!: JudgeOutcomeDoc[];
+  @Int({ description: 'ended debates whose outcome is withheld while their item is not settled or may be debated again' })
+  withheld!: number;
+}
+
+class JudgeRecordPointDoc implements JudgeRecordPointView {
+  @Str({ format: 'uuid' }) debateId!: string;
+  @Time() endedAt!: string;
+  @Int() judged!: number;
+  @Num() accuracy!: number;
+  @Num() meanReward!: number;
+}
+
+export class JudgeRecordDoc implements JudgeRecordView {
+  @Int({ description: 'settled debates shown' }) settled!: number;
+  @Int({ description: 'of those, the debates whose truth is known' }) judged!: number;
+  @NNum({ description: 'ties count as the share of them that is right' }) accuracy!: number | null;
+  @NNum() meanReward!: number | null;
+  @NNum() brier!: number | null;
+  @NNum() ece!: number | null;
+  @NNum({ description: 'agreement with the settled labels' }) labelAgreement!: number | null;
+  @ApiProperty({ type: [ReliabilityBinDoc] }) reliability!: ReliabilityBinDoc[];
+  @ApiProperty({ type: [JudgeRecordPointDoc], description: 'running figures in the order the debates ended' })
+  timeline!: JudgeRecordPointDoc[];
+  @Int() withheld!: number;
 }
 
 class StrengthDoc {

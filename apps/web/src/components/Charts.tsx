@@ -134,11 +134,12 @@ export function LineChart({ points, xLabel, yLabel }: { points: { x: number; y: 
   return <MultiLineChart series={[{ label: yLabel, points }]} xLabel={xLabel} yLabel={yLabel} testId="line-chart" legend={false} />;
 }
 
-/** Several lines of y against x on shared axes (y from 0 to `yMax`, or to the data's maximum), with a legend. */
+/** Several lines of y against x on shared axes (y from `yMin`, or 0, to `yMax`, or the data's maximum), with a legend. */
 export function MultiLineChart({
   series,
   xLabel,
   yLabel,
+  yMin = 0,
   yMax,
   testId,
   legend = true,
@@ -148,6 +149,8 @@ export function MultiLineChart({
   series: { label: string; points: { x: number; y: number }[] }[];
   xLabel: string;
   yLabel: string;
+  /** The bottom of the y axis (below 0 for values that go negative, such as a log score). */
+  yMin?: number;
   yMax?: number;
   testId?: string;
   legend?: boolean;
@@ -164,7 +167,7 @@ export function MultiLineChart({
   const [x0, x1] = [Math.min(...all.map((p) => p.x)), Math.max(...all.map((p) => p.x))];
   const y1 = yMax ?? Math.max(...all.map((p) => p.y));
   const sx = (x: number) => pad + ((x - x0) / (x1 - x0 || 1)) * width;
-  const sy = (y: number) => pad + height - (y / (y1 || 1)) * height;
+  const sy = (y: number) => pad + height - ((y - yMin) / (y1 - yMin || 1)) * height;
   return (
     <svg
       width={width + pad * 2 + (legend ? 140 : 0)}
@@ -200,6 +203,11 @@ export function MultiLineChart({
       <text x={pad - 4} y={pad + 10} fontSize="10" textAnchor="end">
         {Number(y1.toPrecision(3))}
       </text>
+      {yMin !== 0 && (
+        <text x={pad - 4} y={pad + height} fontSize="10" textAnchor="end">
+          {Number(yMin.toPrecision(3))}
+        </text>
+      )}
       <text x={10} y={pad + height / 2} fontSize="10" transform={`rotate(-90 10 ${pad + height / 2})`} textAnchor="middle">
         {yLabel}
       </text>

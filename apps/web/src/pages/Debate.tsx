@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { JudgeDebateView, TurnView } from '../../../../libs/contracts/src/views.js';
 import { connect, type Me } from '../api.js';
+import { DebateOutcome } from '../components/Outcome.js';
 import { Probabilities } from '../components/Probabilities.js';
 import { revealedReadings, RoomView } from '../components/RoomView.js';
 import { SpeechText } from '../components/SpeechText.js';
@@ -124,6 +125,7 @@ export function DebatePage({ debateId, me }: { debateId: string; me: Me }) {
             onSubmitted={() => join.current()}
           />
         )}
+        {me.role === 'judge' && view.status === 'completed' && <DebateOutcome debateId={debateId} socket={socket} />}
         <section className="card">
           <h3>Scoring</h3>
           <p className="muted">

@@ -7,6 +7,7 @@ import { JobQueue } from '#tribunal/queue';
 import { LiveEvents } from '../live-events/live-events.js';
 import { progressOf } from '../debates/debate-progress.js';
 import { DebatesService } from '../debates/debates.service.js';
+import { OutcomesService } from '../outcomes/outcomes.service.js';
 
 /**
  * Turns a dispute's debates into a complex-process label: every judge's final answer, from this
@@ -25,6 +26,7 @@ export class AdjudicationService {
     private readonly unitOfWork: UnitOfWork,
     private readonly events: LiveEvents,
     private readonly queue: JobQueue,
+    private readonly outcomes: OutcomesService,
   ) {}
 
   private async pool(spec: ProtocolSpec, answers: FinalAnswer[], disputeId: string, width: number): Promise<number[]> {
@@ -126,6 +128,8 @@ export class AdjudicationService {
           ? `debate ${debateId}: label ${label.seq} = "${item.answers[label.answer]}" (p=${outcome.probability.toFixed(2)}, ${answers.length} judge answers)`
           : `debate ${debateId}: not clear-cut (${outcome.reason})${requeue ? '; the dispute is debated again' : '; left unlabelled'}`,
       );
+      // Judges whose outcomes on this item are now shown hear of it; live, so a miss only waits for their next look.
+      await this.outcomes.announce(item.id).catch((error: Error) => this.logger.warn(`outcomes of item ${item.id}: ${error.message}`));
     }
     return label;
   }

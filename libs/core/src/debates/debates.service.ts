@@ -19,6 +19,7 @@ import { JobQueue } from '#tribunal/queue';
 import { debaterAnswer, type ArguedItem } from '#tribunal/world';
 import type { Principal } from '../identity/auth.service.js';
 import { LiveEvents } from '../live-events/live-events.js';
+import { OutcomesService } from '../outcomes/outcomes.service.js';
 import { advanceKey, progressOf, specOf } from './debate-progress.js';
 
 export interface StartDebateRequest {
@@ -49,6 +50,7 @@ export class DebatesService {
     private readonly unitOfWork: UnitOfWork,
     private readonly queue: JobQueue,
     private readonly events: LiveEvents,
+    private readonly outcomes: OutcomesService,
   ) {}
 
   /**
@@ -82,8 +84,8 @@ export class DebatesService {
     const protocol = await this.protocolRepository.byId(request.protocolId);
     if (!protocol) throw new NotFound(`protocol ${request.protocolId} does not exist`);
     const spec = specOf(protocol);
-    const judges = await this.chooseJudges(spec, request.judgeIds);
     const item = dispute.item;
+    const judges = await this.chooseJudges(spec, request.judgeIds, item.id);
     const model = await this.modelAnswers(dispute, item);
     if (request.answers?.some((a) => !Number.isInteger(a) || a < 0 || a >= item.answers.length)) {
       throw new Invalid(`answers must be answer indices from 0 to ${item.answers.length - 1}`);
@@ -109,17 +111,22 @@ export class DebatesService {
     return debate;
   }
 
+  /** The judges of a new debate on the item: never one who may already see an outcome on it (the truth, their reward). */
   private async chooseJudges(
     spec: ProtocolSpec,
     judgeIds: string[] | undefined,
+    itemId: string,
   ): Promise<{ kind: 'human' | 'simulated' | 'llm'; judgeId: string | null }[]> {
     if (spec.judges.kind !== 'human') {
       if (judgeIds?.length) throw new Invalid(`judgeIds cannot be given for a protocol with ${spec.judges.kind} judges`);
       return Array.from({ length: spec.judges.count }, () => ({ kind: spec.judges.kind, judgeId: null }));
     }
-    const pool = await this.identityRepository.usersWithRole('judge');
+    const [users, informed] = await Promise.all([this.identityRepository.usersWithRole('judge'), this.outcomes.informedJudges(itemId)]);
+    const pool = users.filter((u) => !informed.has(u.id));
     let chosen: string[];
     if (judgeIds?.length) {
+      const seen = judgeIds.find((id) => informed.has(id));
+      if (seen) throw new Conflict(`judgeIds: ${seen} has seen the outcome of a debate on this item`);
       const known = new Set(pool.map((u) => u.id));
       const unknown = judgeIds.find((id) => !known.has(id));
       if (unknown) throw new Invalid(`judgeIds: ${unknown} is not a judge`);
@@ -129,7 +136,9 @@ export class DebatesService {
       chosen = judgeIds;
     } else {
       if (pool.length < spec.judges.count) {
-        throw new Conflict(`the protocol needs ${spec.judges.count} human judges; ${pool.length} judge users exist`);
+        throw new Conflict(
+          `the protocol needs ${spec.judges.count} human judges; ${pool.length} judge users exist${informed.size ? ' who have not seen an outcome on this item' : ''}`,
+        );
       }
       const open = await this.debateRepository.openAssignmentCounts(pool.map((u) => u.id));
       chosen = [...pool]

@@ -12,6 +12,7 @@ import {
   IdentityRepository,
   LabelRepository,
   ModelRepository,
+  OutcomeRepository,
   ProtocolRepository,
   ScoringRepository,
   TrainingRepository,
@@ -90,6 +91,7 @@ export function runtimeProviders(config: TribunalConfig, options: Infrastructure
     { provide: ScoringRepository, useFactory: (d: Database) => new ScoringRepository(d.dataSource), inject: [Database] },
     { provide: ExperimentRepository, useFactory: (d: Database) => new ExperimentRepository(d.dataSource), inject: [Database] },
     { provide: ArchiveRepository, useFactory: (d: Database) => new ArchiveRepository(d.dataSource), inject: [Database] },
+    { provide: OutcomeRepository, useFactory: (d: Database) => new OutcomeRepository(d.dataSource), inject: [Database] },
     RuntimeLifecycle,
   ];
 }

@@ -11,3 +11,4 @@ export * from './dispute.repository.js';
 export * from './protocol.repository.js';
 export * from './training.repository.js';
 export * from './scoring.repository.js';
+export * from './outcome.repository.js';
