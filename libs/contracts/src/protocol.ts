@@ -82,6 +82,8 @@ export class DebaterSpec {
   @IsOptional() @IsNumber() @Min(0) @Max(2) temperature?: number;
   @IsOptional() @IsNumber() @Min(0) @Max(1) topP?: number;
   @IsOptional() @ValidateNested() @Type(() => BestOfSpec) bestOf?: BestOfSpec;
+  /** `manual` seats: a speech not submitted this long after it is asked for ends the debate as failed. */
+  @IsOptional() @IsInt() @Min(1) @Max(30 * 86_400) deadlineSeconds?: number;
 }
 
 export class JudgesSpec {

@@ -72,6 +72,8 @@ export class DebaterSpecDoc {
   @ApiPropertyOptional({ type: Number }) temperature?: number;
   @ApiPropertyOptional({ type: Number }) topP?: number;
   @ApiPropertyOptional({ type: BestOfSpecDoc }) bestOf?: BestOfSpecDoc;
+  @ApiPropertyOptional({ type: 'integer', description: 'manual: seconds a person has for a speech before the debate fails' })
+  deadlineSeconds?: number;
 }
 
 export class JudgesSpecDoc {

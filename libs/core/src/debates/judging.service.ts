@@ -13,7 +13,7 @@ import {
 import { JobQueue } from '#tribunal/queue';
 import type { WorldParams } from '#tribunal/world';
 import type { Principal } from '../identity/auth.service.js';
-import { progressOf, type NextStep } from './debate-progress.js';
+import { progressOf, speechStage, type NextStep } from './debate-progress.js';
 import { DebatesService } from './debates.service.js';
 import { LlmEndpoints } from '../llm-endpoints/llm-endpoints.js';
 
@@ -119,10 +119,20 @@ export class JudgingService {
     return params;
   }
 
-  /** The `debate.deadline` job: a human judge who still has not answered ends the debate as failed. */
+  /**
+   * The `debate.deadline` job: a human judge who still has not answered, or a person who still has not
+   * given a speech (stage `speech-<index>`), ends the debate as failed.
+   */
   async deadline(debateId: string, stage: string): Promise<void> {
     const record = await this.debates.requireRecord(debateId);
     const { spec, action } = progressOf(record);
+    if (stage.startsWith('speech-')) {
+      const ended = record.debate.status === 'failed' || record.debate.status === 'completed';
+      const late = action.kind === 'speak' && !ended ? action.speeches.find((s) => speechStage(s.index) === stage) : undefined;
+      if (!late) return;
+      const seconds = spec.debaters[record.debate.seats.findIndex((s) => s.seat === late.seat)]?.deadlineSeconds;
+      return this.debates.fail(debateId, `debater ${late.seat} did not give speech ${late.index} within ${seconds} s`);
+    }
     if (
       action.kind !== 'await-judges' ||
       action.stage !== stage ||
