@@ -5,7 +5,7 @@ import { protocol, startDebate, textDisputes } from '../support/factories.js';
 import { FakeLlm, type ChatRequest, type Reply } from '../support/fake-llm.js';
 import { launch, newPage, recordTraffic, signIn } from './browser.js';
 
-/** The story; its middle sentence is never quoted, so nothing of it may ever reach the judge. */
+/** The story (the item's evidence and its public context); its middle sentence is never quoted, so nothing of it may ever reach the judge. */
 const UNQUOTED = 'Nobody else was in the house that day.';
 const STORY = `The butler signed the letter at dawn. ${UNQUOTED} The cook was away at the market all morning.`;
 
@@ -78,7 +78,8 @@ describe('a person debating a text item in the browser, against a language model
         { backend: 'manual', deadlineSeconds: 3600 },
         { backend: 'openai', endpoint: 'fake', model: 'debater' },
       ],
-      judges: { count: 1, kind: 'human' },
+      // The item would show its story to judges; the protocol hides it, as the NYU debates did.
+      judges: { count: 1, kind: 'human', context: 'hidden' },
     });
     const debateId = await startDebate(app, researcher, {
       disputeId: disputeId!,

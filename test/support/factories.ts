@@ -104,8 +104,9 @@ export async function labelledWorld(
 }
 
 /**
- * Uploads a text dataset shaped like an imported NYU room (the story is the item's evidence; the judge
- * is shown only its title) and selects every item as a dispute; returns the disputes' ids.
+ * Uploads a text dataset whose items carry their story as evidence (what speeches quote) and in their
+ * public context (what judges see unless the protocol hides it), and selects every item as a
+ * dispute; returns the disputes' ids.
  */
 export async function textDisputes(app: AnyTestApp, key: string, name: string, story: string, count = 4): Promise<string[]> {
   const items = Array.from({ length: count }, (_, i) => ({
@@ -114,7 +115,7 @@ export async function textDisputes(app: AnyTestApp, key: string, name: string, s
     answers: ['the cook', 'the butler'],
     simpleLabel: 0,
     groundTruth: 1,
-    context: { kind: 'passage-hidden', title: 'The letter' },
+    context: { kind: 'passage', title: 'The letter', text: story },
     evidence: [{ id: 'story', kind: 'passage', text: story }],
   }));
   const dataset = await http(app, 'POST', '/datasets', key, { name, items });

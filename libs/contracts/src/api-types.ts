@@ -1223,6 +1223,11 @@ export interface components {
       scoring: components['schemas']['ScoringRuleDoc'];
     };
     JudgesSpecDoc: {
+      /**
+       * @description the item's public context, shown to judges (default) or hidden
+       * @enum {string}
+       */
+      context?: 'shown' | 'hidden';
       count: number;
       deadlineSeconds?: number;
       endpoint?: string;

@@ -78,6 +78,11 @@ export function awaitingView(spec: ProtocolSpec, step: JudgeStep): AwaitingView 
   };
 }
 
+/** The part of an item's public context the protocol lets judges see: all of it, or nothing. */
+export function judgeContext(spec: ProtocolSpec, context: Record<string, unknown>): Record<string, unknown> {
+  return spec.judges.context === 'hidden' ? {} : context;
+}
+
 /**
  * The debate as one judge may see it. Every field is copied explicitly: nothing reaches a judge
  * because an entity happened to carry it.
@@ -99,7 +104,7 @@ export function judgeDebateView(input: {
     protocol: protocolView(spec, debate.seats.length),
     question: item.question,
     answers: [...item.answers],
-    context: item.context,
+    context: judgeContext(spec, item.context),
     seats: debate.seats.map((s) => ({ seat: s.seat, answer: s.answer })),
     turns: input.turns.map((t) =>
       turnView(

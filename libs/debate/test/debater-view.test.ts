@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { DebaterSeat, DebateStatus } from '#tribunal/contracts';
-import { debaterDebateView, debateSourcesView, nextAction, type DebateProgress } from '../src/index.js';
+import { debaterDebateView, debateSourcesView, judgeDebateView, nextAction, type DebateProgress } from '../src/index.js';
 import { specWith } from './factories.js';
 
 /** Two seats, a simultaneous round, a judge round shown to debaters, a sequential round, the final verdict. */
@@ -118,5 +118,26 @@ describe('the sources view', () => {
       { turn: 1, seat: 'B', at: [0, 20], evidenceId: 'story', span: [30, 48] },
     ]);
     expect(sources.evidence).toEqual([{ id: 'story', kind: 'passage', text: story }]);
+  });
+});
+
+describe("the judges' view of the item's context", () => {
+  it('is the whole public context unless the protocol hides it, then nothing of it', () => {
+    const passage = { kind: 'passage', title: 'The letter', text: story };
+    const judged = (context?: 'shown' | 'hidden') =>
+      judgeDebateView({
+        debate: { id: 'd', status: 'running', seats },
+        spec: { ...spec, judges: { ...spec.judges, context } },
+        item: { ...item, context: passage },
+        turns: [],
+        citations: [],
+        drafts: [],
+        awaiting: null,
+        myVerdicts: [],
+      });
+    expect(judged().context).toEqual(passage);
+    expect(judged('shown').context).toEqual(passage);
+    expect(judged('hidden').context).toEqual({});
+    expect(JSON.stringify(judged('hidden'))).not.toContain('signed');
   });
 });

@@ -82,6 +82,8 @@ export class JudgesSpecDoc {
   @ApiPropertyOptional({ type: String }) endpoint?: string;
   @ApiPropertyOptional({ type: String }) model?: string;
   @ApiPropertyOptional({ type: 'integer' }) deadlineSeconds?: number;
+  @ApiPropertyOptional({ enum: ['shown', 'hidden'], description: "the item's public context, shown to judges (default) or hidden" })
+  context?: string;
 }
 
 export class ScoringSpecDoc {

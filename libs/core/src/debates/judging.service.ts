@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { Conflict, Invalid, isJsonObject, type EvidenceUnit } from '#tribunal/contracts';
-import { awaitingView, judgeText } from '#tribunal/debate';
+import { awaitingView, judgeContext, judgeText } from '#tribunal/debate';
 import { probabilityProblem, simulatedJudge } from '#tribunal/judging';
 import {
   DatasetRepository,
@@ -67,7 +67,7 @@ export class JudgingService {
       verdict = await this.llmEndpoints.judge(spec, spec.judges.endpoint!, spec.judges.model!).judge({
         question: record.item.question,
         answers: record.item.answers,
-        context: contextText(record.item.context),
+        context: contextText(judgeContext(spec, record.item.context)),
         turns: record.turns.map((t) => ({
           seat: t.seat,
           answer: seats.get(t.seat)!,
@@ -86,7 +86,7 @@ export class JudgingService {
         .filter((u): u is EvidenceUnit => !!u);
       verdict = {
         probabilities: simulatedJudge({
-          context: record.item.context,
+          context: judgeContext(spec, record.item.context),
           question: record.item.question,
           answers: record.item.answers,
           revealed,
