@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ProtocolSpec } from '#tribunal/contracts';
+import { seatRoom, type ProtocolSpec } from '#tribunal/contracts';
 import type { NextAction, Speech } from '#tribunal/debate';
 import { DebateRepository, UnitOfWork, type DebateRecord } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
@@ -82,11 +82,12 @@ export class DebateRunner {
         const automatic = action.speeches.filter((s) => record.debate.seats.find((seat) => seat.seat === s.seat)!.backend !== 'manual');
         const people = action.speeches.filter((s) => !automatic.includes(s));
         if (people.length > 0) {
-          // People's speeches of the round are timed from now, before the machines of the round speak;
-          // the debaters (and judges) hear that the debate moved on to speeches.
+          // People's speeches of the round are timed from now, before the machines of the round speak.
+          // The debate is running again, and its debaters hear that it moved (judges hear of stage
+          // changes only, as when machines speak).
           await this.speechDeadlines(record, spec, people);
           if (await this.debateRepository.setStatus(undefined, debateId, 'running')) {
-            this.events.emit(debateId, 'debate.status', { debateId, status: 'running', awaiting: null });
+            this.events.emitTo(seatRoom(debateId), 'seat.update', { debateId });
           }
         }
         if (automatic.length === 0) return WAIT;
