@@ -24,7 +24,7 @@ describe('people who speak for manual seats', () => {
   it('seats the named debaters, refuses anyone else their seat, and lists the debate in their queue', async () => {
     const [ada, bo, judge] = [await userKey(app, 'debater', 'ada'), await userKey(app, 'debater', 'bo'), await userKey(app, 'judge')];
     const protocolId = await protocol(app, researcher, 'two-people', {
-      debaters: [{ backend: 'manual' }, { backend: 'manual' }],
+      debaters: [{ backend: 'manual', deadlineSeconds: 3600 }, { backend: 'manual' }],
       judges: { count: 1, kind: 'human', context: 'hidden' },
     });
     const refused = async (body: Record<string, unknown>, message: string) => {
@@ -48,7 +48,10 @@ describe('people who speak for manual seats', () => {
     });
     expect(seat.seat).toBe('A');
     expect(seat.evidence).toEqual([{ id: 'story', kind: 'passage', text: STORY }]);
-    expect(seat.speaking).toMatchObject({ index: 0, simultaneous: false, limits: { chars: 1200 }, dueAt: null });
+    expect(seat.speaking).toMatchObject({ index: 0, simultaneous: false, limits: { chars: 1200 } });
+    // The first speech is due an hour after the debate started.
+    const started = (await http(app, 'GET', '/debates', researcher)).body.find((d: { id: string }) => d.id === debateId).createdAt;
+    expect(Date.parse(seat.speaking!.dueAt!) - Date.parse(started)).toBe(3600 * 1000);
     const queue = await http(app, 'GET', '/assignments', ada.key);
     expect(queue.body).toEqual([expect.objectContaining({ debateId, awaiting: 'speech', question: 'Who wrote the letter?' })]);
     expect((await http(app, 'GET', '/assignments', bo.key)).body).toEqual([expect.objectContaining({ debateId, awaiting: null })]);

@@ -179,7 +179,7 @@ describe('a person debating a text item in the browser, against a language model
     await expect.poll(() => spans.count()).toBe(2);
     expect(await spans.evaluateAll((all) => all.map((m) => [m.textContent, m.getAttribute('title')]))).toEqual([
       ['The butler signed the letter', 'Debater A, speech 1'],
-      ['The cook was away at the market', 'Debater B, speech 2'],
+      ['The cook was away at the market', 'Debater B, speech 2; Debater B, speech 4'],
     ]);
     expect(await observer.getByTestId('sources').innerText()).toContain(UNQUOTED);
     await spans.nth(1).click();

@@ -5,7 +5,16 @@ import type { CitationView, TurnView } from '../../../../libs/contracts/src/view
  * (a title, or a passage when the item shows one), and every quotation in the order spoken, marked
  * verified or not. Nothing here comes from anywhere but the judge's own view of the debate.
  */
-export function TextItemView({ context, turns }: { context: Record<string, unknown>; turns: readonly TurnView[] }) {
+export function TextItemView({
+  context,
+  turns,
+  observer = false,
+}: {
+  context: Record<string, unknown>;
+  turns: readonly TurnView[];
+  /** Shown to a researcher or admin, who sees what the judges see. */
+  observer?: boolean;
+}) {
   const title = typeof context.title === 'string' ? context.title : null;
   const text = typeof context.text === 'string' ? context.text : null;
   const quotes = turns.flatMap((t) =>
@@ -17,7 +26,13 @@ export function TextItemView({ context, turns }: { context: Record<string, unkno
   return (
     <section className="card" data-testid="text-item">
       <h3>{title ?? 'The text'}</h3>
-      {text ? <div className="story">{text}</div> : <p className="muted">You do not see the text; only what the debaters quote from it.</p>}
+      {text ? (
+        <div className="story">{text}</div>
+      ) : (
+        <p className="muted">
+          {observer ? 'The judges do not see the text' : 'You do not see the text'}; only what the debaters quote from it.
+        </p>
+      )}
       <h4>Quotes, in the order spoken</h4>
       {quotes.length === 0 && <p className="muted">No quotes yet.</p>}
       <ol className="quotes" data-testid="quotes">

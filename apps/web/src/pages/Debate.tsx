@@ -4,10 +4,26 @@ import { client, connect, data, type Me, type Schemas } from '../api.js';
 import { Probabilities } from '../components/Probabilities.js';
 import { revealedReadings, RoomView } from '../components/RoomView.js';
 import { SpeechText } from '../components/SpeechText.js';
-import { StoryView } from '../components/StoryView.js';
+import { StoryView, type StoryMark } from '../components/StoryView.js';
 import { TextItemView } from '../components/TextItemView.js';
 
 type Drafts = Record<number, { seat: string; text: string }>;
+
+/** One mark per quoted span, naming every speech that quoted it; a click shows the first. */
+function storyMarks(quotes: Schemas['DebateSourcesDoc']['quotes']): StoryMark[] {
+  const bySpan = new Map<string, Schemas['DebateSourcesDoc']['quotes']>();
+  for (const q of quotes) {
+    const key = `${q.evidenceId}:${q.span.join(':')}`;
+    bySpan.set(key, [...(bySpan.get(key) ?? []), q]);
+  }
+  return [...bySpan.values()].map((same) => ({
+    evidenceId: same[0]!.evidenceId,
+    span: same[0]!.span as [number, number],
+    seat: same[0]!.seat,
+    label: same.map((q) => `Debater ${q.seat}, speech ${q.turn + 1}`).join('; '),
+    onClick: () => showTurn(same[0]!.turn),
+  }));
+}
 
 /** Scrolls to a speech and marks it for a moment. */
 function showTurn(index: number): void {
@@ -76,11 +92,11 @@ export function DebatePage({ debateId, me }: { debateId: string; me: Me }) {
     };
   }, [socket, debateId]);
 
-  const observer = me.role === 'researcher' || me.role === 'admin';
+  // Observers of a text item see its evidence with every verified quotation in it; judges never ask for it.
+  const observer = (me.role === 'researcher' || me.role === 'admin') && !!view && view.context.kind !== 'world-room';
   const turnCount = view?.turns.length ?? 0;
   const [sources, setSources] = useState<Schemas['DebateSourcesDoc'] | null>(null);
   useEffect(() => {
-    // Observers see the item's evidence with every verified quotation in it; judges never ask for it.
     if (!observer) return;
     data(client.GET('/debates/{id}/sources', { params: { path: { id: debateId } } })).then(setSources, (e: Error) => setError(e.message));
   }, [observer, debateId, turnCount]);
@@ -137,20 +153,11 @@ export function DebatePage({ debateId, me }: { debateId: string; me: Me }) {
             <p className="muted">Shaded cells are sensor readings the debaters cited and the server verified.</p>
           </section>
         )}
-        {!camera && <TextItemView context={view.context} turns={view.turns} />}
+        {!camera && <TextItemView context={view.context} turns={view.turns} observer={observer} />}
         {!camera && sources && sources.evidence.length > 0 && (
           <section className="card" data-testid="sources">
             <h3>The evidence, as quoted</h3>
-            <StoryView
-              evidence={sources.evidence}
-              marks={sources.quotes.map((q) => ({
-                evidenceId: q.evidenceId,
-                span: q.span as [number, number],
-                seat: q.seat,
-                label: `Debater ${q.seat}, speech ${q.turn + 1}`,
-                onClick: () => showTurn(q.turn),
-              }))}
-            />
+            <StoryView evidence={sources.evidence} marks={storyMarks(sources.quotes)} />
             <p className="muted">Each highlighted span was quoted; click it to see the speech.</p>
           </section>
         )}
