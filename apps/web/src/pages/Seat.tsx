@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState, type MutableRefObject } from 'react';
 import { parseCitations, verifyCitations } from '../../../../libs/debate/src/citations.js';
 import { limitProblems } from '../../../../libs/debate/src/limits.js';
 import type { DebaterDebateView, SpeakingView } from '../../../../libs/contracts/src/views.js';
@@ -17,6 +17,8 @@ export function SeatPage({ debateId }: { debateId: string }) {
   const [connected, setConnected] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const join = useRef<() => void>(() => undefined);
+  // The composer's hook for quoting a selection of the story; set while it is shown.
+  const insertQuote = useRef<((text: string) => void) | null>(null);
 
   useEffect(() => {
     join.current = () => {
@@ -84,7 +86,13 @@ export function SeatPage({ debateId }: { debateId: string }) {
           </div>
         ))}
         {view.speaking ? (
-          <Composer key={view.speaking.index} view={view} speaking={view.speaking} onSubmitted={() => join.current()} />
+          <Composer
+            key={view.speaking.index}
+            view={view}
+            speaking={view.speaking}
+            insertQuote={insertQuote}
+            onSubmitted={() => join.current()}
+          />
         ) : (
           <p className="muted" data-testid="waiting">
             {ended
@@ -104,10 +112,17 @@ export function SeatPage({ debateId }: { debateId: string }) {
   );
 }
 
-/** The composer's hook for quoting a selection of the story; set while it is shown. */
-const insertQuote: { current: ((text: string) => void) | null } = { current: null };
-
-function Composer({ view, speaking, onSubmitted }: { view: DebaterDebateView; speaking: SpeakingView; onSubmitted: () => void }) {
+function Composer({
+  view,
+  speaking,
+  insertQuote,
+  onSubmitted,
+}: {
+  view: DebaterDebateView;
+  speaking: SpeakingView;
+  insertQuote: MutableRefObject<((text: string) => void) | null>;
+  onSubmitted: () => void;
+}) {
   const [text, setText] = useState('');
   const [problems, setProblems] = useState<string[]>([]);
   const [sending, setSending] = useState(false);
@@ -127,7 +142,7 @@ function Composer({ view, speaking, onSubmitted }: { view: DebaterDebateView; sp
     return () => {
       insertQuote.current = null;
     };
-  }, []);
+  }, [insertQuote]);
 
   // The protocol's own rules, counted as the server will count them.
   const marks = parseCitations(text);
