@@ -9,6 +9,7 @@ import { ModelTraining1795460637146 } from './1795460637146-ModelTraining.js';
 import { Experiments1795466711837 } from './1795466711837-Experiments.js';
 import { WebhookOwners1796177685540 } from './1796177685540-WebhookOwners.js';
 import { DatasetLoading1796184669121 } from './1796184669121-DatasetLoading.js';
+import { Debaters1796200000000 } from './1796200000000-Debaters.js';
 
 /** Every migration, in order. The schema changes only by adding to this list. */
 export const MIGRATIONS: (new () => MigrationInterface)[] = [
@@ -22,4 +23,5 @@ export const MIGRATIONS: (new () => MigrationInterface)[] = [
   Experiments1795466711837,
   WebhookOwners1796177685540,
   DatasetLoading1796184669121,
+  Debaters1796200000000,
 ];

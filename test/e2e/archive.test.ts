@@ -3,7 +3,7 @@ import { copyFileSync, linkSync, mkdirSync, mkdtempSync, readdirSync, rmSync, sy
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { JudgeDebateView } from '#tribunal/contracts';
+import type { DebateSourcesView, JudgeDebateView } from '#tribunal/contracts';
 import { http, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { tribunal } from '../support/cli.js';
 
@@ -101,6 +101,23 @@ describe('the NYU 2023 archive, imported into PostgreSQL', () => {
     expect(view.turns.length).toBeGreaterThan(0);
     const quotes = view.turns.flatMap((t) => t.citations.filter((c) => c.kind === 'quote'));
     for (const q of quotes) expect(q.verified).toBe(true);
+  });
+
+  it("places an imported debate's quotations in its story for observers, and keeps the story from its judges' view", async () => {
+    const debates = (await http(app, 'GET', '/debates?limit=20', researcher)).body as { id: string }[];
+    const views = await Promise.all(
+      debates.map(async (d) => (await http<JudgeDebateView>(app, 'GET', `/debates/${d.id}`, researcher)).body),
+    );
+    const view = views.find((v) => v.turns.some((t) => t.citations.length > 0))!;
+    const sources = (await http<DebateSourcesView>(app, 'GET', `/debates/${view.id}/sources`, researcher)).body;
+    const story = sources.evidence.find((unit) => unit.id === 'story')!.text;
+    const quotes = view.turns
+      .flatMap((t) => t.citations.map((c) => ({ turn: t.index, at: c.at, excerpt: c.excerpt })))
+      .sort((a, b) => a.turn - b.turn || a.at![0] - b.at![0]);
+    expect(sources.quotes.map((q) => ({ turn: q.turn, at: q.at }))).toEqual(quotes.map((q) => ({ turn: q.turn, at: q.at })));
+    sources.quotes.forEach((q, i) => expect(story.slice(q.span[0], q.span[1])).toBe(quotes[i]!.excerpt));
+    expect(view.context).toEqual({ kind: 'passage-hidden', title: expect.any(String) });
+    expect(JSON.stringify(view)).not.toContain(story.slice(0, 80));
   });
 
   it('compares the four settings on the rooms of the paper, over HTTP and from the command line', async () => {

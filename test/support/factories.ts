@@ -40,7 +40,7 @@ export async function protocol(app: AnyTestApp, key: string, name: string, chang
 export async function startDebate(
   app: AnyTestApp,
   key: string,
-  body: { disputeId: string; protocolId: string; judgeIds?: string[] },
+  body: { disputeId: string; protocolId: string; judgeIds?: string[]; debaterIds?: string[]; answers?: number[] },
 ): Promise<string> {
   const started = await http(app, 'POST', '/debates', key, body);
   expect(started.status, started.text).toBe(201);
@@ -101,4 +101,28 @@ export async function labelledWorld(
   const protocolId = await protocol(app, key, `${world.name}-labels`);
   await debateOpenDisputes(app, key, { datasetId, protocolId, name: `${world.name}-labels` }, timeoutMs);
   return { datasetId, protocolId };
+}
+
+/**
+ * Uploads a text dataset whose items carry their story as evidence (what speeches quote) and in their
+ * public context (what judges see unless the protocol hides it), and selects every item as a
+ * dispute; returns the disputes' ids.
+ */
+export async function textDisputes(app: AnyTestApp, key: string, name: string, story: string, count = 4): Promise<string[]> {
+  const items = Array.from({ length: count }, (_, i) => ({
+    externalId: `${name}-${i}`,
+    question: 'Who wrote the letter?',
+    answers: ['the cook', 'the butler'],
+    simpleLabel: 0,
+    groundTruth: 1,
+    context: { kind: 'passage', title: 'The letter', text: story },
+    evidence: [{ id: 'story', kind: 'passage', text: story }],
+  }));
+  const dataset = await http(app, 'POST', '/datasets', key, { name, items });
+  expect(dataset.status, dataset.text).toBe(201);
+  const policy = await http(app, 'PUT', `/datasets/${dataset.body.id}/model-policy`, key, { heldOutFraction: 0 });
+  expect(policy.status, policy.text).toBe(200);
+  const disputes = await http(app, 'POST', `/datasets/${dataset.body.id}/disputes`, key, { auditFraction: 1 });
+  expect(disputes.status, disputes.text).toBe(201);
+  return disputes.body.map((d: { id: string }) => d.id);
 }

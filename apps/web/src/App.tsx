@@ -5,12 +5,14 @@ import { ComparePage } from './pages/Compare.js';
 import { DatasetsPage } from './pages/Datasets.js';
 import { DebatePage } from './pages/Debate.js';
 import { DebatesPage } from './pages/Debates.js';
+import { DebaterQueue } from './pages/DebaterQueue.js';
 import { JudgeQueue } from './pages/JudgeQueue.js';
 import { ExperimentsPage } from './pages/Experiments.js';
 import { LabelsPage } from './pages/Labels.js';
 import { ModelsPage } from './pages/Models.js';
 import { MyRecord } from './pages/MyRecord.js';
 import { ProtocolsPage } from './pages/Protocols.js';
+import { SeatPage } from './pages/Seat.js';
 import { SignIn } from './pages/SignIn.js';
 
 function useHash(): string {
@@ -52,8 +54,10 @@ export function App() {
   const researcher = me.role === 'researcher' || me.role === 'admin';
   const debate = /^\/debates\/([0-9a-f-]{36})$/.exec(route);
   let page;
-  if (debate) page = <DebatePage debateId={debate[1]!} me={me} />;
+  if (debate && me.role === 'debater') page = <SeatPage debateId={debate[1]!} />;
+  else if (debate) page = <DebatePage debateId={debate[1]!} me={me} />;
   else if (me.role === 'judge') page = route === '/record' ? <MyRecord /> : <JudgeQueue />;
+  else if (me.role === 'debater') page = <DebaterQueue />;
   else if (!researcher) page = <p>Pipelines read labels over the API: GET /labels?after=&lt;seq&gt;.</p>;
   else if (route === '/protocols') page = <ProtocolsPage />;
   else if (route === '/campaigns') page = <CampaignsPage />;
@@ -68,7 +72,7 @@ export function App() {
     <>
       <header>
         <strong>Tribunal</strong>
-        {me.role === 'judge' && <a href="#/">My debates</a>}
+        {(me.role === 'judge' || me.role === 'debater') && <a href="#/">My debates</a>}
         {me.role === 'judge' && (
           <a href="#/record" className={route === '/record' ? 'active' : ''}>
             My record

@@ -62,7 +62,7 @@ export interface paths {
       path?: never;
       cookie?: never;
     };
-    /** The calling judge's debates */
+    /** The calling judge's or debater's debates */
     get: operations['DebatesController_assignments'];
     put?: never;
     post?: never;
@@ -293,6 +293,40 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/debates/{id}/seat': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The debate as the calling debater may see it from their seat: the story, the speeches they may read, the speech asked of them */
+    get: operations['DebatesController_seat'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/debates/{id}/sources': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /** The debate's evidence with every verified quotation placed in it and linked to its speech */
+    get: operations['DebatesController_sources'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/debates/{id}/speeches': {
     parameters: {
       query?: never;
@@ -302,7 +336,7 @@ export interface paths {
     };
     get?: never;
     put?: never;
-    /** Speak for a manual debater seat */
+    /** Speak for a manual debater seat: a debater for their own seat, a researcher for a seat nobody holds */
     post: operations['DebatesController_speak'];
     delete?: never;
     options?: never;
@@ -802,6 +836,7 @@ export interface components {
       theta1TrunkLayers?: number;
     };
     AssignmentDoc: {
+      /** @description judges: the stage asked of them; debaters: "speech" while a speech is asked of them */
       awaiting: string | null;
       /** Format: date-time */
       createdAt: string;
@@ -898,7 +933,7 @@ export interface components {
       /** @example alice */
       name: string;
       /** @enum {string} */
-      role: 'admin' | 'researcher' | 'judge' | 'pipeline';
+      role: 'admin' | 'researcher' | 'judge' | 'pipeline' | 'debater';
     };
     CreateWebhookDto: {
       /** @description only labels of this dataset */
@@ -931,17 +966,54 @@ export interface components {
       /** @enum {string} */
       status: 'loading' | 'ready';
     };
+    DebaterDebateDoc: {
+      answer: number;
+      answers: string[];
+      /** @description the public part of the item */
+      context: {
+        [key: string]: unknown;
+      };
+      /** @description the evidence speeches cite or quote: a text item's story */
+      evidence: components['schemas']['SourceDoc'][];
+      /** Format: uuid */
+      id: string;
+      /** @description the judges' answers the protocol shows debaters */
+      judgements: components['schemas']['DebaterJudgementDoc'][];
+      protocol: components['schemas']['JudgeProtocolDoc'];
+      question: string;
+      /** @description the seat the caller speaks for */
+      seat: string;
+      seats: components['schemas']['SeatDoc'][];
+      /** @description the speech asked of the caller now */
+      speaking: components['schemas']['SpeakingDoc'] | null;
+      /** @enum {string} */
+      status: 'pending' | 'running' | 'awaiting_judges' | 'judging' | 'completed' | 'failed';
+      /** @description the speeches the caller may read now */
+      turns: components['schemas']['TurnDoc'][];
+    };
+    DebaterJudgementDoc: {
+      note: string | null;
+      probabilities: number[];
+      stage: string;
+    };
     DebaterSeatDoc: {
       answer: number;
       /** @enum {string} */
       backend: 'builtin' | 'manual' | 'openai';
       name?: string;
       seat: string;
+      /**
+       * Format: uuid
+       * @description the debater user who holds this manual seat
+       */
+      userId?: string;
     };
     DebaterSpecDoc: {
       /** @enum {string} */
       backend: 'builtin' | 'manual' | 'openai';
       bestOf?: components['schemas']['BestOfSpecDoc'];
+      /** @description manual: seconds a person has for a speech before the debate fails */
+      deadlineSeconds?: number;
       /** @description openai: a configured endpoint name (TRIBUNAL_ENDPOINTS) */
       endpoint?: string;
       model?: string;
@@ -956,6 +1028,10 @@ export interface components {
       winRateDishonest: number | null;
       winRateHonest: number | null;
       wins: number;
+    };
+    DebateSourcesDoc: {
+      evidence: components['schemas']['SourceDoc'][];
+      quotes: components['schemas']['QuotedSpanDoc'][];
     };
     DebateSummaryDoc: {
       /** Format: uuid */
@@ -1241,6 +1317,11 @@ export interface components {
       meanReward: number;
     };
     JudgesSpecDoc: {
+      /**
+       * @description the item's public context, shown to judges (default) or hidden
+       * @enum {string}
+       */
+      context?: 'shown' | 'hidden';
       count: number;
       deadlineSeconds?: number;
       endpoint?: string;
@@ -1395,7 +1476,7 @@ export interface components {
       id: string;
       name: string;
       /** @enum {string} */
-      role: 'admin' | 'researcher' | 'judge' | 'pipeline';
+      role: 'admin' | 'researcher' | 'judge' | 'pipeline' | 'debater';
     };
     PromoteDto: {
       /** @description score the dataset again with the promoted version (default: the dataset's policy) */
@@ -1463,6 +1544,15 @@ export interface components {
         [key: string]: unknown;
       };
       version: number;
+    };
+    QuotedSpanDoc: {
+      /** @description where the quotation stands in the speech */
+      at: number[] | null;
+      evidenceId: string;
+      seat: string;
+      /** @description where it stands in the evidence unit's text */
+      span: number[];
+      turn: number;
     };
     ReadinessDoc: {
       /** @description each check by name: whether it passed, and what failed */
@@ -1602,6 +1692,23 @@ export interface components {
       reason: string;
       room: string;
     };
+    SourceDoc: {
+      id: string;
+      kind: string;
+      text: string;
+    };
+    SpeakingDoc: {
+      /**
+       * Format: date-time
+       * @description a speech not given by then fails the debate
+       */
+      dueAt: string | null;
+      /** @description the turn the speech will be */
+      index: number;
+      limits: components['schemas']['SpeechLimitsDoc'];
+      round: number;
+      simultaneous: boolean;
+    };
     SpeechAcceptedDoc: {
       index: number;
     };
@@ -1611,9 +1718,16 @@ export interface components {
       /** @description The speech; cite evidence as [[evidence-id]] */
       text: string;
     };
+    SpeechLimitsDoc: {
+      chars: number;
+      citations: number;
+      quoteChars: number | null;
+    };
     StartDebateDto: {
       /** @description one answer index per debater, for protocols with explicit assignment */
       answers?: number[];
+      /** @description the debater users who speak for the manual seats, one per manual seat in seat order */
+      debaterIds?: string[];
       disputeId: string;
       judgeIds?: string[];
       protocolId: string;
@@ -2020,7 +2134,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description allowed roles: judge */
+      /** @description allowed roles: judge, debater */
       403: {
         headers: {
           [name: string]: unknown;
@@ -2686,6 +2800,76 @@ export interface operations {
       };
     };
   };
+  DebatesController_seat: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DebaterDebateDoc'];
+        };
+      };
+      /** @description missing or invalid API key */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description allowed roles: debater */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
+  DebatesController_sources: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['DebateSourcesDoc'];
+        };
+      };
+      /** @description missing or invalid API key */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description allowed roles: admin, researcher */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+    };
+  };
   DebatesController_speak: {
     parameters: {
       query?: never;
@@ -2716,7 +2900,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description allowed roles: admin, researcher */
+      /** @description allowed roles: admin, researcher, debater */
       403: {
         headers: {
           [name: string]: unknown;
@@ -3003,7 +3187,7 @@ export interface operations {
         };
         content?: never;
       };
-      /** @description allowed roles: admin, researcher, judge, pipeline */
+      /** @description allowed roles: admin, researcher, judge, pipeline, debater */
       403: {
         headers: {
           [name: string]: unknown;

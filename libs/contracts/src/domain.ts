@@ -1,6 +1,6 @@
 /** Vocabulary shared by server, workers, web app and tests. See docs/architecture.md. */
 
-export const ROLES = ['admin', 'researcher', 'judge', 'pipeline'] as const;
+export const ROLES = ['admin', 'researcher', 'judge', 'pipeline', 'debater'] as const;
 export type Role = (typeof ROLES)[number];
 
 export const DEBATE_STATUSES = ['pending', 'running', 'awaiting_judges', 'judging', 'completed', 'failed'] as const;
@@ -51,6 +51,8 @@ export interface DebaterSeat {
   backend: DebaterBackend;
   /** Who spoke, where the platform knows (an imported archive's debater). */
   name?: string;
+  /** A manual seat taken by a person: the user (role `debater`) who speaks for it in the web app. */
+  userId?: string;
 }
 
 export const WEBHOOK_EVENTS = ['label.created', 'label.revised'] as const;

@@ -1,5 +1,5 @@
 import type { DebateStatus, TrainingJobStatus } from './domain.js';
-import type { JudgeDebateView, TurnView } from './views.js';
+import type { DebaterDebateView, JudgeDebateView, TurnView } from './views.js';
 
 export interface CampaignProgressView {
   campaignId: string;
@@ -39,6 +39,11 @@ export interface ServerEvents {
   'turn.created': (payload: { debateId: string; turn: TurnView }) => void;
   /** The debate moved on: it now waits for judges at `awaiting`, or ended (with a reason if it failed). */
   'debate.status': (payload: { debateId: string; status: DebateStatus; awaiting: string | null; reason?: string }) => void;
+  /**
+   * To a debate's debaters: it moved (a speech or a stage), with nothing of what was said; they read
+   * what they may see with `seat.join`.
+   */
+  'seat.update': (payload: { debateId: string }) => void;
   /** Counts of a campaign's debates by state. */
   'campaign.progress': (payload: CampaignProgressView) => void;
   /** A training run moved: a new evaluation point (`point`), or a new status. */
@@ -53,6 +58,8 @@ export type Ack<T> = (reply: { ok: true; data: T } | { ok: false; error: string;
 export interface ClientEvents {
   /** Join a debate's room; the reply is the state so far, after which live events follow. */
   'debate.join': (payload: { debateId: string }, ack: Ack<JudgeDebateView>) => void;
+  /** Debaters: follow a debate from the seat they speak for; the reply is what they may see, and `seat.update` follows. */
+  'seat.join': (payload: { debateId: string }, ack: Ack<DebaterDebateView>) => void;
   'debate.leave': (payload: { debateId: string }, ack: Ack<null>) => void;
   'verdict.submit': (
     payload: { debateId: string; stage: string; probabilities: number[]; note?: string; endDebate?: boolean },
@@ -65,6 +72,8 @@ export interface ClientEvents {
 }
 
 export const debateRoom = (debateId: string): string => `debate:${debateId}`;
+/** A debate's debaters, who hear only that it moved (`seat.update`). */
+export const seatRoom = (debateId: string): string => `seats:${debateId}`;
 export const campaignRoom = (campaignId: string): string => `campaign:${campaignId}`;
 export const trainingRoom = (trainingJobId: string): string => `training:${trainingJobId}`;
 /** Every socket of a user, so that revoking the user's keys can disconnect them all. */

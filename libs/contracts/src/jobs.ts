@@ -4,7 +4,7 @@ export interface JobPayloads {
   'debate.advance': { debateId: string };
   /** A built-in or model judge gives its probabilities at a stage of a debate. */
   'judge.auto': { assignmentId: string; stage: string };
-  /** A human judge's deadline at a stage has come: if they still have not answered, the debate fails. */
+  /** A person's deadline has come (a human judge's at a stage, or a debater's speech, `speech-<index>`): if still not given, the debate fails. */
   'debate.deadline': { debateId: string; stage: string };
   /** Turn a finished debate's verdicts into a label, when clear-cut. */
   'debate.adjudicate': { debateId: string };

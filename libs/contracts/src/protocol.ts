@@ -52,6 +52,7 @@ export class EndSpec {
 }
 
 export const OVER_LIMIT = ['truncate', 'retry'] as const;
+export const JUDGE_CONTEXT = ['shown', 'hidden'] as const;
 
 export class LimitsSpec {
   /** Characters per speech, unless a round says otherwise. */
@@ -82,6 +83,8 @@ export class DebaterSpec {
   @IsOptional() @IsNumber() @Min(0) @Max(2) temperature?: number;
   @IsOptional() @IsNumber() @Min(0) @Max(1) topP?: number;
   @IsOptional() @ValidateNested() @Type(() => BestOfSpec) bestOf?: BestOfSpec;
+  /** `manual` seats: a speech not submitted this long after it is asked for ends the debate as failed. */
+  @IsOptional() @IsInt() @Min(1) @Max(30 * 86_400) deadlineSeconds?: number;
 }
 
 export class JudgesSpec {
@@ -92,6 +95,12 @@ export class JudgesSpec {
   @IsOptional() @IsString() @MaxLength(200) model?: string;
   /** A human judge who has not answered this long after being asked ends the debate as failed. */
   @IsOptional() @IsInt() @Min(1) @Max(30 * 86_400) deadlineSeconds?: number;
+  /**
+   * The item's public context (a passage, the camera view): `shown` to the judges (the default), or
+   * `hidden`, so that they see only the question, the answers and the speeches with their verified
+   * citations, as the NYU debates ran (the judge never reads the story).
+   */
+  @IsOptional() @IsIn(JUDGE_CONTEXT) context?: (typeof JUDGE_CONTEXT)[number];
 }
 
 /** The rule judges are scored by, shown to them: log score of the final probability on the truth, minus a penalty per judge round continued. */

@@ -88,3 +88,63 @@ export interface AssignmentView {
   awaiting: string | null;
   createdAt: string;
 }
+
+/** A speech a debater is asked for now, with the limits it is held to. */
+export interface SpeakingView {
+  /** The turn the speech will be. */
+  index: number;
+  /** Position of the round in the protocol's structure. */
+  round: number;
+  /** Every seat speaks at once in this round; none sees another's speech of it before speaking. */
+  simultaneous: boolean;
+  limits: { chars: number; quoteChars: number | null; citations: number };
+  /** When a missed speech fails the debate, if the protocol sets a deadline. */
+  dueAt: string | null;
+}
+
+/** A judge round's answers as the protocol shows them to debaters (feedback, questions). */
+export interface DebaterJudgementView {
+  stage: string;
+  probabilities: number[];
+  note: string | null;
+}
+
+/**
+ * What a person speaking for a seat sees: the item with its evidence (the story), their own seat and
+ * answer, the speeches they may read (for a simultaneous round, none of the round's others before
+ * their own), the judges' answers the protocol shows debaters, and the speech asked of them now.
+ * Never the simple label, the ground truth, model predictions, or who speaks for the other seats.
+ */
+export interface DebaterDebateView {
+  id: string;
+  status: DebateStatus;
+  protocol: ProtocolView;
+  question: string;
+  answers: string[];
+  context: Record<string, unknown>;
+  /** The evidence units speeches cite or quote: for a text item, its story. */
+  evidence: { id: string; kind: string; text: string }[];
+  seat: string;
+  answer: number;
+  seats: SeatView[];
+  turns: TurnView[];
+  judgements: DebaterJudgementView[];
+  speaking: SpeakingView | null;
+}
+
+/** A verified quotation, placed in the evidence it quotes and linked to the speech that quotes it. */
+export interface QuotedSpanView {
+  /** The speech: its turn index and seat, and where the quotation stands in its text, [start, end). */
+  turn: number;
+  seat: string;
+  at: [number, number] | null;
+  evidenceId: string;
+  /** Where the quotation stands in the evidence unit's text: [start, end). */
+  span: [number, number];
+}
+
+/** A debate's evidence with every verified quotation placed in it (researchers and observers). */
+export interface DebateSourcesView {
+  evidence: { id: string; kind: string; text: string }[];
+  quotes: QuotedSpanView[];
+}

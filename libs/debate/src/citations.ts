@@ -1,4 +1,11 @@
-import type { EvidenceUnit } from '#tribunal/contracts';
+/**
+ * What verification reads of an evidence unit (an `EvidenceUnit` is one). Declared here, with no
+ * import, so that the web app checks a speech being written by these very rules.
+ */
+export interface CitableUnit {
+  id: string;
+  text: string;
+}
 
 /** An evidence id cited as `[[id]]` in a speech. */
 const EVIDENCE_ID = /\[\[([A-Za-z0-9_.:-]{1,80})\]\]/g;
@@ -100,7 +107,7 @@ export function fuzzyScore(quote: string, text: string): number {
   return best / q.length;
 }
 
-function verifyQuote(mark: CitationMark, evidence: readonly EvidenceUnit[]): VerifiedCitation {
+function verifyQuote(mark: CitationMark, evidence: readonly CitableUnit[]): VerifiedCitation {
   const quote = normalise(mark.target);
   let score = 0;
   let bestUnit: string | null = null;
@@ -132,7 +139,7 @@ function verifyQuote(mark: CitationMark, evidence: readonly EvidenceUnit[]): Ver
  * appear in the evidence exactly, after normalisation (a near miss is reported with its score, but
  * unverified). A judge never sees an unverified citation as verified.
  */
-export function verifyCitations(marks: readonly CitationMark[], evidence: readonly EvidenceUnit[]): VerifiedCitation[] {
+export function verifyCitations(marks: readonly CitationMark[], evidence: readonly CitableUnit[]): VerifiedCitation[] {
   const byId = new Map(evidence.map((unit) => [unit.id, unit]));
   return marks.map((mark) => {
     if (mark.kind === 'quote') return verifyQuote(mark, evidence);

@@ -32,6 +32,8 @@ export function kindProblems(spec: ProtocolSpec): string[] {
   spec.debaters.forEach((d, i) => {
     if (d.backend !== 'openai' && (d.endpoint || d.model || d.bestOf))
       problems.push(`spec.debaters.${i}: endpoint, model and bestOf apply to openai debaters`);
+    if (d.backend !== 'manual' && d.deadlineSeconds !== undefined)
+      problems.push(`spec.debaters.${i}: deadlineSeconds applies to manual debaters (people)`);
   });
   if (spec.judges.kind !== 'llm' && (spec.judges.endpoint || spec.judges.model))
     problems.push('spec.judges: endpoint and model apply to llm judges');

@@ -1,15 +1,19 @@
 import type {
   AwaitingView,
   CitationView,
+  DebaterDebateView,
+  DebateSourcesView,
   DebateStatus,
   DebaterSeat,
   JudgeDebateView,
   ProtocolSpec,
+  EvidenceUnit,
   ProtocolView,
+  QuotedSpanView,
   TurnView,
   VerdictView,
 } from '#tribunal/contracts';
-import { schedule, type JudgeStep } from './rules.js';
+import { schedule, speechLimits, type JudgeStep, type NextAction } from './rules.js';
 
 interface TurnRow {
   id: string;
@@ -74,6 +78,11 @@ export function awaitingView(spec: ProtocolSpec, step: JudgeStep): AwaitingView 
   };
 }
 
+/** The part of an item's public context the protocol lets judges see: all of it, or nothing. */
+export function judgeContext(spec: ProtocolSpec, context: Record<string, unknown>): Record<string, unknown> {
+  return spec.judges.context === 'hidden' ? {} : context;
+}
+
 /**
  * The debate as one judge may see it. Every field is copied explicitly: nothing reaches a judge
  * because an entity happened to carry it.
@@ -95,7 +104,7 @@ export function judgeDebateView(input: {
     protocol: protocolView(spec, debate.seats.length),
     question: item.question,
     answers: [...item.answers],
-    context: item.context,
+    context: judgeContext(spec, item.context),
     seats: debate.seats.map((s) => ({ seat: s.seat, answer: s.answer })),
     turns: input.turns.map((t) =>
       turnView(
@@ -138,4 +147,95 @@ export function judgeText(
     from = end;
   }
   return out + text.slice(from);
+}
+
+interface VerdictRow {
+  stage: string;
+  probabilities: number[];
+  note: string | null;
+}
+
+/**
+ * The debate as the person speaking for `seat` may see it. Every field is copied explicitly, as for
+ * judges; the turns are those the seat may read: while its speech of a round is due, nothing of the
+ * round's others if it is simultaneous (as a model debater is shown), and the judges' answers only
+ * from earlier rounds that show them to debaters.
+ */
+export function debaterDebateView(input: {
+  debate: { id: string; status: DebateStatus; seats: DebaterSeat[] };
+  spec: ProtocolSpec;
+  item: { question: string; answers: string[]; context: Record<string, unknown>; evidence: readonly EvidenceUnit[] };
+  seat: string;
+  action: NextAction;
+  turns: readonly TurnRow[];
+  citations: readonly CitationRow[];
+  verdicts: readonly VerdictRow[];
+  /** When the seat's speech is due, if the protocol sets a deadline. */
+  dueAt: Date | null;
+}): DebaterDebateView {
+  const { debate, spec, item, action } = input;
+  const own = debate.seats.find((s) => s.seat === input.seat)!;
+  const ended = debate.status === 'completed' || debate.status === 'failed';
+  const due = !ended && action.kind === 'speak' ? action.speeches.find((s) => s.seat === input.seat) : undefined;
+  const visible = due ? input.turns.filter((t) => t.index < due.visibleBefore) : input.turns;
+  const shown = new Set(
+    schedule(spec, debate.seats.length)
+      .filter((step) => step.kind === 'judge' && step.round.visibleToDebaters && (!due || step.position < due.step.position))
+      .map((step) => (step.kind === 'judge' ? step.stage : '')),
+  );
+  const limits = due ? speechLimits(spec, due.step.round) : null;
+  return {
+    id: debate.id,
+    status: debate.status,
+    protocol: protocolView(spec, debate.seats.length),
+    question: item.question,
+    answers: [...item.answers],
+    context: item.context,
+    evidence: item.evidence.map((unit) => ({ id: unit.id, kind: unit.kind, text: unit.text })),
+    seat: own.seat,
+    answer: own.answer,
+    seats: debate.seats.map((s) => ({ seat: s.seat, answer: s.answer })),
+    turns: visible.map((t) =>
+      turnView(
+        t,
+        input.citations.filter((c) => c.turnId === t.id),
+      ),
+    ),
+    judgements: input.verdicts
+      .filter((v) => shown.has(v.stage))
+      .map((v) => ({ stage: v.stage, probabilities: [...v.probabilities], note: v.note })),
+    speaking:
+      due && limits
+        ? {
+            index: due.index,
+            round: due.step.position,
+            simultaneous: due.step.simultaneous,
+            limits: { chars: limits.chars, quoteChars: limits.quoteChars ?? null, citations: limits.citations },
+            dueAt: input.dueAt?.toISOString() ?? null,
+          }
+        : null,
+  };
+}
+
+/** A debate's evidence with every verified quotation placed in it and linked to its speech: for researchers and observers. */
+export function debateSourcesView(input: {
+  evidence: readonly EvidenceUnit[];
+  turns: readonly Pick<TurnRow, 'id' | 'index' | 'seat'>[];
+  citations: readonly (CitationRow & { spanStart: number | null; spanEnd: number | null })[];
+}): DebateSourcesView {
+  const turns = new Map(input.turns.map((t) => [t.id, t]));
+  const quotes: QuotedSpanView[] = [];
+  for (const c of input.citations) {
+    const turn = turns.get(c.turnId);
+    if (!turn || c.kind !== 'quote' || !c.verified || c.evidenceId === null || c.spanStart === null || c.spanEnd === null) continue;
+    quotes.push({
+      turn: turn.index,
+      seat: turn.seat,
+      at: c.atStart === null || c.atEnd === null ? null : [c.atStart, c.atEnd],
+      evidenceId: c.evidenceId,
+      span: [c.spanStart, c.spanEnd],
+    });
+  }
+  quotes.sort((a, b) => a.turn - b.turn || (a.at?.[0] ?? 0) - (b.at?.[0] ?? 0));
+  return { evidence: input.evidence.map((unit) => ({ id: unit.id, kind: unit.kind, text: unit.text })), quotes };
 }

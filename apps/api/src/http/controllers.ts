@@ -21,7 +21,9 @@ import {
   type CreatedUserView,
   type CreatedWebhookView,
   type DatasetView,
+  type DebateSourcesView,
   type DebateStatus,
+  type DebaterDebateView,
   type DebateSummaryView,
   type DebaterStandingView,
   type DisabledView,
@@ -104,7 +106,9 @@ import {
   CreatedUserDoc,
   CreatedWebhookDoc,
   DatasetDoc,
+  DebateSourcesDoc,
   DebateSummaryDoc,
+  DebaterDebateDoc,
   DebaterStandingDoc,
   DisabledDoc,
   DisputeDoc,
@@ -207,7 +211,7 @@ export class UsersController {
   }
 
   @Get('me')
-  @Roles('admin', 'researcher', 'judge', 'pipeline')
+  @Roles('admin', 'researcher', 'judge', 'pipeline', 'debater')
   @ApiOperation({ summary: 'Who the key belongs to' })
   @ApiOkResponse({ type: PrincipalDoc })
   me(@CurrentPrincipal() principal: Principal): PrincipalView {
@@ -374,13 +378,36 @@ export class DebatesController {
     return this.debates.view(principal, id);
   }
 
-  @Post('debates/:id/speeches')
+  @Get('debates/:id/seat')
+  @Roles('debater')
+  @ApiOperation({
+    summary:
+      'The debate as the calling debater may see it from their seat: the story, the speeches they may read, the speech asked of them',
+  })
+  @ApiOkResponse({ type: DebaterDebateDoc })
+  seat(@Param('id', Uuid) id: string, @CurrentPrincipal() principal: Principal): Promise<DebaterDebateView> {
+    return this.debates.debaterView(principal, id);
+  }
+
+  @Get('debates/:id/sources')
   @Roles('admin', 'researcher')
+  @ApiOperation({ summary: "The debate's evidence with every verified quotation placed in it and linked to its speech" })
+  @ApiOkResponse({ type: DebateSourcesDoc })
+  sources(@Param('id', Uuid) id: string): Promise<DebateSourcesView> {
+    return this.debates.sources(id);
+  }
+
+  @Post('debates/:id/speeches')
+  @Roles('admin', 'researcher', 'debater')
   @HttpCode(201)
-  @ApiOperation({ summary: 'Speak for a manual debater seat' })
+  @ApiOperation({ summary: 'Speak for a manual debater seat: a debater for their own seat, a researcher for a seat nobody holds' })
   @ApiCreatedResponse({ type: SpeechAcceptedDoc })
-  async speak(@Param('id', Uuid) id: string, @Body() body: SpeechDto): Promise<SpeechAcceptedView> {
-    const { index } = await this.speeches.submit(id, body.seat, body.text);
+  async speak(
+    @Param('id', Uuid) id: string,
+    @Body() body: SpeechDto,
+    @CurrentPrincipal() principal: Principal,
+  ): Promise<SpeechAcceptedView> {
+    const { index } = await this.speeches.submit(principal, id, body.seat, body.text);
     return { index };
   }
 
@@ -399,8 +426,8 @@ export class DebatesController {
   }
 
   @Get('assignments')
-  @Roles('judge')
-  @ApiOperation({ summary: "The calling judge's debates" })
+  @Roles('judge', 'debater')
+  @ApiOperation({ summary: "The calling judge's or debater's debates" })
   @ApiOkResponse({ type: [AssignmentDoc] })
   async assignments(@CurrentPrincipal() principal: Principal): Promise<AssignmentView[]> {
     return (await this.debates.assignments(principal)).map(map.toAssignmentView);

@@ -72,6 +72,8 @@ export class DebaterSpecDoc {
   @ApiPropertyOptional({ type: Number }) temperature?: number;
   @ApiPropertyOptional({ type: Number }) topP?: number;
   @ApiPropertyOptional({ type: BestOfSpecDoc }) bestOf?: BestOfSpecDoc;
+  @ApiPropertyOptional({ type: 'integer', description: 'manual: seconds a person has for a speech before the debate fails' })
+  deadlineSeconds?: number;
 }
 
 export class JudgesSpecDoc {
@@ -80,6 +82,8 @@ export class JudgesSpecDoc {
   @ApiPropertyOptional({ type: String }) endpoint?: string;
   @ApiPropertyOptional({ type: String }) model?: string;
   @ApiPropertyOptional({ type: 'integer' }) deadlineSeconds?: number;
+  @ApiPropertyOptional({ enum: ['shown', 'hidden'], description: "the item's public context, shown to judges (default) or hidden" })
+  context?: string;
 }
 
 export class ScoringSpecDoc {

@@ -90,6 +90,15 @@ export class StartDebateDto {
   @IsInt({ each: true })
   answers?: number[];
   @ApiPropertyOptional({ type: [String] }) @IsOptional() @IsArray() @ArrayMaxSize(50) @IsUUID('all', { each: true }) judgeIds?: string[];
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'the debater users who speak for the manual seats, one per manual seat in seat order',
+  })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(8)
+  @IsUUID('all', { each: true })
+  debaterIds?: string[];
 }
 
 export class SpeechDto {

@@ -18,7 +18,10 @@ import {
   type CreatedUserView,
   type CreatedWebhookView,
   type DatasetView,
+  type DebateSourcesView,
   type DebateSummaryView,
+  type DebaterDebateView,
+  type DebaterJudgementView,
   type DebaterStandingView,
   type DisabledView,
   type DisputeView,
@@ -37,6 +40,8 @@ import {
   type ModelVersionView,
   type PrincipalView,
   type PromotionView,
+  type QuotedSpanView,
+  type SpeakingView,
   type ProtocolComparisonView,
   type ProtocolStatsView,
   type ProtocolVersionView,
@@ -205,6 +210,7 @@ class DebaterSeatDoc {
   @Int() answer!: number;
   @ApiProperty({ enum: ['builtin', 'manual', 'openai'] }) backend!: 'builtin' | 'manual' | 'openai';
   @ApiPropertyOptional({ type: String }) name?: string;
+  @ApiPropertyOptional({ type: String, format: 'uuid', description: 'the debater user who holds this manual seat' }) userId?: string;
 }
 
 export class DebateSummaryDoc implements DebateSummaryView {
@@ -303,11 +309,71 @@ export class JudgeDebateDoc implements JudgeDebateView {
   @ApiProperty({ type: [VerdictDoc], description: "this judge's own verdicts" }) myVerdicts!: VerdictDoc[];
 }
 
+class SourceDoc {
+  @Str() id!: string;
+  @Str() kind!: string;
+  @Str() text!: string;
+}
+
+class SpeechLimitsDoc {
+  @Int() chars!: number;
+  @NInt() quoteChars!: number | null;
+  @Int() citations!: number;
+}
+
+class SpeakingDoc implements SpeakingView {
+  @Int({ description: 'the turn the speech will be' }) index!: number;
+  @Int() round!: number;
+  @Bool() simultaneous!: boolean;
+  @ApiProperty({ type: SpeechLimitsDoc }) limits!: SpeechLimitsDoc;
+  @NTime({ description: 'a speech not given by then fails the debate' }) dueAt!: string | null;
+}
+
+class DebaterJudgementDoc implements DebaterJudgementView {
+  @Str() stage!: string;
+  @ApiProperty({ type: [Number] }) probabilities!: number[];
+  @NStr() note!: string | null;
+}
+
+export class DebaterDebateDoc implements DebaterDebateView {
+  @Str({ format: 'uuid' }) id!: string;
+  @ApiProperty({ enum: DEBATE_STATUSES }) status!: DebaterDebateView['status'];
+  @ApiProperty({ type: JudgeProtocolDoc }) protocol!: JudgeProtocolDoc;
+  @Str() question!: string;
+  @ApiProperty({ type: [String] }) answers!: string[];
+  @Obj({ description: 'the public part of the item' }) context!: Record<string, unknown>;
+  @ApiProperty({ type: [SourceDoc], description: "the evidence speeches cite or quote: a text item's story" }) evidence!: SourceDoc[];
+  @Str({ description: 'the seat the caller speaks for' }) seat!: string;
+  @Int() answer!: number;
+  @ApiProperty({ type: [SeatDoc] }) seats!: SeatDoc[];
+  @ApiProperty({ type: [TurnDoc], description: 'the speeches the caller may read now' }) turns!: TurnDoc[];
+  @ApiProperty({ type: [DebaterJudgementDoc], description: "the judges' answers the protocol shows debaters" })
+  judgements!: DebaterJudgementDoc[];
+  @ApiProperty({ type: SpeakingDoc, nullable: true, description: 'the speech asked of the caller now' }) speaking!: SpeakingDoc | null;
+}
+
+class QuotedSpanDoc implements QuotedSpanView {
+  @Int() turn!: number;
+  @Str() seat!: string;
+  @ApiProperty({ type: [Number], nullable: true, minItems: 2, maxItems: 2, description: 'where the quotation stands in the speech' })
+  at!: [number, number] | null;
+  @Str() evidenceId!: string;
+  @ApiProperty({ type: [Number], minItems: 2, maxItems: 2, description: "where it stands in the evidence unit's text" }) span!: [
+    number,
+    number,
+  ];
+}
+
+export class DebateSourcesDoc implements DebateSourcesView {
+  @ApiProperty({ type: [SourceDoc] }) evidence!: SourceDoc[];
+  @ApiProperty({ type: [QuotedSpanDoc] }) quotes!: QuotedSpanDoc[];
+}
+
 export class AssignmentDoc implements AssignmentView {
   @Str({ format: 'uuid' }) debateId!: string;
   @ApiProperty({ enum: DEBATE_STATUSES }) status!: AssignmentView['status'];
   @Str() question!: string;
-  @NStr() awaiting!: string | null;
+  @NStr({ description: 'judges: the stage asked of them; debaters: "speech" while a speech is asked of them' }) awaiting!: string | null;
   @Time() createdAt!: string;
 }
 

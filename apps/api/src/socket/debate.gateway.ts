@@ -17,6 +17,7 @@ import {
   trainingRoom,
   debateRoom,
   Forbidden,
+  seatRoom,
   MAX_JSON_DEPTH,
   parseContract,
   userRoom,
@@ -57,7 +58,7 @@ type Reply = Parameters<Parameters<ClientEvents['debate.join']>[1]>[0];
 type TribunalSocket = Socket<Record<string, never>, ServerEvents, Record<string, never>, { principal: Principal; key: string }>;
 
 /** The messages this gateway handles; anything else is refused without reaching a handler. */
-const MESSAGES = new Set(['debate.join', 'debate.leave', 'campaign.join', 'training.join', 'verdict.submit']);
+const MESSAGES = new Set(['debate.join', 'seat.join', 'debate.leave', 'campaign.join', 'training.join', 'verdict.submit']);
 
 /**
  * Turns a service's outcome into an acknowledgement, errors included, so a client always hears back:
@@ -188,11 +189,27 @@ export class DebateGateway implements OnGatewayInit, OnGatewayConnection {
     });
   }
 
+  /**
+   * A debater follows a debate from their seat: not in the debate's room, whose speeches (a
+   * simultaneous opponent's, as it is written) they may not read yet, but in its seats' room, which
+   * hears only that the debate moved; the reply is what they may see.
+   */
+  @SubscribeMessage('seat.join')
+  async joinSeat(@ConnectedSocket() socket: TribunalSocket, @MessageBody() body: unknown) {
+    return reply(async () => {
+      const { debateId } = parseContract(JoinPayload, body);
+      await this.debates.debaterView(socket.data.principal, debateId);
+      await socket.join(seatRoom(debateId));
+      return this.debates.debaterView(socket.data.principal, debateId);
+    });
+  }
+
   @SubscribeMessage('debate.leave')
   async leave(@ConnectedSocket() socket: TribunalSocket, @MessageBody() body: unknown) {
     return reply(async () => {
       const { debateId } = parseContract(JoinPayload, body);
       await socket.leave(debateRoom(debateId));
+      await socket.leave(seatRoom(debateId));
       return null;
     });
   }

@@ -1,12 +1,39 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { JudgeDebateView, TurnView } from '../../../../libs/contracts/src/views.js';
-import { connect, type Me } from '../api.js';
+import { client, connect, data, type Me, type Schemas } from '../api.js';
 import { DebateOutcome } from '../components/Outcome.js';
 import { Probabilities } from '../components/Probabilities.js';
 import { revealedReadings, RoomView } from '../components/RoomView.js';
 import { SpeechText } from '../components/SpeechText.js';
+import { StoryView, type StoryMark } from '../components/StoryView.js';
+import { TextItemView } from '../components/TextItemView.js';
 
 type Drafts = Record<number, { seat: string; text: string }>;
+
+/** One mark per quoted span, naming every speech that quoted it; a click shows the first. */
+function storyMarks(quotes: Schemas['DebateSourcesDoc']['quotes']): StoryMark[] {
+  const bySpan = new Map<string, Schemas['DebateSourcesDoc']['quotes']>();
+  for (const q of quotes) {
+    const key = `${q.evidenceId}:${q.span.join(':')}`;
+    bySpan.set(key, [...(bySpan.get(key) ?? []), q]);
+  }
+  return [...bySpan.values()].map((same) => ({
+    evidenceId: same[0]!.evidenceId,
+    span: same[0]!.span as [number, number],
+    seat: same[0]!.seat,
+    label: same.map((q) => `Debater ${q.seat}, speech ${q.turn + 1}`).join('; '),
+    onClick: () => showTurn(same[0]!.turn),
+  }));
+}
+
+/** Scrolls to a speech and marks it for a moment. */
+function showTurn(index: number): void {
+  const element = document.querySelector(`[data-testid="turn-${index}"]`);
+  if (!element) return;
+  element.scrollIntoView({ behavior: 'smooth', block: 'center' });
+  element.classList.add('flash');
+  setTimeout(() => element.classList.remove('flash'), 1500);
+}
 
 function withTurn(view: JudgeDebateView, turn: TurnView): JudgeDebateView {
   if (view.turns.some((t) => t.index === turn.index)) return view;
@@ -66,6 +93,15 @@ export function DebatePage({ debateId, me }: { debateId: string; me: Me }) {
     };
   }, [socket, debateId]);
 
+  // Observers of a text item see its evidence with every verified quotation in it; judges never ask for it.
+  const observer = (me.role === 'researcher' || me.role === 'admin') && !!view && view.context.kind !== 'world-room';
+  const turnCount = view?.turns.length ?? 0;
+  const [sources, setSources] = useState<Schemas['DebateSourcesDoc'] | null>(null);
+  useEffect(() => {
+    if (!observer) return;
+    data(client.GET('/debates/{id}/sources', { params: { path: { id: debateId } } })).then(setSources, (e: Error) => setError(e.message));
+  }, [observer, debateId, turnCount]);
+
   if (error && !view) return <p className="problems">{error}</p>;
   if (!view) return <p className="muted">Joining the debate…</p>;
 
@@ -116,6 +152,14 @@ export function DebatePage({ debateId, me }: { debateId: string; me: Me }) {
             <h3>The room</h3>
             <RoomView camera={camera} revealed={revealedReadings(citations)} highlight={hover} />
             <p className="muted">Shaded cells are sensor readings the debaters cited and the server verified.</p>
+          </section>
+        )}
+        {!camera && <TextItemView context={view.context} turns={view.turns} observer={observer} />}
+        {!camera && sources && sources.evidence.length > 0 && (
+          <section className="card" data-testid="sources">
+            <h3>The evidence, as quoted</h3>
+            <StoryView evidence={sources.evidence} marks={storyMarks(sources.quotes)} />
+            <p className="muted">Each highlighted span was quoted; click it to see the speech.</p>
           </section>
         )}
         {me.role === 'judge' && (

@@ -47,3 +47,8 @@ export function advanceKey(debateId: string, turns: number, verdicts: number): s
  * that wrote it, carrying on (`DebateRunner`, while nobody needs to be waited for).
  */
 export type NextStep = 'queue' | 'inline';
+
+/** The name a person's speech goes by in a `debate.deadline` job: `speech-<turn index>` (judges' stages are `judge-<n>` and `final`). */
+export function speechStage(index: number): string {
+  return `speech-${index}`;
+}

@@ -1,7 +1,27 @@
 import { createHash } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { Conflict, Forbidden, Invalid, NotFound, type AssignmentView, type JudgeDebateView, type ProtocolSpec } from '#tribunal/contracts';
-import { alternativeAnswer, assignSeats, awaitingView, judgeDebateView, neighbouringAnswer } from '#tribunal/debate';
+import {
+  Conflict,
+  Forbidden,
+  Invalid,
+  NotFound,
+  type AssignmentView,
+  type DebateSourcesView,
+  type DebaterDebateView,
+  type DebaterSeat,
+  type JudgeDebateView,
+  type ProtocolSpec,
+} from '#tribunal/contracts';
+import {
+  alternativeAnswer,
+  assignSeats,
+  awaitingView,
+  debaterDebateView,
+  debateSourcesView,
+  judgeDebateView,
+  neighbouringAnswer,
+  type NextAction,
+} from '#tribunal/debate';
 import {
   DebateRepository,
   IdentityRepository,
@@ -29,6 +49,11 @@ export interface StartDebateRequest {
   judgeIds?: string[];
   /** One answer per debater, for protocols with `explicit` assignment. */
   answers?: number[];
+  /**
+   * The people (users with the `debater` role) who speak for the protocol's manual seats, one per
+   * manual seat in seat order; without them, manual seats are spoken for over HTTP by researchers.
+   */
+  debaterIds?: string[];
   /**
    * When the debate belongs to a campaign: the campaign's check and claim, in the transaction that
    * creates the debate, which it rolls back by throwing.
@@ -101,14 +126,35 @@ export class DebatesService {
       // rules is seated the same way in every run, which keeps experiments reproducible.
       key: `${item.externalId}:${createHash('sha256').update(JSON.stringify(protocol.spec)).digest('hex')}`,
     });
+    const people = await this.seatPeople(seats, request.debaterIds);
     const debate = await this.unitOfWork.run(async (tx) => {
-      const created = await this.debateRepository.createDebate(tx, { dispute, protocol, seats, judges, campaignId: request.campaignId });
+      const created = await this.debateRepository.createDebate(tx, {
+        dispute,
+        protocol,
+        seats: people,
+        judges,
+        campaignId: request.campaignId,
+      });
       await request.claim?.(tx, created.id);
       await this.queue.send('debate.advance', { debateId: created.id }, { singletonKey: advanceKey(created.id, 0, 0) }, tx);
       return created;
     });
     this.logger.log(`debate ${debate.id} started on dispute ${dispute.id} under ${protocol.name} v${protocol.version}`);
     return debate;
+  }
+
+  /** The seats with the people who speak for the manual ones, when `debaterIds` names them. */
+  private async seatPeople(seats: DebaterSeat[], debaterIds: string[] | undefined): Promise<DebaterSeat[]> {
+    if (!debaterIds?.length) return seats;
+    const manual = seats.filter((s) => s.backend === 'manual');
+    if (debaterIds.length !== manual.length || new Set(debaterIds).size !== debaterIds.length) {
+      throw new Invalid(`debaterIds must name ${manual.length} distinct debaters, one per manual seat of the protocol`);
+    }
+    const known = new Set((await this.identityRepository.usersWithRole('debater')).map((u) => u.id));
+    const unknown = debaterIds.find((id) => !known.has(id));
+    if (unknown) throw new Invalid(`debaterIds: ${unknown} is not a debater`);
+    let next = 0;
+    return seats.map((s) => (s.backend === 'manual' ? { ...s, userId: debaterIds[next++]! } : s));
   }
 
   /** The judges of a new debate on the item: never one who may already see an outcome on it (the truth, their reward). */
@@ -202,7 +248,39 @@ export class DebatesService {
     });
   }
 
+  /** The seat `principal` speaks for in a debate, or a refusal. */
+  seatOf(record: DebateRecord, principal: Principal): DebaterSeat {
+    const seat = record.debate.seats.find((s) => s.userId !== undefined && s.userId === principal.id);
+    if (!seat) throw new Forbidden(`you do not speak in debate ${record.debate.id}`);
+    return seat;
+  }
+
+  /** The debate as the person speaking for one of its seats may see it. */
+  async debaterView(principal: Principal, debateId: string): Promise<DebaterDebateView> {
+    const record = await this.requireRecord(debateId);
+    const seat = this.seatOf(record, principal);
+    const { spec, action } = progressOf(record);
+    return debaterDebateView({
+      debate: record.debate,
+      spec,
+      item: record.item,
+      seat: seat.seat,
+      action,
+      turns: record.turns,
+      citations: record.citations,
+      verdicts: record.verdicts,
+      dueAt: speechDueAt(record, spec, action, seat.seat),
+    });
+  }
+
+  /** A debate's evidence with every verified quotation placed in it (researchers and admins). */
+  async sources(debateId: string): Promise<DebateSourcesView> {
+    const record = await this.requireRecord(debateId);
+    return debateSourcesView({ evidence: record.item.evidence, turns: record.turns, citations: record.citations });
+  }
+
   async assignments(principal: Principal): Promise<AssignmentView[]> {
+    if (principal.role === 'debater') return this.seatAssignments(principal);
     const assignments = await this.debateRepository.assignmentsOf(principal.id);
     return Promise.all(
       assignments.map(async (a) => {
@@ -218,7 +296,41 @@ export class DebatesService {
     );
   }
 
+  /** A debater's debates: `awaiting` is `speech` while a speech is asked of them. */
+  private async seatAssignments(principal: Principal): Promise<AssignmentView[]> {
+    const debates = await this.debateRepository.debatesOfDebater(principal.id);
+    return Promise.all(
+      debates.map(async (debate) => {
+        const view = await this.debaterView(principal, debate.id);
+        return {
+          debateId: debate.id,
+          status: view.status,
+          question: view.question,
+          awaiting: view.speaking ? 'speech' : null,
+          createdAt: debate.createdAt.toISOString(),
+        };
+      }),
+    );
+  }
+
   list(filter: { status?: DebateEntity['status']; limit: number; campaignId?: string }): Promise<DebateEntity[]> {
     return this.debateRepository.listDebates(filter);
   }
+}
+
+/**
+ * When a seat's due speech fails the debate if not given: the protocol's deadline for the seat after
+ * the last thing the seat could see (the previous speech, the judges' last answer, the start).
+ */
+export function speechDueAt(record: DebateRecord, spec: ProtocolSpec, action: NextAction, seat: string): Date | null {
+  const index = record.debate.seats.findIndex((s) => s.seat === seat);
+  const seconds = spec.debaters[index]?.deadlineSeconds;
+  const due = action.kind === 'speak' ? action.speeches.find((s) => s.seat === seat) : undefined;
+  if (!seconds || !due) return null;
+  const since = Math.max(
+    record.debate.createdAt.getTime(),
+    ...record.turns.filter((t) => t.index < due.visibleBefore).map((t) => t.createdAt.getTime()),
+    ...record.verdicts.map((v) => v.createdAt.getTime()),
+  );
+  return new Date(since + seconds * 1000);
 }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Conflict, Invalid, isJsonObject, type EvidenceUnit } from '#tribunal/contracts';
-import { awaitingView, judgeText } from '#tribunal/debate';
+import { awaitingView, judgeContext, judgeText } from '#tribunal/debate';
 import { describeJudgeOutput, probabilityProblem, simulatedJudge } from '#tribunal/judging';
 import {
   DatasetRepository,
@@ -13,7 +13,7 @@ import {
 import { JobQueue } from '#tribunal/queue';
 import type { WorldParams } from '#tribunal/world';
 import type { Principal } from '../identity/auth.service.js';
-import { progressOf, type NextStep } from './debate-progress.js';
+import { progressOf, speechStage, type NextStep } from './debate-progress.js';
 import { DebatesService } from './debates.service.js';
 import { LlmEndpoints } from '../llm-endpoints/llm-endpoints.js';
 
@@ -68,7 +68,7 @@ export class JudgingService {
       const answered = await this.llmEndpoints.judge(spec, spec.judges.endpoint!, spec.judges.model!).judge({
         question: record.item.question,
         answers: record.item.answers,
-        context: contextText(record.item.context),
+        context: contextText(judgeContext(spec, record.item.context)),
         turns: record.turns.map((t) => ({
           seat: t.seat,
           answer: seats.get(t.seat)!,
@@ -93,7 +93,7 @@ export class JudgingService {
         .filter((u): u is EvidenceUnit => !!u);
       verdict = {
         probabilities: simulatedJudge({
-          context: record.item.context,
+          context: judgeContext(spec, record.item.context),
           question: record.item.question,
           answers: record.item.answers,
           revealed,
@@ -126,10 +126,20 @@ export class JudgingService {
     return params;
   }
 
-  /** The `debate.deadline` job: a human judge who still has not answered ends the debate as failed. */
+  /**
+   * The `debate.deadline` job: a human judge who still has not answered, or a person who still has not
+   * given a speech (stage `speech-<index>`), ends the debate as failed.
+   */
   async deadline(debateId: string, stage: string): Promise<void> {
     const record = await this.debates.requireRecord(debateId);
     const { spec, action } = progressOf(record);
+    if (stage.startsWith('speech-')) {
+      const ended = record.debate.status === 'failed' || record.debate.status === 'completed';
+      const late = action.kind === 'speak' && !ended ? action.speeches.find((s) => speechStage(s.index) === stage) : undefined;
+      if (!late) return;
+      const seconds = spec.debaters[record.debate.seats.findIndex((s) => s.seat === late.seat)]?.deadlineSeconds;
+      return this.debates.fail(debateId, `debater ${late.seat} did not give speech ${late.index} within ${seconds} s`);
+    }
     if (
       action.kind !== 'await-judges' ||
       action.stage !== stage ||

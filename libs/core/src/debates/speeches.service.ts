@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { Conflict, Invalid, NotFound, type ProtocolSpec } from '#tribunal/contracts';
+import { Conflict, Forbidden, Invalid, NotFound, type ProtocolSpec } from '#tribunal/contracts';
 import {
   limitProblems,
   parseCitations,
@@ -14,6 +14,7 @@ import {
 } from '#tribunal/debate';
 import { DebateRepository, UnitOfWork, type CitationEntity, type DebateRecord, type TurnEntity } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
+import type { Principal } from '../identity/auth.service.js';
 import { advanceKey, progressOf, type NextStep } from './debate-progress.js';
 import { LiveEvents } from '../live-events/live-events.js';
 import { Metrics } from '../operations/metrics.js';
@@ -179,10 +180,18 @@ export class SpeechesService {
     return result;
   }
 
-  /** A speech for a seat whose debater is `manual`, submitted by a researcher. */
-  async submit(debateId: string, seatName: string, text: string): Promise<{ index: number }> {
+  /**
+   * A speech for a seat whose debater is `manual`: submitted by the person who holds the seat (a
+   * `debater`), or, for a seat nobody holds, by a researcher or an admin.
+   */
+  async submit(principal: Principal, debateId: string, seatName: string, text: string): Promise<{ index: number }> {
     const record = await this.debateRepository.record(debateId);
     if (!record) throw new NotFound(`debate ${debateId} does not exist`);
+    const holder = record.debate.seats.find((s) => s.seat === seatName)?.userId;
+    if (principal.role === 'debater') {
+      if (!record.debate.seats.some((s) => s.userId === principal.id)) throw new Forbidden(`you do not speak in debate ${debateId}`);
+      if (holder !== principal.id) throw new Forbidden(`you do not speak for seat ${seatName} of debate ${debateId}`);
+    } else if (holder !== undefined) throw new Conflict(`seat ${seatName} is held by a debater; only they speak for it`);
     const { spec, action } = progressOf(record);
     const speech = action.kind === 'speak' ? action.speeches.find((s) => s.seat === seatName) : undefined;
     if (!speech) throw new Conflict(`debate ${debateId} is not waiting for a speech from seat ${seatName}`);

@@ -1,7 +1,7 @@
 import { Injectable, Logger, type OnApplicationShutdown } from '@nestjs/common';
 import pg from 'pg';
 import type { Server } from 'socket.io';
-import { debateRoom, userRoom, type ServerEvents } from '#tribunal/contracts';
+import { debateRoom, seatRoom, userRoom, type ServerEvents } from '#tribunal/contracts';
 import { turnView } from '#tribunal/debate';
 import { Database, DebateRepository } from '#tribunal/persistence';
 import { Metrics } from '../operations/metrics.js';
@@ -160,6 +160,11 @@ export class LiveEvents implements OnApplicationShutdown {
       this.metrics.turnDeliverySeconds.observe(Math.max(0, Date.now() - Date.parse(turn.createdAt)) / 1000);
     }
     (this.server.to(envelope.room).emit as (event: string, payload: unknown) => boolean)(envelope.event, envelope.payload);
+    // The debaters hear that the debate moved, never what was said: they read what they may see.
+    if (envelope.event === 'turn.created' || envelope.event === 'debate.status') {
+      const { debateId } = envelope.payload as { debateId: string };
+      if (envelope.room === debateRoom(debateId)) this.server.to(seatRoom(debateId)).emit('seat.update', { debateId });
+    }
   }
 
   /**

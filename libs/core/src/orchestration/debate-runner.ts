@@ -1,10 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import type { ProtocolSpec } from '#tribunal/contracts';
-import type { NextAction } from '#tribunal/debate';
+import { seatRoom, type ProtocolSpec } from '#tribunal/contracts';
+import type { NextAction, Speech } from '#tribunal/debate';
 import { DebateRepository, UnitOfWork, type DebateRecord } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import { AdjudicationService } from '../adjudication/adjudication.service.js';
-import { advanceKey, progressOf } from '../debates/debate-progress.js';
+import { advanceKey, progressOf, speechStage } from '../debates/debate-progress.js';
 import { JudgingService } from '../debates/judging.service.js';
 import { SpeechesService } from '../debates/speeches.service.js';
 import { LiveEvents } from '../live-events/live-events.js';
@@ -64,11 +64,32 @@ export class DebateRunner {
     }
   }
 
+  /** Queues the deadline of each person's speech the protocol times (`deadlineSeconds` of a manual seat), once per speech. */
+  private async speechDeadlines(record: DebateRecord, spec: ProtocolSpec, speeches: Speech[]): Promise<void> {
+    for (const speech of speeches) {
+      const seconds = spec.debaters[record.debate.seats.findIndex((s) => s.seat === speech.seat)]?.deadlineSeconds;
+      if (!seconds) continue;
+      const stage = speechStage(speech.index);
+      const key = `${record.debate.id}:${stage}`;
+      await this.queue.send('debate.deadline', { debateId: record.debate.id, stage }, { singletonKey: key, startAfterSeconds: seconds });
+    }
+  }
+
   private async step(record: DebateRecord, spec: ProtocolSpec, action: NextAction): Promise<StepOutcome> {
     const debateId = record.debate.id;
     switch (action.kind) {
       case 'speak': {
         const automatic = action.speeches.filter((s) => record.debate.seats.find((seat) => seat.seat === s.seat)!.backend !== 'manual');
+        const people = action.speeches.filter((s) => !automatic.includes(s));
+        if (people.length > 0) {
+          // People's speeches of the round are timed from now, before the machines of the round speak.
+          // The debate is running again, and its debaters hear that it moved (judges hear of stage
+          // changes only, as when machines speak).
+          await this.speechDeadlines(record, spec, people);
+          if (await this.debateRepository.setStatus(undefined, debateId, 'running')) {
+            this.events.emitTo(seatRoom(debateId), 'seat.update', { debateId });
+          }
+        }
         if (automatic.length === 0) return WAIT;
         // Simultaneous speakers write at once; none sees another's speech of the same round.
         const spoken = await Promise.all(automatic.map((speech) => this.speeches.speak(record, spec, speech, 'inline')));

@@ -142,6 +142,17 @@ export class DebateRepository {
     });
   }
 
+  /** The debates in which a person speaks for a seat, newest first. */
+  debatesOfDebater(userId: string): Promise<DebateEntity[]> {
+    return this.dataSource
+      .getRepository(DebateEntity)
+      .createQueryBuilder('d')
+      .innerJoinAndSelect('d.item', 'item')
+      .where('d.seats @> :seat::jsonb', { seat: JSON.stringify([{ userId }]) })
+      .orderBy('d.created_at', 'DESC')
+      .getMany();
+  }
+
   /** How many debates each judge has not finished, to spread new assignments evenly. */
   async openAssignmentCounts(judgeIds: string[]): Promise<Map<string, number>> {
     if (judgeIds.length === 0) return new Map();
