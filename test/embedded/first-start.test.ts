@@ -69,16 +69,16 @@ describe('the first start of the embedded default', () => {
     );
     const auditLabels = (await http<{ count: number }>(app, 'GET', '/labels/count', key)).body.count;
     expect(auditLabels).toBeGreaterThan(0);
-    await first.kill('SIGINT');
-    // After the banner: the loop's progress, a line a stage; nothing of start-up, no line for each of the 16 debates.
+    // After the banner: the loop's progress, a line or two a step; nothing of start-up, no line for each of the 16 debates.
+    await eventually('the log to say so', async () => log('first.log').includes('demo loop: the audit round has ended'));
     const after = log('first.log')
       .slice(bannerEnd)
       .split('\n')
       .filter((line) => line.trim());
+    await first.kill('SIGINT');
     expect(after.length).toBeGreaterThan(0);
     expect(after.length).toBeLessThanOrEqual(12);
     for (const line of after) expect(line).toMatch(STAGE_CONTEXTS);
-    expect(after.join('\n')).toContain('demo loop: the audit round has ended');
 
     // The next start is not a first start: no keys, no new demo; the loop carries on where it was.
     const second = await start('second.log', false);
