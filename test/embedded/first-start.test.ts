@@ -31,7 +31,8 @@ describe('the first start of the embedded default', () => {
     const env = {
       TRIBUNAL_DATA_DIR: dir,
       PORT: String(await freePort()),
-      TRIBUNAL_DEMO_DEBATES: '16',
+      TRIBUNAL_DEMO_SIZE: '120',
+      TRIBUNAL_DEMO_DEBATES: '10',
       TRIBUNAL_JOB_HEARTBEAT_SECONDS: '10',
     };
     const log = (name: string) => plain(readFileSync(join(logs, name), 'utf8'));
@@ -54,7 +55,7 @@ describe('the first start of the embedded default', () => {
     expect(before).toContain(`web app and API on ${app.url}`);
     for (const page of ['models', 'compare', 'labels']) expect(banner).toContain(`${app.url}/#/${page}`);
     expect(banner).toContain('The demo loop runs in the background');
-    expect(banner).toContain('16 audit debates');
+    expect(banner).toContain('10 audit debates');
     const judgeKey = /debate waiting for it\. Its key:\s+(\S+)/.exec(banner)?.[1];
     expect(judgeKey).toMatch(/^trb_/);
 
@@ -69,7 +70,7 @@ describe('the first start of the embedded default', () => {
     );
     const auditLabels = (await http<{ count: number }>(app, 'GET', '/labels/count', key)).body.count;
     expect(auditLabels).toBeGreaterThan(0);
-    // After the banner: the loop's progress, a line or two a step; nothing of start-up, no line for each of the 16 debates.
+    // After the banner: the loop's progress, a line or two a step; nothing of start-up, no line for each of the 10 debates.
     await eventually('the log to say so', async () => log('first.log').includes('demo loop: the audit round has ended'));
     const after = log('first.log')
       .slice(bannerEnd)
@@ -133,7 +134,7 @@ describe('the first start of the embedded default', () => {
     expect(simpleWrong.items).toBeGreaterThanOrEqual(0);
     // The dataset re-scored with it, and disputes chosen by the model.
     expect(done.runs).toHaveLength(1);
-    expect(done.runs[0]).toMatchObject({ status: 'completed', scored: 200 });
+    expect(done.runs[0]).toMatchObject({ status: 'completed', scored: 120 });
     expect(done.runs[0]!.disputesCreated).toBeGreaterThan(0);
     // The second round debated every one of them.
     expect(done.campaigns.map((c) => [c.name, c.status]).sort()).toEqual([
@@ -156,7 +157,7 @@ describe('the first start of the embedded default', () => {
       )
     ).body;
     const simulated = compared.find((c) => c.protocol.name === 'default-debate');
-    expect(simulated?.stats.debates).toBeGreaterThan(16);
+    expect(simulated?.stats.debates).toBeGreaterThan(10);
     expect(simulated?.stats.accuracy).toEqual(expect.any(Number));
     await second.kill('SIGINT');
 
