@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { TribunalConfig } from '#tribunal/config';
-import { DisputeRepository, LabelRepository, type CampaignEntity, type Transaction } from '#tribunal/persistence';
+import { DisputeRepository, LabelRepository, type CampaignEntity } from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import { CampaignsService } from '../campaigns/campaigns.service.js';
 import { InjectConfig } from '../infrastructure/infrastructure.module.js';
@@ -24,7 +24,9 @@ type Step = 'waiting' | 'done';
  *
  * It runs in `demo.advance` jobs, one after another, each deriving the next step from the database
  * (so a job run twice, or a loop interrupted and resumed by the next start, takes no step twice) and
- * queueing the next look a few seconds later until the loop is done.
+ * queueing the next look a few seconds later until the loop is done. A worker runs one look at a
+ * time: a look retried after its process died once it had queued the next one starts a second chain
+ * of looks, which takes no step twice either and ends with the first.
  */
 @Injectable()
 export class DemoLoop {
@@ -39,9 +41,9 @@ export class DemoLoop {
     private readonly queue: JobQueue,
   ) {}
 
-  /** Queues the loop's first look (inside the seed's transaction when given). */
-  async begin(datasetId: string, tx?: Transaction): Promise<void> {
-    await this.queue.send('demo.advance', { datasetId, tick: 0 }, { singletonKey: `${datasetId}:0`, startAfterSeconds: TICK_SECONDS }, tx);
+  /** Queues the loop's first look. */
+  async begin(datasetId: string): Promise<void> {
+    await this.queue.send('demo.advance', { datasetId, tick: 0 }, { singletonKey: `${datasetId}:0`, startAfterSeconds: TICK_SECONDS });
   }
 
   /** The `demo.advance` job: takes the next step if the last one has ended, and looks again later unless the loop is done. */
