@@ -11,10 +11,18 @@ async function get(running: RunningProcess, path: string, key: string) {
 
 describe('the whole platform on the embedded database', () => {
   const dir = mkdtempSync(join(tmpdir(), 'tribunal-loop-'));
-  const env = { TRIBUNAL_DATA_DIR: dir, PORT: '0', LOG_LEVEL: 'warn', TRIBUNAL_DEMO_SIZE: '30', TRIBUNAL_DEMO_DEBATES: '2' };
+  // The demo without its loop (test/embedded/first-start.test.ts runs the loop).
+  const env = {
+    TRIBUNAL_DATA_DIR: dir,
+    PORT: '0',
+    LOG_LEVEL: 'warn',
+    TRIBUNAL_DEMO_SIZE: '30',
+    TRIBUNAL_DEMO_DEBATES: '2',
+    TRIBUNAL_DEMO_LOOP: 'off',
+  };
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-  it('runs the demo loop on first start, and keeps everything across a restart', async () => {
+  it('runs the demo on first start, and keeps everything across a restart', async () => {
     const first = await startProcess(['api', 'worker', 'trainer'], env);
     const key = first.adminKey!;
     expect(key).toMatch(/^trb_/);

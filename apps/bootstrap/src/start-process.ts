@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConsoleLogger, Logger, type INestApplicationContext, type LogLevel } from '@nestjs/common';
+import { Logger, type INestApplicationContext, type LogLevel } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
@@ -11,6 +11,7 @@ import { ConfigError, loadConfig, type ProcessRole, type TribunalConfig } from '
 import { AuthService, DemoService } from '#tribunal/core';
 import { openApiDocument } from '../../api/src/openapi/document.js';
 import { IoAdapter } from '@nestjs/platform-socket.io';
+import { TribunalLogger } from './logger.js';
 import { RootModule } from './root.module.js';
 
 const LEVELS: LogLevel[] = ['fatal', 'error', 'warn', 'log', 'debug', 'verbose'];
@@ -24,6 +25,8 @@ export interface RunningProcess {
   adminKey: string | null;
   /** The demo judge's key, when this start seeded the demo. */
   judgeKey: string | null;
+  /** When this start seeded the demo and its loop runs in the background: the debates of its audit round. */
+  demoLoop: { auditDebates: number } | null;
 }
 
 /** The built web app: apps/web/dist, seen from the sources (tests) or from dist/ (a build). */
@@ -48,12 +51,12 @@ export async function startProcess(
   env: Readonly<Record<string, string | undefined>>,
 ): Promise<RunningProcess> {
   const config = loadConfig(env);
-  const logger = new ConsoleLogger({ logLevels: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1), json: config.logFormat === 'json' });
+  const logger = new TribunalLogger({ logLevels: LEVELS.slice(0, LEVELS.indexOf(config.logLevel) + 1), json: config.logFormat === 'json' });
   const root = RootModule.forRoles(config, roles);
   if (!roles.includes('api')) {
     const app = await NestFactory.createApplicationContext(root, { logger });
     app.enableShutdownHooks();
-    return { app, config, url: undefined, adminKey: null, judgeKey: null };
+    return { app, config, url: undefined, adminKey: null, judgeKey: null, demoLoop: null };
   }
   // No body parser before the routes: the API's guard reads a body only once the caller is
   // authenticated and allowed, with the route's own limit (apps/api/src/http/body.ts).
@@ -79,14 +82,48 @@ export async function startProcess(
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host}:${address.port}`;
   const adminKey = await app.get(AuthService).bootstrapAdmin();
-  const judgeKey = adminKey && config.demo ? (await app.get(DemoService).seed()).judgeKey : null;
-  return { app, config, url, adminKey, judgeKey };
+  const demo = adminKey && config.demo ? await app.get(DemoService).seed() : null;
+  return {
+    app,
+    config,
+    url,
+    adminKey,
+    judgeKey: demo?.judgeKey ?? null,
+    demoLoop: demo?.loop ? { auditDebates: demo.auditDebates } : null,
+  };
 }
 
-/** The entry point of every app: starts, prints where to look, and exits with a message on a bad setting. */
-export async function runProcess(roles: readonly ProcessRole[]): Promise<void> {
+/** What the first start prints once, after everything else: the keys, and where to look. */
+function banner(running: RunningProcess, adminKey: string): string {
+  const { url, judgeKey, demoLoop } = running;
+  const lines = ['', '  First start: an admin was created. Its API key, shown this once:', '', `    ${adminKey}`, ''];
+  if (judgeKey) lines.push('  A demo judge was created too, with a debate waiting for it. Its key:', '', `    ${judgeKey}`, '');
+  if (demoLoop) {
+    lines.push(
+      `  The demo loop runs in the background for a minute or so: ${demoLoop.auditDebates} audit debates judged by`,
+      '  simulated judges, a first model trained on their labels, the dataset re-scored with it, and a',
+      '  second round of debates on the disputes the model chose. Sign in with the admin key and watch:',
+      '',
+      `    ${url}/#/models    the model's versions, training curves and held-out figures`,
+      `    ${url}/#/compare   judges' accuracy, calibration and reward under each protocol`,
+      `    ${url}/#/labels    the labels as debates settle them`,
+      '',
+    );
+  }
+  lines.push(`  Open ${url} and sign in with a key, or try:`, `  curl -H "Authorization: Bearer ${adminKey}" ${url}/debates`, '', '');
+  return lines.join('\n');
+}
+
+/**
+ * The entry point of every app: starts, prints where to look, and exits with a message on a bad
+ * setting. On a first start the banner with the keys is the last thing printed at start-up.
+ */
+export async function runProcess(
+  roles: readonly ProcessRole[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<void> {
   try {
-    const running = await startProcess(roles, process.env);
+    const running = await startProcess(roles, env);
     const logger = new Logger('Tribunal');
     logger.log(`roles: ${roles.join(', ')}`);
     if (running.url) logger.log(`web app and API on ${running.url} (OpenAPI docs at ${running.url}/docs)`);
@@ -97,17 +134,11 @@ export async function runProcess(roles: readonly ProcessRole[]): Promise<void> {
         pid: process.pid,
         timestamp: Date.now(),
         context: 'Tribunal',
-        message: 'first start: an admin was created; its API key is shown this once',
+        message: `first start: an admin was created; its API key is shown this once${running.demoLoop ? '; the demo loop runs in the background' : ''}`,
       };
       process.stdout.write(`${JSON.stringify({ ...record, adminKey: running.adminKey, judgeKey: running.judgeKey ?? undefined })}\n`);
     } else if (running.adminKey) {
-      process.stdout.write(
-        `\n  First start: an admin was created. Its API key, shown this once:\n\n    ${running.adminKey}\n\n` +
-          (running.judgeKey
-            ? `  A demo judge was created too, with a debate waiting for it. Its key:\n\n    ${running.judgeKey}\n\n`
-            : '') +
-          `  Open ${running.url} and sign in with a key, or try:\n  curl -H "Authorization: Bearer ${running.adminKey}" ${running.url}/debates\n\n`,
-      );
+      process.stdout.write(banner(running, running.adminKey));
     }
   } catch (error) {
     if (error instanceof ConfigError) {

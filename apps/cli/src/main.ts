@@ -18,7 +18,9 @@ import { runProcess } from '../../bootstrap/src/start-process.js';
 
 const USAGE = `tribunal <command>
 
-  start [--roles api,worker,trainer]   run the platform (all roles in one process by default)
+  start [--roles api,worker,trainer] [--no-demo]
+                                        run the platform (all roles in one process by default);
+                                        --no-demo: no demo on a fresh database (TRIBUNAL_DEMO=off)
   migrate                               apply pending database migrations
   world load --name N [--seed S] [--size K] [--params JSON]
                                         generate and load a dataset of the built-in world
@@ -39,11 +41,14 @@ async function main(argv: string[]): Promise<void> {
   const [command, ...rest] = argv;
   switch (command) {
     case 'start': {
-      const { values } = parseArgs({ args: rest, options: { roles: { type: 'string', default: 'api,worker,trainer' } } });
+      const { values } = parseArgs({
+        args: rest,
+        options: { roles: { type: 'string', default: 'api,worker,trainer' }, 'no-demo': { type: 'boolean', default: false } },
+      });
       const roles = values.roles.split(',').map((r) => r.trim());
       const unknown = roles.find((r) => !['api', 'worker', 'trainer'].includes(r));
       if (unknown) throw new UsageError(`--roles: unknown role "${unknown}"; choose from api, worker, trainer`);
-      await runProcess(roles as ProcessRole[]);
+      await runProcess(roles as ProcessRole[], values['no-demo'] ? { ...process.env, TRIBUNAL_DEMO: 'false' } : process.env);
       return;
     }
     case 'migrate': {

@@ -5,6 +5,7 @@ import {
   CampaignsService,
   DebateRunner,
   DebatesService,
+  DemoLoop,
   InjectConfig,
   JudgingService,
   LabelsService,
@@ -35,6 +36,7 @@ export class JobRunner implements OnApplicationBootstrap {
     private readonly labels: LabelsService,
     private readonly scoring: ScoringService,
     private readonly models: ModelsService,
+    private readonly demo: DemoLoop,
   ) {}
 
   private orFail(debateId: string, lastAttempt: boolean, step: () => Promise<unknown>): Promise<void> {
@@ -76,6 +78,9 @@ export class JobRunner implements OnApplicationBootstrap {
       await this.webhooks.onLabel(label);
       await this.models.retrainCheck(label.datasetId);
     });
+    await this.queue.work('demo.advance', 1, ({ datasetId, tick }, { lastAttempt }) =>
+      this.queue.settle(lastAttempt, () => this.demo.advance(datasetId, tick), { giveUp: async (reason) => this.demo.stop(reason) }),
+    );
     this.logger.log(`consuming debate jobs, ${concurrency} at a time per queue`);
   }
 }

@@ -3,6 +3,7 @@ import {
   AdjudicationModule,
   CampaignsModule,
   DebatesModule,
+  DemoModule,
   LabelsModule,
   ModelsModule,
   OrchestrationModule,
@@ -11,7 +12,7 @@ import {
 } from '#tribunal/core';
 import { JobRunner } from './job-runner.js';
 
-/** The worker role: runs debates, simulated judges, adjudication, campaigns, webhook deliveries and scoring from the job queue. */
+/** The worker role: runs debates, simulated judges, adjudication, campaigns, webhook deliveries, scoring and the demo loop from the job queue. */
 @Module({
   imports: [
     DebatesModule,
@@ -22,6 +23,7 @@ import { JobRunner } from './job-runner.js';
     LabelsModule,
     ScoringModule,
     ModelsModule,
+    DemoModule,
   ],
   providers: [JobRunner],
 })

@@ -18,11 +18,16 @@ export interface TribunalConfig {
   workerConcurrency: number;
   /** Load a built-in world dataset and start debates on a fresh database, so a newcomer sees the loop run. */
   demo: boolean;
+  /**
+   * With the demo, run the loop once on its world in the background: the audit round, a first model,
+   * the dataset re-scored, a second round on the disputes the model chose.
+   */
+  demoLoop: boolean;
   /** Seed of the demo world. */
   demoSeed: number;
   /** Rooms in the demo world. */
   demoSize: number;
-  /** Debates the demo starts. */
+  /** Debates of each round of the demo judged by simulated judges (the audit round, and at most this many chosen by the model). */
   demoDebates: number;
   /** OpenAI-compatible endpoints protocols may name, by name. */
   endpoints: Record<string, EndpointConfig>;
@@ -236,9 +241,10 @@ export function loadConfig(env: Env, cwd = process.cwd()): TribunalConfig {
     logFormat: oneOf(env, 'LOG_FORMAT', ['text', 'json'] as const, 'text'),
     workerConcurrency: integer(env, 'TRIBUNAL_WORKER_CONCURRENCY', 4, 1, 256),
     demo: boolean(env, 'TRIBUNAL_DEMO', true),
+    demoLoop: boolean(env, 'TRIBUNAL_DEMO_LOOP', true),
     demoSeed: integer(env, 'TRIBUNAL_DEMO_SEED', 1, 0, 2 ** 31 - 1),
     demoSize: integer(env, 'TRIBUNAL_DEMO_SIZE', 200, 1, 1_000_000),
-    demoDebates: integer(env, 'TRIBUNAL_DEMO_DEBATES', 3, 0, 10_000),
+    demoDebates: integer(env, 'TRIBUNAL_DEMO_DEBATES', 40, 0, 10_000),
     endpoints: endpoints(env),
     trainerDevice: trainerDevice(env),
     importDir: env.TRIBUNAL_IMPORT_DIR ? resolve(cwd, env.TRIBUNAL_IMPORT_DIR) : undefined,

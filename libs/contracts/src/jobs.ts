@@ -24,6 +24,12 @@ export interface JobPayloads {
    * N new labels. Queued in the label's own transaction.
    */
   'label.created': { labelId: string };
+  /**
+   * The demo loop of a first start looks at where it stands and takes its next step (a first model
+   * after the audit round, promotion and re-scoring, a second round), then looks again a little
+   * later (`tick` counts the looks) until it is done.
+   */
+  'demo.advance': { datasetId: string; tick: number };
 }
 export type JobName = keyof JobPayloads;
 export const JOB_NAMES: readonly JobName[] = [
@@ -37,4 +43,5 @@ export const JOB_NAMES: readonly JobName[] = [
   'model.train',
   'model.score',
   'label.created',
+  'demo.advance',
 ];

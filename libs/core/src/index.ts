@@ -45,4 +45,5 @@ export * from './experiments/experiments.module.js';
 export * from './experiments/experiments.service.js';
 export * from './demo/demo.module.js';
 export * from './demo/demo.service.js';
+export * from './demo/demo-loop.js';
 export * from './debates/debate-progress.js';

@@ -123,7 +123,8 @@ export class AdjudicationService {
     });
     if (concluded) {
       this.events.emit(debateId, 'debate.status', { debateId, status: 'completed', awaiting: null });
-      this.logger.log(
+      // Each debate's outcome is a detail (LOG_LEVEL=debug): at the default level the log follows campaigns, training and scoring.
+      this.logger.debug(
         label
           ? `debate ${debateId}: label ${label.seq} = "${item.answers[label.answer]}" (p=${outcome.probability.toFixed(2)}, ${answers.length} judge answers)`
           : `debate ${debateId}: not clear-cut (${outcome.reason})${requeue ? '; the dispute is debated again' : '; left unlabelled'}`,

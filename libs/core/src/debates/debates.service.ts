@@ -139,7 +139,7 @@ export class DebatesService {
       await this.queue.send('debate.advance', { debateId: created.id }, { singletonKey: advanceKey(created.id, 0, 0) }, tx);
       return created;
     });
-    this.logger.log(`debate ${debate.id} started on dispute ${dispute.id} under ${protocol.name} v${protocol.version}`);
+    this.logger.debug(`debate ${debate.id} started on dispute ${dispute.id} under ${protocol.name} v${protocol.version}`);
     return debate;
   }
 
