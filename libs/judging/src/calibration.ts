@@ -36,11 +36,26 @@ export function argmax(values: ArrayLike<number>): number {
   return best;
 }
 
+/**
+ * How right a final answer is: 1 when the truth alone has the highest probability, 0 when another
+ * answer has it, and 1/k when the truth ties with k − 1 others for it, so a 0.5/0.5 verdict counts
+ * as half right (as the NYU 2023 debate paper counts ties): what a judge forced to choose among
+ * the tied answers at random would score on average.
+ */
+export function answerCredit(probabilities: ArrayLike<number>, truth: number): number {
+  const top = Math.max(...Array.from(probabilities));
+  if (probabilities[truth] !== top) return 0;
+  return 1 / Array.from(probabilities).filter((p) => p === top).length;
+}
+
 export function mean(values: readonly number[]): number | null {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
 }
 
-/** Accuracy and calibration of a set of forecasts: the chosen answer is the most probable one. */
+/**
+ * Accuracy and calibration of a set of forecasts: the chosen answer is the most probable one, and a
+ * forecast that ties the truth with other answers for the top counts in part (`answerCredit`).
+ */
 export function calibration(forecasts: readonly Forecast[]): Calibration {
   const bins = Array.from({ length: BINS }, (_, i) => ({
     from: i / BINS,
@@ -53,12 +68,12 @@ export function calibration(forecasts: readonly Forecast[]): Calibration {
     const confidence = f.probabilities[choice] as number;
     const bin = bins[Math.min(BINS - 1, Math.floor(confidence * BINS))]!;
     bin.confidence.push(confidence);
-    bin.correct.push(choice === f.truth ? 1 : 0);
+    bin.correct.push(answerCredit(f.probabilities, f.truth));
   }
   const n = forecasts.length;
   return {
     count: n,
-    accuracy: mean(forecasts.map((f) => (argmax(f.probabilities) === f.truth ? 1 : 0))),
+    accuracy: mean(forecasts.map((f) => answerCredit(f.probabilities, f.truth))),
     brier: mean(forecasts.map((f) => f.probabilities.reduce((sum, p, i) => sum + (p - (i === f.truth ? 1 : 0)) ** 2, 0))),
     logLoss: mean(forecasts.map((f) => -Math.log(Math.max(f.probabilities[f.truth] ?? 0, 1e-9)))),
     ece: n
