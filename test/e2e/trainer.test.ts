@@ -136,7 +136,7 @@ describe('trainer processes', () => {
     expect(scored.stdout).toContain('scored 160 items');
     const scoredJson = await tribunal(['model', 'score', 'trainer-world', '--no-select', '--json'], cli);
     expect(scoredJson.code).toBe(0);
-    expect(JSON.parse(scoredJson.stdout)).toMatchObject({ status: 'completed', scored: 160, total: 160, disputesCreated: null });
+    expect(JSON.parse(scoredJson.stdout)).toMatchObject({ status: 'completed', scored: 160, total: 160, disputesCreated: 0 });
     const missing = await tribunal(['model', 'train', 'no-such-world'], cli);
     expect(missing.code).toBe(4);
     expect(missing.stderr).toContain('no dataset "no-such-world"');
