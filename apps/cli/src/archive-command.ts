@@ -9,7 +9,8 @@ import * as views from '../../api/src/http/mappers.js';
 import { JSON_OPTION, printResult, table } from './output.js';
 import { UsageError } from './protocols-command.js';
 
-export const ARCHIVE_USAGE = `import nyu PATH [--name NAME] [--json]   import an archive in the NYU debate format (directory or .tgz)
+export const ARCHIVE_USAGE = `import nyu PATH [--name NAME] [--json]
+                                        import an archive in the NYU debate format (directory or .tgz)
   analytics [--of protocols|judges|debaters] [--dataset NAME] [--by protocol|setting] [--paper] [--json]
                                         judge accuracy, calibration, reward and continues per protocol or
                                         setting; per judge; or debater win rates and Bradley–Terry strengths`;
