@@ -60,6 +60,15 @@ describe('a researcher in the browser', () => {
     const cells = await row.getByRole('cell').allInnerTexts();
     expect(cells[2]).toBe('8'); // debates
     expect(Number(cells[5])).toBeGreaterThanOrEqual(0); // accuracy, a number
+    // Judge continues beside speeches per debater, as the API reports them (this protocol's judge answers once: 0.00).
+    const compared = (await http(app, 'GET', '/analytics/protocols', researcher)).body as {
+      protocol: { name: string };
+      stats: { meanSpeechRounds: number; meanContinues: number };
+    }[];
+    const stats = compared.find((c) => c.protocol.name === 'browser-khan')!.stats;
+    expect(cells[11]).toBe(stats.meanSpeechRounds.toFixed(1));
+    expect(cells[12]).toBe(stats.meanContinues.toFixed(2));
+    expect(await page.getByTestId('continues-chart').locator('rect').count()).toBe(1);
     expect(await page.getByTestId('reliability').locator('circle').count()).toBeGreaterThan(0);
     expect(await page.getByTestId('accuracy-chart').locator('rect').count()).toBe(1);
     expect(await page.getByTestId('time-chart').locator('rect').count()).toBe(1);

@@ -89,6 +89,40 @@ describe('the tribunal command', () => {
     expect((await tribunal(['protocols', 'create', 'broken', '--file', yaml], env)).stderr).toContain('is neither JSON nor YAML');
   });
 
+  it('prints JSON on standard output with --json: the shapes the API answers, nothing else', async () => {
+    const env = { TRIBUNAL_DATA_DIR: dir };
+    const presets = await tribunal(['protocols', 'presets', '--json'], env);
+    expect(presets.code).toBe(0);
+    const specs = JSON.parse(presets.stdout) as Record<string, { kind: string; scoring: { kind: string } }>;
+    expect(specs['nyu-2023-consultancy']).toMatchObject({ kind: 'consultancy', scoring: { kind: 'log' } });
+    expect(Object.keys(specs)).toContain('direct');
+
+    const file = join(dir, 'direct.json');
+    writeFileSync(file, JSON.stringify(specs['direct']));
+    const created = await tribunal(['protocols', 'create', 'json-direct', '--file', file, '--json'], env);
+    expect(created.stderr).toBe('');
+    const version = JSON.parse(created.stdout) as {
+      id: string;
+      name: string;
+      version: number;
+      kind: string;
+      spec: unknown;
+      lockedAt: null;
+    };
+    expect(version).toMatchObject({ name: 'json-direct', version: 1, kind: 'direct', spec: specs['direct'], lockedAt: null });
+
+    const listed = JSON.parse((await tribunal(['protocols', 'list', '--json'], env)).stdout) as { id: string; name: string }[];
+    expect(listed.find((p) => p.name === 'json-direct')).toEqual(version);
+
+    // Nothing has been debated here: every analytics view is an empty list, not a sentence.
+    for (const view of ['protocols', 'debaters']) {
+      const analytics = await tribunal(['analytics', '--of', view, '--json'], env);
+      expect(analytics.code).toBe(0);
+      expect(JSON.parse(analytics.stdout)).toEqual([]);
+    }
+    expect((await tribunal(['analytics'], env)).stdout).toBe('no finished debates\n');
+  });
+
   it('refuses to open an embedded database another process holds', async () => {
     let running: RunningProcess | undefined;
     try {

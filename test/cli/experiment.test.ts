@@ -65,10 +65,19 @@ describe('tribunal experiment', () => {
     expect(readFileSync(join(out, 'table.txt'), 'utf8')).toBe(
       run.stdout.slice(run.stdout.indexOf('tiny:'), run.stdout.indexOf('\n\nplots and results')) + '\n',
     );
-    // Seeded: the same config gives the same table.
-    const again = await tribunal(['experiment', config, '--out', join(dir, 'again')], {});
+    // Seeded: the same config gives the same table. With --json, standard output is results.json's document and nothing else.
+    const again = await tribunal(['experiment', config, '--out', join(dir, 'again'), '--json'], {});
     expect(again.code).toBe(0);
     expect(readFileSync(join(dir, 'again', 'table.txt'), 'utf8')).toBe(readFileSync(join(out, 'table.txt'), 'utf8'));
+    const printed = JSON.parse(again.stdout);
+    expect(printed).toEqual(JSON.parse(readFileSync(join(dir, 'again', 'results.json'), 'utf8')));
+    // The same figures as the first run's (protocol names carry each run's id).
+    type Comparison = { protocols: { protocol: string }[] };
+    const figures = (comparisons: Comparison[]) =>
+      comparisons.map((c) => ({ ...c, protocols: c.protocols.map(({ protocol: _, ...outcome }) => outcome) }));
+    expect(figures(printed.comparisons)).toEqual(figures(results.comparisons));
+    expect(printed.worlds[0].regimes[0].methods.oracle.simpleWrong).toEqual(pooled.regimes[0].methods.oracle.simpleWrong);
+    expect(again.stderr).toContain(`plots and results in ${join(dir, 'again')}`);
   }, 300_000);
 
   it('puts language models in the debates when the config names an endpoint', async () => {

@@ -48,7 +48,7 @@ const unpacked = () => readdirSync(tmpdir()).filter((name) => name.startsWith('t
 
 interface Row {
   protocol: { name: string };
-  stats: { debates: number; judged: number; accuracy: number; meanReward: number };
+  stats: { debates: number; judged: number; accuracy: number; meanReward: number; meanContinues: number; meanSpeechRounds: number };
 }
 
 describe('the NYU 2023 archive, imported into PostgreSQL', () => {
@@ -126,14 +126,31 @@ describe('the NYU 2023 archive, imported into PostgreSQL', () => {
     expect(rows.map((r) => r.protocol.name)).toEqual(['ai-consultancy', 'ai-debate', 'human-consultancy', 'human-debate']);
     // Every room the paper analysed, and the paper's headline numbers: 84% after human debate, 74% after human consultancy.
     expect(rows.reduce((sum, r) => sum + r.stats.debates, 0)).toBe(413);
-    const accuracy = Object.fromEntries(rows.map((r) => [r.protocol.name, r.stats.accuracy]));
-    expect(accuracy['human-debate']).toBeCloseTo(0.84, 2);
-    expect(accuracy['human-consultancy']).toBeCloseTo(0.74, 2);
+    const stats = Object.fromEntries(rows.map((r) => [r.protocol.name, r.stats]));
+    // 130 of 154 human debates end on the truth; of 96 human consultancies 71 do, and one ends in a
+    // 0.5/0.5 tie, counted half right as the paper counts ties: 71.5 / 96 = 74.5% (74.0% were the tie
+    // counted wrong); both are the paper's 74%.
+    expect(stats['human-debate']!.accuracy).toBeCloseTo(130 / 154, 12);
+    expect(stats['human-consultancy']!.accuracy).toBeCloseTo(71.5 / 96, 12);
+    expect(stats['human-debate']!.accuracy).toBeCloseTo(0.84, 2);
+    expect(stats['human-consultancy']!.accuracy).toBeCloseTo(0.74, 2);
+    // Judge continues, the paper's "rounds", as the archive records them (each room's numContinues):
+    // 2.75 per human debate against 4.02 per human consultancy, the paper's "68% of the length".
+    expect(stats['human-debate']!.meanContinues).toBeCloseTo(423 / 154, 12);
+    expect(stats['human-consultancy']!.meanContinues).toBeCloseTo(386 / 96, 12);
+    expect(stats['human-debate']!.meanContinues / stats['human-consultancy']!.meanContinues).toBeCloseTo(0.68, 2);
     const cli = await tribunal(['analytics', '--dataset', 'nyu-2023', '--by', 'setting', '--paper'], { DATABASE_URL: app.databaseUrl });
     expect(cli.stderr).toBe('');
-    expect(cli.stdout).toMatch(/^group\s+debates\s+judged\s+accuracy/);
+    expect(cli.stdout).toMatch(/^group\s+debates\s+judged\s+accuracy\s+ECE\s+Brier\s+reward\s+info gain\s+alpha\s+speeches\s+continues/);
     for (const row of rows) expect(cli.stdout).toContain(row.protocol.name);
-    expect(cli.stdout).toContain(`${(100 * accuracy['human-debate']!).toFixed(1)}%`);
+    expect(cli.stdout).toMatch(/^human-debate\s+154\s+154\s+84\.4%.*\s2\.75\s+\d+$/m);
+    expect(cli.stdout).toMatch(/^human-consultancy\s+96\s+96\s+74\.5%.*\s4\.02\s+\d+$/m);
+    // --json: the rows GET /analytics/protocols answers, figure for figure, and nothing else on standard output.
+    const json = await tribunal(['analytics', '--dataset', 'nyu-2023', '--by', 'setting', '--paper', '--json'], {
+      DATABASE_URL: app.databaseUrl,
+    });
+    expect(json.code).toBe(0);
+    expect(JSON.parse(json.stdout)).toEqual(rows);
   });
 
   it("rates the archive's debaters and judges", async () => {
@@ -159,6 +176,23 @@ describe('the NYU 2023 archive, imported into PostgreSQL', () => {
     const cli = await tribunal(['analytics', '--of', 'debaters', '--dataset', 'nyu-2023', '--paper'], { DATABASE_URL: app.databaseUrl });
     expect(cli.stdout).toMatch(/^debater\s+debates\s+wins\s+win rate/);
     expect(cli.stdout).toContain('GPT-4');
+    const env = { DATABASE_URL: app.databaseUrl };
+    const debatersJson = await tribunal(['analytics', '--of', 'debaters', '--dataset', 'nyu-2023', '--paper', '--json'], env);
+    expect(JSON.parse(debatersJson.stdout)).toEqual(debaters);
+    const judgesJson = await tribunal(['analytics', '--of', 'judges', '--dataset', 'nyu-2023', '--paper', '--json'], env);
+    expect(JSON.parse(judgesJson.stdout)).toEqual(judges);
+  });
+
+  it('reports an import on the command line as JSON with --json, the shape the API answers', async () => {
+    const cli = await tribunal(['import', 'nyu', join(dir, 'nyu-debate-2023.tgz'), '--name', 'nyu-2023', '--json'], {
+      DATABASE_URL: app.databaseUrl,
+    });
+    expect(cli.code).toBe(0);
+    const again = JSON.parse(cli.stdout) as typeof report;
+    expect(again.datasetId).toBe(report.datasetId);
+    expect(again.imported).toBe(0);
+    expect(again.skipped.filter((s) => s.reason === 'already imported')).toHaveLength(report.imported);
+    expect(again.correctSeat).toEqual(report.correctSeat);
   });
 
   it("reports the archive's own balance of seats: the correct answer is in seat B in 290 of 517 rooms", () => {

@@ -118,11 +118,25 @@ describe('trainer processes', () => {
     expect(listed.stdout).toContain(name);
     const shown = await tribunal(['model', 'show', name], cli);
     expect(shown.stdout).toContain('simple-wrong acc');
+    // --json: what GET /models and GET /models/{id} answer, and nothing else on standard output.
+    const version = JSON.parse((await tribunal(['model', 'show', name, '--json'], cli)).stdout) as {
+      id: string;
+      evaluation: { heldOut: { items: number } };
+    };
+    expect(version).toEqual((await http(app, 'GET', `/models/${version.id}`, researcher)).body);
+    expect(version.evaluation.heldOut.items).toBeGreaterThan(0);
+    const listedJson = JSON.parse((await tribunal(['model', 'list', '--dataset', 'trainer-world', '--json'], cli)).stdout) as {
+      id: string;
+    }[];
+    expect(listedJson.map((v) => v.id)).toContain(version.id);
     const promoted = await tribunal(['model', 'promote', name], cli);
     expect(promoted.stderr).toBe('');
     expect(promoted.stdout).toMatch(new RegExp(`${name} is now active\\nre-scored 160 items; \\d+ new disputes`));
     const scored = await tribunal(['model', 'score', 'trainer-world', '--no-select'], cli);
     expect(scored.stdout).toContain('scored 160 items');
+    const scoredJson = await tribunal(['model', 'score', 'trainer-world', '--no-select', '--json'], cli);
+    expect(scoredJson.code).toBe(0);
+    expect(JSON.parse(scoredJson.stdout)).toMatchObject({ status: 'completed', scored: 160, total: 160, disputesCreated: 0 });
     const missing = await tribunal(['model', 'train', 'no-such-world'], cli);
     expect(missing.code).toBe(4);
     expect(missing.stderr).toContain('no dataset "no-such-world"');

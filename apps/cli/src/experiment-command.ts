@@ -9,13 +9,14 @@ import { DomainError, type ExperimentConfig } from '#tribunal/contracts';
 import { experimentConfig } from './experiment/config.js';
 import { runExperiment } from './experiment/runner.js';
 import { plots, table } from './experiment/report.js';
+import { JSON_OPTION, printResult, remark, type Output } from './output.js';
 import { readSpec, UsageError } from './protocols-command.js';
 import { startProcess } from '../../bootstrap/src/start-process.js';
 
-export const EXPERIMENT_USAGE = `experiment [CONFIG] [--quick] [--out DIR] [--url URL --key KEY]
+export const EXPERIMENT_USAGE = `experiment [CONFIG] [--quick] [--out DIR] [--url URL --key KEY] [--json]
                                         run the headline experiment headless (built-in worlds, simulated judges):
                                         a table, SVG plots and results.json in DIR (default experiments/NAME);
-                                        --quick runs one seed per world;
+                                        --quick runs one seed per world; --json prints results.json instead of the table;
                                         with --url (or TRIBUNAL_URL and TRIBUNAL_KEY), on that Tribunal, which keeps the results`;
 
 /**
@@ -27,7 +28,7 @@ export async function experimentCommand(args: string[], env: Readonly<Record<str
   const { values, positionals } = parseArgs({
     args,
     allowPositionals: true,
-    options: { out: { type: 'string' }, url: { type: 'string' }, key: { type: 'string' }, quick: { type: 'boolean' } },
+    options: { out: { type: 'string' }, url: { type: 'string' }, key: { type: 'string' }, quick: { type: 'boolean' }, ...JSON_OPTION },
   });
   const config = experimentConfig(positionals[0] ? readSpec(positionals[0]) : {}, { quick: values.quick });
   const out = resolve(values.out ?? join('experiments', config.name));
@@ -35,7 +36,7 @@ export async function experimentCommand(args: string[], env: Readonly<Record<str
   if (remote) {
     const key = values.key ?? env.TRIBUNAL_KEY;
     if (!key) throw new UsageError('an experiment on a running Tribunal needs a researcher key: --key, or TRIBUNAL_KEY');
-    await experiment(new Api(remote, key), config, out, true);
+    await experiment(new Api(remote, key), config, out, true, values);
     return;
   }
   const scratch = env.DATABASE_URL ? undefined : mkdtempSync(join(tmpdir(), 'tribunal-experiment-'));
@@ -48,14 +49,14 @@ export async function experimentCommand(args: string[], env: Readonly<Record<str
   });
   try {
     const { key } = await running.app.get(AuthService).createUser(`experiment-${Date.now().toString(36)}`, 'researcher');
-    await experiment(new Api(running.url!, key), config, out, !scratch);
+    await experiment(new Api(running.url!, key), config, out, !scratch, values);
   } finally {
     await running.app.close();
     if (scratch) rmSync(scratch, { recursive: true, force: true });
   }
 }
 
-async function experiment(api: Api, config: ExperimentConfig, out: string, keep: boolean): Promise<void> {
+async function experiment(api: Api, config: ExperimentConfig, out: string, keep: boolean, output: Output): Promise<void> {
   const bars = new MultiBar(
     { format: '{phase} [{bar}] {value}/{total}', hideCursor: true, clearOnComplete: false },
     Presets.shades_classic,
@@ -78,7 +79,9 @@ async function experiment(api: Api, config: ExperimentConfig, out: string, keep:
       const body = { name: config.name, config, results: result as unknown as Record<string, unknown>, summary: text };
       await data(api.client.POST('/experiments', { body }));
     }
-    console.log(`\n${text}\n\nplots and results in ${out}`);
+    // With --json, results.json's document on standard output, and where the files went on standard error.
+    printResult(output, result, () => `\n${text}`);
+    remark(output, `\nplots and results in ${out}`);
   } catch (error) {
     bars.stop();
     if (error instanceof UsageError || error instanceof DomainError) throw error;

@@ -1,7 +1,8 @@
 import { parseArgs } from 'node:util';
 import { Presets, SingleBar } from 'cli-progress';
-import type { ScoringRunView, TrainingStatusView } from '#tribunal/contracts';
+import type { ModelVersionView, ScoringRunView, TrainingStatusView } from '#tribunal/contracts';
 import { Api, data, trainingEnded } from './api-client.js';
+import { JSON_OPTION, printResult, remark } from './output.js';
 import { readSpec, UsageError } from './protocols-command.js';
 
 export const MODEL_USAGE = `model train DATASET [--config FILE] [--steps N] [--no-wait]
@@ -12,7 +13,8 @@ export const MODEL_USAGE = `model train DATASET [--config FILE] [--steps N] [--n
   model score DATASET [--version V] [--budget N] [--no-select]
                                         score a dataset and choose disputes from the predictions
   model policy DATASET [--set JSON]     show or change the dataset's retraining and selection policy
-    (model commands talk to a running Tribunal: --url URL --key KEY, or TRIBUNAL_URL and TRIBUNAL_KEY)`;
+    (model commands talk to a running Tribunal: --url URL --key KEY, or TRIBUNAL_URL and TRIBUNAL_KEY;
+     --json prints what the API answers: the version trained, shown or promoted, the versions, the scoring run)`;
 
 const fmt = (v: number | null | undefined) => (v === null || v === undefined ? '  n/a' : v.toFixed(3));
 
@@ -55,6 +57,20 @@ export function evaluationTable(evaluation: Evaluation): string {
   }
   lines.push(`${'simple labels'.padEnd(20)} ${fmt(evaluation.heldOut.simpleLabels.accuracy).padStart(12)}`);
   if (evaluation.comparedTo) lines.push(`active version then: held-out intended accuracy ${fmt(evaluation.comparedTo.metric)}`);
+  return lines.join('\n');
+}
+
+/** Versions side by side: held-out accuracy of the intended head and the baseline, overall and where the simple label is wrong. */
+function versionsTable(versions: ModelVersionView[]): string {
+  const lines = [
+    `${'name'.padEnd(30)} ${'status'.padEnd(10)} ${'intended'.padStart(8)} ${'baseline'.padStart(8)}   simple-wrong: ${'intended'.padStart(8)} ${'baseline'.padStart(8)}`,
+  ];
+  for (const v of versions) {
+    const e = v.evaluation as Partial<Evaluation>;
+    lines.push(
+      `${v.name.padEnd(30)} ${v.status.padEnd(10)} ${fmt(e.heldOut?.intended?.accuracy).padStart(8)} ${fmt(e.heldOut?.baseline?.accuracy).padStart(8)}   ${''.padEnd(14)}${fmt(e.simpleWrong?.intended?.accuracy).padStart(8)} ${fmt(e.simpleWrong?.baseline?.accuracy).padStart(8)}`,
+    );
+  }
   return lines.join('\n');
 }
 
@@ -123,6 +139,7 @@ export async function modelCommand(args: string[], env: { url?: string; key?: st
       budget: { type: 'string' },
       'no-select': { type: 'boolean' },
       set: { type: 'string' },
+      ...JSON_OPTION,
     },
   });
   const key = values.key ?? env.key;
@@ -135,35 +152,31 @@ export async function modelCommand(args: string[], env: { url?: string; key?: st
       const request = (values.config ? readSpec(values.config) : {}) as { settings?: Record<string, unknown> };
       if (values.steps !== undefined) request.settings = { ...request.settings, steps: Number(values.steps) };
       const job = await data(api.client.POST('/training-jobs', { body: { ...request, datasetId: await api.dataset(target) } }));
-      console.log(`training job ${job.id} queued`);
-      if (values['no-wait']) return;
+      if (values['no-wait']) return printResult(values, job, (j) => `training job ${j.id} queued`);
+      remark(values, `training job ${job.id} queued`);
       const done = await follow(api, job.id);
       if (done.status !== 'completed') throw new UsageError(`training ${done.status}: ${done.error ?? ''}`);
       const version = await data(api.client.GET('/models/{id}', { params: { path: { id: done.modelVersionId! } } }));
-      console.log(
-        `model version ${version.name} (${version.id}), sha256 ${version.sha256}\n${evaluationTable(version.evaluation as unknown as Evaluation)}`,
+      printResult(
+        values,
+        version,
+        (v) => `model version ${v.name} (${v.id}), sha256 ${v.sha256}\n${evaluationTable(v.evaluation as unknown as Evaluation)}`,
       );
       return;
     }
     case 'list': {
       const datasetId = values.dataset ? await api.dataset(values.dataset) : undefined;
       const versions = await data(api.client.GET('/models', { params: { query: { datasetId } } }));
-      console.log(
-        `${'name'.padEnd(30)} ${'status'.padEnd(10)} ${'intended'.padStart(8)} ${'baseline'.padStart(8)}   simple-wrong: ${'intended'.padStart(8)} ${'baseline'.padStart(8)}`,
-      );
-      for (const v of versions) {
-        const e = v.evaluation as Partial<Evaluation>;
-        console.log(
-          `${v.name.padEnd(30)} ${v.status.padEnd(10)} ${fmt(e.heldOut?.intended?.accuracy).padStart(8)} ${fmt(e.heldOut?.baseline?.accuracy).padStart(8)}   ${''.padEnd(14)}${fmt(e.simpleWrong?.intended?.accuracy).padStart(8)} ${fmt(e.simpleWrong?.baseline?.accuracy).padStart(8)}`,
-        );
-      }
+      printResult(values, versions, versionsTable);
       return;
     }
     case 'show': {
       if (!target) throw new UsageError('usage: tribunal model show VERSION');
       const version = await api.version(target);
-      console.log(
-        `${version.name} (${version.id}) ${version.status}, sha256 ${version.sha256}\n${evaluationTable(version.evaluation as unknown as Evaluation)}`,
+      printResult(
+        values,
+        version,
+        (v) => `${v.name} (${v.id}) ${v.status}, sha256 ${v.sha256}\n${evaluationTable(v.evaluation as unknown as Evaluation)}`,
       );
       return;
     }
@@ -176,11 +189,15 @@ export async function modelCommand(args: string[], env: { url?: string; key?: st
           body: values['no-rescore'] ? { rescore: false } : {},
         }),
       );
-      console.log(`${version.name} is now active`);
-      if (promoted.scoringRun) {
-        const run = await waitForScoring(api, promoted.scoringRun.id);
-        console.log(`re-scored ${run.scored} items; ${run.disputesCreated} new disputes`);
-      }
+      if (!promoted.scoringRun) return printResult(values, promoted, (p) => `${p.version.name} is now active`);
+      remark(values, `${version.name} is now active`);
+      const run = await waitForScoring(api, promoted.scoringRun.id);
+      // With --json, the promotion with its scoring run as it ended.
+      printResult(
+        values,
+        { ...promoted, scoringRun: run },
+        (p) => `re-scored ${p.scoringRun.scored} items; ${p.scoringRun.disputesCreated} new disputes`,
+      );
       return;
     }
     case 'score': {
@@ -192,7 +209,11 @@ export async function modelCommand(args: string[], env: { url?: string; key?: st
       };
       const run = await data(api.client.POST('/datasets/{id}/score', { params: { path: { id: await api.dataset(target) } }, body }));
       const done = await waitForScoring(api, run.id);
-      console.log(`scored ${done.scored} items${done.disputesCreated === null ? '' : `; ${done.disputesCreated} new disputes`}`);
+      printResult(
+        values,
+        done,
+        (d) => `scored ${d.scored} items${d.disputesCreated === null ? '' : `; ${d.disputesCreated} new disputes`}`,
+      );
       return;
     }
     case 'policy': {

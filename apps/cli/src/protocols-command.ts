@@ -5,10 +5,13 @@ import type { TribunalConfig } from '#tribunal/config';
 import { ProtocolsModule, ProtocolsService } from '#tribunal/core';
 import { PRESETS } from '#tribunal/debate';
 import { withModules } from '../../bootstrap/src/command-context.js';
+import { toProtocolVersionView } from '../../api/src/http/mappers.js';
+import { JSON_OPTION, printResult } from './output.js';
 
 export const PROTOCOLS_USAGE = `protocols presets [NAME]              list the presets, or print one as JSON to start from
   protocols create NAME --file SPEC     add a protocol (or its next version) from a JSON or YAML file
-  protocols list                        every protocol version`;
+  protocols list                        every protocol version
+    (--json: the presets, the version added, or the versions, as JSON)`;
 
 export class UsageError extends Error {}
 
@@ -29,10 +32,16 @@ export function readSpec(file: string): unknown {
 
 export async function protocolsCommand(args: string[], config: TribunalConfig): Promise<void> {
   const [sub, ...rest] = args;
+  const { values, positionals } = parseArgs({ args: rest, options: { file: { type: 'string' }, ...JSON_OPTION }, allowPositionals: true });
   if (sub === 'presets') {
-    const [name] = rest;
+    const [name] = positionals;
     if (!name) {
-      for (const [preset, spec] of Object.entries(PRESETS)) console.log(`${preset.padEnd(24)} ${spec.description ?? spec.kind}`);
+      // With --json, the specs by name, as GET /protocols/presets answers.
+      printResult(values, PRESETS, (presets) =>
+        Object.entries(presets)
+          .map(([preset, spec]) => `${preset.padEnd(24)} ${spec.description ?? spec.kind}`)
+          .join('\n'),
+      );
       return;
     }
     const spec = PRESETS[name];
@@ -43,18 +52,20 @@ export async function protocolsCommand(args: string[], config: TribunalConfig): 
   const withProtocols = <T>(work: (service: ProtocolsService) => Promise<T>) =>
     withModules(config, [ProtocolsModule], (context) => work(context.get(ProtocolsService)));
   if (sub === 'create') {
-    const { values, positionals } = parseArgs({ args: rest, options: { file: { type: 'string' } }, allowPositionals: true });
     const [name] = positionals;
     if (!name || !values.file) throw new UsageError('usage: tribunal protocols create NAME --file SPEC.(json|yaml)');
     const spec = readSpec(values.file);
-    const created = await withProtocols((service) => service.create(name, spec, null));
-    console.log(`added protocol "${created.name}" version ${created.version} (${created.id})`);
+    const created = toProtocolVersionView(await withProtocols((service) => service.create(name, spec, null)));
+    printResult(values, created, (p) => `added protocol "${p.name}" version ${p.version} (${p.id})`);
     return;
   }
   if (sub === 'list') {
-    for (const p of await withProtocols((service) => service.list())) {
-      console.log(`${p.id}  ${p.name} v${p.version}  ${p.kind}${p.lockedAt ? '  (used)' : ''}`);
-    }
+    const versions = (await withProtocols((service) => service.list())).map(toProtocolVersionView);
+    printResult(values, versions, (list) =>
+      list.length
+        ? list.map((p) => `${p.id}  ${p.name} v${p.version}  ${p.kind}${p.lockedAt ? '  (used)' : ''}`).join('\n')
+        : 'no protocols yet',
+    );
     return;
   }
   throw new UsageError(`usage:\n  ${PROTOCOLS_USAGE}`);

@@ -1514,6 +1514,7 @@ export interface components {
       structure: components['schemas']['StructureSpecDoc'];
     };
     ProtocolStatsDoc: {
+      /** @description share of final answers on the truth; a tie counts in part (0.5/0.5 is half right) */
       accuracy: number | null;
       agreement: number | null;
       brier: number | null;
@@ -1521,8 +1522,11 @@ export interface components {
       ece: number | null;
       failed: number;
       judged: number;
+      /** @description answers a judge gave before their final one, per judge and debate (the NYU 2023 paper's "rounds") */
+      meanContinues: number | null;
       meanInformationGain: number | null;
       meanReward: number | null;
+      /** @description speeches per debater */
       meanSpeechRounds: number | null;
       medianSecondsToVerdict: number | null;
       reliability: components['schemas']['ReliabilityBinDoc'][];

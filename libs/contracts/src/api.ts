@@ -151,11 +151,15 @@ export interface ProtocolStatsView {
   debates: number;
   failed: number;
   judged: number;
+  /** Share of final answers on the truth; a tie counts in part (0.5/0.5 is half right). */
   accuracy: number | null;
   brier: number | null;
   ece: number | null;
   meanReward: number | null;
+  /** Speeches per debater. */
   meanSpeechRounds: number | null;
+  /** Answers a judge gave before their final one, per judge and debate (the NYU 2023 paper's "rounds"). */
+  meanContinues: number | null;
   medianSecondsToVerdict: number | null;
   meanInformationGain: number | null;
   agreement: number | null;

@@ -31,6 +31,7 @@ export interface ProtocolStats {
   failed: number;
   /** Final verdicts on items whose truth is known. */
   judged: number;
+  /** Share of those verdicts on the truth; a tie counts in part (0.5/0.5 is half right, see `answerCredit`). */
   accuracy: number | null;
   brier: number | null;
   /**
@@ -40,7 +41,13 @@ export interface ProtocolStats {
   ece: number | null;
   /** Mean judge reward under the protocol's scoring rule. */
   meanReward: number | null;
+  /** Speeches per debater, over completed debates. */
   meanSpeechRounds: number | null;
+  /**
+   * Judge continues: the answers a judge gave before their final one, averaged over every judge's final
+   * answer (the NYU 2023 paper's "rounds"; each costs the per-turn penalty).
+   */
+  meanContinues: number | null;
   medianSecondsToVerdict: number | null;
   /** Mean log2 of final over first probability on the truth, for judges who answered more than once. */
   meanInformationGain: number | null;
@@ -69,8 +76,9 @@ export function judgeReward(
 
 /**
  * How judges fared under one protocol: accuracy and calibration of their final answers where the
- * truth is known (reliability in ten equal bins of the chosen answer's probability), Brier score,
- * mean reward under the scoring rule, speeches per debater, and median time to verdict.
+ * truth is known (a tie with the truth counts in part; reliability in ten equal bins of the chosen
+ * answer's probability), Brier score, mean reward under the scoring rule, speeches per debater, judge
+ * continues, and median time to verdict.
  */
 export function protocolStats(
   debates: readonly DebateFacts[],
@@ -89,6 +97,7 @@ export function protocolStats(
     ece: calibrated.ece,
     meanReward: mean(known.map((o) => judgeReward(o.final, o.truth, o.continues, scoring))),
     meanSpeechRounds: mean(completed.map((d) => d.speechRounds)),
+    meanContinues: mean(outcomes.map((o) => o.continues)),
     medianSecondsToVerdict: median(completed.flatMap((d) => (d.seconds === null ? [] : [d.seconds]))),
     meanInformationGain: mean(
       known.flatMap((o) => {

@@ -36,19 +36,31 @@ export function argmax(values: ArrayLike<number>): number {
   return best;
 }
 
+/** Probabilities this close count as equal (a browser's sliders may leave a tie off by rounding), as in their sum's check. */
+const TIE_TOLERANCE = 1e-6;
+
+/**
+ * How right a final answer is: 1 when the truth alone has the highest probability, 0 when another
+ * answer has it, and 1/k when the truth ties with k − 1 others for it, so a 0.5/0.5 verdict counts
+ * as half right (as the NYU 2023 debate paper counts ties): what a judge forced to choose among
+ * the tied answers at random would score on average.
+ */
+export function answerCredit(probabilities: ArrayLike<number>, truth: number): number {
+  const values = Array.from(probabilities);
+  const top = Math.max(...values);
+  const tied = (p: number | undefined) => p !== undefined && top - p <= TIE_TOLERANCE;
+  return tied(values[truth]) ? 1 / values.filter(tied).length : 0;
+}
+
 export function mean(values: readonly number[]): number | null {
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
 }
 
-/** A forecast is right when its most probable answer (the first, among ties) is the truth. */
-export const chosenIsTrue = (f: Forecast): number => (argmax(f.probabilities) === f.truth ? 1 : 0);
-
 /**
- * Accuracy and calibration of a set of forecasts: the chosen answer is the most probable one.
- * `correct` gives a forecast's credit, from 0 to 1 (by default 1 when the chosen answer is the truth);
- * accuracy, overall and per bin, is its mean.
+ * Accuracy and calibration of a set of forecasts: the chosen answer is the most probable one, and a
+ * forecast that ties the truth with other answers for the top counts in part (`answerCredit`).
  */
-export function calibration(forecasts: readonly Forecast[], correct: (f: Forecast) => number = chosenIsTrue): Calibration {
+export function calibration(forecasts: readonly Forecast[]): Calibration {
   const bins = Array.from({ length: BINS }, (_, i) => ({
     from: i / BINS,
     to: (i + 1) / BINS,
@@ -60,12 +72,12 @@ export function calibration(forecasts: readonly Forecast[], correct: (f: Forecas
     const confidence = f.probabilities[choice] as number;
     const bin = bins[Math.min(BINS - 1, Math.floor(confidence * BINS))]!;
     bin.confidence.push(confidence);
-    bin.correct.push(correct(f));
+    bin.correct.push(answerCredit(f.probabilities, f.truth));
   }
   const n = forecasts.length;
   return {
     count: n,
-    accuracy: mean(forecasts.map(correct)),
+    accuracy: mean(forecasts.map((f) => answerCredit(f.probabilities, f.truth))),
     brier: mean(forecasts.map((f) => f.probabilities.reduce((sum, p, i) => sum + (p - (i === f.truth ? 1 : 0)) ** 2, 0))),
     logLoss: mean(forecasts.map((f) => -Math.log(Math.max(f.probabilities[f.truth] ?? 0, 1e-9)))),
     ece: n

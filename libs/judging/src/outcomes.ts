@@ -8,7 +8,7 @@ import type {
   ProtocolSpec,
 } from '#tribunal/contracts';
 import { judgeReward } from './analytics.js';
-import { calibration, mean } from './calibration.js';
+import { answerCredit, calibration, mean } from './calibration.js';
 
 /**
  * What a judge learns from their debates' outcomes, and when.
@@ -53,19 +53,6 @@ export function outcomeWithheld(judgeId: string, debateId: string, item: ItemSta
   return null;
 }
 
-/** Probabilities this close count as equal (a browser's sliders may leave a tie off by rounding), as in their sum's check. */
-const TIE_TOLERANCE = 1e-6;
-
-/**
- * How right a probability forecast is about `answer`: 1 when it alone has the highest probability,
- * 1/k when it is one of k answers tied for the highest (a 0.5/0.5 tie is half right), else 0.
- */
-export function tieCredit(probabilities: readonly number[], answer: number): number {
-  const top = Math.max(...probabilities);
-  const tied = (p: number | undefined) => p !== undefined && top - p <= TIE_TOLERANCE;
-  return tied(probabilities[answer]) ? 1 / probabilities.filter(tied).length : 0;
-}
-
 /** One of the judge's debates on an item, with their own answers in it. */
 export interface JudgedDebate {
   id: string;
@@ -105,8 +92,8 @@ function outcomeOf(item: JudgedItem, debate: JudgedDebate): JudgeOutcomeView {
     settlement: settledAnswer === null ? 'unresolved' : 'labelled',
     settledAnswer,
     truth,
-    correct: truth === null ? null : tieCredit(final, truth),
-    agreesWithLabel: settledAnswer === null ? null : tieCredit(final, settledAnswer),
+    correct: truth === null ? null : answerCredit(final, truth),
+    agreesWithLabel: settledAnswer === null ? null : answerCredit(final, settledAnswer),
     reward: truth === null ? null : judgeReward(final, truth, continues, debate.scoring),
     scoring: { kind: debate.scoring.kind, base: debate.scoring.base, perTurnPenalty: debate.scoring.perTurnPenalty },
   };
@@ -131,7 +118,7 @@ export function judgeOutcomes(judgeId: string, items: readonly JudgedItem[]): Ju
 }
 
 /**
- * A judge's record over the outcomes they may see: accuracy (ties counted by `tieCredit`), mean
+ * A judge's record over the outcomes they may see: accuracy (ties counted by `answerCredit`), mean
  * reward, Brier score and calibration where the truth is known, agreement with the settled labels,
  * and the running accuracy and mean reward in the order the debates ended.
  */
@@ -139,10 +126,7 @@ export function judgeRecord({ outcomes, withheld }: JudgeOutcomesView): JudgeRec
   const known = outcomes
     .filter((o): o is JudgeOutcomeView & { truth: number; reward: number; correct: number } => o.truth !== null)
     .sort((a, b) => a.endedAt.localeCompare(b.endedAt) || a.debateId.localeCompare(b.debateId));
-  const calibrated = calibration(
-    known.map((o) => ({ probabilities: o.final, truth: o.truth })),
-    (f) => tieCredit(f.probabilities, f.truth),
-  );
+  const calibrated = calibration(known.map((o) => ({ probabilities: o.final, truth: o.truth })));
   const timeline: JudgeRecordPointView[] = [];
   let [correct, reward] = [0, 0];
   for (const [i, o] of known.entries()) {

@@ -1,5 +1,6 @@
 import { meanPool } from './aggregate.js';
 import { judgeReward } from './analytics.js';
+import { answerCredit } from './calibration.js';
 import { bradleyTerryIntervals, type MatchResult } from './ratings.js';
 
 /** A finished debate as the standings see it: who argued what, and every judge's final answer. */
@@ -35,7 +36,10 @@ function argmax(values: readonly number[]): number {
 
 const ratio = (num: number, den: number) => (den ? num / den : null);
 
-/** How each judge fared: accuracy of their final choices and mean reward under the scoring rule, where the truth is known. */
+/**
+ * How each judge fared: accuracy of their final choices (a tie with the truth counts in part, as in
+ * `answerCredit`) and mean reward under the scoring rule, where the truth is known.
+ */
 export function judgeStandings(
   debates: readonly DebateRecordForStandings[],
   scoring: { base: number; perTurnPenalty: number },
@@ -47,7 +51,7 @@ export function judgeStandings(
       s.debates++;
       if (d.truth !== null) {
         s.judged++;
-        s.correct += argmax(j.final) === d.truth ? 1 : 0;
+        s.correct += answerCredit(j.final, d.truth);
         s.reward += judgeReward(j.final, d.truth, j.continues, scoring);
       }
       byJudge.set(j.name, s);

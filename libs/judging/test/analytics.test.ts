@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeReward, protocolStats, type DebateFacts, type JudgedOutcome } from '../src/index.js';
+import { answerCredit, judgeReward, protocolStats, type DebateFacts, type JudgedOutcome } from '../src/index.js';
 
 const SCORING = { base: 2, perTurnPenalty: 0.05 };
 const debate = (status: DebateFacts['status'], speechRounds: number, seconds: number | null): DebateFacts => ({
@@ -35,6 +35,36 @@ describe('protocolStats', () => {
     expect(stats.medianSecondsToVerdict).toBe(60);
   });
 
+  it('counts a tie with the truth as half right, in accuracy and in the reliability bins', () => {
+    expect(answerCredit([0.5, 0.5], 1)).toBe(0.5);
+    expect(answerCredit([0.5, 0.5], 0)).toBe(0.5);
+    expect(answerCredit([0.4, 0.4, 0.2], 1)).toBe(0.5);
+    expect(answerCredit([0.4, 0.4, 0.2], 2)).toBe(0);
+    expect(answerCredit([0.3, 0.7], 1)).toBe(1);
+    expect(answerCredit([0.3, 0.7], 0)).toBe(0);
+    // Whichever seat holds the truth, a 0.5/0.5 verdict scores the same: no seat is favoured.
+    for (const truth of [0, 1]) {
+      const stats = protocolStats([], [outcome([0.9, 0.1], 0), outcome([0.5, 0.5], truth)], SCORING);
+      expect(stats.accuracy).toBe(0.75);
+      expect(stats.reliability).toEqual([
+        { from: 0.5, to: 0.6, count: 1, meanConfidence: 0.5, accuracy: 0.5 },
+        { from: 0.9, to: 1, count: 1, meanConfidence: 0.9, accuracy: 1 },
+      ]);
+      expect(stats.ece).toBeCloseTo((0 + Math.abs(1 - 0.9)) / 2, 12);
+    }
+  });
+
+  it('reports judge continues (answers before the final one) per judge and debate, beside speeches per debater', () => {
+    const stats = protocolStats(
+      [debate('completed', 3, 60), debate('completed', 1, 20)],
+      // Two judges of one debate (four and two answers), one of the other (one answer), one with no known truth.
+      [outcome([0.9, 0.1], 0, 3), outcome([0.2, 0.8], 0, 1), outcome([0.6, 0.4], 1, 0), outcome([0.7, 0.3], null, 2)],
+      SCORING,
+    );
+    expect(stats.meanContinues).toBe((3 + 1 + 0 + 2) / 4);
+    expect(stats.meanSpeechRounds).toBe(2);
+  });
+
   it('bins confidence in tenths, with the accuracy of each bin', () => {
     const stats = protocolStats(
       [],
@@ -63,6 +93,7 @@ describe('protocolStats', () => {
       ece: null,
       reliability: [],
     });
+    expect(protocolStats([], [], SCORING).meanContinues).toBeNull();
   });
 
   it('measures what judges learned from first to final answer, and how far judges of one debate agree', () => {

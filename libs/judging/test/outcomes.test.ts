@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { judgeOutcomes, judgeRecord, outcomeWithheld, tieCredit, type JudgedDebate, type JudgedItem } from '../src/index.js';
+import { judgeOutcomes, judgeRecord, outcomeWithheld, answerCredit, type JudgedDebate, type JudgedItem } from '../src/index.js';
 
 const SCORING = { kind: 'log', base: 2, perTurnPenalty: 0.05 } as const;
 const J = 'judge-j';
@@ -70,17 +70,17 @@ describe('outcomeWithheld: when a judge may see a debate’s outcome', () => {
   });
 });
 
-describe('tieCredit', () => {
+describe('answerCredit', () => {
   it('counts a tie at the top as the share of it that is right', () => {
-    expect(tieCredit([0.2, 0.8], 1)).toBe(1);
-    expect(tieCredit([0.2, 0.8], 0)).toBe(0);
-    expect(tieCredit([0.5, 0.5], 0)).toBe(0.5);
-    expect(tieCredit([0.5, 0.5], 1)).toBe(0.5);
-    expect(tieCredit([0.4, 0.4, 0.2], 2)).toBe(0);
-    expect(tieCredit([0.25, 0.25, 0.25, 0.25], 3)).toBe(0.25);
+    expect(answerCredit([0.2, 0.8], 1)).toBe(1);
+    expect(answerCredit([0.2, 0.8], 0)).toBe(0);
+    expect(answerCredit([0.5, 0.5], 0)).toBe(0.5);
+    expect(answerCredit([0.5, 0.5], 1)).toBe(0.5);
+    expect(answerCredit([0.4, 0.4, 0.2], 2)).toBe(0);
+    expect(answerCredit([0.25, 0.25, 0.25, 0.25], 3)).toBe(0.25);
     // Rounding in a browser's sliders does not break a tie.
-    expect(tieCredit([0.5000000001, 0.4999999999], 1)).toBe(0.5);
-    expect(tieCredit([0.501, 0.499], 1)).toBe(0);
+    expect(answerCredit([0.5000000001, 0.4999999999], 1)).toBe(0.5);
+    expect(answerCredit([0.501, 0.499], 1)).toBe(0);
   });
 });
 

@@ -17,13 +17,13 @@ describe('judgeStandings', () => {
       [debate(0, 'x', 'y', [[0.8, 0.2]]), debate(1, 'x', 'y', [[0.5, 0.5]]), debate(null, 'x', 'y', [[0.9, 0.1]])],
       SCORING,
     );
-    // judge-0: right once (0.8 on 0), wrong once (0.5/0.5 chooses 0, truth 1); the third debate has no known truth.
+    // judge-0: right once (0.8 on 0), half right once (a 0.5/0.5 tie); the third debate has no known truth.
     expect(standings).toEqual([
       {
         judge: 'judge-0',
         debates: 3,
         judged: 2,
-        accuracy: 0.5,
+        accuracy: 0.75,
         meanReward: expect.closeTo((Math.log2(0.8) - 0.05 + Math.log2(0.5) - 0.05) / 2, 12),
       },
     ]);

@@ -422,11 +422,13 @@ class ProtocolStatsDoc implements ProtocolStatsView {
   @Int() debates!: number;
   @Int() failed!: number;
   @Int() judged!: number;
-  @NNum() accuracy!: number | null;
+  @NNum({ description: 'share of final answers on the truth; a tie counts in part (0.5/0.5 is half right)' }) accuracy!: number | null;
   @NNum() brier!: number | null;
   @NNum() ece!: number | null;
   @NNum() meanReward!: number | null;
-  @NNum() meanSpeechRounds!: number | null;
+  @NNum({ description: 'speeches per debater' }) meanSpeechRounds!: number | null;
+  @NNum({ description: 'answers a judge gave before their final one, per judge and debate (the NYU 2023 paper\'s "rounds")' })
+  meanContinues!: number | null;
   @NNum() medianSecondsToVerdict!: number | null;
   @NNum() meanInformationGain!: number | null;
   @NNum() agreement!: number | null;

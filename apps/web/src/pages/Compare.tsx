@@ -4,7 +4,10 @@ import { useApi } from '../hooks.js';
 
 const fmt = (v: number | null, digits = 2) => (v === null ? '—' : v.toFixed(digits));
 
-/** Protocols side by side: judge accuracy and calibration where the truth is known, reward, rounds and time. */
+/**
+ * Protocols side by side: judge accuracy (a tie counts half) and calibration where the truth is known,
+ * reward, speeches per debater, judge continues and time.
+ */
 export function ComparePage() {
   const { data, error } = useApi('/analytics/protocols', () => dataOf(client.GET('/analytics/protocols')), 5000);
   if (error) return <p className="problems">{error}</p>;
@@ -32,6 +35,10 @@ export function ComparePage() {
           <BarChart bars={data.map((c) => ({ label: label(c), value: c.stats.meanSpeechRounds }))} testId="rounds-chart" />
         </section>
         <section className="card">
+          <h3>Judge continues (answers before the final one)</h3>
+          <BarChart bars={data.map((c) => ({ label: label(c), value: c.stats.meanContinues }))} testId="continues-chart" />
+        </section>
+        <section className="card">
           <h3>Median seconds to verdict</h3>
           <BarChart bars={data.map((c) => ({ label: label(c), value: c.stats.medianSecondsToVerdict }))} testId="time-chart" />
         </section>
@@ -52,6 +59,7 @@ export function ComparePage() {
               <th>info gain (bits)</th>
               <th>agreement (α)</th>
               <th>speeches</th>
+              <th>continues</th>
               <th>median s to verdict</th>
             </tr>
           </thead>
@@ -70,6 +78,7 @@ export function ComparePage() {
                 <td>{fmt(c.stats.meanInformationGain)}</td>
                 <td>{fmt(c.stats.agreement)}</td>
                 <td>{fmt(c.stats.meanSpeechRounds, 1)}</td>
+                <td>{fmt(c.stats.meanContinues, 2)}</td>
                 <td>{fmt(c.stats.medianSecondsToVerdict, 1)}</td>
               </tr>
             ))}
