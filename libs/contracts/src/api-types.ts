@@ -1027,6 +1027,7 @@ export interface components {
       winRate: number;
       winRateDishonest: number | null;
       winRateHonest: number | null;
+      /** @description debates won; a tied pool is a share of one (0.5 each for two sides) */
       wins: number;
     };
     DebateSourcesDoc: {

@@ -183,6 +183,7 @@ export interface JudgeStandingView {
 export interface DebaterStandingView {
   debater: string;
   debates: number;
+  /** Debates won; a tied pool is a share of one (0.5 each for two sides). */
   wins: number;
   winRate: number;
   winRateHonest: number | null;

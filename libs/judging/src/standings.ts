@@ -30,10 +30,6 @@ export interface DebaterStanding {
   strength: { strength: number; low: number; high: number } | null;
 }
 
-function argmax(values: readonly number[]): number {
-  return values.reduce((best, v, i) => (v > values[best]! ? i : best), 0);
-}
-
 const ratio = (num: number, den: number) => (den ? num / den : null);
 
 /**
@@ -70,8 +66,10 @@ export function judgeStandings(
 
 /**
  * How each debater fared: a debater wins a debate when the judges' pooled final answer favours the
- * answer it argued. In debates with two or more debaters, every win counts as a match against each
- * other debater, for Bradley–Terry strengths with bootstrap intervals.
+ * answer it argued, and a share of one when that answer ties for the top (`answerCredit`: a 0.5/0.5
+ * pool is half a win for each side, not a win for whichever seat is listed first). In debates with
+ * two or more debaters, every win counts as a match against each other debater that did worse, for
+ * Bradley–Terry strengths with bootstrap intervals; a tie is no match.
  */
 export function debaterStandings(
   debates: readonly DebateRecordForStandings[],
@@ -84,21 +82,19 @@ export function debaterStandings(
   const matches: MatchResult[] = [];
   for (const d of debates) {
     if (d.judges.length === 0 || d.debaters.length === 0) continue;
-    const favoured = argmax(meanPool(d.judges.map((j) => j.final)));
-    const winners = d.debaters.filter((x) => x.answer === favoured);
+    const pooled = meanPool(d.judges.map((j) => j.final));
+    const won = new Map(d.debaters.map((x) => [x.name, answerCredit(pooled, x.answer)]));
     for (const x of d.debaters) {
       const s = stats.get(x.name) ?? { debates: 0, wins: 0, honest: 0, honestWins: 0, dishonest: 0, dishonestWins: 0 };
-      const won = x.answer === favoured;
+      const credit = won.get(x.name)!;
       s.debates++;
-      s.wins += won ? 1 : 0;
-      if (d.truth !== null && x.answer === d.truth) [s.honest, s.honestWins] = [s.honest + 1, s.honestWins + (won ? 1 : 0)];
-      if (d.truth !== null && x.answer !== d.truth) [s.dishonest, s.dishonestWins] = [s.dishonest + 1, s.dishonestWins + (won ? 1 : 0)];
+      s.wins += credit;
+      if (d.truth !== null && x.answer === d.truth) [s.honest, s.honestWins] = [s.honest + 1, s.honestWins + credit];
+      if (d.truth !== null && x.answer !== d.truth) [s.dishonest, s.dishonestWins] = [s.dishonest + 1, s.dishonestWins + credit];
       stats.set(x.name, s);
     }
-    if (d.debaters.length > 1) {
-      for (const w of winners)
-        for (const l of d.debaters) if (l.answer !== favoured && l.name !== w.name) matches.push({ winner: w.name, loser: l.name });
-    }
+    for (const w of d.debaters)
+      for (const l of d.debaters) if (won.get(w.name)! > won.get(l.name)!) matches.push({ winner: w.name, loser: l.name });
   }
   const strengths = matches.length
     ? bradleyTerryIntervals(matches, { samples: options.samples ?? 200, seed: options.seed ?? 1 })

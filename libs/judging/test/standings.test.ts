@@ -46,6 +46,21 @@ describe('debaterStandings', () => {
     expect(ann!.strength!.high).toBeGreaterThanOrEqual(ann!.strength!.strength);
   });
 
+  it('splits a tied pool between the sides instead of giving it to the first seat, and plays no match for it', () => {
+    const tie = (a: string, b: string) => debate(0, a, b, [[0.5, 0.5]]);
+    const [ann, bob] = debaterStandings([tie('ann', 'bob'), tie('bob', 'ann')], { samples: 20, seed: 3 });
+    expect(ann).toMatchObject({
+      debater: 'ann',
+      debates: 2,
+      wins: 1,
+      winRate: 0.5,
+      winRateHonest: 0.5,
+      winRateDishonest: 0.5,
+      strength: null,
+    });
+    expect(bob).toMatchObject({ debater: 'bob', debates: 2, wins: 1, winRate: 0.5, strength: null });
+  });
+
   it('gives a lone consultant a win rate but no strength', () => {
     const [consultant] = debaterStandings([
       { truth: 0, debaters: [{ name: 'c', answer: 0 }], judges: [{ name: 'j', final: [0.9, 0.1], continues: 0 }] },

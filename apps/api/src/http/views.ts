@@ -516,7 +516,7 @@ class StrengthDoc {
 export class DebaterStandingDoc implements DebaterStandingView {
   @Str() debater!: string;
   @Int() debates!: number;
-  @Int() wins!: number;
+  @Num({ description: 'debates won; a tied pool is a share of one (0.5 each for two sides)' }) wins!: number;
   @Num() winRate!: number;
   @NNum() winRateHonest!: number | null;
   @NNum() winRateDishonest!: number | null;
