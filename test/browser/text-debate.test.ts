@@ -149,6 +149,8 @@ describe('a person debating a text item in the browser, against a language model
     // The model answers; the judge gives the final verdict; both pages see the end.
     await judgePage.getByTestId('turn-3').waitFor({ timeout: 20_000 });
     await judgePage.getByRole('heading', { name: 'Your verdict' }).waitFor();
+    // A new stage is a new form: the question asked in the last round is not sent again with the verdict.
+    expect(await judgePage.getByTestId('judge-panel').getByRole('textbox').inputValue()).toBe('');
     await judgePage.getByTestId('judge-panel').getByLabel('probability of the butler').fill('800');
     await judgePage.getByTestId('judge-panel').getByRole('button', { name: 'Submit' }).click();
     await expect.poll(() => judgePage.getByTestId('debate').getAttribute('data-status'), { timeout: 20_000 }).toBe('completed');

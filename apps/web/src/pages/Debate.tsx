@@ -164,6 +164,8 @@ export function DebatePage({ debateId, me }: { debateId: string; me: Me }) {
         )}
         {me.role === 'judge' && (
           <JudgePanel
+            // A new stage is a new form: the last round's note and end-the-debate choice are not carried into it.
+            key={view.awaiting?.stage ?? 'none'}
             view={view}
             socketSubmit={(payload, done) => socket.emit('verdict.submit', payload, done)}
             onSubmitted={() => join.current()}
