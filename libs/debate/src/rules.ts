@@ -42,6 +42,52 @@ export function schedule(spec: ProtocolSpec, seats: number): Step[] {
   });
 }
 
+/**
+ * The speech steps a debate's turns belong to, by turn index. A step's speeches take consecutive
+ * indices from its `firstTurn`, one per seat.
+ */
+function speechStepsByTurn(spec: ProtocolSpec, seats: number): Map<number, SpeechStep> {
+  const steps = new Map<number, SpeechStep>();
+  for (const step of schedule(spec, seats)) {
+    if (step.kind === 'speeches') for (let i = 0; i < seats; i++) steps.set(step.firstTurn + i, step);
+  }
+  return steps;
+}
+
+/**
+ * When judges may read each turn: a simultaneous round's speeches reach them together, once the
+ * round's last is given, all bearing that moment, so that which was written first (or how long each
+ * took) cannot hint at who argues the truth. Turns of a simultaneous round still missing a speech
+ * are left out; any other turn is shown as it was given.
+ */
+export function judgeRelease<T extends { index: number; createdAt: Date }>(
+  spec: ProtocolSpec,
+  seats: number,
+  turns: readonly T[],
+): (T & { releasedAt: Date })[] {
+  const steps = speechStepsByTurn(spec, seats);
+  const byIndex = new Map(turns.map((t) => [t.index, t]));
+  const released: (T & { releasedAt: Date })[] = [];
+  for (const turn of turns) {
+    const step = steps.get(turn.index);
+    if (!step?.simultaneous) {
+      released.push({ ...turn, releasedAt: turn.createdAt });
+      continue;
+    }
+    const round = Array.from({ length: seats }, (_, i) => byIndex.get(step.firstTurn + i));
+    if (round.some((t) => t === undefined)) continue;
+    const last = Math.max(...round.map((t) => t!.createdAt.getTime()));
+    released.push({ ...turn, releasedAt: new Date(last) });
+  }
+  return released;
+}
+
+/** Whether a turn's speech is given in a simultaneous round (its text reaches judges only with the round's others). */
+export function inSimultaneousRound(spec: ProtocolSpec, seats: number, index: number): SpeechStep | null {
+  const step = speechStepsByTurn(spec, seats).get(index);
+  return step?.simultaneous ? step : null;
+}
+
 export interface DebateProgress {
   /** Indices of the turns persisted so far (simultaneous speeches may land in any order). */
   turns: ReadonlySet<number>;

@@ -13,7 +13,7 @@ import type {
   TurnView,
   VerdictView,
 } from '#tribunal/contracts';
-import { schedule, speechLimits, type JudgeStep, type NextAction } from './rules.js';
+import { inSimultaneousRound, judgeRelease, schedule, speechLimits, type JudgeStep, type NextAction } from './rules.js';
 
 interface TurnRow {
   id: string;
@@ -106,14 +106,17 @@ export function judgeDebateView(input: {
     answers: [...item.answers],
     context: judgeContext(spec, item.context),
     seats: debate.seats.map((s) => ({ seat: s.seat, answer: s.answer })),
-    turns: input.turns.map((t) =>
-      turnView(
-        t,
-        input.citations.filter((c) => c.turnId === t.id),
+    // A simultaneous round's speeches only once all are given, bearing the same moment; no draft of one.
+    turns: judgeRelease(spec, debate.seats.length, input.turns)
+      .sort((a, b) => a.index - b.index)
+      .map((t) =>
+        turnView(
+          { ...t, createdAt: t.releasedAt },
+          input.citations.filter((c) => c.turnId === t.id),
+        ),
       ),
-    ),
     drafts: input.drafts
-      .filter((d) => !input.turns.some((t) => t.index === d.index))
+      .filter((d) => !input.turns.some((t) => t.index === d.index) && !inSimultaneousRound(spec, debate.seats.length, d.index))
       .map((d) => ({ index: d.index, seat: d.seat, text: d.text })),
     awaiting: input.awaiting,
     myVerdicts: input.myVerdicts.map((v) => ({

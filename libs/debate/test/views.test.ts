@@ -206,6 +206,59 @@ describe('judgeDebateView', () => {
   });
 });
 
+describe('judgeDebateView in a simultaneous round', () => {
+  // nyuLikeSpec with two seats: a prior, the simultaneous openings (turns 0 and 1), feedback, then sequential speeches (2, 3, …).
+  const spec = nyuLikeSpec(2, false);
+  const seats: DebaterSeat[] = [
+    { seat: 'A', answer: 0, backend: 'builtin' },
+    { seat: 'B', answer: 1, backend: 'openai' },
+  ];
+  const turn = (index: number, seat: string, at: string) => ({
+    id: `t-${index}`,
+    index,
+    round: 1,
+    seat,
+    text: `speech ${index}`,
+    createdAt: new Date(at),
+  });
+  const view = (turns: ReturnType<typeof turn>[], drafts: { index: number; seat: string; text: string }[] = []) =>
+    judgeDebateView({
+      debate: { id: 'd', status: 'running', seats },
+      spec,
+      item: { question: 'q', answers: ['a', 'b'], context: {} },
+      turns,
+      citations: [],
+      drafts,
+      awaiting: null,
+      myVerdicts: [],
+    });
+
+  it('shows judges none of the round, nor a draft of it, until every speech of it is given', () => {
+    const v = view([turn(1, 'B', '2024-01-01T10:00:05.000Z')], [{ index: 0, seat: 'A', text: 'half of a' }]);
+    expect(v.turns).toEqual([]);
+    expect(v.drafts).toEqual([]);
+  });
+
+  it('shows the round in seat order, every speech bearing the moment the last was given, whichever came first', () => {
+    const v = view([turn(1, 'B', '2024-01-01T10:00:05.000Z'), turn(0, 'A', '2024-01-01T10:00:09.000Z')]);
+    expect(v.turns.map((t) => [t.index, t.seat, t.createdAt])).toEqual([
+      [0, 'A', '2024-01-01T10:00:09.000Z'],
+      [1, 'B', '2024-01-01T10:00:09.000Z'],
+    ]);
+  });
+
+  it('shows a sequential speech as it was given, and its draft while it is written', () => {
+    const round = [turn(0, 'A', '2024-01-01T10:00:01.000Z'), turn(1, 'B', '2024-01-01T10:00:02.000Z')];
+    const v = view([...round, turn(2, 'A', '2024-01-01T10:01:00.000Z')], [{ index: 3, seat: 'B', text: 'so far' }]);
+    expect(v.turns.map((t) => [t.index, t.createdAt])).toEqual([
+      [0, '2024-01-01T10:00:02.000Z'],
+      [1, '2024-01-01T10:00:02.000Z'],
+      [2, '2024-01-01T10:01:00.000Z'],
+    ]);
+    expect(v.drafts).toEqual([{ index: 3, seat: 'B', text: 'so far' }]);
+  });
+});
+
 describe('protocolView', () => {
   it('lists an NYU-like protocol round by round, with its quote limit', () => {
     const spec = nyuLikeSpec(1, true);
