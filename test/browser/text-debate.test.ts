@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestApp, userKey, type TestApp } from '../support/app.js';
+import { eventually, sql, startTestApp, userKey, type TestApp } from '../support/app.js';
 import { protocol, startDebate, textDisputes } from '../support/factories.js';
 import { FakeLlm, type ChatRequest, type Reply } from '../support/fake-llm.js';
 import { launch, newPage, recordTraffic, signIn } from './browser.js';
@@ -95,8 +95,13 @@ describe('a person debating a text item in the browser, against a language model
     await signIn(judgePage, app.url, judge.key);
     await judgePage.goto(`${app.url}/#/debates/${debateId}`);
     await judgePage.getByTestId('text-item').waitFor();
-    // The model's opening streams in and is written.
-    await judgePage.getByTestId('turn-1').waitFor({ timeout: 20_000 });
+    // The model's opening is written; the judge sees nothing of it (not even that it came first)
+    // until the round's other opening, the person's, is given too.
+    await eventually(
+      'the model to open',
+      async () => (await sql(app, 'SELECT 1 FROM turns WHERE debate_id = $1 AND index = 1', [debateId])).length,
+      20_000,
+    );
 
     // The person finds the debate in their queue, and reads the story, but not the model's opening of the same round.
     const seatPage = await newPage(browser, 'text-debater');
@@ -118,13 +123,16 @@ describe('a person debating a text item in the browser, against a language model
     await speech.fill('It was the butler: <quote>The butler signed the letter</quote> <quote>the butler hated the cook</quote>');
     expect(await seatPage.getByTestId('count-unverified').innerText()).toBe('1 quote not found in the text');
     await speech.fill('It was the butler: <quote>The butler signed the letter</quote>.');
+    expect(await judgePage.getByTestId('turn-1').count()).toBe(0);
+    expect(judgeTraffic.join('\n')).not.toContain('The cook it was.');
     await seatPage.getByRole('button', { name: 'Submit the speech' }).click();
     // Spoken: now both openings are there to read, and nothing is asked until the judge answers.
     await seatPage.getByTestId('turn-1').waitFor();
     await seatPage.getByTestId('waiting').waitFor();
 
-    // The judge sees the speech as soon as it is in, and every quotation in the order spoken, marked.
+    // The judge sees the round once both speeches are in, and every quotation in the order spoken, marked.
     await judgePage.getByTestId('turn-0').waitFor();
+    await judgePage.getByTestId('turn-1').waitFor();
     const marks = judgePage.getByTestId('quotes').locator('li');
     await expect.poll(() => marks.count()).toBe(3);
     expect(await marks.evaluateAll((items) => items.map((li) => [li.getAttribute('data-verified'), li.textContent]))).toEqual([

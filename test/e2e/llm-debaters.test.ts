@@ -110,9 +110,15 @@ describe('debaters and judges behind an OpenAI-compatible endpoint', () => {
     expect(await observer.timeout(5000).emitWithAck('debate.join', { debateId })).toMatchObject({ ok: true });
     await eventually('four speeches', async () => turns.length === 4, 30_000);
 
-    // Streamed in pieces, which add up to the persisted speech.
+    // Sequential speeches streamed in pieces, which add up to the persisted speech. The simultaneous
+    // openings are not streamed: they reach the room together once both are given, in seat order,
+    // bearing the same moment, so that which was written first tells a judge nothing.
     for (const turn of turns) if (deltas.has(turn.index)) expect(deltas.get(turn.index)).toBe(turn.text);
-    expect(deltas.size).toBeGreaterThanOrEqual(3);
+    expect([...deltas.keys()].sort()).toEqual([2, 3]);
+    expect(turns.slice(0, 2).map((t) => t.index)).toEqual([0, 1]);
+    expect(turns[0]!.createdAt).toBe(turns[1]!.createdAt);
+    const snapshot = (await http(app, 'GET', `/debates/${debateId}`, researcher)).body as { turns: TurnView[] };
+    expect(snapshot.turns.slice(0, 2).map((t) => t.createdAt)).toEqual([turns[0]!.createdAt, turns[0]!.createdAt]);
     const first = turns.find((t) => t.index === 0)!;
     expect(first.citations.map((c) => [c.kind, c.verified])).toEqual([
       ['quote', true],

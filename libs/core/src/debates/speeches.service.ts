@@ -118,10 +118,21 @@ export class SpeechesService {
     let timer: NodeJS.Timeout | undefined;
     // Saves run one after another, so the last one written is the longest text.
     let saving = Promise.resolve();
+    // A simultaneous round's speeches reach judges only together, once all are given (judgeRelease):
+    // what is written of one meanwhile is saved, not broadcast.
+    const broadcast = !speech.step.simultaneous;
     const flush = () => {
       timer = undefined;
       if (text.length === sent) return;
-      this.events.emit(debateId, 'turn.delta', { debateId, index: speech.index, seat: speech.seat, offset: sent, text: text.slice(sent) });
+      if (broadcast) {
+        this.events.emit(debateId, 'turn.delta', {
+          debateId,
+          index: speech.index,
+          seat: speech.seat,
+          offset: sent,
+          text: text.slice(sent),
+        });
+      }
       sent = text.length;
       const snapshot = text;
       saving = saving
@@ -166,18 +177,44 @@ export class SpeechesService {
       atStart: c.at[0],
       atEnd: c.at[1],
     }));
-    // Within a debate's run the turn is one statement; a person's speech queues the next step with it.
-    const result =
-      next === 'inline'
-        ? await this.debateRepository.appendTurn(undefined, turn, rows)
-        : await this.unitOfWork.run(async (tx) => {
-            const appended = await this.debateRepository.appendTurn(tx, turn, rows);
-            const key = advanceKey(debateId, speech.index + 1, record.verdicts.length);
-            if (appended) await this.queue.send('debate.advance', { debateId }, { singletonKey: key }, tx);
-            return appended;
-          });
-    if (result) this.events.emit(debateId, 'turn.created', { debateId, turn: turnView(result.turn, result.citations) });
-    return result;
+    // Within a debate's run a sequential speech is one statement; a person's speech queues the next
+    // step with it; a simultaneous round's speech reads the round back in its transaction, to learn
+    // whether it is the round's last (appendTurn locks the debate's row, which orders them).
+    const { step } = speech;
+    const round = step.simultaneous ? { from: step.firstTurn, to: step.firstTurn + record.debate.seats.length } : null;
+    if (next === 'inline' && !round) {
+      const appended = await this.debateRepository.appendTurn(undefined, turn, rows);
+      if (appended) this.events.emit(debateId, 'turn.created', { debateId, turn: turnView(appended.turn, appended.citations) });
+      return appended;
+    }
+    const result = await this.unitOfWork.run(async (tx) => {
+      const appended = await this.debateRepository.appendTurn(tx, turn, rows);
+      if (!appended) return null;
+      if (next === 'queue') {
+        await this.queue.send(
+          'debate.advance',
+          { debateId },
+          { singletonKey: advanceKey(debateId, speech.index + 1, record.verdicts.length) },
+          tx,
+        );
+      }
+      return { appended, round: round && (await this.debateRepository.turnsBetween(tx, debateId, round.from, round.to)) };
+    });
+    if (!result) return null;
+    if (!round) this.events.emit(debateId, 'turn.created', { debateId, turn: turnView(result.appended.turn, result.appended.citations) });
+    else if (result.round!.length === round.to - round.from) this.release(debateId, result.round!);
+    return result.appended;
+  }
+
+  /**
+   * Tells the room a simultaneous round's speeches, once its last is given: together, in seat order,
+   * each bearing the moment the last was given, as a judge's view shows them (judgeRelease).
+   */
+  private release(debateId: string, round: AppendedTurn[]): void {
+    const at = new Date(Math.max(...round.map((t) => t.turn.createdAt.getTime())));
+    for (const { turn, citations } of round) {
+      this.events.emit(debateId, 'turn.created', { debateId, turn: turnView({ ...turn, createdAt: at }, citations) });
+    }
   }
 
   /**

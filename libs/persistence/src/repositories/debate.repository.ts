@@ -206,6 +206,31 @@ export class DebateRepository {
     };
   }
 
+  /**
+   * The turns of a debate with indices from `from` (inclusive) to `to` (exclusive), with their
+   * citations, in index order: one statement, inside `tx`. After `appendTurn` in the same
+   * transaction (which locks the debate's row) it sees every turn appended before, so of several
+   * speeches of a round appended at once exactly one, the last to take the lock, sees them all.
+   */
+  async turnsBetween(
+    tx: Transaction,
+    debateId: string,
+    from: number,
+    to: number,
+  ): Promise<{ turn: TurnEntity; citations: CitationEntity[] }[]> {
+    const rows = (await this.query(
+      tx,
+      `SELECT row_to_json(t) AS turn,
+              (SELECT coalesce(json_agg(c ORDER BY c.at_start NULLS LAST, c.id), '[]') FROM citations c WHERE c.turn_id = t.id) AS citations
+         FROM turns t WHERE t.debate_id = $1 AND t.index >= $2 AND t.index < $3 ORDER BY t.index`,
+      [debateId, from, to],
+    )) as { turn: Record<string, unknown>; citations: Record<string, unknown>[] }[];
+    return rows.map((row) => ({
+      turn: hydrate(this.dataSource, TurnEntity, row.turn),
+      citations: row.citations.map((c) => hydrate(this.dataSource, CitationEntity, c)),
+    }));
+  }
+
   /** Moves a debate to a status unless it already ended (one statement); returns whether anything changed. Inside `tx` when given. */
   async setStatus(tx: Transaction | undefined, debateId: string, status: DebateStatus, failureReason?: string): Promise<boolean> {
     // A SELECT over the UPDATE: answered as rows by every driver, whatever the statement's first word.
