@@ -83,18 +83,20 @@ export function debaterStandings(
   for (const d of debates) {
     if (d.judges.length === 0 || d.debaters.length === 0) continue;
     const pooled = meanPool(d.judges.map((j) => j.final));
-    const won = new Map(d.debaters.map((x) => [x.name, answerCredit(pooled, x.answer)]));
-    for (const x of d.debaters) {
+    // By seat, not by name: in self-play both seats are the same debater.
+    const won = d.debaters.map((x) => answerCredit(pooled, x.answer));
+    for (const [seat, x] of d.debaters.entries()) {
       const s = stats.get(x.name) ?? { debates: 0, wins: 0, honest: 0, honestWins: 0, dishonest: 0, dishonestWins: 0 };
-      const credit = won.get(x.name)!;
+      const credit = won[seat]!;
       s.debates++;
       s.wins += credit;
       if (d.truth !== null && x.answer === d.truth) [s.honest, s.honestWins] = [s.honest + 1, s.honestWins + credit];
       if (d.truth !== null && x.answer !== d.truth) [s.dishonest, s.dishonestWins] = [s.dishonest + 1, s.dishonestWins + credit];
       stats.set(x.name, s);
     }
-    for (const w of d.debaters)
-      for (const l of d.debaters) if (won.get(w.name)! > won.get(l.name)!) matches.push({ winner: w.name, loser: l.name });
+    for (const [i, w] of d.debaters.entries())
+      for (const [j, l] of d.debaters.entries())
+        if (w.name !== l.name && won[i]! > won[j]!) matches.push({ winner: w.name, loser: l.name });
   }
   const strengths = matches.length
     ? bradleyTerryIntervals(matches, { samples: options.samples ?? 200, seed: options.seed ?? 1 })

@@ -61,6 +61,22 @@ describe('debaterStandings', () => {
     expect(bob).toMatchObject({ debater: 'bob', debates: 2, wins: 1, winRate: 0.5, strength: null });
   });
 
+  it('counts each seat of a self-play debate, where one debater argues both sides', () => {
+    const [self] = debaterStandings([debate(0, 'copy', 'copy', [[0.9, 0.1]]), debate(1, 'copy', 'copy', [[0.5, 0.5]])], {
+      samples: 20,
+      seed: 3,
+    });
+    expect(self).toMatchObject({
+      debater: 'copy',
+      debates: 4,
+      wins: 2,
+      winRate: 0.5,
+      winRateHonest: 0.75,
+      winRateDishonest: 0.25,
+      strength: null,
+    });
+  });
+
   it('gives a lone consultant a win rate but no strength', () => {
     const [consultant] = debaterStandings([
       { truth: 0, debaters: [{ name: 'c', answer: 0 }], judges: [{ name: 'j', final: [0.9, 0.1], continues: 0 }] },
