@@ -18,6 +18,12 @@ export interface Figure {
   ratio: number | null;
   goal: string | null;
   met: boolean | null;
+  /**
+   * Where the goal is not met: the measured floor that stops it, in a few words, with where its
+   * profile is written down (a hand-kept section of bench/RESULTS.md). The report prints it beside
+   * the goal.
+   */
+  floor?: string;
   /** Anything else a reader needs to judge the figure (shapes, kernels, threads). */
   detail?: Record<string, unknown>;
 }
@@ -33,7 +39,13 @@ export function figure(
   name: string,
   rounds: readonly number[],
   unit: string,
-  options: { reference?: { name: string; rounds: readonly number[] }; atLeast?: number; detail?: Record<string, unknown> } = {},
+  options: {
+    reference?: { name: string; rounds: readonly number[] };
+    atLeast?: number;
+    /** Printed when the goal is not met: see `Figure.floor`. */
+    floor?: string;
+    detail?: Record<string, unknown>;
+  } = {},
 ): Figure {
   const value = median(rounds);
   const reference = options.reference;
@@ -41,6 +53,7 @@ export function figure(
     throw new Error(`${name}: the reference ran ${reference.rounds.length} rounds, the figure ${rounds.length}`);
   const referenceFigure = reference ? median(reference.rounds) : null;
   const ratio = reference ? median(rounds.map((value, i) => value / reference.rounds[i]!)) : null;
+  const met = options.atLeast === undefined || ratio === null ? null : ratio >= options.atLeast;
   return {
     benchmark,
     name,
@@ -51,7 +64,8 @@ export function figure(
     referenceFigure,
     ratio,
     goal: options.atLeast === undefined ? null : `≥ ${options.atLeast}`,
-    met: options.atLeast === undefined || ratio === null ? null : ratio >= options.atLeast,
+    met,
+    ...(met === false && options.floor ? { floor: options.floor } : {}),
     ...(options.detail ? { detail: options.detail } : {}),
   };
 }

@@ -93,7 +93,7 @@ function table(rows: { benchmark: string; figures: Figure[]; failure: string | n
     if (row.failure) lines.push(`| ${row.benchmark} | did not finish: ${row.failure} | | | | |`);
     for (const f of row.figures) {
       const reference = f.reference ? `${f.reference}: ${number(f.referenceFigure, f.unit)}` : '—';
-      const met = f.met === null ? '—' : f.met ? 'yes' : 'no';
+      const met = f.met === null ? '—' : f.met ? 'yes' : f.floor ? `no: ${f.floor}` : 'no';
       lines.push(
         `| ${f.benchmark}: ${f.name} | ${number(f.figure, f.unit)} | ${reference} | ${number(f.ratio)} | ${f.goal ?? '—'} | ${met} |`,
       );

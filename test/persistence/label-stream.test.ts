@@ -167,4 +167,32 @@ describe.each(TEST_DATABASES)('streamed label pulls, on %s', (database) => {
       });
     }
   });
+
+  it('writes each label’s time as the record has it, with milliseconds and Z, whatever its fraction of a second', async () => {
+    const times = [
+      '2026-01-02 03:04:05+00',
+      '2026-01-02 03:04:05.5+00',
+      '2026-01-02 03:04:05.05+00',
+      '2026-01-02 03:04:05.123+00',
+      '2026-01-02 03:04:05.1234+00',
+      '2026-12-31 23:59:59.999999+00',
+      '1999-07-08 09:10:11.000001-05:30',
+    ];
+    const [{ after }] = await sql<{ after: string }>(app, `SELECT coalesce(max(seq), 0)::text AS after FROM labels`);
+    await sql(
+      app,
+      `INSERT INTO labels (seq, item_id, dataset_id, answer, distribution, method, agrees_with_simple, provenance, schema_version, created_at)
+       SELECT $3::bigint + o, $1, $2, 0, ARRAY[0.9, 0.1], 'mean', true, '{"disputeId":"d","debates":[],"verdicts":[]}', 1, t::timestamptz
+       FROM unnest($4::text[]) WITH ORDINALITY AS x(t, o)`,
+      [itemId, datasetId, after, times],
+    );
+    const response = await pull(`after=${after}`);
+    const labels = app.running.app.get(LabelRepository);
+    expect(response.text).toBe((await labels.after({ after }, 100)).map((row) => row.json + '\n').join(''));
+    const written = response.text
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as LabelRecord).createdAt);
+    expect(written).toEqual(times.map((t) => new Date(t.replace(' ', 'T').replace(/([+-]\d\d)$/, '$1:00')).toISOString()));
+  });
 });

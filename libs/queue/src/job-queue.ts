@@ -25,6 +25,74 @@ function inTransaction(tx: Transaction): IDatabase {
   return { executeSql: async (text, values) => ({ rows: await queryIn(tx, text, values as unknown[]) }) };
 }
 
+/** One of a queue's workers in this process: a pg-boss worker of its own (`id`), so it can be woken alone. */
+interface Slot {
+  id: string | null;
+  /** Running a job. */
+  busy: boolean;
+  /** When it was last woken for a notification, until it takes a job (0: not woken). */
+  wokenAt: number;
+}
+
+/** A woken worker's fetch is over by then: if it took no job, it found none, and may be woken again. */
+const FETCH_SECONDS = 1;
+
+/**
+ * Wakes one idle worker per job notified, where pg-boss wakes every worker of the queue (each of which
+ * then runs a fetch that all but one come back from empty: 15 fetches a debate at 16 workers). A job
+ * notified while no worker is free to fetch is owed a fetch: the next worker to finish a job fetches
+ * again at once. Notifications for queues this process does not work go to pg-boss as they came; a
+ * reconnected listener still wakes every worker, and every worker still polls, for jobs that raise no
+ * notification (retries, deadlines).
+ */
+class Wakeup {
+  readonly slots = new Map<string, Slot[]>();
+  /** Fetches owed, per queue: jobs notified while no worker was free to fetch. */
+  private readonly owed = new Map<string, number>();
+  boss: PgBoss | null = null;
+
+  /** Wraps a pg-boss `listen`, so that notifications pass through `notified`. */
+  listen(listen: NonNullable<IDatabase['listen']>): NonNullable<IDatabase['listen']> {
+    return (channel, onNotification, onReconnect) =>
+      listen(channel, (payload) => (this.slots.has(payload) ? this.notified(payload) : onNotification(payload)), onReconnect);
+  }
+
+  private notified(name: string): void {
+    const slots = this.slots.get(name)!;
+    const now = Date.now();
+    // An idle worker not woken, else one whose fetch since it was woken is surely over.
+    const slot =
+      slots.find((s) => s.id !== null && !s.busy && s.wokenAt === 0) ??
+      slots.find((s) => s.id !== null && !s.busy && now - s.wokenAt > FETCH_SECONDS * 1000);
+    if (!slot) {
+      this.owed.set(name, (this.owed.get(name) ?? 0) + 1);
+      return;
+    }
+    slot.wokenAt = now;
+    this.boss?.notifyWorker(slot.id!);
+  }
+
+  /** Runs `work` as `slot`'s job. A job found without a notification (polled) may have company: another worker is woken. */
+  async run(name: string, slot: Slot, work: () => Promise<void>): Promise<void> {
+    const polled = slot.wokenAt === 0;
+    slot.busy = true;
+    slot.wokenAt = 0;
+    if (polled) this.notified(name);
+    try {
+      await work();
+    } finally {
+      slot.busy = false;
+      const owed = this.owed.get(name) ?? 0;
+      if (owed > 0 && slot.id) {
+        this.owed.set(name, owed - 1);
+        slot.wokenAt = Date.now();
+        // Set while its handler runs, so the worker fetches again as soon as it returns.
+        this.boss?.notifyWorker(slot.id);
+      }
+    }
+  }
+}
+
 /**
  * The PostgreSQL-backed job queue the domain uses: pg-boss on the same database as everything else
  * (PostgreSQL, or the embedded session, whose lock it shares).
@@ -33,11 +101,13 @@ export class JobQueue {
   private constructor(
     private readonly boss: PgBoss,
     readonly policy: QueueConfig,
+    private readonly wakeup: Wakeup,
   ) {}
 
   static async start(database: Database, options: { schema?: string; policy?: QueueConfig } = {}): Promise<JobQueue> {
     const schema = options.schema ?? 'pgboss';
     const policy = options.policy ?? DEFAULT_POLICY;
+    const wakeup = new Wakeup();
     let boss: PgBoss;
     if (database.session) {
       const session = database.session;
@@ -45,14 +115,14 @@ export class JobQueue {
       const db: IDatabase = {
         executeSql: (text, values) => session.run(text, values),
         listen: direct.listen
-          ? async (channel, onNotification, onReconnect) => {
+          ? wakeup.listen(async (channel, onNotification, onReconnect) => {
               const release = await session.acquire();
               try {
                 return await direct.listen!(channel, onNotification, onReconnect);
               } finally {
                 release();
               }
-            }
+            })
           : undefined,
       };
       boss = new PgBoss({ db, backend: 'pglite', schema, useListenNotify: true, superviseIntervalSeconds: policy.superviseSeconds });
@@ -64,10 +134,14 @@ export class JobQueue {
         useListenNotify: true,
         superviseIntervalSeconds: policy.superviseSeconds,
       });
+      // pg-boss's own connection listens; its notifications go through the wakeup.
+      const db = boss.getDb();
+      if (db.listen) db.listen = wakeup.listen(db.listen.bind(db));
     } else {
       throw new Error('unreachable: embedded database without a session');
     }
     boss.on('error', (error: Error) => console.error(`[queue] ${error.message}`));
+    wakeup.boss = boss;
     await boss.start();
     for (const name of JOB_NAMES) {
       const options = {
@@ -84,7 +158,7 @@ export class JobQueue {
       if (await boss.getQueue(name)) await boss.updateQueue(name, options);
       else await boss.createQueue(name, { ...options, policy: 'exclusive' });
     }
-    return new JobQueue(boss, policy);
+    return new JobQueue(boss, policy, wakeup);
   }
 
   /** Queues a job; inside `tx` when given, so that it is queued if and only if the transaction commits. */
@@ -96,16 +170,24 @@ export class JobQueue {
     });
   }
 
+  /** Runs `handler` for the queue's jobs, `concurrency` at a time, each in a worker of its own (see `Wakeup`). */
   async work<N extends JobName>(name: N, concurrency: number, handler: JobHandler<N>): Promise<void> {
-    // Deferred jobs (retries, deadlines) raise no notification when they fall due: poll for them often.
-    await this.boss.work<JobPayloads[N]>(
-      name,
-      { localConcurrency: concurrency, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 1 },
-      async (jobs) => {
-        for (const job of jobs)
-          await handler(job.data, { id: job.id, attempt: job.retryCount, lastAttempt: job.retryCount >= this.policy.retries });
-      },
-    );
+    const slots: Slot[] = [];
+    this.wakeup.slots.set(name, slots);
+    for (let i = 0; i < concurrency; i++) {
+      const slot: Slot = { id: null, busy: false, wokenAt: 0 };
+      slots.push(slot);
+      // Deferred jobs (retries, deadlines) raise no notification when they fall due: poll for them often.
+      slot.id = await this.boss.work<JobPayloads[N]>(
+        name,
+        { localConcurrency: 1, pollingIntervalSeconds: 0.5, notifyPollingIntervalSeconds: 1 },
+        (jobs) =>
+          this.wakeup.run(name, slot, async () => {
+            for (const job of jobs)
+              await handler(job.data, { id: job.id, attempt: job.retryCount, lastAttempt: job.retryCount >= this.policy.retries });
+          }),
+      );
+    }
   }
 
   /**

@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { LABEL_SCHEMA_VERSION, type ProtocolSpec } from '#tribunal/contracts';
 import { clearCut, judgeSkill, logPool, meanPool, weightedMeanPool } from '#tribunal/judging';
-import { DebateRepository, LabelRepository, UnitOfWork, type FinalAnswer, type LabelEntity } from '#tribunal/persistence';
+import {
+  DebateRepository,
+  LabelRepository,
+  UnitOfWork,
+  type DebateRecord,
+  type FinalAnswer,
+  type LabelEntity,
+} from '#tribunal/persistence';
 import { JobQueue } from '#tribunal/queue';
 import { LiveEvents } from '../live-events/live-events.js';
 import { progressOf } from '../debates/debate-progress.js';
@@ -50,8 +57,9 @@ export class AdjudicationService {
     }
   }
 
-  async adjudicate(debateId: string): Promise<LabelEntity | null> {
-    const record = await this.debates.requireRecord(debateId);
+  /** `known`: the debate's record as the caller holds it, current, when it has just read or written it. */
+  async adjudicate(debateId: string, known?: DebateRecord): Promise<LabelEntity | null> {
+    const record = known ?? (await this.debates.requireRecord(debateId));
     const { spec, action } = progressOf(record);
     if (action.kind !== 'adjudicate') return null;
     const { protocol, debate, item } = record;

@@ -60,12 +60,14 @@ export class CampaignsService {
 
   /** The `campaign.fill` job: starts debates while there is room, then reports progress. Safe to run at once in many workers. */
   async fill(campaignId: string): Promise<void> {
-    const campaign = await this.campaignRepository.get(campaignId);
+    // Read at once: the campaign and how many of its debates run.
+    const [campaign, running] = await Promise.all([this.campaignRepository.get(campaignId), this.campaignRepository.running(campaignId)]);
     if (!campaign) return;
     let status = campaign.status;
     if (status === 'running') {
       // As many as there is room for: each start's claim still checks, under the campaign's lock.
-      const room = campaign.concurrency - (await this.campaignRepository.running(campaignId));
+      const room = campaign.concurrency - running;
+      let started = 0;
       for (const entry of room > 0 ? await this.campaignRepository.waiting(campaignId, room) : []) {
         try {
           await this.debates.start({
@@ -74,6 +76,7 @@ export class CampaignsService {
             campaignId,
             claim: (tx, debateId) => this.campaignRepository.claim(tx, entry.id, debateId),
           });
+          started++;
         } catch (error) {
           if (error instanceof CampaignFull) break;
           // A dispute that cannot be debated (say, no judges free) leaves the campaign waiting, visibly.
@@ -84,7 +87,8 @@ export class CampaignsService {
           throw error;
         }
       }
-      if (await this.campaignRepository.completeIfDone(campaignId)) {
+      // Done only when nothing runs: a debate running now queues a fill of its own when it ends.
+      if (running === 0 && started === 0 && (await this.campaignRepository.completeIfDone(campaignId))) {
         status = 'completed';
         this.logger.log(`campaign ${campaignId} completed`);
       }

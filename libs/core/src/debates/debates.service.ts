@@ -104,9 +104,11 @@ export class DebatesService {
   }
 
   async start(request: StartDebateRequest): Promise<DebateEntity> {
-    const dispute = await this.disputeRepository.byId(request.disputeId);
+    const [dispute, protocol] = await Promise.all([
+      this.disputeRepository.byId(request.disputeId),
+      this.protocolRepository.byId(request.protocolId),
+    ]);
     if (!dispute) throw new NotFound(`dispute ${request.disputeId} does not exist`);
-    const protocol = await this.protocolRepository.byId(request.protocolId);
     if (!protocol) throw new NotFound(`protocol ${request.protocolId} does not exist`);
     const spec = specOf(protocol);
     const item = dispute.item;

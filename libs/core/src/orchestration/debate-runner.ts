@@ -143,7 +143,8 @@ export class DebateRunner {
         };
       }
       case 'adjudicate':
-        await this.adjudication.adjudicate(debateId);
+        // The record this run carries is current: it read it, or added what its steps wrote.
+        await this.adjudication.adjudicate(debateId, record);
         return WAIT;
     }
   }

@@ -1,4 +1,4 @@
-import { IsNull, type DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import type { DebateStatus } from '#tribunal/contracts';
 import { CampaignEntity, CampaignEntryEntity } from '../entities/index.js';
 import { managerOf, type Transaction } from '../unit-of-work.js';
@@ -37,7 +37,7 @@ export class CampaignRepository {
   }
 
   get(id: string): Promise<CampaignEntity | null> {
-    return this.dataSource.getRepository(CampaignEntity).findOne({ where: { id }, relations: { protocol: true } });
+    return this.dataSource.getRepository(CampaignEntity).findOneBy({ id });
   }
 
   list(): Promise<CampaignEntity[]> {
@@ -87,18 +87,22 @@ export class CampaignRepository {
    */
   async claim(tx: Transaction, entryId: string, debateId: string): Promise<void> {
     const manager = managerOf(tx);
-    const entry = await manager.getRepository(CampaignEntryEntity).findOneByOrFail({ id: entryId });
-    const campaign = await manager
-      .getRepository(CampaignEntity)
-      .findOne({ where: { id: entry.campaignId }, lock: { mode: 'pessimistic_write' } });
-    if (!campaign || campaign.status !== 'running') throw new CampaignFull('campaign is not running');
-    const [{ active }] = (await manager.query(
-      `SELECT count(*) AS active FROM debates WHERE campaign_id = $1 AND status NOT IN ('completed', 'failed') AND id <> $2`,
-      [campaign.id, debateId],
-    )) as { active: string }[];
-    if (Number(active) >= campaign.concurrency) throw new CampaignFull('campaign is at its concurrency');
-    const claimed = await manager.update(CampaignEntryEntity, { id: entryId, debateId: IsNull() }, { debateId });
-    if (!claimed.affected) throw new CampaignFull('entry already started');
+    const [campaign] = (await manager.query(
+      `SELECT c.id, c.status, c.concurrency FROM campaigns c JOIN campaign_entries e ON e.campaign_id = c.id
+        WHERE e.id = $1 FOR UPDATE OF c`,
+      [entryId],
+    )) as { id: string; status: string; concurrency: number }[];
+    if (!campaign) throw new Error(`campaign entry ${entryId} does not exist`);
+    if (campaign.status !== 'running') throw new CampaignFull('campaign is not running');
+    // A statement of its own, after the lock: it sees every debate committed by whoever held it.
+    const [{ active, claimed }] = (await manager.query(
+      `WITH active AS (SELECT count(*)::int AS n FROM debates WHERE campaign_id = $3 AND status NOT IN ('completed', 'failed') AND id <> $2),
+            claimed AS (UPDATE campaign_entries SET debate_id = $2 WHERE id = $1 AND debate_id IS NULL AND (SELECT n FROM active) < $4 RETURNING id)
+       SELECT (SELECT n FROM active) AS active, (SELECT count(*)::int FROM claimed) AS claimed`,
+      [entryId, debateId, campaign.id, campaign.concurrency],
+    )) as { active: number; claimed: number }[];
+    if (active >= campaign.concurrency) throw new CampaignFull('campaign is at its concurrency');
+    if (!claimed) throw new CampaignFull('entry already started');
   }
 
   /** Marks a campaign completed when nothing waits and nothing runs; returns whether it did. */

@@ -72,24 +72,29 @@ export class DebateRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /** Creates a debate and its judge assignments, and marks its dispute debated, in the caller's transaction. */
+  /** The debate, its judges' assignments, its protocol locked and its dispute marked debating: one statement. */
   async createDebate(tx: Transaction, input: NewDebate): Promise<DebateEntity> {
-    const manager = managerOf(tx);
-    await manager.query('UPDATE protocols SET locked_at = now() WHERE id = $1 AND locked_at IS NULL', [input.protocol.id]);
-    const debate = await manager.getRepository(DebateEntity).save({
-      disputeId: input.dispute.id,
-      itemId: input.dispute.itemId,
-      protocolId: input.protocol.id,
-      seats: input.seats,
-      campaignId: input.campaignId ?? null,
-      status: 'pending' as const,
-      failureReason: null,
-      endedAt: null,
-    });
-    await manager
-      .getRepository(JudgeAssignmentEntity)
-      .insert(input.judges.map((judge, slot) => ({ debateId: debate.id, slot, kind: judge.kind, judgeId: judge.judgeId })));
-    await manager.getRepository(DisputeEntity).update({ id: input.dispute.id }, { status: 'debating' });
-    return debate;
+    const [row] = (await managerOf(tx).query(
+      `WITH locked AS (UPDATE protocols SET locked_at = now() WHERE id = $3 AND locked_at IS NULL),
+            marked AS (UPDATE disputes SET status = 'debating' WHERE id = $1),
+            debate AS (INSERT INTO debates (dispute_id, item_id, protocol_id, seats, campaign_id, status)
+                       VALUES ($1, $2, $3, $4::jsonb, $5, 'pending') RETURNING *),
+            assigned AS (INSERT INTO judge_assignments (debate_id, slot, kind, judge_id)
+                         SELECT debate.id, j.slot, j.kind::judge_kind, j.judge_id
+                           FROM debate, unnest($6::int[], $7::text[], $8::uuid[]) AS j(slot, kind, judge_id))
+       SELECT row_to_json(debate) AS debate FROM debate`,
+      [
+        input.dispute.id,
+        input.dispute.itemId,
+        input.protocol.id,
+        JSON.stringify(input.seats),
+        input.campaignId ?? null,
+        input.judges.map((_, slot) => slot),
+        input.judges.map((judge) => judge.kind),
+        input.judges.map((judge) => judge.judgeId),
+      ],
+    )) as { debate: Record<string, unknown> }[];
+    return hydrate(this.dataSource, DebateEntity, row!.debate);
   }
 
   /**

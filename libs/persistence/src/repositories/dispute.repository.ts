@@ -19,7 +19,13 @@ export class DisputeRepository {
   }
 
   byId(id: string): Promise<DisputeEntity | null> {
-    return this.dataSource.getRepository(DisputeEntity).findOne({ where: { id }, relations: { item: true } });
+    // One statement (a find with a relation takes two).
+    return this.dataSource
+      .getRepository(DisputeEntity)
+      .createQueryBuilder('d')
+      .leftJoinAndSelect('d.item', 'item')
+      .where('d.id = :id', { id })
+      .getOne();
   }
 
   ofDataset(datasetId: string): Promise<DisputeEntity[]> {

@@ -1,4 +1,4 @@
-import { Readable } from 'node:stream';
+import { pipeline, Readable, Transform } from 'node:stream';
 import pg from 'pg';
 import { to as copyTo } from 'pg-copy-streams';
 import type { DataSource, SelectQueryBuilder } from 'typeorm';
@@ -28,6 +28,15 @@ export const LABEL_RECORD_SQL: { readonly [K in keyof LabelRecord]-?: string } =
 };
 
 const LABEL_RECORD_PROJECTION = Object.entries(LABEL_RECORD_SQL)
+  .map(([key, sql]) => `${sql} AS "${key}"`)
+  .join(', ');
+
+/**
+ * The record as the COPY of a pull projects it: `createdAt` as the timestamp's own JSON in UTC
+ * (`"YYYY-MM-DDTHH:MM:SS.ffffff"`, last in the line), which costs PostgreSQL about a tenth less a label
+ * than `to_char` (what a pull waits on); `utcMilliseconds` writes it as the record has it.
+ */
+const LABEL_COPY_PROJECTION = Object.entries({ ...LABEL_RECORD_SQL, createdAt: `l.created_at AT TIME ZONE 'UTC'` })
   .map(([key, sql]) => `${sql} AS "${key}"`)
   .join(', ');
 
@@ -159,6 +168,8 @@ export class LabelRepository {
       throw error;
     }
     const copy = client.query(copyTo(sql));
+    // Destroying the lines (a reader that went away) destroys the COPY too.
+    const lines = pipeline(copy, utcMilliseconds(), () => {});
     let released = false;
     const release = (error?: Error) => {
       if (released) return;
@@ -171,7 +182,7 @@ export class LabelRepository {
     // Kept for good: the closed connection reports its end to the query again.
     copy.on('error', (error) => release(error));
     copy.once('close', () => release(new Error('the label stream was closed before its end')));
-    return copy;
+    return lines;
   }
 
   /** `stream` on the embedded database: pages of `after`, each page's lines as one chunk. */
@@ -225,9 +236,53 @@ export class LabelRepository {
   }
 }
 
+const QUOTE = 0x22;
+const NEWLINE = 0x0a;
+/** `.000Z"}` and a newline: what follows a timestamp's seconds in a record's line. */
+const MILLIS_TAIL = Buffer.from('.000Z"}\n');
+
+/**
+ * Lines whose last value is a timestamp's JSON, `"YYYY-MM-DDTHH:MM:SS[.f…]"}` (PostgreSQL drops the
+ * fraction's trailing zeros), rewritten as `to_char(…, 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')` writes it:
+ * milliseconds, truncated, and `Z`. A line of another shape is an error.
+ */
+export function utcMilliseconds(): Transform {
+  let rest: Buffer | null = null;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const input = rest ? Buffer.concat([rest, chunk]) : chunk;
+      rest = null;
+      // A line holds at least the 21 bytes of its timestamp and grows by at most 5.
+      const output = Buffer.allocUnsafe(input.length + 5 * Math.ceil(input.length / 21));
+      let written = 0;
+      let start = 0;
+      for (let end = input.indexOf(NEWLINE); end !== -1; start = end + 1, end = input.indexOf(NEWLINE, start)) {
+        const close = end - 2;
+        let open = close - 20;
+        while (open >= start && open > close - 28 && input[open] !== QUOTE) open--;
+        if (input[end - 1] !== 0x7d || input[close] !== QUOTE || input[open] !== QUOTE || close - open < 20) {
+          done(new Error(`a label line does not end with a timestamp: ${input.toString('utf8', start, Math.min(end, start + 200))}`));
+          return;
+        }
+        written += input.copy(output, written, start, open + 20);
+        MILLIS_TAIL.copy(output, written);
+        // The fraction's first three digits, if any (".f…" after the seconds).
+        for (let i = 0, at = open + 21; i < 3 && at < close; i++, at++) output[written + 1 + i] = input[at]!;
+        written += MILLIS_TAIL.length;
+      }
+      if (start < input.length) rest = input.subarray(start);
+      done(null, output.subarray(0, written));
+    },
+    flush(done) {
+      done(rest && rest.length > 0 ? new Error('a label line was cut off') : null);
+    },
+  });
+}
+
 /**
  * The COPY that `LabelRepository.stream` runs: the labels under the filter, in sequence order, up to
- * `limit`, one JSON record a line, the same text as `after`'s. The projection is a lateral subquery,
+ * `limit`, one JSON record a line: the same text as `after`'s once `utcMilliseconds` has rewritten each
+ * line's `createdAt` (see `LABEL_COPY_PROJECTION`). The projection is a lateral subquery,
  * which the planner folds into the index scan (no subplan per row, as in `after`): measured 5–10%
  * cheaper for the server, which is what a pull waits on.
  */
@@ -235,7 +290,7 @@ export function labelsCopySql(filter: LabelFilter, limit: number): string {
   if (!Number.isSafeInteger(limit) || limit < 0) throw new RangeError(`limit must be a non-negative integer, got ${limit}`);
   const conditions = labelConditions(filter, (value, type) => `${pg.escapeLiteral(value)}::${type}`);
   return (
-    `COPY (SELECT row_to_json(r) FROM labels l CROSS JOIN LATERAL (SELECT ${LABEL_RECORD_PROJECTION}) r ` +
+    `COPY (SELECT row_to_json(r) FROM labels l CROSS JOIN LATERAL (SELECT ${LABEL_COPY_PROJECTION}) r ` +
     `WHERE ${conditions.join(' AND ')} ORDER BY l.seq LIMIT ${limit}) TO STDOUT ${COPY_VERBATIM}`
   );
 }
