@@ -78,7 +78,15 @@ export async function startProcess(
   const server = app.getHttpServer() as Server;
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
-  await app.listen(config.port, config.host);
+  try {
+    await app.listen(config.port, config.host);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
+    await app.close();
+    throw new ConfigError(
+      `${config.host}:${config.port} is in use by another process; stop it, or set PORT (and HOST) to listen elsewhere`,
+    );
+  }
   const address = app.getHttpServer().address() as { port: number };
   const url = `http://${config.host}:${address.port}`;
   const adminKey = await app.get(AuthService).bootstrapAdmin();
