@@ -32,3 +32,8 @@ export function useApi<T>(
   }, [reload, refreshMs]);
   return { data, error, reload };
 }
+
+/** Speech rounds numbered from 1, by their place in the protocol (a turn's `round`), as judges and debaters count them. */
+export function speechRounds(turns: readonly { round: number }[]): Map<number, number> {
+  return new Map([...new Set(turns.map((t) => t.round))].sort((a, b) => a - b).map((r, i) => [r, i + 1]));
+}

@@ -1,6 +1,7 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { JudgeDebateView, TurnView } from '../../../../libs/contracts/src/views.js';
 import { client, connect, data, type Me, type Schemas } from '../api.js';
+import { speechRounds } from '../hooks.js';
 import { DebateOutcome } from '../components/Outcome.js';
 import { Probabilities } from '../components/Probabilities.js';
 import { revealedReadings, RoomView } from '../components/RoomView.js';
@@ -109,8 +110,7 @@ export function DebatePage({ debateId, me }: { debateId: string; me: Me }) {
   const camera = view.context.kind === 'world-room' ? (view.context.camera as Parameters<typeof RoomView>[0]['camera']) : null;
   const seatAnswer = new Map(view.seats.map((s) => [s.seat, view.answers[s.answer]]));
   const pending = Object.entries(drafts).filter(([i]) => !view.turns.some((t) => t.index === Number(i)));
-  // Rounds are numbered by their place in the protocol; judges count speech rounds from 1.
-  const speechRound = new Map([...new Set(view.turns.map((t) => t.round))].sort((a, b) => a - b).map((r, i) => [r, i + 1]));
+  const speechRound = speechRounds(view.turns);
 
   return (
     <div className="debate" data-testid="debate" data-status={view.status}>

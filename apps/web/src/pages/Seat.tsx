@@ -3,6 +3,7 @@ import { parseCitations, verifyCitations } from '../../../../libs/debate/src/cit
 import { limitProblems } from '../../../../libs/debate/src/limits.js';
 import type { DebaterDebateView, SpeakingView } from '../../../../libs/contracts/src/views.js';
 import { ApiError, client, connect } from '../api.js';
+import { speechRounds } from '../hooks.js';
 import { SpeechText } from '../components/SpeechText.js';
 import { StoryView } from '../components/StoryView.js';
 
@@ -44,7 +45,7 @@ export function SeatPage({ debateId }: { debateId: string }) {
   if (!view) return <p className="muted">Joining the debate…</p>;
 
   const opponents = view.seats.filter((s) => s.seat !== view.seat);
-  const speechRound = new Map([...new Set(view.turns.map((t) => t.round))].sort((a, b) => a - b).map((r, i) => [r, i + 1]));
+  const speechRound = speechRounds(view.turns);
   const ended = view.status === 'completed' || view.status === 'failed';
   return (
     <div className="debate" data-testid="seat" data-status={view.status}>
