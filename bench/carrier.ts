@@ -28,7 +28,7 @@ import type { Figure } from './report.js';
 
 const { values } = parseArgs({
   options: {
-    rates: { type: 'string', default: '500,1000,2000,4000,8000,16000,32000,64000' },
+    rates: { type: 'string', default: '500,1000,2000,4000,8000,16000,32000,64000,128000' },
     seconds: { type: 'string', default: '3' },
     publishers: { type: 'string', default: '4' },
     listeners: { type: 'string', default: '2' },
@@ -148,10 +148,11 @@ if (values.listen) {
     await client.query(`LISTEN ${CHANNEL}`);
   } else {
     const redis = await Redis.open(values.url!);
+    // As socket.io's Redis streams adapter reads: up to 100 entries a call, blocking until there are some.
     void (async () => {
       let last = '$';
       for (;;) {
-        const reply = (await redis.command('XREAD', 'COUNT', '1000', 'BLOCK', '0', 'STREAMS', STREAM, last)) as [
+        const reply = (await redis.command('XREAD', 'COUNT', '100', 'BLOCK', '0', 'STREAMS', STREAM, last)) as [
           string,
           [string, string[]][],
         ][];
@@ -162,9 +163,13 @@ if (values.listen) {
       }
     })();
   }
-  process.on('message', (step: number) => {
-    process.send!({ step, latencies: received.get(step) ?? [] });
-    received.delete(step);
+  // `{ count }`: how many of the step's events arrived so far; `{ take }`: their latencies, forgotten here.
+  process.on('message', (ask: { count: number } | { take: number }) => {
+    if ('count' in ask) process.send!({ count: received.get(ask.count)?.length ?? 0 });
+    else {
+      process.send!({ latencies: received.get(ask.take) ?? [] });
+      received.delete(ask.take);
+    }
   });
   process.send!('listening');
 } else {
@@ -187,16 +192,24 @@ interface Carrier {
   publishers: { send: (batch: string[]) => Promise<unknown> }[];
   listeners: ReturnType<typeof fork>[];
   steps: Step[];
+  /** Run after each step, once its listeners have reported. */
+  between?: () => Promise<unknown>;
   /** Past the knee by far: higher steps would only queue more. */
   stopped: boolean;
 }
 
-async function carrier(name: string, url: string, publishers: Carrier['publishers'], listeners: number): Promise<Carrier> {
+async function carrier(
+  name: string,
+  url: string,
+  publishers: Carrier['publishers'],
+  listeners: number,
+  between?: () => Promise<unknown>,
+): Promise<Carrier> {
   const children = Array.from({ length: listeners }, () =>
     fork(fileURLToPath(import.meta.url), ['--listen', name, '--url', url], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }),
   );
   await Promise.all(children.map((child) => new Promise((ready) => child.once('message', ready))));
-  return { name, publishers, listeners: children, steps: [], stopped: false };
+  return { name, publishers, listeners: children, steps: [], between, stopped: false };
 }
 
 /** Publishes `rate` events a second for `seconds` through the carrier's publishers, round-robin; what its listeners saw. */
@@ -225,16 +238,22 @@ async function step(c: Carrier, s: number, rate: number, seconds: number): Promi
   }
   while (sending.some(Boolean) || outboxes.some((o) => o.length)) await new Promise((r) => setTimeout(r, 5));
   const elapsed = (now() - began) / 1000;
-  await new Promise((r) => setTimeout(r, 500));
-  const gathered = await Promise.all(
-    c.listeners.map(
-      (child) =>
-        new Promise<number[]>((answered) => {
-          child.once('message', (reply: { latencies: number[] }) => answered(reply.latencies));
-          child.send(s);
-        }),
-    ),
-  );
+  const ask = <T>(child: ReturnType<typeof fork>, question: object) =>
+    new Promise<T>((answered) => {
+      child.once('message', (reply: T) => answered(reply));
+      child.send(question);
+    });
+  // Until every listener has every event of the step, or nothing more arrived for a second.
+  for (let last = -1, quiet = 0; quiet < 20;) {
+    const counts = await Promise.all(c.listeners.map((child) => ask<{ count: number }>(child, { count: s })));
+    const got = counts.reduce((n, x) => n + x.count, 0);
+    if (got === total * c.listeners.length) break;
+    quiet = got === last ? quiet + 1 : 0;
+    last = got;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const gathered = await Promise.all(c.listeners.map((child) => ask<{ latencies: number[] }>(child, { take: s }).then((r) => r.latencies)));
+  await c.between?.();
   const all = latencies(gathered.flat());
   return { target: rate, achieved: total / elapsed, ...all, delivered: all.count, expected: total * c.listeners.length };
 }
@@ -256,16 +275,16 @@ async function stepped(carriers: Carrier[], rates: number[], seconds: number): P
 
 /**
  * The highest step before latency climbs: its median within 3× the lowest step's (and 2 ms), and the
- * rate achieved to within 10%. The median, not the p99, marks the knee: queueing raises every event's
- * wait, while on a shared machine a p99 jumps with anyone else's burst at any rate.
+ * rate achieved to within 10%; the step above it is where latency climbs. The median, not the p99,
+ * marks it: queueing raises every event's wait, while on a shared machine a p99 jumps with anyone
+ * else's burst at any rate. For the same reason a lower step that missed (another process's burst)
+ * does not hide a higher one that held.
  */
 function knee(steps: Step[]): { ceiling: Step | null; beyond: Step | null } {
   const limit = Math.max(2, 3 * (steps[0]?.p50 ?? 0));
   const ok = (s: Step) => s.p50 <= limit && s.achieved >= 0.9 * s.target && s.delivered === s.expected;
-  const first = steps.findIndex((s) => !ok(s));
-  return first < 0
-    ? { ceiling: steps.at(-1) ?? null, beyond: null }
-    : { ceiling: first > 0 ? steps[first - 1]! : null, beyond: steps[first]! };
+  const last = steps.findLastIndex(ok);
+  return { ceiling: last >= 0 ? steps[last]! : null, beyond: steps[last + 1] ?? null };
 }
 
 async function main(): Promise<void> {
@@ -306,10 +325,12 @@ async function main(): Promise<void> {
           'redis',
           redisUrl,
           connections.map((connection) => ({
-            // Trimmed as it goes (about the last 100,000 events), as the adapter trims its stream.
-            send: (batch: string[]) => connection.pipeline(batch.map((text) => ['XADD', STREAM, 'MAXLEN', '~', '100000', '*', 'e', text])),
+            // Untrimmed within a step, so that a listener that falls behind still gets every event, only later;
+            // emptied after each step (the adapter trims its stream to its last 10,000 entries by default).
+            send: (batch: string[]) => connection.pipeline(batch.map((text) => ['XADD', STREAM, '*', 'e', text])),
           })),
           listeners,
+          () => connections[0]!.command('DEL', STREAM),
         ),
       );
     } else say(`  redis    ${absent}`);

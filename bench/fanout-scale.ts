@@ -85,15 +85,22 @@ let result: {
   memory: { before: number; after: number; sockets: number }[];
 };
 try {
+  // Set up through an API process of its own, so that the processes measured hold nothing but their sockets.
+  const setup = await spawnRole('api', { ...env, PORT: String(await freePort()) }, { logFile: join(logs, 'api-setup.log'), fresh: true });
+  const adminKey = setup.adminKey!;
+  say(`setting up ${DEBATES} debates and ${SOCKETS} judges (logs in ${logs})`);
+  let live: Awaited<ReturnType<typeof setUpDebates>>;
+  try {
+    live = await setUpDebates(new Api(setup.url!, adminKey), { judges: SOCKETS, debates: DEBATES, rounds: ROUNDS });
+  } finally {
+    await setup.kill('SIGTERM');
+  }
+  const { judges, debateIds } = live;
   for (let a = 0; a < APIS; a++) {
-    const port = await freePort();
-    apis.push(await spawnRole('api', { ...env, PORT: String(port) }, { logFile: join(logs, `api-${a}.log`), fresh: a === 0 }));
+    apis.push(await spawnRole('api', { ...env, PORT: String(await freePort()) }, { logFile: join(logs, `api-${a}.log`) }));
   }
   worker = await spawnRole('worker', env, { logFile: join(logs, 'worker.log') });
-  const adminKey = apis[0]!.adminKey!;
-  say(`setting up ${DEBATES} debates and ${SOCKETS} judges (logs in ${logs})`);
-  const { judges, debateIds } = await setUpDebates(new Api(apis[0]!.url!, adminKey), { judges: SOCKETS, debates: DEBATES, rounds: ROUNDS });
-  await new Promise((r) => setTimeout(r, 2000));
+  await new Promise((r) => setTimeout(r, 3000));
   const before = apis.map((api) => rss(api.child.pid!));
 
   // Socket c is judge c's, on API process c mod A, in client process c div PER_PROCESS.
