@@ -11,6 +11,8 @@ const CHANNEL = 'tribunal_debate_events';
 /** NOTIFY payloads must stay under 8000 bytes; a larger turn travels as a reference and is read back. */
 const INLINE_LIMIT = 7000;
 const RECONNECT_MS = 1000;
+/** The `application_name` of each process's connection that publishes live events. */
+export const PUBLISHER_NAME = 'tribunal live events';
 /** Notifications sent in one statement at most. */
 const PUBLISH_BATCH = 500;
 /** Debates whose last stage each API process remembers, to send stage changes only. */
@@ -102,12 +104,22 @@ export class LiveEvents implements OnApplicationShutdown {
   private async send(): Promise<void> {
     while (this.outbox.length > 0) {
       const batch = this.outbox.splice(0, PUBLISH_BATCH);
+      const sql = 'SELECT pg_notify($1, text) FROM unnest($2::text[]) WITH ORDINALITY AS o(text, n) ORDER BY n';
+      const values = [CHANNEL, batch.map((b) => b.text)];
       try {
-        const sql = 'SELECT pg_notify($1, text) FROM unnest($2::text[]) WITH ORDINALITY AS o(text, n) ORDER BY n';
-        const values = [CHANNEL, batch.map((b) => b.text)];
         // Once the process is shutting down, through the pool: the database closes last.
         if (this.closed) await this.database.dataSource.query(sql, values);
-        else await (await this.publisher()).query(sql, values);
+        else {
+          const publishing = this.publisher();
+          await (await publishing).query(sql, values).catch(async (error: Error & { code?: string }) => {
+            // The connection was lost (cut, or PostgreSQL restarted): once more on a new one. At worst a
+            // batch that had gone out goes again, which listeners drop (turns by index, statuses by stage).
+            if (/^[0-9A-Z]{5}$/.test(error.code ?? '') && !/^(08|57P)/.test(error.code!)) throw error;
+            if (this.publishing === publishing) this.publishing = undefined;
+            void publishing.then((client) => client.end()).catch(() => undefined);
+            await (await this.publisher()).query(sql, values);
+          });
+        }
       } catch (error) {
         // Clients that miss a live event still get it with the state when they (re)join.
         this.logger.warn(`could not publish ${batch.length} live event(s): ${(error as Error).message}`);
@@ -120,13 +132,13 @@ export class LiveEvents implements OnApplicationShutdown {
   /**
    * The connection notifications leave on: one of its own, so that an event never waits for a pool
    * connection behind the process's other queries (under load that wait was most of an event's
-   * delay). Opened when first needed, and again after it fails.
+   * delay). Opened when first needed, and again after it fails; named in `pg_stat_activity`.
    */
   private publisher(): Promise<pg.Client> {
     if (!this.publishing) {
       const target = this.database.target;
       if (target.kind !== 'postgres') return Promise.reject(new Error('live events travel through PostgreSQL only'));
-      const client = new pg.Client({ connectionString: target.url });
+      const client = new pg.Client({ connectionString: target.url, application_name: PUBLISHER_NAME });
       const connecting = client.connect().then(() => client);
       const forget = () => {
         if (this.publishing === connecting) this.publishing = undefined;
