@@ -4,7 +4,9 @@
  * turn being persisted (its `createdAt`) to the client holding it. Two references in the same run:
  * the minimal pipeline with the same durability (bench/fanout-pipeline.ts: each turn INSERTed and
  * NOTIFYed in one statement, LISTENed by another process that emits it to the room; the goal is the
- * platform's p99 within 1.5× of it), and a bare socket.io server (bench/fanout-bare.ts) broadcasting
+ * platform's p99 within 1.5× of it), the same pipeline with its transaction shaped as the platform's
+ * (BEGIN, the turn, the next step's job, COMMIT, then NOTIFY: what the platform's design must do
+ * before a judge can hear of a turn), and a bare socket.io server (bench/fanout-bare.ts) broadcasting
  * the same payloads to the same rooms, timed from its emit. Each server runs in a process of its own;
  * the clients share this one.
  * Needs PostgreSQL (TRIBUNAL_BENCH_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/postgres).
@@ -17,9 +19,10 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { io, type Socket } from 'socket.io-client';
-import { Api, data } from '../apps/cli/src/api-client.js';
-import { DEFAULT_DEBATE_PROTOCOL, type ProtocolSpec, type TurnView } from '#tribunal/contracts';
+import { Api } from '../apps/cli/src/api-client.js';
+import type { TurnView } from '#tribunal/contracts';
 import { benchDatabase } from './database.js';
+import { drive, pool, seatOf, setUpDebates, submitSpeech, textOf } from './live.js';
 import type { Figure } from './report.js';
 import { freePort, spawnRole } from '../test/support/processes.js';
 
@@ -42,25 +45,8 @@ const CLIENTS = Number(values.clients);
 const DEBATES = Number(values.debates);
 const ROUNDS = Number(values.rounds);
 const RATE = Number(values.rate);
-const PER_DEBATE = Math.ceil(CLIENTS / DEBATES);
-if (PER_DEBATE > 50) throw new Error('at most 50 judges per debate: raise --debates');
 const SPEECHES = 2 * ROUNDS;
 const logs = mkdtempSync(join(tmpdir(), 'tribunal-fanout-'));
-
-/** A limited number of `work` calls at a time over `items`. */
-async function pool<T, R>(items: readonly T[], size: number, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
-  const results: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(size, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        results[i] = await work(items[i]!, i);
-      }
-    }),
-  );
-  return results;
-}
 
 interface Listener {
   latencies: number[];
@@ -94,25 +80,7 @@ async function listen(connect: (client: number) => Socket, join: (socket: Socket
   return listener;
 }
 
-/** Submits SPEECHES speeches to every debate, one every 1/RATE s overall, each debate's in order. */
-async function drive(submit: (debate: number, speech: number) => Promise<void>): Promise<number> {
-  const began = performance.now();
-  let slot = 0;
-  await Promise.all(
-    Array.from({ length: DEBATES }, async (_, d) => {
-      for (let k = 0; k < SPEECHES; k++) {
-        const at = began + (slot++ * 1000) / RATE;
-        await new Promise((r) => setTimeout(r, Math.max(0, at - performance.now())));
-        await submit(d, k);
-      }
-    }),
-  );
-  return (performance.now() - began) / 1000;
-}
-
-const seatOf = (speech: number) => (speech % 2 === 0 ? 'A' : 'B');
-const textOf = (debate: number, speech: number) =>
-  `Speech ${speech} of debate ${debate}. ${'The sensor readings in the rooms agree with my answer, and my opponent has not shown otherwise. '.repeat(4)}`;
+const schedule = { debates: DEBATES, speeches: SPEECHES, rate: RATE };
 
 /** Waits until every client has received every speech of its debate, or a few seconds of silence. */
 async function settle(listener: Listener): Promise<void> {
@@ -162,42 +130,7 @@ let emitted: string;
 try {
   const admin = new Api(api.url!, api.adminKey!);
   say(`setting up ${DEBATES} debates and ${CLIENTS} judges (logs in ${logs})`);
-  const judges = await pool(
-    Array.from({ length: CLIENTS }, (_, c) => c),
-    16,
-    async (c) => {
-      const created = await data(admin.client.POST('/users', { body: { name: `judge-${c}`, role: 'judge' } }));
-      return { id: created.user.id, key: created.key };
-    },
-  );
-  const dataset = await data(admin.client.POST('/datasets/world', { body: { name: 'fanout', seed: 3, size: DEBATES } }));
-  // Every room is debated: none is held out (held-out rooms are never disputed).
-  await admin.client.PUT('/datasets/{id}/model-policy', { params: { path: { id: dataset.id } }, body: { heldOutFraction: 0 } });
-  const disputes = await data(
-    admin.client.POST('/datasets/{id}/disputes', {
-      params: { path: { id: dataset.id } },
-      body: { auditFraction: 1, minBlindCells: 10_000, seed: 1 },
-    }),
-  );
-  if (disputes.length < DEBATES) throw new Error(`only ${disputes.length} disputes for ${DEBATES} debates`);
-  const spec: ProtocolSpec = {
-    ...DEFAULT_DEBATE_PROTOCOL,
-    description: 'Manual speeches, one sequential round after another, followed by human judges.',
-    structure: { opening: [], repeating: [{ type: 'sequential' }], closing: [] },
-    end: { maxRepeats: ROUNDS, judgeMayEnd: false },
-    debaters: [{ backend: 'manual' }, { backend: 'manual' }],
-    judges: { count: PER_DEBATE, kind: 'human' },
-  };
-  const protocol = await data(admin.client.POST('/protocols', { body: { name: 'fanout', spec } }));
-  const debateIds = await pool(
-    Array.from({ length: DEBATES }, (_, d) => d),
-    8,
-    async (d) => {
-      const judgeIds = judges.filter((_, c) => c % DEBATES === d).map((j) => j.id);
-      const debate = await data(admin.client.POST('/debates', { body: { disputeId: disputes[d]!.id, protocolId: protocol.id, judgeIds } }));
-      return debate.id;
-    },
-  );
+  const { judges, debateIds } = await setUpDebates(admin, { judges: CLIENTS, debates: DEBATES, rounds: ROUNDS });
 
   const listener = await listen(
     (c) => io(api.url!, { auth: { token: judges[c]!.key }, transports: ['websocket'], reconnection: false, forceNew: true }),
@@ -207,20 +140,7 @@ try {
     },
   );
   say(`${CLIENTS} judges connected; ${DEBATES * SPEECHES} speeches at ${RATE}/s`);
-  platformSeconds = await drive(async (d, k) => {
-    for (let attempt = 0; ; attempt++) {
-      const response = await fetch(`${api.url}/debates/${debateIds[d]}/speeches`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${api.adminKey}`, 'content-type': 'application/json' },
-        body: JSON.stringify({ seat: seatOf(k), text: textOf(d, k) }),
-      });
-      if (response.status === 201) return;
-      // The debate may not have reached this seat yet (its worker job is still starting it).
-      if (response.status !== 409 || attempt > 200)
-        throw new Error(`speech ${k} of debate ${d}: ${response.status} ${await response.text()}`);
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  });
+  platformSeconds = await drive(schedule, (d, k) => submitSpeech(api.url!, api.adminKey!, debateIds[d]!, d, k));
   await settle(listener);
   platform = summary(listener);
   close(listener);
@@ -242,11 +162,18 @@ const pipelineServer = spawn(process.execPath, [resolve('dist/bench/fanout-pipel
 });
 let pipeline: ReturnType<typeof summary>;
 let pipelineSeconds: number;
+let shaped: ReturnType<typeof summary>;
+let shapedSeconds: number;
+/** The notification of a turn `turn` as the pipeline's server emits it, built by PostgreSQL. */
+const NOTIFIED_TURN = `json_build_object('room', 'debate:' || turn.debate, 'debateId', turn.debate,
+  'turn', json_build_object('index', turn.index, 'round', turn.index / 2, 'seat', turn.seat, 'text', turn.text,
+                            'createdAt', turn.created_at, 'citations', '[]'::json))::text`;
 const writer = new pg.Pool({ connectionString: pipelineDatabase.url, max: 16 });
 try {
   await writer.query(
     `CREATE TABLE pipeline_turns (id bigserial PRIMARY KEY, debate text NOT NULL, index int NOT NULL, seat text NOT NULL,
-                                  text text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), UNIQUE (debate, index))`,
+                                  text text NOT NULL, created_at timestamptz NOT NULL DEFAULT now(), UNIQUE (debate, index));
+     CREATE TABLE pipeline_jobs (id bigserial PRIMARY KEY, name text NOT NULL, data jsonb NOT NULL, created_at timestamptz NOT NULL DEFAULT now())`,
   );
   await new Promise<void>((ready) => pipelineServer.stdout!.once('data', () => ready()));
   const url = `http://127.0.0.1:${pipelinePort}`;
@@ -256,17 +183,40 @@ try {
       await socket.timeout(30_000).emitWithAck('join', { room: `debate:${d}` });
     },
   );
-  pipelineSeconds = await drive(async (d, k) => {
+  pipelineSeconds = await drive(schedule, async (d, k) => {
     await writer.query(
       `WITH turn AS (INSERT INTO pipeline_turns (debate, index, seat, text) VALUES ($1, $2, $3, $4) RETURNING *)
-       SELECT pg_notify('${PIPELINE_CHANNEL}', json_build_object('room', 'debate:' || turn.debate, 'debateId', turn.debate,
-         'turn', json_build_object('index', turn.index, 'round', turn.index / 2, 'seat', turn.seat, 'text', turn.text,
-                                   'createdAt', turn.created_at, 'citations', '[]'::json))::text) FROM turn`,
+       SELECT pg_notify('${PIPELINE_CHANNEL}', ${NOTIFIED_TURN}) FROM turn`,
       [String(d), k, seatOf(k), textOf(d, k)],
     );
   });
   await settle(listener);
   pipeline = summary(listener);
+  // Again on the same sockets, the transaction shaped as the platform's: the turn and the next step's job
+  // in one transaction (its createdAt is the transaction's start), NOTIFY after the commit.
+  listener.latencies.length = 0;
+  for (const received of listener.received) received.clear();
+  shapedSeconds = await drive(schedule, async (d, k) => {
+    const client = await writer.connect();
+    try {
+      await client.query('BEGIN');
+      const {
+        rows: [turn],
+      } = await client.query(
+        `INSERT INTO pipeline_turns AS turn (debate, index, seat, text) VALUES ($1, $2, $3, $4) RETURNING ${NOTIFIED_TURN} AS notification`,
+        [`shaped-${d}`, k, seatOf(k), textOf(d, k)],
+      );
+      await client.query(`INSERT INTO pipeline_jobs (name, data) VALUES ('debate.advance', $1)`, [{ debate: d, after: k }]);
+      await client.query('COMMIT');
+      await client.query(`SELECT pg_notify('${PIPELINE_CHANNEL}', $1)`, [
+        (turn as { notification: string }).notification.replace('"debate:shaped-', '"debate:'),
+      ]);
+    } finally {
+      client.release();
+    }
+  });
+  await settle(listener);
+  shaped = summary(listener);
   close(listener);
 } finally {
   await writer.end();
@@ -291,7 +241,7 @@ try {
       await socket.timeout(30_000).emitWithAck('join', { room: `debate:${d}` });
     },
   );
-  bareSeconds = await drive(async (d, k) => {
+  bareSeconds = await drive(schedule, async (d, k) => {
     const turn = { index: k, round: Math.floor(k / 2), seat: seatOf(k), text: textOf(d, k), citations: [] };
     const response = await fetch(`${url}/publish`, {
       method: 'POST',
@@ -317,6 +267,7 @@ say(
 say(line('platform (persisted → judge)', platform, platformSeconds));
 say(`    of which persisted → emitted by the API process: median ${emitted} (its tribunal_turn_delivery_seconds)`);
 say(line('minimal pipeline (INSERT+NOTIFY → LISTEN → emit)', pipeline, pipelineSeconds));
+say(line("pipeline shaped as the platform's transaction", shaped, shapedSeconds));
 say(line('bare socket.io (emit → client)', bare, bareSeconds));
 say(
   `  ratio platform/pipeline p99 ${(platform.p99 / Math.max(pipeline.p99, 1)).toFixed(2)} (goal ≤ ${GOAL_OVER_PIPELINE}); ` +
@@ -348,5 +299,16 @@ if (values.json) {
     detail: { pipelineP50: pipeline.p50, pipelineMax: pipeline.max, pipelineDelivered: pipeline.deliveries },
   };
   console.log(JSON.stringify(overPipeline));
+  const overShaped: Figure = {
+    ...result,
+    name: `${CLIENTS} judges over ${DEBATES} debates: p99 against the pipeline shaped as the platform's transaction (the turn and the next step's job, COMMIT, then NOTIFY)`,
+    reference: "pipeline with the platform's transaction, persisted → judge, p99",
+    referenceFigure: shaped.p99,
+    ratio: Math.max(shaped.p99, 1) / Math.max(platform.p99, 1),
+    goal: null,
+    met: null,
+    detail: { shapedP50: shaped.p50, shapedMax: shaped.max, shapedDelivered: shaped.deliveries },
+  };
+  console.log(JSON.stringify(overShaped));
 }
 process.exit(0);

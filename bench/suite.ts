@@ -54,6 +54,8 @@ const BENCHMARKS: Benchmark[] = [
     quick: ['--clients', '100', '--debates', '10', '--rounds', '2', '--rate', '50'],
     minutes: { full: 15, quick: 2 },
   },
+  { name: 'fanout-scale', script: 'fanout-scale.js', full: [], quick: null, minutes: { full: 15, quick: 0 } },
+  { name: 'carrier', script: 'carrier.js', full: [], quick: null, minutes: { full: 6, quick: 0 } },
   { name: 'memory', script: 'memory.js', full: [], quick: null, minutes: { full: 10, quick: 0 } },
 ];
 

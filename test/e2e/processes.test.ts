@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { freePort, spawnRole, type SpawnedProcess } from '../support/processes.js';
 import type { TurnView } from '#tribunal/contracts';
+import { PUBLISHER_NAME } from '#tribunal/core';
+import pg from 'pg';
 import { connectSocket, eventually, http, userKey, type TestApp } from '../support/app.js';
 import { protocol, startDebate, worldDisputes } from '../support/factories.js';
 import { createTestDatabase } from '../support/postgres.js';
@@ -96,6 +98,55 @@ describe('two API processes and two worker processes on one PostgreSQL', () => {
     await eventually('both speeches of round 0', async () => live.length >= 2);
     expect(live[0]).toMatchObject({ index: 0, seat: 'A', text, citations: [{ evidenceId: 's-0-0', verified: true }] });
     expect(live[1]).toMatchObject({ index: 1, seat: 'B' });
+    follower.close();
+  });
+
+  it('keeps delivering after the connections that publish live events are cut', async () => {
+    const researcher = await userKey(app, 'researcher');
+    const judge = await userKey(app, 'judge');
+    const { disputes } = await worldDisputes(app, researcher.key, { name: 'cut', seed: 7, size: 5 });
+    const protocolId = await protocol(app, researcher.key, 'manual-both', {
+      debaters: [{ backend: 'manual' }, { backend: 'manual' }],
+      judges: { count: 1, kind: 'human' },
+    });
+    const debateId = await startDebate(app, researcher.key, { disputeId: disputes[0]!.id, protocolId, judgeIds: [judge.id] });
+    const follower = connectSocket(other, judge.key);
+    const live: TurnView[] = [];
+    follower.on('turn.created', ({ turn }) => live.push(turn));
+    expect(await follower.timeout(5000).emitWithAck('debate.join', { debateId })).toMatchObject({ ok: true });
+    // A seat is refused with 409 until the debate's worker job has started it.
+    const speak = (seat: string) =>
+      eventually(`seat ${seat} to take its speech`, async () => {
+        const spoken = await http(app, 'POST', `/debates/${debateId}/speeches`, researcher.key, { seat, text: `Seat ${seat} says so.` });
+        if (spoken.status !== 409) expect(spoken.status, spoken.text).toBe(201);
+        return spoken.status === 201;
+      });
+    await speak('A');
+    // The API process that took the speech has published through its connection: that connection is cut.
+    await eventually('the first turn', async () => live.length >= 1);
+    const publishers = (sql: string) =>
+      new Promise<number>((answered, failed) => {
+        const client = new pg.Client({ connectionString: database.url });
+        client
+          .connect()
+          .then(() => client.query(sql, [PUBLISHER_NAME]))
+          .then((result) => answered(Number(result.rows[0].n)), failed)
+          .finally(() => void client.end());
+      });
+    const cut = await publishers(
+      'SELECT count(pg_terminate_backend(pid)) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
+    );
+    expect(cut).toBeGreaterThan(0);
+    await speak('B');
+    await eventually('the second turn, published on a new connection', async () => live.length >= 2);
+    expect(live.map((t) => [t.index, t.seat])).toEqual([
+      [0, 'A'],
+      [1, 'B'],
+    ]);
+    const open = await publishers(
+      'SELECT count(*) AS n FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1',
+    );
+    expect(open).toBeGreaterThan(0);
     follower.close();
   });
 });

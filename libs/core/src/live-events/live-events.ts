@@ -11,6 +11,8 @@ const CHANNEL = 'tribunal_debate_events';
 /** NOTIFY payloads must stay under 8000 bytes; a larger turn travels as a reference and is read back. */
 const INLINE_LIMIT = 7000;
 const RECONNECT_MS = 1000;
+/** The `application_name` of each process's connection that publishes live events. */
+export const PUBLISHER_NAME = 'tribunal live events';
 /** Notifications sent in one statement at most. */
 const PUBLISH_BATCH = 500;
 /** Debates whose last stage each API process remembers, to send stage changes only. */
@@ -46,7 +48,10 @@ export class LiveEvents implements OnApplicationShutdown {
    * drop anyway.)
    */
   private readonly outbox: { text: string; sent: () => void }[] = [];
-  private sending = false;
+  /** The loop sending the outbox, while it runs. */
+  private sending: Promise<void> | undefined;
+  /** The connection notifications leave on, once opened (see `publisher`). */
+  private publishing: Promise<pg.Client> | undefined;
   /** Per debate, the last `debate.status` delivered (status and stage), so that a repeat is not sent. */
   private readonly stages = new Map<string, string>();
 
@@ -92,26 +97,61 @@ export class LiveEvents implements OnApplicationShutdown {
     }
     return new Promise<void>((sent) => {
       this.outbox.push({ text, sent });
-      if (!this.sending) void this.send();
+      this.sending ??= this.send();
     });
   }
 
   private async send(): Promise<void> {
-    this.sending = true;
     while (this.outbox.length > 0) {
       const batch = this.outbox.splice(0, PUBLISH_BATCH);
+      const sql = 'SELECT pg_notify($1, text) FROM unnest($2::text[]) WITH ORDINALITY AS o(text, n) ORDER BY n';
+      const values = [CHANNEL, batch.map((b) => b.text)];
       try {
-        await this.database.dataSource.query(
-          'SELECT pg_notify($1, text) FROM unnest($2::text[]) WITH ORDINALITY AS o(text, n) ORDER BY n',
-          [CHANNEL, batch.map((b) => b.text)],
-        );
+        // Once the process is shutting down, through the pool: the database closes last.
+        if (this.closed) await this.database.dataSource.query(sql, values);
+        else {
+          const publishing = this.publisher();
+          await (await publishing).query(sql, values).catch(async (error: Error & { code?: string }) => {
+            // The connection was lost (cut, or PostgreSQL restarted): once more on a new one. At worst a
+            // batch that had gone out goes again, which listeners drop (turns by index, statuses by stage).
+            if (/^[0-9A-Z]{5}$/.test(error.code ?? '') && !/^(08|57P)/.test(error.code!)) throw error;
+            if (this.publishing === publishing) this.publishing = undefined;
+            void publishing.then((client) => client.end()).catch(() => undefined);
+            await (await this.publisher()).query(sql, values);
+          });
+        }
       } catch (error) {
         // Clients that miss a live event still get it with the state when they (re)join.
         this.logger.warn(`could not publish ${batch.length} live event(s): ${(error as Error).message}`);
       }
       for (const b of batch) b.sent();
     }
-    this.sending = false;
+    this.sending = undefined;
+  }
+
+  /**
+   * The connection notifications leave on: one of its own, so that an event never waits for a pool
+   * connection behind the process's other queries (under load that wait was most of an event's
+   * delay). Opened when first needed, and again after it fails; named in `pg_stat_activity`.
+   */
+  private publisher(): Promise<pg.Client> {
+    if (!this.publishing) {
+      const target = this.database.target;
+      if (target.kind !== 'postgres') return Promise.reject(new Error('live events travel through PostgreSQL only'));
+      const client = new pg.Client({ connectionString: target.url, application_name: PUBLISHER_NAME });
+      const connecting = client.connect().then(() => client);
+      const forget = () => {
+        if (this.publishing === connecting) this.publishing = undefined;
+      };
+      client.on('error', (error) => {
+        this.logger.warn(`event publisher: ${error.message}`);
+        forget();
+      });
+      client.on('end', forget);
+      connecting.catch(forget);
+      this.publishing = connecting;
+    }
+    return this.publishing;
   }
 
   private async listen(url: string): Promise<void> {
@@ -183,6 +223,7 @@ export class LiveEvents implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     this.closed = true;
-    await this.listener?.end().catch(() => undefined);
+    await this.sending;
+    await Promise.all([this.listener?.end(), this.publishing?.then((client) => client.end())].map((p) => p?.catch(() => undefined)));
   }
 }

@@ -43,9 +43,8 @@ export class IdentityRepository {
     });
   }
 
-  /** The user holding an unrevoked key with this hash. */
+  /** The user holding an unrevoked key with this hash: one statement, as it runs with every request and every socket message. */
   async userByKeyHash(hash: string): Promise<UserEntity | null> {
-    // One statement (a find with a relation takes two): every authenticated request runs it.
     const key = await this.dataSource
       .getRepository(ApiKeyEntity)
       .createQueryBuilder('k')
