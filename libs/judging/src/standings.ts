@@ -98,6 +98,8 @@ export function debaterStandings(
       for (const [j, l] of d.debaters.entries())
         if (w.name !== l.name && won[i]! > won[j]!) matches.push({ winner: w.name, loser: l.name });
   }
+  // The same matches give the same strengths and intervals, in whatever order the debates came.
+  matches.sort((a, b) => a.winner.localeCompare(b.winner) || a.loser.localeCompare(b.loser));
   const strengths = matches.length
     ? bradleyTerryIntervals(matches, { samples: options.samples ?? 200, seed: options.seed ?? 1 })
     : new Map();

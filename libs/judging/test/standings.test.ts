@@ -77,6 +77,17 @@ describe('debaterStandings', () => {
     });
   });
 
+  it('rates the same debates the same, in whatever order they come', () => {
+    const debates = [
+      debate(0, 'ann', 'bob', [[0.9, 0.1]]),
+      debate(1, 'ann', 'cy', [[0.3, 0.7]]),
+      debate(0, 'bob', 'cy', [[0.6, 0.4]]),
+      debate(1, 'cy', 'ann', [[0.2, 0.8]]),
+      debate(0, 'bob', 'ann', [[0.7, 0.3]]),
+    ];
+    expect(debaterStandings([...debates].reverse(), { samples: 50, seed: 3 })).toEqual(debaterStandings(debates, { samples: 50, seed: 3 }));
+  });
+
   it('gives a lone consultant a win rate but no strength', () => {
     const [consultant] = debaterStandings([
       { truth: 0, debaters: [{ name: 'c', answer: 0 }], judges: [{ name: 'j', final: [0.9, 0.1], continues: 0 }] },
