@@ -20,7 +20,7 @@ import { parseArgs } from 'node:util';
 import { Api } from '../apps/cli/src/api-client.js';
 import { benchDatabase } from './database.js';
 import type { ClientsReply, ClientsRequest } from './fanout-clients.js';
-import { drive, latencies, setUpDebates, submitSpeech } from './live.js';
+import { deliveryBucket, drive, latencies, setUpDebates, submitSpeech } from './live.js';
 import type { Figure } from './report.js';
 import { freePort, spawnRole, type SpawnedProcess } from '../test/support/processes.js';
 
@@ -83,6 +83,8 @@ let result: {
   duplicates: number;
   foreign: number;
   memory: { before: number; after: number; sockets: number }[];
+  /** Per API process, persisted → emitted to its sockets. */
+  emitted: string[];
 };
 try {
   // Set up through an API process of its own, so that the processes measured hold nothing but their sockets.
@@ -127,6 +129,12 @@ try {
     { kind: 'result' }
   >[];
   const sum = (f: (r: (typeof replies)[number]) => number) => replies.reduce((n, r) => n + f(r), 0);
+  // Where the time went: persisted → emitted by each API process, its median and p99 (buckets).
+  const emitted = await Promise.all(
+    apis.map(
+      async (api) => `median ${await deliveryBucket(api.url!, adminKey, 0.5)}, p99 ${await deliveryBucket(api.url!, adminKey, 0.99)}`,
+    ),
+  );
   result = {
     latency: latencies(replies.flatMap((r) => r.latencies)),
     seconds,
@@ -134,6 +142,7 @@ try {
     lost: sum((r) => r.lost),
     duplicates: sum((r) => r.duplicates),
     foreign: sum((r) => r.foreign),
+    emitted,
     memory: apis.map((_, a) => ({ before: before[a]!, after: after[a]!, sockets: sockets.filter((_, c) => c % APIS === a).length })),
   };
 } finally {
@@ -153,6 +162,8 @@ say(
 say(
   `  persisted → judge   p50 ${ms(latency.p50)}  p99 ${ms(latency.p99)}  max ${ms(latency.max)}  ${latency.count}/${SOCKETS * SPEECHES} delivered in ${result.seconds.toFixed(1)} s (goal p99 ≤ ${GOAL_P99_MS} ms: ${latency.p99 <= GOAL_P99_MS ? 'met' : 'not met'})`,
 );
+for (const [a, e] of result.emitted.entries())
+  say(`    of which persisted → emitted by API process ${a + 1}: ${e} (its tribunal_turn_delivery_seconds)`);
 say(
   `  exactly once: ${result.complete}/${SOCKETS} sockets got every turn of their debate; ${result.lost} lost, ${result.duplicates} twice or more, ${result.foreign} not of the socket's debate (${exactlyOnce ? 'met' : 'NOT met'})`,
 );

@@ -22,7 +22,7 @@ import { io, type Socket } from 'socket.io-client';
 import { Api } from '../apps/cli/src/api-client.js';
 import type { TurnView } from '#tribunal/contracts';
 import { benchDatabase } from './database.js';
-import { drive, pool, seatOf, setUpDebates, submitSpeech, textOf } from './live.js';
+import { deliveryBucket, drive, pool, seatOf, setUpDebates, submitSpeech, textOf } from './live.js';
 import type { Figure } from './report.js';
 import { freePort, spawnRole } from '../test/support/processes.js';
 
@@ -106,18 +106,6 @@ function close(listener: Listener): void {
   for (const socket of listener.sockets) socket.close();
 }
 
-/** The upper bound of the bucket holding the median of a Prometheus histogram, in ms. */
-async function medianBucket(url: string, name: string, key: string): Promise<string> {
-  const text = await (await fetch(url, { headers: { authorization: `Bearer ${key}` } })).text();
-  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, 'gm'))].map((m) => ({
-    le: m[1]!,
-    n: Number(m[2]),
-  }));
-  const total = buckets.at(-1)?.n ?? 0;
-  const median = buckets.find((b) => b.n >= total / 2);
-  return median ? `≤ ${Number(median.le) * 1000} ms` : 'unknown';
-}
-
 // ---- Tribunal: API and worker processes on PostgreSQL ----
 const database = await benchDatabase('tribunal_bench_fanout');
 const env = { DATABASE_URL: database.url, LOG_LEVEL: 'warn', TRIBUNAL_DEMO: 'false' };
@@ -144,7 +132,7 @@ try {
   await settle(listener);
   platform = summary(listener);
   close(listener);
-  emitted = await medianBucket(`${api.url}/metrics`, 'tribunal_turn_delivery_seconds', api.adminKey!);
+  emitted = await deliveryBucket(api.url!, api.adminKey!, 0.5);
 } finally {
   await worker.kill('SIGTERM');
   await api.kill('SIGTERM');

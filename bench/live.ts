@@ -125,3 +125,19 @@ export function latencies(values: ArrayLike<number>): Latencies {
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? NaN;
   return { p50: at(0.5), p99: at(0.99), max: sorted.at(-1) ?? NaN, count: sorted.length };
 }
+
+/**
+ * From an API process's `tribunal_turn_delivery_seconds` (a turn persisted → emitted to its sockets):
+ * the upper bound of the bucket holding quantile `q`, as "≤ N ms".
+ */
+export async function deliveryBucket(url: string, key: string, q: number): Promise<string> {
+  const name = 'tribunal_turn_delivery_seconds';
+  const text = await (await fetch(`${url}/metrics`, { headers: { authorization: `Bearer ${key}` } })).text();
+  const buckets = [...text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)`, 'gm'))].map((m) => ({
+    le: m[1]!,
+    n: Number(m[2]),
+  }));
+  const total = buckets.at(-1)?.n ?? 0;
+  const bucket = buckets.find((b) => b.n >= q * total);
+  return bucket ? `≤ ${Number(bucket.le) * 1000} ms` : 'unknown';
+}
