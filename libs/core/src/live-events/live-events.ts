@@ -54,6 +54,8 @@ export class LiveEvents implements OnApplicationShutdown {
   private publishing: Promise<pg.Client> | undefined;
   /** Per debate, the last `debate.status` delivered (status and stage), so that a repeat is not sent. */
   private readonly stages = new Map<string, string>();
+  /** Campaigns whose end (completed or cancelled) was delivered, so that a stale `running` progress after it is not sent. */
+  private readonly endedCampaigns = new Set<string>();
 
   constructor(
     private readonly database: Database,
@@ -195,6 +197,8 @@ export class LiveEvents implements OnApplicationShutdown {
       return;
     }
     if (envelope.event === 'debate.status' && !this.stageChanged(envelope.payload as Parameters<ServerEvents['debate.status']>[0])) return;
+    if (envelope.event === 'campaign.progress' && this.staleProgress(envelope.payload as Parameters<ServerEvents['campaign.progress']>[0]))
+      return;
     if (envelope.event === 'turn.created') {
       const { turn } = envelope.payload as Parameters<ServerEvents['turn.created']>[0];
       this.metrics.turnDeliverySeconds.observe(Math.max(0, Date.now() - Date.parse(turn.createdAt)) / 1000);
@@ -212,6 +216,20 @@ export class LiveEvents implements OnApplicationShutdown {
    * the other judges when a co-judge answered. Only a change of status or stage goes out. (A process
    * that just started has no memory yet and sends the first status it sees.)
    */
+  /**
+   * Whether a campaign's progress says `running` after its end was delivered: two workers' fills of
+   * the last debates may both report, the one that read the campaign before the other completed it
+   * last, and the room would go back to running.
+   */
+  private staleProgress({ campaignId, status }: Parameters<ServerEvents['campaign.progress']>[0]): boolean {
+    if (this.endedCampaigns.has(campaignId)) return status === 'running';
+    if (status !== 'running') {
+      this.endedCampaigns.add(campaignId);
+      if (this.endedCampaigns.size > STAGES_REMEMBERED) this.endedCampaigns.delete(this.endedCampaigns.values().next().value!);
+    }
+    return false;
+  }
+
   private stageChanged({ debateId, status, awaiting }: Parameters<ServerEvents['debate.status']>[0]): boolean {
     const stage = `${status}:${awaiting ?? ''}`;
     if (this.stages.get(debateId) === stage) return false;
