@@ -1,6 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { Conflict, Forbidden, Invalid, NotFound, type ProtocolSpec } from '#tribunal/contracts';
 import {
+  judgeRelease,
   limitProblems,
   parseCitations,
   schedule,
@@ -100,7 +101,7 @@ export class SpeechesService {
       this.logger.warn(`debate ${record.debate.id}, seat ${speech.seat}: ${problems.join('; ')}`);
     }
     const { text: kept, honoured } = withinLimits(text, parseCitations(text), limits);
-    const appended = await this.append(record, speech, kept, verifyCitations(honoured, record.item.evidence), next);
+    const appended = await this.append(record, spec, speech, kept, verifyCitations(honoured, record.item.evidence), next);
     timer();
     return appended;
   }
@@ -158,6 +159,7 @@ export class SpeechesService {
   /** Persists a speech with its verified citations (with the next step's job, when it is to be queued) and broadcasts the turn. */
   private async append(
     record: DebateRecord,
+    spec: ProtocolSpec,
     speech: Speech,
     text: string,
     citations: ReturnType<typeof verifyCitations>,
@@ -202,18 +204,25 @@ export class SpeechesService {
     });
     if (!result) return null;
     if (!round) this.events.emit(debateId, 'turn.created', { debateId, turn: turnView(result.appended.turn, result.appended.citations) });
-    else if (result.round!.length === round.to - round.from) this.release(debateId, result.round!);
+    else this.release(debateId, spec, record.debate.seats.length, result.round!);
     return result.appended;
   }
 
   /**
-   * Tells the room a simultaneous round's speeches, once its last is given: together, in seat order,
-   * each bearing the moment the last was given, as a judge's view shows them (judgeRelease).
+   * Tells the room what a judge's view now shows of a simultaneous round (`judgeRelease`): nothing
+   * until its last speech is given, then every speech of it, in seat order, bearing that moment.
    */
-  private release(debateId: string, round: AppendedTurn[]): void {
-    const at = new Date(Math.max(...round.map((t) => t.turn.createdAt.getTime())));
-    for (const { turn, citations } of round) {
-      this.events.emit(debateId, 'turn.created', { debateId, turn: turnView({ ...turn, createdAt: at }, citations) });
+  private release(debateId: string, spec: ProtocolSpec, seats: number, round: AppendedTurn[]): void {
+    const citations = new Map(round.map((t) => [t.turn.id, t.citations]));
+    for (const turn of judgeRelease(
+      spec,
+      seats,
+      round.map((t) => t.turn),
+    )) {
+      this.events.emit(debateId, 'turn.created', {
+        debateId,
+        turn: turnView({ ...turn, createdAt: turn.releasedAt }, citations.get(turn.id)!),
+      });
     }
   }
 
@@ -240,7 +249,7 @@ export class SpeechesService {
     const citations = verifyCitations(marks, record.item.evidence);
     const missing = citations.filter((c) => c.kind === 'evidence' && !c.verified).map((c) => `[[${c.evidenceId}]]`);
     if (missing.length > 0) throw new Invalid(`citation ${missing.join(', ')} does not exist in the item's evidence`);
-    await this.append(record, speech, text, citations, 'queue');
+    await this.append(record, spec, speech, text, citations, 'queue');
     return { index: speech.index };
   }
 }
