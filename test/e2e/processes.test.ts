@@ -96,8 +96,11 @@ describe('two API processes and two worker processes on one PostgreSQL', () => {
     const spoken = await http(app, 'POST', `/debates/${debateId}/speeches`, researcher.key, { seat: 'A', text });
     expect(spoken.status, spoken.text).toBe(201);
     await eventually('both speeches of round 0', async () => live.length >= 2);
-    expect(live[0]).toMatchObject({ index: 0, seat: 'A', text, citations: [{ evidenceId: 's-0-0', verified: true }] });
-    expect(live[1]).toMatchObject({ index: 1, seat: 'B' });
+    // Each turn's event leaves the process that wrote it (the API for the person's, a worker for the
+    // machine's), so they may arrive in either order; clients place turns by index.
+    const byIndex = (index: number) => live.find((t) => t.index === index);
+    expect(byIndex(0)).toMatchObject({ index: 0, seat: 'A', text, citations: [{ evidenceId: 's-0-0', verified: true }] });
+    expect(byIndex(1)).toMatchObject({ index: 1, seat: 'B' });
     follower.close();
   });
 
